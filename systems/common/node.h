@@ -1,0 +1,59 @@
+// A system under test: a pure state machine driven by calls, answering with
+// effects through the NodeContext (ARCHITECTURE.md, "A system under test is a
+// state machine"). No sockets, clocks, threads or global randomness inside.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "systems/common/node_context.h"
+#include "systems/common/types.h"
+#include "systems/common/violation.h"
+
+namespace simlab {
+
+// What a node is told when it is built (again after every restart).
+struct NodeConfig {
+  NodeId id = 0;
+  std::vector<NodeId> initial_members;  // the cluster at its first boot
+  std::set<std::string> bugs;           // planted bugs switched on (--bug)
+  // System-specific options, as a JSON object text (empty: defaults).
+  std::string options_json;
+};
+
+class Node {
+ public:
+  virtual ~Node() = default;
+  // Boot, or recover from whatever the disk kept.
+  virtual void on_start(NodeContext& context) = 0;
+  virtual void on_message(NodeContext& context, NodeId from, ByteView payload) = 0;
+  virtual void on_timer(NodeContext& context, TimerId timer) = 0;
+  virtual void on_disk_done(NodeContext& context, DiskOpId op, DiskStatus status,
+                            ByteView bytes) = 0;
+  virtual void on_client(NodeContext& context, RequestId request, ByteView payload) = 0;
+  // Called by the driver after every step; a violation ends the run.
+  virtual std::optional<Violation> check_invariants() const { return std::nullopt; }
+};
+
+// Invariants that span nodes (Raft's "one leader per term"): called after
+// every step with every node, nullptr for a node that is down. It may keep
+// state across calls (e.g. every leader ever seen, per term).
+class ClusterObserver {
+ public:
+  virtual ~ClusterObserver() = default;
+  virtual std::optional<Violation> check(std::span<const Node* const> nodes) = 0;
+};
+
+// How the harness builds a system by name.
+class SystemFactory {
+ public:
+  virtual ~SystemFactory() = default;
+  virtual std::unique_ptr<Node> make_node(const NodeConfig& config) const = 0;
+  virtual std::unique_ptr<ClusterObserver> make_observer() const { return nullptr; }
+};
+
+}  // namespace simlab

@@ -1,0 +1,32 @@
+#include "systems/common/crc32c.h"
+
+#include <gtest/gtest.h>
+
+#include <string_view>
+
+namespace simlab {
+namespace {
+
+ByteView view(std::string_view text) {
+  return ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+}
+
+TEST(Crc32c, MatchesTheStandardCheckValue) {
+  EXPECT_EQ(crc32c(view("123456789")), 0xE3069283u);
+  EXPECT_EQ(crc32c(view("")), 0u);
+}
+
+TEST(Crc32c, ChainsLikeOneCall) {
+  const std::uint32_t first = crc32c(view("12345"));
+  EXPECT_EQ(crc32c(view("6789"), first), 0xE3069283u);
+}
+
+TEST(Crc32c, NoticesASingleBitFlip) {
+  std::string text = "a record on disk";
+  const std::uint32_t before = crc32c(view(text));
+  text[3] ^= 0x10;
+  EXPECT_NE(crc32c(view(text)), before);
+}
+
+}  // namespace
+}  // namespace simlab
