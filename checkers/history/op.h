@@ -1,0 +1,33 @@
+// One event of a history (ARCHITECTURE.md, "Histories and checkers").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checkers/history/value.h"
+
+namespace simlab::history {
+
+enum class OpType : std::uint8_t {
+  invoke,
+  ok,    // it happened, with this value
+  fail,  // it definitely did not happen
+  info,  // unknown: it may take effect at any time after its invocation, or
+         // never; the process invokes nothing afterwards
+};
+
+struct Op {
+  std::int64_t index = 0;  // position in the history, 0-based, dense
+  std::int64_t time = 0;   // nanoseconds; only the order matters
+  std::int64_t process = 0;
+  OpType type = OpType::invoke;
+  std::string f;                     // "read", "write", "cas", "append", "txn", ...
+  std::optional<Value> key;          // absent for single-register histories
+  Value value;
+};
+
+using History = std::vector<Op>;
+
+}  // namespace simlab::history
