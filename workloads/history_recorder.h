@@ -1,0 +1,30 @@
+// Collects the ops clients invoke and complete, in the order they happen, as
+// a history a checker can judge. One recorder per run; clients share it
+// (they run as fibers on one thread, so no locking).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "checkers/history/op.h"
+
+namespace simlab {
+
+class HistoryRecorder {
+ public:
+  // Records an invocation and returns it so the completion can echo f/key.
+  const history::Op& invoke(std::int64_t time_ns, std::int64_t process, std::string f,
+                            std::optional<history::Value> key, history::Value value);
+  // Completes `process`'s pending op. REQUIRES: it has one; type != invoke.
+  void complete(std::int64_t time_ns, std::int64_t process, history::OpType type,
+                history::Value value);
+  const history::History& history() const { return history_; }
+  history::History take() { return std::move(history_); }
+
+ private:
+  history::Op& append(std::int64_t time_ns, std::int64_t process, history::OpType type);
+  history::History history_;
+};
+
+}  // namespace simlab
