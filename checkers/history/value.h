@@ -31,7 +31,6 @@ class Value {
   const List& as_list() const { return std::get<List>(storage_); }
 
   friend bool operator==(const Value&, const Value&) = default;
-  friend auto operator<=>(const Value& a, const Value& b) { return a.storage_ <=> b.storage_; }
 
  private:
   using Storage = std::variant<std::monostate, std::int64_t, std::string, List>;
