@@ -52,6 +52,8 @@ class NodeContext {
 
   // A line for the run's event log (--trace and the report's excerpt).
   virtual void log(std::string_view line) = 0;
+  // False when nobody keeps log lines: a node may skip formatting them.
+  virtual bool log_enabled() const { return true; }
 };
 
 }  // namespace simlab
