@@ -30,3 +30,21 @@ std::uint32_t crc32c(ByteView bytes, std::uint32_t seed) {
 }
 
 }  // namespace simlab
+
+namespace simlab {
+
+void append_crc32c(Bytes& bytes) {
+  const std::uint32_t crc = crc32c(bytes);
+  for (int i = 0; i < 4; ++i) bytes.push_back(static_cast<std::uint8_t>(crc >> (8 * i)));
+}
+
+std::optional<ByteView> verify_crc32c_trailer(ByteView bytes) {
+  if (bytes.size() < 4) return std::nullopt;
+  const ByteView payload = bytes.first(bytes.size() - 4);
+  std::uint32_t stored = 0;
+  for (int i = 0; i < 4; ++i) stored |= static_cast<std::uint32_t>(bytes[payload.size() + i]) << (8 * i);
+  if (crc32c(payload) != stored) return std::nullopt;
+  return payload;
+}
+
+}  // namespace simlab

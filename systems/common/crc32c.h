@@ -3,11 +3,22 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "systems/common/types.h"
 
 namespace simlab {
 
 std::uint32_t crc32c(ByteView bytes, std::uint32_t seed = 0);
+
+}  // namespace simlab
+
+namespace simlab {
+
+// Framing for bytes that cross a network or sit on a disk: the payload
+// followed by its CRC-32C, little-endian. verify_crc32c_trailer returns the
+// payload, or nothing when the bytes were damaged.
+void append_crc32c(Bytes& bytes);
+std::optional<ByteView> verify_crc32c_trailer(ByteView bytes);
 
 }  // namespace simlab

@@ -30,3 +30,21 @@ TEST(Crc32c, NoticesASingleBitFlip) {
 
 }  // namespace
 }  // namespace simlab
+
+namespace simlab {
+namespace {
+
+TEST(Crc32cTrailer, RoundTripsAndRejectsDamage) {
+  Bytes bytes{1, 2, 3, 4, 5};
+  append_crc32c(bytes);
+  ASSERT_EQ(bytes.size(), 9u);
+  auto payload = verify_crc32c_trailer(bytes);
+  ASSERT_TRUE(payload.has_value());
+  EXPECT_EQ(Bytes(payload->begin(), payload->end()), (Bytes{1, 2, 3, 4, 5}));
+  bytes[2] ^= 1;
+  EXPECT_FALSE(verify_crc32c_trailer(bytes).has_value());
+  EXPECT_FALSE(verify_crc32c_trailer(Bytes{1, 2}).has_value());
+}
+
+}  // namespace
+}  // namespace simlab

@@ -1,0 +1,52 @@
+// Processes that wait (clients, the nemesis) run as fibers on Boost.Context,
+// so their code reads like blocking code. Fibers are cooperative and run on
+// the simulator's one thread: a fiber runs until it sleeps or waits, then the
+// event loop goes on. A fiber that throws ends with its error recorded (the
+// run then ends with an internal-error verdict), never an abort.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include <boost/context/fiber.hpp>
+
+#include "systems/common/types.h"
+
+namespace simlab::sim {
+
+class Fiber {
+ public:
+  static constexpr std::size_t kStackBytes = 256 * 1024;
+
+  Fiber(std::string name, std::function<void()> body);
+  Fiber(const Fiber&) = delete;
+  Fiber& operator=(const Fiber&) = delete;
+
+  // From the scheduler: runs the fiber until it suspends or finishes.
+  void resume();
+  // From inside the fiber: back to the scheduler until the next resume().
+  void suspend();
+
+  bool finished() const { return finished_; }
+  bool failed() const { return !error_.empty(); }
+  const std::string& error() const { return error_; }
+  const std::string& name() const { return name_; }
+
+  // Bumped on every wait; a wake-up event carries the generation it was
+  // scheduled for, so a stale one (the reply came first) is ignored.
+  std::uint64_t generation = 0;
+  std::uint64_t awaited_request = 0;  // 0: not waiting for a reply
+  bool reply_arrived = false;
+  Bytes reply;
+
+ private:
+  std::string name_;
+  std::function<void()> body_;
+  boost::context::fiber context_;  // the fiber, while it is suspended
+  boost::context::fiber caller_;   // the scheduler, while the fiber runs
+  bool finished_ = false;
+  std::string error_;
+};
+
+}  // namespace simlab::sim

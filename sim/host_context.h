@@ -1,0 +1,95 @@
+// The NodeContext a simulated node steps with: its own clock, random stream
+// and disk, and effects routed through the simulator.
+#pragma once
+
+#include <fmt/format.h>
+
+#include "sim/simulator.h"
+
+namespace simlab::sim {
+
+class Simulator::HostContext final : public NodeContext {
+ public:
+  HostContext(Simulator& simulator, Host& host) : simulator_(simulator), host_(host) {}
+
+  NodeId self() const override { return host_.id; }
+  std::int64_t now_ns() const override { return host_.clock.local_ns(simulator_.now_ns_); }
+  RandomSource& random() override { return host_.random; }
+  bool buggify(std::string_view site) override { return simulator_.buggify(host_, site); }
+
+  void send(NodeId to, Bytes payload) override {
+    simulator_.send(host_.id, to, std::move(payload));
+  }
+  void set_timer(TimerId id, std::int64_t after_ns) override {
+    simulator_.set_timer(host_, id, after_ns);
+  }
+  void cancel_timer(TimerId id) override { host_.timers.erase(id); }
+
+  DiskOpId disk_write(const std::string& file, std::uint64_t offset, Bytes bytes) override {
+    const std::uint64_t length = bytes.size();
+    return simulator_.issue_disk_op(host_, VirtualDisk::OpKind::write, file, offset, length,
+                                    std::move(bytes));
+  }
+  DiskOpId disk_fsync(const std::string& file) override {
+    return simulator_.issue_disk_op(host_, VirtualDisk::OpKind::fsync, file, 0, 0, {});
+  }
+  DiskOpId disk_read(const std::string& file, std::uint64_t offset,
+                     std::uint64_t length) override {
+    return simulator_.issue_disk_op(host_, VirtualDisk::OpKind::read, file, offset, length, {});
+  }
+  DiskOpId disk_truncate(const std::string& file, std::uint64_t size) override {
+    return simulator_.issue_disk_op(host_, VirtualDisk::OpKind::truncate, file, size, 0, {});
+  }
+
+  void reply(RequestId request, Bytes response) override {
+    simulator_.reply(request, std::move(response));
+  }
+  void log(std::string_view line) override {
+    if (!simulator_.trace_.keeps_lines()) return;
+    simulator_.trace_.line(fmt::format("{:>15} n{}: {}", simulator_.now_ns_, host_.id, line));
+  }
+  bool log_enabled() const override { return simulator_.trace_.keeps_lines(); }
+
+ private:
+  Simulator& simulator_;
+  Host& host_;
+};
+
+class Simulator::SimClientEnv final : public ClientEnv {
+ public:
+  SimClientEnv(Simulator& simulator, Prng random) : simulator_(simulator), random_(random) {}
+  std::int64_t now_ns() const override { return simulator_.now_ns(); }
+  RandomSource& random() override { return random_; }
+  void sleep_for(std::int64_t duration_ns) override { simulator_.sleep_for(duration_ns); }
+  CallResult call(NodeId node, Bytes request, std::int64_t timeout_ns) override {
+    return simulator_.call(node, std::move(request), timeout_ns);
+  }
+  const std::vector<NodeId>& nodes() const override { return simulator_.node_ids(); }
+  bool stopping() const override { return simulator_.stopping(); }
+
+ private:
+  Simulator& simulator_;
+  Prng random_;
+};
+
+// One step of a node, then its invariants and the cluster's. Defined here,
+// beside the context, because every delivery path instantiates it.
+template <typename Step>
+void Simulator::step_node(Host& host, Step&& step) {
+  try {
+    step();
+    if (host.node) {
+      if (auto violation = host.node->check_invariants()) {
+        fail_safety(violation->invariant, violation->detail, violation->node.value_or(host.id));
+        return;
+      }
+    }
+    check_cluster(host.id);
+  } catch (const AssertionFailure& failure) {
+    fail_safety(failure.invariant(), failure.detail(), host.id);
+  } catch (const std::exception& error) {
+    fail_safety("node.exception", error.what(), host.id);
+  }
+}
+
+}  // namespace simlab::sim

@@ -1,0 +1,140 @@
+#include "sim/simulator.h"
+
+#include <cassert>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "sim/hash.h"
+#include "sim/host_context.h"
+
+namespace simlab::sim {
+
+Simulator::Host::Host(NodeId node_id, const SimConfig& config, const Prng& root)
+    : id(node_id),
+      disk(config.disk),
+      random(root.split("node", node_id)),
+      buggify_random(root.split("buggify", node_id)),
+      disk_random(root.split("disk", node_id)) {}
+
+Simulator::Simulator(SimConfig config)
+    : config_(std::move(config)),
+      root_(config_.seed),
+      network_random_(root_.split("network")),
+      client_network_random_(root_.split("client-network")),
+      network_(config_.node_count, config_.network_latency),
+      trace_(config_.keep_trace_lines, config_.keep_trace_records) {
+  if (config_.factory == nullptr) throw std::invalid_argument("SimConfig.factory is null");
+  for (NodeId id = 0; id < config_.node_count; ++id) {
+    node_ids_.push_back(id);
+    hosts_.push_back(std::make_unique<Host>(id, config_, root_));
+    hosts_.back()->context = std::make_unique<HostContext>(*this, *hosts_.back());
+  }
+  node_views_.assign(config_.node_count, nullptr);
+  observer_ = config_.factory->make_observer();
+}
+
+Simulator::~Simulator() {
+  fibers_.clear();  // unwind suspended fibers while everything they touch lives
+}
+
+template <typename T>
+std::uint64_t Simulator::store(std::vector<T>& pool, std::vector<std::uint64_t>& free_slots,
+                               T value) {
+  if (free_slots.empty()) {
+    pool.push_back(std::move(value));
+    return pool.size() - 1;
+  }
+  const std::uint64_t slot = free_slots.back();
+  free_slots.pop_back();
+  pool[slot] = std::move(value);
+  return slot;
+}
+
+void Simulator::boot(Host& host) {
+  NodeConfig node_config = config_.node_template;
+  node_config.id = host.id;
+  node_config.initial_members = node_ids_;
+  host.node = config_.factory->make_node(node_config);
+  node_views_[host.id] = host.node.get();
+  step_node(host, [&] { host.node->on_start(*host.context); });
+}
+
+void Simulator::start() {
+  for (auto& host : hosts_) {
+    if (failure_) return;
+    boot(*host);
+  }
+}
+
+bool Simulator::run_until(std::int64_t time_ns) {
+  return run_until(time_ns, [] { return false; });
+}
+
+bool Simulator::run_until(std::int64_t time_ns, const std::function<bool()>& done) {
+  while (!failure_ && !queue_.empty() && queue_.top().time_ns <= time_ns) {
+    const Event event = queue_.pop();
+    assert(event.time_ns >= now_ns_);
+    now_ns_ = event.time_ns;
+    dispatch(event);
+    if (done()) return !failure_;
+  }
+  if (!failure_ && now_ns_ < time_ns) now_ns_ = time_ns;
+  return !failure_;
+}
+
+bool Simulator::dispatch(const Event& event) {
+  switch (event.kind) {
+    case EventKind::message: deliver_message(event); break;
+    case EventKind::timer: deliver_timer(event); break;
+    case EventKind::disk_done: deliver_disk_done(event); break;
+    case EventKind::client_request: deliver_client_request(event); break;
+    case EventKind::client_reply: deliver_client_reply(event); break;
+    case EventKind::fiber_wake: {
+      Fiber& fiber = *fibers_[event.target];
+      if (fiber.generation != event.a || fiber.finished()) break;
+      trace_.record(now_ns_, event.kind, event.target, 0, event.a);
+      resume_fiber(event.target);
+      break;
+    }
+    case EventKind::callback: {
+      std::function<void()> action = std::move(callbacks_[event.a]);
+      free_callbacks_.push_back(event.a);
+      trace_.record(now_ns_, event.kind, 0, 0, event.a);
+      action();
+      break;
+    }
+  }
+  return !failure_;
+}
+
+bool Simulator::defer_if_paused(Host& host, const Event& event) {
+  if (host.paused_until_ns <= now_ns_) return false;
+  queue_.push(host.paused_until_ns, event.kind, event.target, event.a, event.b);
+  return true;
+}
+
+void Simulator::check_cluster(NodeId node) {
+  if (!observer_) return;
+  if (auto violation = observer_->check(node_views_)) {
+    fail_safety(violation->invariant, violation->detail, violation->node.value_or(node));
+  }
+}
+
+void Simulator::fail_safety(std::string invariant, std::string detail,
+                            std::optional<NodeId> node) {
+  if (failure_) return;
+  trace_.line(fmt::format("{:>15} VIOLATION {} on n{}: {}", now_ns_, invariant,
+                          node ? static_cast<std::int64_t>(*node) : -1, detail));
+  failure_ = RunFailure{RunFailure::Kind::safety, std::move(invariant), std::move(detail), node,
+                        now_ns_};
+}
+
+void Simulator::fail_internal(std::string detail) {
+  if (failure_) return;
+  trace_.line(fmt::format("{:>15} INTERNAL ERROR: {}", now_ns_, detail));
+  failure_ = RunFailure{RunFailure::Kind::internal, "internal-error", std::move(detail),
+                        std::nullopt, now_ns_};
+}
+
+}  // namespace simlab::sim

@@ -1,0 +1,208 @@
+// The deterministic simulator: one thread, one event queue, virtual time that
+// jumps to the next event. It hosts N nodes of one system (each a pure state
+// machine with its own clock, disk and random stream), the virtual network
+// between them, and fibers for processes that wait (clients, the nemesis).
+// One seed gives one run: every draw comes from a stream split off the seed.
+//
+// Nodes are stepped one event at a time; after every step the node's own
+// check_invariants() and the system's ClusterObserver run. A violation (or a
+// SIMLAB_ASSERT thrown by the node) ends the run as a safety finding naming
+// the node; a failing fiber ends it as an internal error. Neither aborts.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/event_queue.h"
+#include "sim/fiber.h"
+#include "sim/network.h"
+#include "sim/node_clock.h"
+#include "sim/prng.h"
+#include "sim/trace.h"
+#include "sim/virtual_disk.h"
+#include "systems/common/node.h"
+#include "workloads/client_env.h"
+
+namespace simlab::sim {
+
+struct SimConfig {
+  std::uint64_t seed = 1;
+  std::uint32_t node_count = 3;
+  const SystemFactory* factory = nullptr;
+  NodeConfig node_template;  // id and initial_members are filled in per node
+  LatencyModel network_latency = LatencyModel::uniform(100'000, 1'000'000);
+  LatencyModel client_latency = LatencyModel::uniform(50'000, 300'000);
+  DiskConfig disk;
+  bool buggify = false;
+  bool keep_trace_lines = false;
+  bool keep_trace_records = false;
+  std::uint32_t inbox_max = 1024;  // messages a paused node holds before dropping
+};
+
+struct RunFailure {
+  enum class Kind : std::uint8_t { safety, internal };
+  Kind kind;
+  std::string invariant;  // for safety: the invariant's name
+  std::string detail;
+  std::optional<NodeId> node;
+  std::int64_t time_ns;
+};
+
+class Simulator {
+ public:
+  explicit Simulator(SimConfig config);
+  ~Simulator();
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  // Boots every node (on_start) at time 0.
+  void start();
+  // Runs events up to and including `time_ns`; returns false once the run
+  // has failed. Time ends at `time_ns` even if the queue empties earlier.
+  bool run_until(std::int64_t time_ns);
+  // Runs until `done()` holds (checked after each event) or `time_ns`.
+  bool run_until(std::int64_t time_ns, const std::function<bool()>& done);
+  std::int64_t now_ns() const { return now_ns_; }
+
+  // Processes. A fiber starts at the current time.
+  Fiber& spawn(std::string name, std::function<void()> body);
+  void at(std::int64_t time_ns, std::function<void()> action);
+  // Only from inside a fiber:
+  void sleep_for(std::int64_t duration_ns);
+  CallResult call(NodeId node, Bytes request, std::int64_t timeout_ns);
+  // A ClientEnv for a client fiber, with its own named random stream.
+  std::unique_ptr<ClientEnv> client_env(std::string_view stream_name);
+  // Clients see stopping() become true; they finish their op and return.
+  void request_stop() { stopping_ = true; }
+  bool stopping() const { return stopping_; }
+
+  // A stream split off the run seed by a stable name.
+  Prng stream(std::string_view name) const { return root_.split(name); }
+
+  // Fault hooks (faults/ drives these).
+  Network& network() { return network_; }
+  VirtualDisk& disk(NodeId node) { return hosts_[node]->disk; }
+  NodeClock& clock(NodeId node) { return hosts_[node]->clock; }
+  CrashOutcome crash(NodeId node);
+  void restart(NodeId node);
+  void pause(NodeId node, std::int64_t duration_ns);
+  bool is_up(NodeId node) const { return hosts_[node]->node != nullptr; }
+  bool is_paused(NodeId node) const { return hosts_[node]->paused_until_ns > now_ns_; }
+
+  // Inspection.
+  std::uint32_t node_count() const { return static_cast<std::uint32_t>(hosts_.size()); }
+  const Node* node(NodeId node) const { return hosts_[node]->node.get(); }
+  const std::vector<NodeId>& node_ids() const { return node_ids_; }
+  const Trace& trace() const { return trace_; }
+  Trace& trace() { return trace_; }
+  const std::optional<RunFailure>& failure() const { return failure_; }
+  std::uint64_t events() const { return trace_.events(); }
+  const SimConfig& config() const { return config_; }
+  void fail_internal(std::string detail);
+
+ private:
+  class HostContext;
+  class SimClientEnv;
+  struct Host {
+    Host(NodeId id, const SimConfig& config, const Prng& root);
+    NodeId id;
+    std::unique_ptr<Node> node;
+    NodeClock clock;
+    VirtualDisk disk;
+    Prng random;
+    Prng buggify_random;
+    Prng disk_random;
+    std::uint64_t incarnation = 0;
+    std::int64_t paused_until_ns = 0;
+    std::uint32_t deferred_messages = 0;
+    std::unordered_map<TimerId, std::uint64_t> timers;  // id -> generation
+    DiskOpId next_disk_op = 1;
+    std::unique_ptr<HostContext> context;
+  };
+  struct InFlightMessage {
+    NodeId from;
+    NodeId to;
+    Bytes payload;
+    bool deferred_by_pause;
+  };
+  struct DiskOp {
+    NodeId node;
+    std::uint64_t incarnation;
+    DiskOpId id;
+    VirtualDisk::OpKind kind;
+    std::string file;
+    std::uint64_t offset;
+    std::uint64_t length;
+    Bytes bytes;
+  };
+  struct ClientMessage {
+    std::uint32_t fiber;
+    NodeId node;
+    RequestId request;
+    Bytes payload;
+  };
+
+  friend class HostContext;
+  bool dispatch(const Event& event);
+  void deliver_message(const Event& event);
+  void deliver_timer(const Event& event);
+  void deliver_disk_done(const Event& event);
+  void deliver_client_request(const Event& event);
+  void deliver_client_reply(const Event& event);
+  void resume_fiber(std::uint32_t fiber);
+  bool defer_if_paused(Host& host, const Event& event);
+  template <typename Step>
+  void step_node(Host& host, Step&& step);
+  void check_cluster(NodeId node);
+  void fail_safety(std::string invariant, std::string detail, std::optional<NodeId> node);
+  void boot(Host& host);
+
+  // Effects from HostContext.
+  void send(NodeId from, NodeId to, Bytes payload);
+  void set_timer(Host& host, TimerId id, std::int64_t after_local_ns);
+  DiskOpId issue_disk_op(Host& host, VirtualDisk::OpKind kind, const std::string& file,
+                         std::uint64_t offset, std::uint64_t length, Bytes bytes);
+  void reply(RequestId request, Bytes response);
+  bool buggify(Host& host, std::string_view site);
+
+  template <typename T>
+  std::uint64_t store(std::vector<T>& pool, std::vector<std::uint64_t>& free_slots, T value);
+
+  SimConfig config_;
+  Prng root_;
+  Prng network_random_;
+  Prng client_network_random_;
+  Network network_;
+  EventQueue queue_;
+  Trace trace_;
+  std::int64_t now_ns_ = 0;
+  std::uint64_t timer_generation_ = 0;
+  RequestId next_request_ = 1;
+  bool stopping_ = false;
+  std::optional<RunFailure> failure_;
+  std::vector<NodeId> node_ids_;
+  std::vector<std::unique_ptr<Host>> hosts_;
+  std::vector<const Node*> node_views_;  // for the observer; nullptr when down
+  std::unique_ptr<ClusterObserver> observer_;
+
+  std::vector<InFlightMessage> messages_;
+  std::vector<std::uint64_t> free_messages_;
+  std::vector<DiskOp> disk_ops_;
+  std::vector<std::uint64_t> free_disk_ops_;
+  std::vector<ClientMessage> client_messages_;
+  std::vector<std::uint64_t> free_client_messages_;
+  std::vector<std::function<void()>> callbacks_;
+  std::vector<std::uint64_t> free_callbacks_;
+  std::unordered_map<RequestId, std::uint32_t> request_fibers_;  // request -> waiting fiber
+
+  std::int64_t current_fiber_ = -1;
+  // Last member: fibers unwind (Boost forced_unwind) before anything they use.
+  std::vector<std::unique_ptr<Fiber>> fibers_;
+};
+
+}  // namespace simlab::sim

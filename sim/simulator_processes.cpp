@@ -1,0 +1,98 @@
+// Fibers, scheduled actions and the process-level faults (crash, restart,
+// pause).
+#include <fmt/format.h>
+
+#include "sim/host_context.h"
+#include "sim/simulator.h"
+
+namespace simlab::sim {
+
+Fiber& Simulator::spawn(std::string name, std::function<void()> body) {
+  const auto id = static_cast<std::uint32_t>(fibers_.size());
+  fibers_.push_back(std::make_unique<Fiber>(std::move(name), std::move(body)));
+  Fiber& fiber = *fibers_.back();
+  queue_.push(now_ns_, EventKind::fiber_wake, id, fiber.generation, 0);
+  return fiber;
+}
+
+void Simulator::at(std::int64_t time_ns, std::function<void()> action) {
+  const std::uint64_t slot = store(callbacks_, free_callbacks_, std::move(action));
+  queue_.push(time_ns < now_ns_ ? now_ns_ : time_ns, EventKind::callback, 0, slot, 0);
+}
+
+void Simulator::resume_fiber(std::uint32_t id) {
+  Fiber& fiber = *fibers_[id];
+  const std::int64_t outer = current_fiber_;
+  current_fiber_ = id;
+  fiber.resume();
+  current_fiber_ = outer;
+  if (fiber.failed()) fail_internal(fmt::format("fiber '{}' failed: {}", fiber.name(), fiber.error()));
+}
+
+void Simulator::sleep_for(std::int64_t duration_ns) {
+  if (current_fiber_ < 0) throw std::logic_error("sleep_for called outside a fiber");
+  Fiber& fiber = *fibers_[current_fiber_];
+  const std::uint64_t generation = ++fiber.generation;
+  queue_.push(now_ns_ + (duration_ns < 0 ? 0 : duration_ns), EventKind::fiber_wake,
+              static_cast<std::uint32_t>(current_fiber_), generation, 0);
+  fiber.suspend();
+}
+
+CallResult Simulator::call(NodeId node, Bytes request, std::int64_t timeout_ns) {
+  if (current_fiber_ < 0) throw std::logic_error("call made outside a fiber");
+  if (node >= hosts_.size()) throw std::out_of_range(fmt::format("call to unknown node {}", node));
+  const auto fiber_id = static_cast<std::uint32_t>(current_fiber_);
+  Fiber& fiber = *fibers_[fiber_id];
+  const RequestId request_id = next_request_++;
+  fiber.awaited_request = request_id;
+  fiber.reply_arrived = false;
+  fiber.reply.clear();
+  request_fibers_[request_id] = fiber_id;
+  const std::int64_t latency_ns = config_.client_latency.sample(client_network_random_);
+  const std::uint64_t slot = store(client_messages_, free_client_messages_,
+                                   ClientMessage{fiber_id, node, request_id, std::move(request)});
+  queue_.push(now_ns_ + latency_ns, EventKind::client_request, node, slot, 0);
+  const std::uint64_t generation = ++fiber.generation;
+  queue_.push(now_ns_ + timeout_ns, EventKind::fiber_wake, fiber_id, generation, 0);
+  fiber.suspend();
+  fiber.awaited_request = 0;
+  request_fibers_.erase(request_id);
+  if (!fiber.reply_arrived) return CallResult{CallResult::Status::timeout, {}};
+  return CallResult{CallResult::Status::ok, std::move(fiber.reply)};
+}
+
+std::unique_ptr<ClientEnv> Simulator::client_env(std::string_view stream_name) {
+  return std::make_unique<SimClientEnv>(*this, root_.split(stream_name));
+}
+
+CrashOutcome Simulator::crash(NodeId id) {
+  Host& host = *hosts_[id];
+  if (!host.node) return {};
+  host.node.reset();
+  node_views_[id] = nullptr;
+  ++host.incarnation;  // disk completions and timers of the old process are void
+  host.timers.clear();
+  host.paused_until_ns = 0;
+  host.deferred_messages = 0;
+  CrashOutcome outcome = host.disk.crash(host.disk_random);
+  trace_.record(now_ns_, EventKind::callback, id, 0, 0xC4A5'0000ull + outcome.writes.size());
+  trace_.line(fmt::format("{:>15} n{}: CRASH ({} unsynced writes decided)", now_ns_, id,
+                          outcome.writes.size()));
+  return outcome;
+}
+
+void Simulator::restart(NodeId id) {
+  Host& host = *hosts_[id];
+  if (host.node) return;
+  trace_.line(fmt::format("{:>15} n{}: RESTART", now_ns_, id));
+  boot(host);
+}
+
+void Simulator::pause(NodeId id, std::int64_t duration_ns) {
+  Host& host = *hosts_[id];
+  if (!host.node) return;
+  host.paused_until_ns = std::max(host.paused_until_ns, now_ns_ + duration_ns);
+  trace_.line(fmt::format("{:>15} n{}: PAUSE until {}", now_ns_, id, host.paused_until_ns));
+}
+
+}  // namespace simlab::sim
