@@ -72,10 +72,24 @@ class Simulator::SimClientEnv final : public ClientEnv {
   Prng random_;
 };
 
+// Pools reuse freed slots so long runs do not grow them without bound.
+template <typename T>
+inline std::uint64_t Simulator::store(std::vector<T>& pool, std::vector<std::uint64_t>& free_slots,
+                               T value) {
+  if (free_slots.empty()) {
+    pool.push_back(std::move(value));
+    return pool.size() - 1;
+  }
+  const std::uint64_t slot = free_slots.back();
+  free_slots.pop_back();
+  pool[slot] = std::move(value);
+  return slot;
+}
+
 // One step of a node, then its invariants and the cluster's. Defined here,
 // beside the context, because every delivery path instantiates it.
 template <typename Step>
-void Simulator::step_node(Host& host, Step&& step) {
+inline void Simulator::step_node(Host& host, Step&& step) {
   try {
     step();
     if (host.node) {

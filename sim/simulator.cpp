@@ -38,19 +38,6 @@ Simulator::~Simulator() {
   fibers_.clear();  // unwind suspended fibers while everything they touch lives
 }
 
-template <typename T>
-std::uint64_t Simulator::store(std::vector<T>& pool, std::vector<std::uint64_t>& free_slots,
-                               T value) {
-  if (free_slots.empty()) {
-    pool.push_back(std::move(value));
-    return pool.size() - 1;
-  }
-  const std::uint64_t slot = free_slots.back();
-  free_slots.pop_back();
-  pool[slot] = std::move(value);
-  return slot;
-}
-
 void Simulator::boot(Host& host) {
   NodeConfig node_config = config_.node_template;
   node_config.id = host.id;

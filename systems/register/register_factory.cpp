@@ -1,0 +1,46 @@
+#include <fmt/format.h>
+
+#include "systems/register/register_node.h"
+
+namespace simlab::register_demo {
+namespace {
+
+// Committed entries never change: whenever the primary is up, the prefix it
+// has committed must extend every prefix it committed before.
+class RegisterObserver final : public ClusterObserver {
+ public:
+  std::optional<Violation> check(std::span<const Node* const> nodes) override {
+    if (nodes.empty() || nodes[kPrimary] == nullptr) return std::nullopt;
+    const auto* primary = static_cast<const RegisterNode*>(nodes[kPrimary]);
+    const auto& log = primary->log();
+    const std::uint64_t commit = primary->commit_index();
+    for (std::uint64_t index = 0; index < std::min<std::uint64_t>(commit, committed_.size());
+         ++index) {
+      if (log[index] != committed_[index]) {
+        return Violation{"register.committed-entry-changed",
+                         fmt::format("entry {} was committed as {}, now {}", index + 1,
+                                     committed_[index], log[index]),
+                         kPrimary};
+      }
+    }
+    for (std::uint64_t index = committed_.size(); index < commit; ++index) {
+      committed_.push_back(log[index]);
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::vector<std::int64_t> committed_;
+};
+
+}  // namespace
+
+std::unique_ptr<Node> RegisterFactory::make_node(const NodeConfig& config) const {
+  return std::make_unique<RegisterNode>(config);
+}
+
+std::unique_ptr<ClusterObserver> RegisterFactory::make_observer() const {
+  return std::make_unique<RegisterObserver>();
+}
+
+}  // namespace simlab::register_demo

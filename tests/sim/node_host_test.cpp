@@ -1,0 +1,210 @@
+#include <gtest/gtest.h>
+
+#include "sim_test_support.h"
+
+namespace simlab::sim {
+namespace {
+
+using testing::bytes_of;
+using testing::ScriptFactory;
+using testing::script_config;
+using testing::ScriptNode;
+using testing::Seen;
+
+TEST(NodeClock, AJumpIsSeenByOneNodeOnly) {
+  ScriptFactory factory;
+  for (int i = 0; i < 2; ++i) {
+    factory.hooks.push_back([](NodeContext& context, const Seen& seen) {
+      if (seen.what == "start") context.set_timer(1, 10'000'000);
+    });
+  }
+  Simulator simulator(script_config(factory, 2));
+  simulator.start();
+  simulator.at(5'000'000, [&] { simulator.clock(1).jump(simulator.now_ns(), -3'000'000'000); });
+  simulator.run_until(20'000'000);
+  const auto& zero = factory.latest.at(0)->seen;
+  const auto& one = factory.latest.at(1)->seen;
+  ASSERT_EQ(zero.back().what, "timer");
+  ASSERT_EQ(one.back().what, "timer");
+  EXPECT_EQ(zero.back().local_ns, 10'000'000);
+  EXPECT_EQ(one.back().local_ns, 10'000'000 - 3'000'000'000);
+}
+
+TEST(NodeClock, DriftStretchesTimersAndStrobeFlips) {
+  NodeClock clock;
+  clock.set_drift(0, 100'000);  // 10% fast
+  EXPECT_EQ(clock.local_ns(1'000'000'000), 1'100'000'000);
+  EXPECT_EQ(clock.true_duration_ns(110'000'000), 100'000'000);
+  NodeClock strobing;
+  strobing.start_strobe(500, 1'000);
+  EXPECT_EQ(strobing.local_ns(100), 100);
+  EXPECT_EQ(strobing.local_ns(1'100), 1'600);
+  strobing.reset(2'000);
+  EXPECT_EQ(strobing.local_ns(3'100), 3'100);
+}
+
+TEST(NodeHost, CrashDropsMemoryAndTimersAndRestartRecovers) {
+  ScriptFactory factory;
+  int timers_fired = 0;
+  int starts = 0;
+  factory.hooks.push_back([&](NodeContext& context, const Seen& seen) {
+    if (seen.what == "timer") ++timers_fired;
+    if (seen.what != "start") return;
+    ++starts;
+    if (starts == 1) context.set_timer(7, 50'000'000);
+  });
+  Simulator simulator(script_config(factory, 1));
+  simulator.start();
+  simulator.run_until(10'000'000);
+  simulator.crash(0);
+  EXPECT_FALSE(simulator.is_up(0));
+  EXPECT_EQ(simulator.node(0), nullptr);
+  simulator.run_until(30'000'000);
+  simulator.restart(0);
+  simulator.run_until(100'000'000);  // the old process's timer must not fire in the new one
+  EXPECT_EQ(timers_fired, 0);
+  EXPECT_EQ(starts, 2);
+  ASSERT_EQ(factory.latest.at(0)->seen.size(), 1u);  // memory is gone: only the new start
+}
+
+TEST(NodeHost, PauseHoldsEventsUntilItEnds) {
+  ScriptFactory factory;
+  factory.hooks.push_back([](NodeContext& context, const Seen& seen) {
+    if (seen.what == "start") context.set_timer(1, 10'000'000);
+  });
+  Simulator simulator(script_config(factory, 1));
+  simulator.start();
+  simulator.pause(0, 100'000'000);
+  simulator.run_until(50'000'000);
+  EXPECT_EQ(factory.latest.at(0)->seen.size(), 1u);
+  simulator.run_until(200'000'000);
+  ASSERT_EQ(factory.latest.at(0)->seen.size(), 2u);
+  EXPECT_EQ(factory.latest.at(0)->seen[1].local_ns, 100'000'000);
+}
+
+TEST(NodeHost, DiskOperationsCompleteAndEnospcIsAStatus) {
+  ScriptFactory factory;
+  factory.hooks.push_back([](NodeContext& context, const Seen& seen) {
+    if (seen.what == "start") {
+      context.disk_write("f", 0, Bytes(100, 1));
+      context.disk_fsync("f");
+      context.disk_read("f", 0, 1000);
+      context.disk_write("g", 0, Bytes(100, 2));
+    }
+  });
+  SimConfig config = script_config(factory, 1);
+  config.disk.capacity_bytes = 150;
+  Simulator simulator(config);
+  simulator.start();
+  simulator.run_until(1'000'000'000);
+  const auto& seen = factory.latest.at(0)->seen;
+  ASSERT_EQ(seen.size(), 5u);
+  EXPECT_EQ(seen[1].status, DiskStatus::ok);
+  EXPECT_EQ(seen[3].bytes.size(), 100u);
+  EXPECT_EQ(seen[4].status, DiskStatus::no_space);
+}
+
+TEST(NodeHost, AnAssertionInANodeIsAFindingNotACrash) {
+  ScriptFactory factory;
+  factory.hooks.push_back([](NodeContext&, const Seen& seen) {
+    if (seen.what == "timer") SIMLAB_ASSERT(false, "demo.invariant", "broken on purpose");
+  });
+  factory.hooks[0] = [](NodeContext& context, const Seen& seen) {
+    if (seen.what == "start") context.set_timer(1, 1'000);
+    if (seen.what == "timer") SIMLAB_ASSERT(false, "demo.invariant", "broken on purpose");
+  };
+  Simulator simulator(script_config(factory, 1));
+  simulator.start();
+  EXPECT_FALSE(simulator.run_until(1'000'000));
+  ASSERT_TRUE(simulator.failure().has_value());
+  EXPECT_EQ(simulator.failure()->kind, RunFailure::Kind::safety);
+  EXPECT_EQ(simulator.failure()->invariant, "demo.invariant");
+  EXPECT_EQ(simulator.failure()->node, NodeId{0});
+}
+
+TEST(Fibers, SleepCallAndTimeout) {
+  ScriptFactory factory;
+  factory.hooks.push_back([](NodeContext& context, const Seen& seen) {
+    if (seen.what == "client" && seen.bytes == bytes_of("ping")) {
+      context.reply(seen.detail, bytes_of("pong"));
+    }
+  });
+  Simulator simulator(script_config(factory, 1));
+  simulator.start();
+  std::vector<std::string> log;
+  simulator.spawn("client", [&] {
+    simulator.sleep_for(5'000'000);
+    log.push_back("woke at " + std::to_string(simulator.now_ns()));
+    const CallResult answered = simulator.call(0, bytes_of("ping"), 10'000'000);
+    log.push_back(answered.status == CallResult::Status::ok
+                      ? std::string(answered.response.begin(), answered.response.end())
+                      : "timeout");
+    const CallResult ignored = simulator.call(0, bytes_of("silence"), 10'000'000);
+    log.push_back(ignored.status == CallResult::Status::ok ? "reply" : "timeout");
+  });
+  simulator.run_until(1'000'000'000);
+  EXPECT_EQ(log, (std::vector<std::string>{"woke at 5000000", "pong", "timeout"}));
+}
+
+TEST(Fibers, AThrowingFiberEndsTheRunAsAnInternalError) {
+  ScriptFactory factory;
+  Simulator simulator(script_config(factory, 1));
+  simulator.start();
+  simulator.spawn("nemesis", [&] {
+    simulator.sleep_for(1'000);
+    throw std::runtime_error("nemesis bug");
+  });
+  EXPECT_FALSE(simulator.run_until(1'000'000));
+  ASSERT_TRUE(simulator.failure().has_value());
+  EXPECT_EQ(simulator.failure()->kind, RunFailure::Kind::internal);
+  EXPECT_NE(simulator.failure()->detail.find("nemesis bug"), std::string::npos);
+}
+
+TEST(Fibers, SuspendedFibersUnwindWhenTheSimulatorIsDestroyed) {
+  ScriptFactory factory;
+  bool unwound = false;
+  {
+    Simulator simulator(script_config(factory, 1));
+    simulator.start();
+    simulator.spawn("sleeper", [&] {
+      struct Guard {
+        bool& flag;
+        ~Guard() { flag = true; }
+      } guard{unwound};
+      simulator.sleep_for(1'000'000'000'000);
+    });
+    simulator.run_until(1'000);
+  }
+  EXPECT_TRUE(unwound);
+}
+
+TEST(Buggify, OffByDefaultAndSeededWhenOn) {
+  auto fired = [](bool on, std::uint64_t seed) {
+    ScriptFactory factory;
+    int count = 0;
+    factory.hooks.push_back([&count](NodeContext& context, const Seen& seen) {
+      if (seen.what != "start") return;
+      for (int i = 0; i < 1000; ++i) count += context.buggify("site.a") ? 1 : 0;
+    });
+    SimConfig config = script_config(factory, 1, seed);
+    config.buggify = on;
+    Simulator simulator(config);
+    simulator.start();
+    return count;
+  };
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) EXPECT_EQ(fired(false, seed), 0);
+  int seeds_with_site_active = 0;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    const int count = fired(true, seed);
+    EXPECT_EQ(count, fired(true, seed));
+    seeds_with_site_active += count > 0;
+    if (count > 0) {
+      EXPECT_LT(count, 200);
+    }
+  }
+  EXPECT_GT(seeds_with_site_active, 0);
+  EXPECT_LT(seeds_with_site_active, 40);
+}
+
+}  // namespace
+}  // namespace simlab::sim

@@ -1,0 +1,24 @@
+// Clients of the demonstration register (systems/register): reads, writes
+// and compare-and-sets of one register with values unique per run, recorded
+// as a history for the cas-register model. A client that times out records
+// `info` and hands its next op to a fresh process id, as Jepsen does.
+#pragma once
+
+#include <cstdint>
+
+#include "workloads/client_env.h"
+#include "workloads/history_recorder.h"
+
+namespace simlab {
+
+struct RegisterWorkloadOptions {
+  std::int64_t op_timeout_ns = 500 * kNanosecondsPerMillisecond;
+  std::int64_t think_ns_max = 20 * kNanosecondsPerMillisecond;
+  std::int64_t process_stride = 1;  // added to the process id after an `info`
+};
+
+// Runs until env.stopping(); `process` is this client's first process id.
+void run_register_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                         const RegisterWorkloadOptions& options);
+
+}  // namespace simlab
