@@ -1,0 +1,112 @@
+// Membership changes one server at a time (thesis §4.1-§4.2): a new server
+// joins as a learner, is promoted once caught up (§4.2.1), and a new change
+// starts only after the previous one committed (§4.1) and after the leader
+// committed an entry of its own term (the 2015 fix to single-server changes,
+// raft-dev "bug in single-server membership changes").
+#include <algorithm>
+
+#include "systems/common/violation.h"
+#include "systems/raft/limits.h"
+#include "systems/raft/raft.h"
+
+namespace simlab::raft {
+
+ChangeResult Raft::check_change_allowed() const {
+  if (role_ != Role::leader) return ChangeResult::not_leader;
+  if (transfer_target_ != 0) return ChangeResult::busy;
+  if (bugs_.unsafe_membership) return ChangeResult::accepted;  // PLANTED BUG: no overlap check
+  if (configs_.back().first > commit_) return ChangeResult::busy;
+  if (commit_ < term_start_index_) return ChangeResult::busy;
+  return ChangeResult::accepted;
+}
+
+ChangeResult Raft::add_server(NodeContext& context, NodeId id) {
+  const ChangeResult allowed = check_change_allowed();
+  if (allowed != ChangeResult::accepted) return allowed;
+  if (id == 0 || config().is_member(id)) return ChangeResult::invalid;
+  ClusterConfig next = config();
+  if (next.voters.size() + next.learners.size() >= kMembersMax) return ChangeResult::invalid;
+  // The bug also skips the learner stage: the newcomer votes at once.
+  auto& list = bugs_.unsafe_membership ? next.voters : next.learners;
+  list.push_back(id);
+  std::sort(list.begin(), list.end());
+  propose_config(context, std::move(next));
+  return ChangeResult::accepted;
+}
+
+ChangeResult Raft::remove_server(NodeContext& context, NodeId id) {
+  const ChangeResult allowed = check_change_allowed();
+  if (allowed != ChangeResult::accepted) return allowed;
+  if (!config().is_member(id)) return ChangeResult::invalid;
+  ClusterConfig next = config();
+  if (next.is_voter(id) && next.voters.size() == 1) return ChangeResult::invalid;
+  std::erase(next.voters, id);
+  std::erase(next.learners, id);
+  propose_config(context, std::move(next));
+  return ChangeResult::accepted;
+}
+
+void Raft::propose_config(NodeContext& context, ClusterConfig config) {
+  trace(context, "proposing " + config_text(config));
+  append_local(context, EntryType::config, config_bytes(config));
+  sync_progress_with_config(context);
+  broadcast_append(context);
+  maybe_commit(context);  // removing a lagging voter may commit at once
+}
+
+void Raft::on_config_appended(const Entry& entry) {
+  ByteReader reader(entry.data);
+  ClusterConfig config = decode_config(reader);
+  SIMLAB_ASSERT(reader.ok(), "raft.config-decodes", "a config entry does not decode");
+  configs_.push_back({entry.index, std::move(config)});
+}
+
+void Raft::truncate_configs_after(Index index) {
+  while (configs_.size() > 1 && configs_.back().first > index) configs_.pop_back();
+}
+
+// Thesis §4.2.1: promote a learner once it holds what the leader has
+// committed, so adding it cannot stall commitment while it catches up.
+void Raft::maybe_promote_learners(NodeContext& context) {
+  if (config().learners.empty() || check_change_allowed() != ChangeResult::accepted) return;
+  for (NodeId id : config().learners) {
+    auto found = progress_.find(id);
+    if (found == progress_.end() || found->second.match < commit_) continue;
+    ClusterConfig next = config();
+    std::erase(next.learners, id);
+    next.voters.push_back(id);
+    std::sort(next.voters.begin(), next.voters.end());
+    trace(context, "learner " + std::to_string(id) + " caught up: promoting");
+    propose_config(context, std::move(next));
+    return;
+  }
+}
+
+void Raft::sync_progress_with_config(NodeContext& context) {
+  (void)context;
+  for (auto it = progress_.begin(); it != progress_.end();) {
+    it = config().is_member(it->first) || it->first == self_ ? std::next(it) : progress_.erase(it);
+  }
+  for (NodeId id : config().voters) {
+    if (progress_.contains(id)) continue;
+    Progress& progress = progress_[id];
+    progress.next = log_.last_index();
+    progress.recently_active = true;
+  }
+  for (NodeId id : config().learners) {
+    if (progress_.contains(id)) continue;
+    Progress& progress = progress_[id];
+    progress.next = log_.last_index();
+    progress.recently_active = true;
+  }
+}
+
+// Thesis §4.2.2: a leader removed from the configuration manages the cluster
+// until the change commits, then steps down.
+void Raft::step_down_if_removed(NodeContext& context) {
+  if (config().is_voter(self_) || configs_.back().first > commit_) return;
+  trace(context, "removed from the configuration: stepping down");
+  become_follower(context, hard_.term, 0);
+}
+
+}  // namespace simlab::raft

@@ -1,0 +1,182 @@
+// Recovery at boot (or after a disk error): read the hard-state slots, both
+// snapshot slots and the WAL segment the newest snapshot names; truncate a
+// torn tail; report corruption and repair from the leader instead of trusting
+// or silently dropping what was lost.
+#include <algorithm>
+
+#include "systems/common/violation.h"
+#include "systems/raft/limits.h"
+#include "systems/raft/raft.h"
+
+namespace simlab::raft {
+namespace {
+
+constexpr const char* kMetaFile = "raft.meta";
+constexpr std::uint64_t kReadAllBytes = std::uint64_t{1} << 32;
+
+struct ParsedSnapshot {
+  SnapshotMeta meta;
+  std::uint64_t wal_sequence = 0;
+  Bytes data;
+};
+
+std::optional<ParsedSnapshot> parse_snapshot(ByteView bytes) {
+  auto record = parse_record(bytes, 0, kSnapshotBytesMax + 1024);
+  if (!record) return std::nullopt;
+  ByteReader reader(record->payload);
+  ParsedSnapshot parsed;
+  parsed.meta.index = reader.u64();
+  parsed.meta.term = reader.u64();
+  parsed.meta.config = decode_config(reader);
+  parsed.meta.chain = reader.u64();
+  parsed.wal_sequence = reader.u64();
+  parsed.data = reader.blob();
+  if (!reader.ok() || !reader.at_end()) return std::nullopt;
+  return parsed;
+}
+
+}  // namespace
+
+void Raft::recover(NodeContext& context) {
+  loaded_ = false;
+  disk_.reset();
+  hard_ = HardState{};
+  log_.reset(0, 0, 0);
+  configs_.assign(1, {0, ClusterConfig{}});
+  snapshot_ = Snapshot{};
+  role_ = Role::follower;
+  leader_ = 0;
+  commit_ = applied_ = 0;
+  reset_role_state(context);
+  term_start_index_ = 0;
+  wal_sequence_ = wal_offset_ = 0;
+  next_ticket_ = synced_ticket_ = hard_state_ticket_ = 0;
+  durable_index_ = 0;
+  unsynced_.clear();
+  held_.clear();
+  snapshot_in_progress_ = false;
+  recovering_ = false;
+  recovering_until_ = 0;
+  loading_ = Loading{};
+  application_.restore({});
+  disk_.read(context, kMetaFile, 2 * kHardStateSlotBytes,
+             [this](NodeContext& ctx, DiskStatus, ByteView bytes) { load_hard_state(ctx, bytes); });
+}
+
+void Raft::load_hard_state(NodeContext& context, ByteView bytes) {
+  for (std::uint64_t slot = 0; slot < 2; ++slot) {
+    const std::optional<HardState> state = parse_hard_state(bytes, slot * kHardStateSlotBytes);
+    if (!state) continue;
+    if (!loading_.hard_state || state->term > loading_.hard_state->term ||
+        (state->term == loading_.hard_state->term && state->vote != 0)) {
+      loading_.hard_state = state;
+    }
+  }
+  loading_.hard_state_corrupt = !bytes.empty() && !loading_.hard_state;
+  disk_.read(context, "raft.snap.0", kReadAllBytes,
+             [this](NodeContext& ctx, DiskStatus, ByteView data) {
+               load_snapshot_slot(ctx, 0, data);
+             });
+}
+
+void Raft::load_snapshot_slot(NodeContext& context, int slot, ByteView bytes) {
+  std::optional<ParsedSnapshot> parsed = parse_snapshot(bytes);
+  if (!parsed && !bytes.empty()) {
+    loading_.snapshot_corrupt = true;
+    context.log("raft " + std::to_string(self_) + ": CORRUPTION: snapshot slot " +
+                std::to_string(slot) + " fails its CRC");
+  }
+  if (parsed && (!loading_.snapshot || parsed->wal_sequence > loading_.snapshot_wal_sequence)) {
+    loading_.snapshot = Snapshot{parsed->meta, std::move(parsed->data)};
+    loading_.snapshot_wal_sequence = parsed->wal_sequence;
+  }
+  if (slot == 0) {
+    disk_.read(context, "raft.snap.1", kReadAllBytes,
+               [this](NodeContext& ctx, DiskStatus, ByteView data) {
+                 load_snapshot_slot(ctx, 1, data);
+               });
+    return;
+  }
+  wal_sequence_ = loading_.snapshot_wal_sequence;
+  disk_.read(context, wal_file(), kReadAllBytes,
+             [this](NodeContext& ctx, DiskStatus, ByteView data) { load_wal(ctx, data); });
+}
+
+void Raft::load_wal(NodeContext& context, ByteView bytes) {
+  if (loading_.hard_state) hard_ = *loading_.hard_state;
+  if (loading_.snapshot) {
+    const Snapshot& snapshot = *loading_.snapshot;
+    log_.reset(snapshot.meta.index, snapshot.meta.term, snapshot.meta.chain);
+    configs_.assign(1, {snapshot.meta.index, snapshot.meta.config});
+    if (!application_.restore(snapshot.data)) {
+      SIMLAB_ASSERT(false, "raft.snapshot-restores", "a CRC-valid snapshot does not decode");
+    }
+    snapshot_ = snapshot;
+    commit_ = applied_ = snapshot.meta.index;
+  } else {
+    ClusterConfig bootstrap;
+    if (std::binary_search(initial_members_.begin(), initial_members_.end(), self_)) {
+      bootstrap.voters = initial_members_;
+    }
+    configs_.assign(1, {0, bootstrap});
+    snapshot_.meta.config = bootstrap;
+  }
+  const WalScan scan = scan_wal(bytes);
+  Index highest_seen = scan.index_after_corruption_max;
+  bool gap = false;
+  for (const Entry& entry : scan.entries) {
+    highest_seen = std::max(highest_seen, entry.index);
+    if (gap || entry.index <= log_.snapshot_index()) continue;
+    if (entry.index > log_.last_index() + 1 || entry.term < log_.last_term()) {
+      gap = true;  // records missing in between: treat like corruption
+      continue;
+    }
+    if (entry.index <= log_.last_index()) {
+      log_.truncate_after(entry.index - 1);
+      truncate_configs_after(entry.index - 1);
+    }
+    if (entry.type == EntryType::config) on_config_appended(entry);
+    log_.append(entry);
+  }
+  wal_offset_ = scan.valid_bytes;
+  const bool corrupt = scan.corrupt || gap || loading_.snapshot_corrupt ||
+                       loading_.hard_state_corrupt;
+  if (corrupt) {
+    recovering_ = true;
+    recovering_until_ = std::max(highest_seen, log_.last_index());
+    hard_.term = std::max(hard_.term, log_.last_term());
+    context.log("raft " + std::to_string(self_) + ": CORRUPTION: WAL or metadata damaged" +
+                " (log kept up to " + std::to_string(log_.last_index()) +
+                "); not voting until a leader repairs it up to " +
+                std::to_string(recovering_until_));
+    rewrite_wal(context);
+  } else if (scan.valid_bytes < bytes.size()) {
+    context.log("raft " + std::to_string(self_) + ": truncating a torn WAL tail at byte " +
+                std::to_string(scan.valid_bytes));
+    disk_.truncate(context, wal_file(), scan.valid_bytes);
+  }
+  finish_recovery(context);
+}
+
+// Replaces the segment by exactly the entries kept in memory, so damaged or
+// orphaned records can never be replayed in front of new appends.
+void Raft::rewrite_wal(NodeContext& context) {
+  Bytes bytes;
+  for (Index index = log_.first_index(); index <= log_.last_index(); ++index) {
+    const Bytes record = entry_record(log_.at(index));
+    bytes.insert(bytes.end(), record.begin(), record.end());
+  }
+  wal_offset_ = bytes.size();
+  disk_.truncate(context, wal_file(), 0);
+  disk_.write(context, wal_file(), 0, std::move(bytes));
+  disk_.fsync(context, wal_file());
+}
+
+void Raft::finish_recovery(NodeContext& context) {
+  durable_index_ = log_.last_index();
+  loaded_ = true;
+  trace(context, "recovered " + status_text());
+  context.set_timer(kTickTimer, options_.tick_ns);
+}
+
+}  // namespace simlab::raft

@@ -1,0 +1,51 @@
+// The on-disk record format shared by the WAL, the hard-state slots and the
+// snapshot files: [u32 length][u32 crc32c(length, payload)][payload].
+// One CRC per record, covering its length too, so a flipped length is caught
+// rather than trusted (etcd's WAL chains CRCs; one per record is enough here
+// because records are self-delimiting and replay re-derives order by index).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "systems/common/types.h"
+#include "systems/raft/entry.h"
+
+namespace simlab::raft {
+
+inline constexpr std::size_t kRecordHeaderBytes = 8;
+
+Bytes frame_record(ByteView payload);
+
+struct ParsedRecord {
+  ByteView payload;
+  std::uint64_t end_offset = 0;
+};
+// The record at `offset`, or nothing if it is incomplete or fails its CRC.
+std::optional<ParsedRecord> parse_record(ByteView file, std::uint64_t offset,
+                                         std::size_t payload_bytes_max);
+
+// What recovery learns from one WAL segment.
+struct WalScan {
+  std::vector<Entry> entries;       // valid records before the first bad one, in file order
+  std::uint64_t valid_bytes = 0;    // where the first bad record (or the end) starts
+  bool torn_tail = false;           // bad bytes at the end and nothing valid after them
+  bool corrupt = false;             // a bad record with a valid record somewhere after it
+  Index index_after_corruption_max = 0;  // highest entry index seen after the bad record
+};
+WalScan scan_wal(ByteView file);
+
+Bytes entry_record(const Entry& entry);
+
+// Term and vote, stored twice (two slots) so one corrupt copy is survivable.
+struct HardState {
+  Term term = 0;
+  NodeId vote = 0;  // 0: no vote in this term
+  friend bool operator==(const HardState&, const HardState&) = default;
+};
+Bytes hard_state_record(const HardState& state);
+std::optional<HardState> parse_hard_state(ByteView file, std::uint64_t offset);
+inline constexpr std::uint64_t kHardStateSlotBytes = 64;
+
+}  // namespace simlab::raft
