@@ -1,0 +1,26 @@
+#include "systems/kv/raft_system.h"
+
+#include "systems/kv/kv_node.h"
+#include "systems/raft/observer.h"
+#include "systems/raft/options.h"
+
+namespace simlab::kv {
+
+std::unique_ptr<Node> RaftSystemFactory::make_node(const NodeConfig& config) const {
+  return std::make_unique<KvNode>(config);
+}
+
+std::unique_ptr<ClusterObserver> RaftSystemFactory::make_observer() const {
+  return std::make_unique<raft::RaftObserver>();
+}
+
+std::unique_ptr<SystemFactory> make_raft_system() { return std::make_unique<RaftSystemFactory>(); }
+
+std::span<const BugInfo> raft_bugs() { return raft::raft_bugs(); }
+
+std::string options_error(std::string_view options_json) {
+  raft::Options options;
+  return raft::parse_options(options_json, options);
+}
+
+}  // namespace simlab::kv

@@ -1,0 +1,40 @@
+// Raft's safety properties across nodes (Figure 3 of the Raft paper), checked
+// after every step by the driver: election safety (one leader per term), log
+// matching, leader completeness and state machine safety. It remembers every
+// committed entry it has seen, so a later divergence is caught even after
+// the node that committed it crashed.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "systems/common/node.h"
+#include "systems/raft/raft.h"
+
+namespace simlab::raft {
+
+class RaftObserver final : public ClusterObserver {
+ public:
+  std::optional<Violation> check(std::span<const Node* const> nodes) override;
+
+  // Every node here is a Raft (nullptr: down). Exposed for tests.
+  std::optional<Violation> check_rafts(const std::vector<const Raft*>& rafts);
+
+ private:
+  struct Committed {
+    std::uint64_t chain = 0;
+    Term commit_term = 0;  // a term at which some node already saw it committed
+    bool known = false;
+  };
+  std::optional<Violation> check_leaders(const std::vector<const Raft*>& rafts);
+  std::optional<Violation> check_committed(const Raft& raft);
+  std::optional<Violation> check_log_matching(const Raft& a, const Raft& b) const;
+  std::optional<Violation> check_completeness(const Raft& leader) const;
+
+  std::map<Term, NodeId> leaders_;
+  std::vector<Committed> committed_;  // by index; [0] unused
+  std::map<NodeId, Index> checked_;   // per node: committed entries compared so far
+};
+
+}  // namespace simlab::raft
