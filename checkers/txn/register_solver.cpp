@@ -1,0 +1,224 @@
+#include "checkers/txn/register_solver.h"
+
+#include <algorithm>
+#include <cassert>
+#include <chrono>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+#include <z3++.h>
+
+#include "checkers/txn/anomaly.h"
+#include "checkers/txn/realtime_order.h"
+
+namespace simlab::txn {
+namespace {
+
+struct ExternalRead {
+  std::uint32_t reader;
+  std::uint32_t key;
+  std::int64_t value;
+};
+
+// The facts the constraints come from: who may have committed, each key's
+// final writers, and each committed transaction's reads of versions it did
+// not write itself.
+struct Facts {
+  std::vector<bool> included;
+  std::map<std::uint32_t, std::vector<std::uint32_t>> writers;  // key -> txns
+  std::map<std::pair<std::uint32_t, std::int64_t>, std::uint32_t> writer_of;
+  std::vector<ExternalRead> reads;
+};
+
+Facts gather(const TxnHistory& history) {
+  Facts facts;
+  facts.included.assign(history.txns.size(), false);
+  std::map<std::pair<std::uint32_t, std::int64_t>, std::uint32_t> candidates;
+  for (std::uint32_t id = 0; id < history.txns.size(); ++id) {
+    const Txn& txn = history.txns[id];
+    if (!may_have_committed(txn)) continue;
+    std::map<std::uint32_t, std::int64_t> final_write;
+    std::set<std::uint32_t> touched;
+    for (const MicroOp& op : history.ops_of(id)) {
+      if (op.kind == MicroOpKind::write) final_write[op.key] = op.value;
+      if (op.kind == MicroOpKind::read && op.result_known && !touched.contains(op.key)) {
+        facts.reads.push_back({id, op.key, op.value});
+      }
+      touched.insert(op.key);
+    }
+    for (const auto& [key, value] : final_write) candidates.try_emplace({key, value}, id);
+    facts.included[id] = txn.status == TxnStatus::committed;
+  }
+  // An :info transaction counts only if someone read its write; if nobody
+  // did, assuming it aborted is always at least as easy to satisfy.
+  for (const auto& read : facts.reads) {
+    auto it = candidates.find({read.key, read.value});
+    if (it != candidates.end()) facts.included[it->second] = true;
+  }
+  for (const auto& [version, txn] : candidates) {
+    if (!facts.included[txn]) continue;
+    facts.writers[version.first].push_back(txn);
+    facts.writer_of[version] = txn;
+  }
+  return facts;
+}
+
+class Encoder {
+ public:
+  Encoder(const TxnHistory& history, SolverModel model, z3::context& context, z3::solver& solver)
+      : history_(history), model_(model), context_(context), solver_(solver),
+        facts_(gather(history)) {
+    for (std::uint32_t id = 0; id < history.txns.size(); ++id) {
+      start_.push_back(context.int_const(fmt::format("s{}", id).c_str()));
+      commit_.push_back(model == SolverModel::snapshot_isolation
+                            ? context.int_const(fmt::format("c{}", id).c_str())
+                            : start_.back());
+      if (model == SolverModel::snapshot_isolation && facts_.included[id]) {
+        solver.add(start_[id] < commit_[id]);
+      }
+    }
+  }
+
+  void encode() {
+    for (const ExternalRead& read : facts_.reads) encode_read(read);
+    if (model_ == SolverModel::strict_serializable) encode_realtime();
+    if (model_ == SolverModel::snapshot_isolation) encode_write_conflicts();
+  }
+
+  std::vector<z3::expr>& literals() { return literals_; }
+  const Facts& facts() const { return facts_; }
+  const z3::expr& position(std::uint32_t txn) const { return commit_[txn]; }
+
+  // The words and transactions behind one core literal.
+  const std::pair<std::string, std::vector<std::uint32_t>>& meaning(std::size_t literal) const {
+    return meanings_[literal];
+  }
+
+ private:
+  z3::expr track(const std::string& fact, std::vector<std::uint32_t> txns) {
+    literals_.push_back(context_.bool_const(fmt::format("f{}", literals_.size()).c_str()));
+    meanings_.emplace_back(fact, std::move(txns));
+    return literals_.back();
+  }
+
+  // Commit of X relative to T's snapshot; for serializability both are p.
+  void encode_read(const ExternalRead& read) {
+    const std::string& key = history_.key_names[read.key];
+    const auto& writers = facts_.writers[read.key];
+    if (read.value == kNilValue) {
+      const auto literal = track(fmt::format("{} read key {} = nil", txn_label(read.reader), key),
+                                 {read.reader});
+      for (const auto other : writers) {
+        if (other != read.reader) solver_.add(z3::implies(literal, start_[read.reader] < commit_[other]));
+      }
+      return;
+    }
+    auto it = facts_.writer_of.find({read.key, read.value});
+    if (it == facts_.writer_of.end() || it->second == read.reader) return;  // reported by inference
+    const std::uint32_t writer = it->second;
+    const auto literal = track(fmt::format("{} read key {} = {}, written by {}", txn_label(read.reader),
+                                           key, read.value, txn_label(writer)),
+                               {read.reader, writer});
+    solver_.add(z3::implies(literal, commit_[writer] < start_[read.reader]));
+    for (const auto other : writers) {
+      if (other == writer || other == read.reader) continue;
+      solver_.add(z3::implies(literal, commit_[other] < commit_[writer] ||
+                                           start_[read.reader] < commit_[other]));
+    }
+  }
+
+  void encode_realtime() {
+    std::vector<std::uint32_t> members;
+    for (std::uint32_t id = 0; id < history_.txns.size(); ++id) {
+      if (facts_.included[id]) members.push_back(id);
+    }
+    for_each_realtime_edge(history_, members, [&](std::uint32_t from, std::uint32_t to) {
+      const auto literal = track(fmt::format("{} completed before {} began", txn_label(from),
+                                             txn_label(to)), {from, to});
+      solver_.add(z3::implies(literal, commit_[from] < start_[to]));
+    });
+  }
+
+  void encode_write_conflicts() {
+    for (const auto& [key, writers] : facts_.writers) {
+      if (writers.size() < 2) continue;
+      const auto literal = track(fmt::format("writers of key {} may not overlap (first committer "
+                                             "wins)", history_.key_names[key]), writers);
+      for (std::size_t i = 0; i < writers.size(); ++i) {
+        for (std::size_t j = i + 1; j < writers.size(); ++j) {
+          const auto a = writers[i], b = writers[j];
+          solver_.add(z3::implies(literal, commit_[a] < start_[b] || commit_[b] < start_[a]));
+        }
+      }
+    }
+  }
+
+  const TxnHistory& history_;
+  SolverModel model_;
+  z3::context& context_;
+  z3::solver& solver_;
+  Facts facts_;
+  std::vector<z3::expr> start_, commit_;
+  std::vector<z3::expr> literals_;
+  std::vector<std::pair<std::string, std::vector<std::uint32_t>>> meanings_;
+};
+
+void explain_core(const z3::expr_vector& core, Encoder& encoder, SolverResult& result) {
+  std::set<std::uint32_t> txns;
+  for (unsigned i = 0; i < core.size(); ++i) {
+    const std::string name = core[i].decl().name().str();  // "f<literal>"
+    const auto& [fact, involved] = encoder.meaning(std::stoul(name.substr(1)));
+    result.core_facts.push_back(fact);
+    txns.insert(involved.begin(), involved.end());
+  }
+  result.core_txns.assign(txns.begin(), txns.end());
+}
+
+void read_witness(const z3::model& model, Encoder& encoder, std::size_t txn_count,
+                  SolverResult& result) {
+  std::vector<std::pair<std::int64_t, std::uint32_t>> ranked;
+  for (std::uint32_t id = 0; id < txn_count; ++id) {
+    if (!encoder.facts().included[id]) continue;
+    ranked.push_back({model.eval(encoder.position(id), true).get_numeral_int64(), id});
+  }
+  std::sort(ranked.begin(), ranked.end());
+  for (const auto& [position, id] : ranked) result.serial_order.push_back(id);
+}
+
+}  // namespace
+
+SolverResult solve_register_order(const TxnHistory& history, SolverModel model, double budget_s) {
+  assert(history.model == DataModel::rw_register);
+  const auto began = std::chrono::steady_clock::now();
+  SolverResult result;
+  z3::context context;
+  z3::solver solver(context, "QF_IDL");
+  z3::params params(context);
+  params.set("timeout", static_cast<unsigned>(std::max(1.0, budget_s * 1000.0)));
+  params.set("core.minimize", true);
+  solver.set(params);
+  Encoder encoder(history, model, context, solver);
+  encoder.encode();
+  z3::expr_vector assumptions(context);
+  for (const auto& literal : encoder.literals()) assumptions.push_back(literal);
+  result.constraints = solver.assertions().size();
+  switch (solver.check(assumptions)) {
+    case z3::sat:
+      result.outcome = SolverResult::Outcome::satisfiable;
+      read_witness(solver.get_model(), encoder, history.txns.size(), result);
+      break;
+    case z3::unsat:
+      result.outcome = SolverResult::Outcome::unsatisfiable;
+      explain_core(solver.unsat_core(), encoder, result);
+      break;
+    case z3::unknown:
+      result.outcome = SolverResult::Outcome::unknown;
+      result.reason = solver.reason_unknown();
+      break;
+  }
+  result.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  return result;
+}
+
+}  // namespace simlab::txn
