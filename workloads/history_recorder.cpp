@@ -1,5 +1,6 @@
 #include "workloads/history_recorder.h"
 
+#include <map>
 #include <stdexcept>
 
 namespace simlab {
@@ -40,6 +41,20 @@ void HistoryRecorder::complete(std::int64_t time_ns, std::int64_t process, histo
   }
   throw std::logic_error("HistoryRecorder::complete: process " + std::to_string(process) +
                          " has no pending invocation");
+}
+
+std::size_t HistoryRecorder::close_pending(std::int64_t time_ns) {
+  // An invoke is pending when no later op of its process exists: clients
+  // keep one op in flight, so the last op of each process decides.
+  std::map<std::int64_t, std::size_t> last_of_process;
+  for (std::size_t i = 0; i < history_.size(); ++i) last_of_process[history_[i].process] = i;
+  std::size_t closed = 0;
+  for (const auto& [process, index] : last_of_process) {
+    if (history_[index].type != history::OpType::invoke) continue;
+    complete(time_ns, process, history::OpType::info, history_[index].value);
+    ++closed;
+  }
+  return closed;
 }
 
 }  // namespace simlab

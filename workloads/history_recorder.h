@@ -19,6 +19,9 @@ class HistoryRecorder {
   // Completes `process`'s pending op. REQUIRES: it has one; type != invoke.
   void complete(std::int64_t time_ns, std::int64_t process, history::OpType type,
                 history::Value value);
+  // Completes every op still pending as `info`: the run ended before its
+  // outcome was known. Returns how many were closed.
+  std::size_t close_pending(std::int64_t time_ns);
   const history::History& history() const { return history_; }
   history::History take() { return std::move(history_); }
 

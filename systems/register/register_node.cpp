@@ -109,15 +109,16 @@ void RegisterNode::on_message(NodeContext& context, NodeId from, ByteView payloa
   const auto message = decode_peer(payload);
   if (!message || !recovered_) return;  // damaged in flight, or not ready: the primary resends
   if (message->kind == PeerKind::replicate && !is_primary()) on_replicate(context, *message);
-  if (message->kind == PeerKind::ack && is_primary()) on_ack(context, from, message->index);
+  if (message->kind == PeerKind::ack && is_primary()) on_ack(context, from, *message);
 }
 
 void RegisterNode::on_replicate(NodeContext& context, const PeerMessage& message) {
   if (message.index == 0 || message.index > log_.size() + 1) return;  // a gap: wait for resend
   if (message.index <= log_.size() && log_[message.index - 1] == message.value) {
+    // Acknowledge the entry asked about, not our durable end: after a crash
+    // the primary's log may be shorter than ours and would ignore that.
     if (message.index <= durable_index_) {
-      context.send(kPrimary, encode(PeerMessage{PeerKind::ack, durable_index_,
-                                                log_[durable_index_ - 1]}));
+      context.send(kPrimary, encode(PeerMessage{PeerKind::ack, message.index, message.value}));
     }
     return;
   }
@@ -127,8 +128,11 @@ void RegisterNode::on_replicate(NodeContext& context, const PeerMessage& message
   append(context, message.value);
 }
 
-void RegisterNode::on_ack(NodeContext& context, NodeId from, std::uint64_t index) {
-  if (index == 0 || index > log_.size()) return;
+void RegisterNode::on_ack(NodeContext& context, NodeId from, const PeerMessage& message) {
+  const std::uint64_t index = message.index;
+  // An acknowledgement counts only for the entry we hold at that index: a
+  // backup may still hold entries this primary lost in a crash.
+  if (index == 0 || index > log_.size() || log_[index - 1] != message.value) return;
   std::uint64_t& acked = acked_[from];
   if (index > acked) acked = index;
   advance_commit(context);

@@ -22,7 +22,6 @@
 
 namespace simlab::register_demo {
 
-inline constexpr NodeId kPrimary = 0;
 inline constexpr TimerId kResendTimer = 1;
 inline constexpr std::int64_t kResendInterval_ns = 20 * kNanosecondsPerMillisecond;
 inline constexpr std::uint64_t kResendBatchMax = 32;
@@ -56,7 +55,7 @@ class RegisterNode final : public Node {
   void recover(NodeContext& context, ByteView bytes);
   void append(NodeContext& context, std::int64_t value);
   void on_replicate(NodeContext& context, const PeerMessage& message);
-  void on_ack(NodeContext& context, NodeId from, std::uint64_t index);
+  void on_ack(NodeContext& context, NodeId from, const PeerMessage& message);
   void advance_commit(NodeContext& context);
   void send_missing(NodeContext& context, NodeId backup);
   std::optional<std::int64_t> value_at(std::uint64_t index) const;

@@ -1,0 +1,66 @@
+// The fault model: which kinds of fault a run injects, how often and how
+// hard. A rate is faults per simulated second (0: the kind is off); a fault
+// lasts a random time up to duration_ms_max, then heals.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "systems/common/random_source.h"
+#include "systems/common/types.h"
+
+namespace simlab::faults {
+
+enum class FaultKind : std::uint8_t {
+  partition,  // shapes below
+  crash,      // kill a node (unsynced writes may be lost), restart it later
+  pause,      // a node processes nothing for a while (GC pause, SIGSTOP)
+  clock,      // a jump forward or back, drift, or strobe on one node
+  packet,     // loss, duplication, reordering and corruption on the links
+  clog,       // a link holds everything for a while, then releases it
+  disk,       // bit flips, EIO, stalls
+};
+inline constexpr std::size_t kFaultKindCount = 7;
+std::string_view fault_kind_name(FaultKind kind);
+std::optional<FaultKind> parse_fault_kind(std::string_view name);
+
+enum class PartitionShape : std::uint8_t {
+  halves,           // the first half against the rest
+  random_halves,    // a random half against the rest
+  one_node,         // one random node alone
+  majorities_ring,  // every node sees a majority, no two see the same one
+  bridge,           // two halves joined through one node that sees both
+  one_way,          // one random half cannot reach the other; replies flow
+};
+inline constexpr std::size_t kPartitionShapeCount = 6;
+std::string_view partition_shape_name(PartitionShape shape);
+std::optional<PartitionShape> parse_partition_shape(std::string_view name);
+
+struct FaultMix {
+  std::array<double, kFaultKindCount> rate_per_s{};  // indexed by FaultKind
+  std::array<double, kFaultKindCount> intensity{};   // 0..1, how hard (e.g. loss probability scale)
+  std::vector<PartitionShape> partition_shapes;      // empty: all shapes
+  std::int64_t duration_ms_max = 3000;
+
+  double& rate(FaultKind kind) { return rate_per_s[static_cast<std::size_t>(kind)]; }
+  double rate(FaultKind kind) const { return rate_per_s[static_cast<std::size_t>(kind)]; }
+  double& strength(FaultKind kind) { return intensity[static_cast<std::size_t>(kind)]; }
+  double strength(FaultKind kind) const { return intensity[static_cast<std::size_t>(kind)]; }
+  bool any() const;
+};
+
+// Swarm testing (Groce et al., "Swarm Testing", ISSTA 2012; TigerBeetle's
+// VOPR): from the kinds `enabled` allows, each seed keeps a random non-empty
+// subset, at random rates and intensities up to the enabled ones.
+FaultMix choose_swarm_mix(const FaultMix& enabled, RandomSource& random);
+
+// Which links a partition shape blocks, as (from, to) pairs.
+std::vector<std::pair<NodeId, NodeId>> partition_links(PartitionShape shape,
+                                                       std::uint32_t node_count,
+                                                       RandomSource& random);
+
+}  // namespace simlab::faults

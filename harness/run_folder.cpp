@@ -1,0 +1,43 @@
+#include "harness/run_folder.h"
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "checkers/history/jsonl_writer.h"
+
+namespace simlab {
+namespace {
+
+std::ofstream open_for_writing(const std::filesystem::path& path) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw std::runtime_error(fmt::format("{}: cannot write", path.string()));
+  return out;
+}
+
+}  // namespace
+
+std::string replay_command(const std::string& folder) {
+  return fmt::format("simlab replay {}", folder);
+}
+
+void write_run_folder(const std::string& folder, const RunOutcome& outcome) {
+  const std::filesystem::path root(folder);
+  std::error_code error;
+  std::filesystem::create_directories(root, error);
+  if (error) throw std::runtime_error(fmt::format("{}: cannot create ({})", folder, error.message()));
+  open_for_writing(root / "scenario.json") << scenario_to_json(outcome.scenario).dump(2) << "\n";
+  {
+    auto out = open_for_writing(root / "history.jsonl");
+    history::write_jsonl(outcome.history, out);
+  }
+  open_for_writing(root / "result.json") << outcome_to_json(outcome, replay_command(folder)).dump(2) << "\n";
+  if (!outcome.trace_lines.empty()) {
+    auto out = open_for_writing(root / "trace.log");
+    for (const auto& line : outcome.trace_lines) out << line << "\n";
+  }
+}
+
+}  // namespace simlab

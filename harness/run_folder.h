@@ -1,0 +1,17 @@
+// A run's folder: scenario.json (resolved, with the seed), history.jsonl,
+// result.json and, with --trace, trace.log.
+#pragma once
+
+#include <string>
+
+#include "harness/run_scenario.h"
+
+namespace simlab {
+
+// The command that replays this run exactly.
+std::string replay_command(const std::string& folder);
+
+// Writes the folder; throws std::runtime_error naming the path on failure.
+void write_run_folder(const std::string& folder, const RunOutcome& outcome);
+
+}  // namespace simlab

@@ -1,0 +1,51 @@
+// The systems simlab can run, by name: how to build their nodes, the
+// workloads their clients run, the model their histories are checked
+// against, and their planted bugs.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "systems/common/node.h"
+#include "workloads/client_env.h"
+#include "workloads/history_recorder.h"
+
+namespace simlab {
+
+struct ClientSettings {
+  std::int64_t op_timeout_ns;
+  std::int64_t think_ns_max;
+  std::int64_t process_stride;  // the number of clients: a retired process id jumps by it
+};
+
+using WorkloadRunner =
+    std::function<void(ClientEnv&, HistoryRecorder&, std::int64_t process, const ClientSettings&)>;
+
+struct WorkloadEntry {
+  std::string_view name;
+  std::string_view model;  // the linearizability model its history is checked with
+  WorkloadRunner run;
+};
+
+struct PlantedBug {
+  std::string_view name;
+  std::string_view description;
+};
+
+struct SystemEntry {
+  std::string_view name;
+  std::string_view description;
+  const SystemFactory* factory;
+  std::vector<WorkloadEntry> workloads;  // the first is the default
+  std::vector<PlantedBug> bugs;
+};
+
+std::span<const SystemEntry> systems();
+const SystemEntry* find_system(std::string_view name);
+const WorkloadEntry* find_workload(const SystemEntry& system, std::string_view name);
+
+}  // namespace simlab
