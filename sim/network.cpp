@@ -22,8 +22,8 @@ std::int64_t Network::plan_one(Link& link, std::int64_t now_ns, RandomSource& ra
   return time_ns;
 }
 
-std::vector<Network::Delivery> Network::plan_send(NodeId from, NodeId to, std::int64_t now_ns,
-                                                  RandomSource& random) {
+Network::Deliveries Network::plan_send(NodeId from, NodeId to, std::int64_t now_ns,
+                                       RandomSource& random) {
   ++stats_.sent;
   Link& link = this->link(from, to);
   if (link.blocked) {
@@ -40,12 +40,11 @@ std::vector<Network::Delivery> Network::plan_send(NodeId from, NodeId to, std::i
     ++stats_.dropped_queue_full;
     return {};
   }
-  std::vector<Delivery> deliveries;
-  deliveries.reserve(copies);
+  Deliveries deliveries;
   for (std::uint32_t copy = 0; copy < copies; ++copy) {
     const bool corrupted = link.faults.corrupt > 0 && random.chance(link.faults.corrupt);
     stats_.corrupted += corrupted ? 1 : 0;
-    deliveries.push_back({plan_one(link, now_ns, random), corrupted});
+    deliveries.items[deliveries.count++] = {plan_one(link, now_ns, random), corrupted};
   }
   stats_.duplicated += duplicated ? 1 : 0;
   link.in_flight += copies;

@@ -46,10 +46,15 @@ class Network {
     std::int64_t time_ns;
     bool corrupted;
   };
-  // Plans the deliveries of one message sent now: none (dropped), one, or two
-  // (duplicated). Counts it in flight until arrive() or drop_in_flight().
-  std::vector<Delivery> plan_send(NodeId from, NodeId to, std::int64_t now_ns,
-                                  RandomSource& random);
+  // At most two: a message is dropped, delivered, or duplicated. A fixed
+  // array, not a vector: this is on every send's path.
+  struct Deliveries {
+    Delivery items[2];
+    std::uint32_t count = 0;
+  };
+  // Plans the deliveries of one message sent now. Counts each copy in flight
+  // until arrive() takes it off the link.
+  Deliveries plan_send(NodeId from, NodeId to, std::int64_t now_ns, RandomSource& random);
 
   enum class Arrival : std::uint8_t { deliver, drop, defer };
   // Decides, at arrival time, whether a planned delivery reaches the node: a

@@ -13,12 +13,12 @@ void Simulator::send(NodeId from, NodeId to, Bytes payload) {
     return;
   }
   const auto deliveries = network_.plan_send(from, to, now_ns_, network_random_);
-  for (std::size_t copy = 0; copy < deliveries.size(); ++copy) {
-    InFlightMessage message{from, to, copy + 1 < deliveries.size() ? payload : std::move(payload),
+  for (std::uint32_t copy = 0; copy < deliveries.count; ++copy) {
+    InFlightMessage message{from, to, copy + 1 < deliveries.count ? payload : std::move(payload),
                             false};
-    if (deliveries[copy].corrupted) Network::corrupt_payload(message.payload, network_random_);
+    if (deliveries.items[copy].corrupted) Network::corrupt_payload(message.payload, network_random_);
     const std::uint64_t slot = store(messages_, free_messages_, std::move(message));
-    queue_.push(deliveries[copy].time_ns, EventKind::message, to, slot, 0);
+    queue_.push(deliveries.items[copy].time_ns, EventKind::message, to, slot, 0);
   }
 }
 
