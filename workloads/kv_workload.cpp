@@ -1,0 +1,105 @@
+#include "workloads/kv_workload.h"
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace simlab {
+namespace {
+
+using history::Value;
+
+Value history_value(const kv::KvValue& value) {
+  if (const auto* number = std::get_if<std::int64_t>(&value.data)) return Value::integer(*number);
+  if (const auto* text = std::get_if<std::string>(&value.data)) return Value::string(*text);
+  return Value();
+}
+
+struct PlannedOp {
+  std::string f;
+  kv::Request request;
+  Value invoke_value;
+};
+
+// A process's view: the last value it knows per key (for cas).
+using LastSeen = std::map<std::uint64_t, std::int64_t>;
+
+PlannedOp plan(ClientEnv& env, const KvWorkloadOptions& options, std::int64_t unique,
+               const LastSeen& last_seen) {
+  PlannedOp op;
+  op.request.key = env.random().below(options.key_count);
+  const bool register_key = op.request.key % 2 == 0;
+  const std::uint64_t draw = env.random().below(100);
+  auto seen = last_seen.find(op.request.key);
+  if (draw < options.read_percent) {
+    op.f = "read";
+    op.request.kind = kv::RequestKind::read;
+  } else if (!register_key) {
+    op.f = "append";
+    op.request.kind = kv::RequestKind::append;
+    const std::string token = std::to_string(unique) + ",";
+    op.request.value = kv::KvValue{token};
+    op.invoke_value = Value::string(token);
+  } else if (draw < options.read_percent + options.cas_percent && seen != last_seen.end()) {
+    op.f = "cas";
+    op.request.kind = kv::RequestKind::cas;
+    op.request.expected = kv::KvValue{seen->second};
+    op.request.value = kv::KvValue{unique};
+    op.invoke_value = Value::list({Value::integer(seen->second), Value::integer(unique)});
+  } else {
+    op.f = "write";
+    op.request.kind = kv::RequestKind::write;
+    op.request.value = kv::KvValue{unique};
+    op.invoke_value = Value::integer(unique);
+  }
+  return op;
+}
+
+}  // namespace
+
+void run_kv_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                   const KvWorkloadOptions& options) {
+  std::int64_t counter = 0;
+  while (!env.stopping()) {
+    KvClient client(env, static_cast<std::uint64_t>(process) + 1, options.client);
+    LastSeen last_seen;
+    bool retired = false;
+    while (!retired && !env.stopping()) {
+      // Unique across the run: process ids never repeat.
+      const std::int64_t unique = process * 1'000'000 + ++counter;
+      const PlannedOp op = plan(env, options, unique, last_seen);
+      const auto key = Value::integer(static_cast<std::int64_t>(op.request.key));
+      recorder.invoke(env.now_ns(), process, op.f, key, op.invoke_value);
+      const KvResult result = client.perform(op.request);
+      switch (result.outcome) {
+        case KvOutcome::ok:
+          if (op.f == "read") {
+            recorder.complete(env.now_ns(), process, history::OpType::ok,
+                              history_value(result.response.value));
+            if (const auto* number = std::get_if<std::int64_t>(&result.response.value.data)) {
+              last_seen[op.request.key] = *number;
+            }
+          } else {
+            recorder.complete(env.now_ns(), process, history::OpType::ok, op.invoke_value);
+            if (op.f != "append") last_seen[op.request.key] = unique;
+          }
+          break;
+        case KvOutcome::fail:
+          recorder.complete(env.now_ns(), process, history::OpType::fail, op.invoke_value);
+          // A failed cas reports the value it found: the next cas aims there.
+          if (const auto* number = std::get_if<std::int64_t>(&result.response.value.data)) {
+            last_seen[op.request.key] = *number;
+          }
+          break;
+        case KvOutcome::unknown:
+          recorder.complete(env.now_ns(), process, history::OpType::info, op.invoke_value);
+          process += options.process_stride;
+          retired = true;
+          break;
+      }
+      if (!retired) env.sleep_for(env.random().between(0, options.think_ns_max));
+    }
+  }
+}
+
+}  // namespace simlab

@@ -1,0 +1,35 @@
+// The KV workload: reads, writes, compare-and-sets and appends over a set of
+// keys, recorded for the "kv" linearizability model. Even keys hold integer
+// registers (read/write/cas), odd keys hold strings (read/append). Every
+// written value is unique within the run, so a read names the write it saw.
+// An operation with an unknown outcome completes as `info` and its process
+// retires; the client continues as a fresh process (and a fresh session).
+#pragma once
+
+#include <cstdint>
+
+#include "workloads/client_env.h"
+#include "workloads/history_recorder.h"
+#include "workloads/kv_client.h"
+
+namespace simlab {
+
+struct KvWorkloadOptions {
+  KvClientOptions client;
+  std::int64_t think_ns_max = 20 * kNanosecondsPerMillisecond;
+  std::int64_t process_stride = 1;  // added to the process id after an `info`
+  std::uint64_t key_count = 8;
+  // Op mix, out of 100: the rest are writes (register keys) or appends.
+  std::uint64_t read_percent = 50;
+  std::uint64_t cas_percent = 15;
+};
+
+inline constexpr std::string_view kKvWorkloadName = "kv";
+inline constexpr std::string_view kKvModelName = "kv";
+
+// Runs until env.stopping(); `process` is this client's first process id
+// (>= 0). Client session ids are process + 1.
+void run_kv_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                   const KvWorkloadOptions& options);
+
+}  // namespace simlab
