@@ -105,6 +105,7 @@ std::string message_text(const Message& message) {
       break;
     case MessageType::heartbeat_response:
       text += " round=" + std::to_string(message.read_round);
+      if (message.reject) text += " repairing last=" + std::to_string(message.hint);
       break;
     case MessageType::append_response:
       text += (message.reject ? " reject hint=" : " match=") + std::to_string(message.hint);

@@ -105,7 +105,25 @@ void Raft::sync_progress_with_config(NodeContext& context) {
 // until the change commits, then steps down.
 void Raft::step_down_if_removed(NodeContext& context) {
   if (config().is_voter(self_) || configs_.back().first > commit_) return;
+  // Hand over at once rather than make the cluster wait out an election
+  // timeout (thesis §3.10 names this use of leader transfer): the most
+  // up-to-date remaining voter campaigns now.
+  NodeId successor = 0;
+  Index best_match = 0;
+  for (NodeId id : config().voters) {
+    auto found = progress_.find(id);
+    if (found != progress_.end() && found->second.match >= best_match) {
+      successor = id;
+      best_match = found->second.match;
+    }
+  }
   trace(context, "removed from the configuration: stepping down");
+  if (successor != 0 && best_match == log_.last_index()) {
+    Message now;
+    now.type = MessageType::timeout_now;
+    now.term = hard_.term;
+    send(context, successor, now);
+  }
   become_follower(context, hard_.term, 0);
 }
 

@@ -105,6 +105,10 @@ void Raft::handle_heartbeat(NodeContext& context, NodeId from, const Message& me
   answer.type = MessageType::heartbeat_response;
   answer.term = hard_.term;
   answer.read_round = message.read_round;
+  // A node repairing a corrupt log tells the leader where its log really
+  // ends: the leader's match for it may predate the damage.
+  answer.reject = recovering_;
+  answer.hint = log_.last_index();
   send_when_durable(context, from, answer, hard_state_ticket_);
 }
 
@@ -240,6 +244,15 @@ void Raft::handle_heartbeat_response(NodeContext& context, NodeId from, const Me
   Progress& progress = found->second;
   progress.recently_active = true;
   progress.read_round_acked = std::max(progress.read_round_acked, message.read_round);
+  if (message.reject && message.hint < progress.match) {
+    trace(context, "follower " + std::to_string(from) + " lost entries after " +
+                       std::to_string(message.hint) + ": resending");
+    progress.match = message.hint;
+    progress.next = message.hint + 1;
+    progress.state = Progress::State::probe;
+    progress.probe_sent = false;
+    progress.inflight.clear();
+  }
   if (progress.state == Progress::State::snapshot &&
       ticks_ - progress.snapshot_sent_tick >= options_.election_ticks) {
     progress.state = Progress::State::probe;  // the snapshot was lost: try again
