@@ -3,7 +3,7 @@
 // each read pins down exactly which version it saw.
 #include <algorithm>
 #include <span>
-#include <unordered_set>
+#include <optional>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -111,6 +111,8 @@ class ListAppendInference {
       if (record != nullptr && record->position < 0) record->position = position;
       ++position;
     }
+    std::vector<std::int64_t> extended;
+    if (extend_with_unread(key, order, extended)) order = extended;
     add_ww_edges(key, order);
     for (const ReadRef& read : reads) {
       const auto seen = history_.elements_of(*read.op);
@@ -120,6 +122,30 @@ class ListAppendInference {
     }
     reads.clear();
     reads.shrink_to_fit();
+  }
+
+  // Appends nobody read still have a place when they all come from one
+  // committed transaction: right after the longest read, in the order that
+  // transaction made them. This is how Elle orders the lone append after an
+  // empty read (see si-without-g-single.edn).
+  bool extend_with_unread(std::uint32_t key, std::span<const std::int64_t> order,
+                          std::vector<std::int64_t>& extended) {
+    std::optional<std::uint32_t> only;
+    for (const WriteRecord& record : index_.of_key(key)) {
+      if (record.position >= 0 || !visible(record)) continue;
+      if (only && *only != record.txn) return false;
+      only = record.txn;
+    }
+    if (!only || history_.txns[*only].status != TxnStatus::committed) return false;
+    extended.assign(order.begin(), order.end());
+    for (const MicroOp& op : history_.ops_of(*only)) {
+      if (op.kind != MicroOpKind::append || op.key != key) continue;
+      WriteRecord* record = index_.find(key, op.value);
+      if (record == nullptr || record->txn != *only) return false;  // a duplicate append
+      record->position = static_cast<std::int32_t>(extended.size());
+      extended.push_back(op.value);
+    }
+    return true;
   }
 
   void add_ww_edges(std::uint32_t key, std::span<const std::int64_t> order) {

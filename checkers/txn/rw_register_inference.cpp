@@ -105,7 +105,12 @@ class RegisterInference {
           {"G1a", {access.txn, writer->txn}, {},
            fmt::format("{} read key {} = {}, written by {}, which aborted", reader, key,
                        access.read_value, txn_label(writer->txn))});
-    } else if (!writer->final && writer->txn != access.txn) {
+    } else if (writer->txn == access.txn) {
+      result_.anomalies.push_back(
+          {"internal", {access.txn}, {},
+           fmt::format("{} read key {} = {} before it wrote that value itself", reader, key,
+                       access.read_value)});
+    } else if (!writer->final) {
       result_.anomalies.push_back(
           {"G1b", {access.txn, writer->txn}, {},
            fmt::format("{} read key {} = {}, an intermediate write of {}, which later wrote it again",
