@@ -155,7 +155,7 @@ class Raft {
   std::uint64_t persist_snapshot(NodeContext& context);
   void on_synced(NodeContext& context, std::uint64_t ticket, Index durable_last);
   void maybe_snapshot(NodeContext& context);
-  std::string wal_file() const { return "raft.wal." + std::to_string(wal_sequence_); }
+  std::string wal_file() const { return wal_segment_file(wal_sequence_); }
 
   // Identity and switches.
   NodeId self_;
@@ -207,6 +207,7 @@ class Raft {
   std::map<std::uint64_t, std::int64_t> round_sent_tick_;
   std::map<std::uint64_t, std::int64_t> round_sent_ns_;
   std::int64_t lease_until_tick_ = 0;
+  std::int64_t lease_round_ns_ = 0;  // wall clock when the lease's round was sent
   std::int64_t lease_until_ns_ = 0;  // PLANTED BUG raft.lease-ignores-drift
 
   // Storage.

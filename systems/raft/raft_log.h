@@ -27,6 +27,7 @@ class RaftLog {
   const Entry& at(Index index) const;
   // Up to `count_max` entries from `from` on. REQUIRES: from >= first_index().
   std::vector<Entry> slice(Index from, std::size_t count_max) const;
+  std::vector<Entry> suffix(Index from) const { return slice(from, last_index() + 1 - from); }
 
   // REQUIRES: entry.index == last_index() + 1.
   void append(Entry entry);

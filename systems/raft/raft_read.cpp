@@ -32,12 +32,16 @@ bool Raft::read(NodeContext& context, std::uint64_t read_id) {
 
 // Thesis §6.4.1: after a quorum acknowledged a round sent at tick t, no
 // other leader can be elected before t + election timeout on the followers'
-// clocks; lease_ticks() shrinks that by the drift bound. The planted bug
-// times the lease with the wall clock, which may jump or run slow.
+// clocks; lease_ticks() shrinks that by the drift bound. Ticks alone would
+// miss a process pause (one overdue timer fires once), so the wall clock
+// must agree too: a pause or a forward jump ends the lease early, and a
+// backward jump cannot extend it past the tick bound.
+// The planted bug times the lease with the wall clock alone, no margin.
 bool Raft::lease_valid(NodeContext& context) const {
   if (!options_.lease_reads || transfer_target_ != 0) return false;
   if (bugs_.lease_ignores_drift) return context.now_ns() < lease_until_ns_;
-  return ticks_ < lease_until_tick_;
+  const std::int64_t lease_ns = options_.lease_ticks() * options_.tick_ns;
+  return ticks_ < lease_until_tick_ && context.now_ns() < lease_round_ns_ + lease_ns;
 }
 
 void Raft::handle_read_round_acked(NodeContext& context) {
@@ -59,10 +63,11 @@ void Raft::handle_read_round_acked(NodeContext& context) {
     if (pending.round <= confirmed) pending.confirmed = true;
   }
   auto sent = round_sent_tick_.find(confirmed);
-  if (sent != round_sent_tick_.end() && transfer_target_ == 0) {
-    lease_until_tick_ = std::max(lease_until_tick_, sent->second + options_.lease_ticks());
-    lease_until_ns_ = std::max(lease_until_ns_, round_sent_ns_[confirmed] +
-                                                    options_.election_ticks * options_.tick_ns);
+  if (sent != round_sent_tick_.end() && transfer_target_ == 0 &&
+      sent->second + options_.lease_ticks() >= lease_until_tick_) {
+    lease_until_tick_ = sent->second + options_.lease_ticks();
+    lease_round_ns_ = round_sent_ns_[confirmed];
+    lease_until_ns_ = lease_round_ns_ + options_.election_ticks * options_.tick_ns;
   }
   round_sent_tick_.erase(round_sent_tick_.begin(), round_sent_tick_.upper_bound(confirmed));
   round_sent_ns_.erase(round_sent_ns_.begin(), round_sent_ns_.upper_bound(confirmed));

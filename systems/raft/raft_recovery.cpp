@@ -11,7 +11,6 @@
 namespace simlab::raft {
 namespace {
 
-constexpr const char* kMetaFile = "raft.meta";
 constexpr std::uint64_t kReadAllBytes = std::uint64_t{1} << 32;
 
 struct ParsedSnapshot {
@@ -161,11 +160,7 @@ void Raft::load_wal(NodeContext& context, ByteView bytes) {
 // Replaces the segment by exactly the entries kept in memory, so damaged or
 // orphaned records can never be replayed in front of new appends.
 void Raft::rewrite_wal(NodeContext& context) {
-  Bytes bytes;
-  for (Index index = log_.first_index(); index <= log_.last_index(); ++index) {
-    const Bytes record = entry_record(log_.at(index));
-    bytes.insert(bytes.end(), record.begin(), record.end());
-  }
+  Bytes bytes = entry_records(log_.suffix(log_.first_index()));
   wal_offset_ = bytes.size();
   disk_.truncate(context, wal_file(), 0);
   disk_.write(context, wal_file(), 0, std::move(bytes));

@@ -11,11 +11,6 @@
 namespace simlab::raft {
 namespace {
 
-constexpr const char* kMetaFile = "raft.meta";
-
-std::string snapshot_file(std::uint64_t sequence) {
-  return "raft.snap." + std::to_string(sequence % 2);
-}
 
 Bytes snapshot_record(const SnapshotMeta& meta, std::uint64_t wal_sequence, ByteView data) {
   ByteWriter writer;
@@ -47,11 +42,7 @@ std::uint64_t Raft::persist_hard_state(NodeContext& context) {
 
 std::uint64_t Raft::persist_entries(NodeContext& context, Index from) {
   const std::uint64_t ticket = ++next_ticket_;
-  Bytes bytes;
-  for (Index index = from; index <= log_.last_index(); ++index) {
-    const Bytes record = entry_record(log_.at(index));
-    bytes.insert(bytes.end(), record.begin(), record.end());
-  }
+  Bytes bytes = entry_records(log_.suffix(from));
   const std::uint64_t offset = wal_offset_;
   wal_offset_ += bytes.size();
   unsynced_.push_back({ticket, log_.last_index()});
@@ -69,11 +60,7 @@ std::uint64_t Raft::persist_snapshot(NodeContext& context) {
   const std::uint64_t ticket = ++next_ticket_;
   const std::uint64_t old_sequence = wal_sequence_;
   ++wal_sequence_;
-  Bytes suffix;
-  for (Index index = log_.first_index(); index <= log_.last_index(); ++index) {
-    const Bytes record = entry_record(log_.at(index));
-    suffix.insert(suffix.end(), record.begin(), record.end());
-  }
+  Bytes suffix = entry_records(log_.suffix(log_.first_index()));
   wal_offset_ = suffix.size();
   snapshot_in_progress_ = true;
   disk_.truncate(context, wal_file(), 0);
@@ -87,7 +74,7 @@ std::uint64_t Raft::persist_snapshot(NodeContext& context) {
                 snapshot_in_progress_ = false;
                 on_synced(ctx, ticket, 0);
               });
-  disk_.truncate(context, "raft.wal." + std::to_string(old_sequence), 0);
+  disk_.truncate(context, wal_segment_file(old_sequence), 0);
   return ticket;
 }
 

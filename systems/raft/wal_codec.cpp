@@ -43,6 +43,15 @@ Bytes entry_record(const Entry& entry) {
   return frame_record(writer.bytes());
 }
 
+Bytes entry_records(const std::vector<Entry>& entries) {
+  Bytes bytes;
+  for (const Entry& entry : entries) {
+    const Bytes record = entry_record(entry);
+    bytes.insert(bytes.end(), record.begin(), record.end());
+  }
+  return bytes;
+}
+
 namespace {
 
 std::optional<Entry> parse_entry(ByteView payload) {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "systems/common/types.h"
@@ -15,6 +16,15 @@
 namespace simlab::raft {
 
 inline constexpr std::size_t kRecordHeaderBytes = 8;
+
+// The files of one node's disk.
+inline constexpr const char* kMetaFile = "raft.meta";  // two hard-state slots
+inline std::string snapshot_file(std::uint64_t wal_sequence) {
+  return "raft.snap." + std::to_string(wal_sequence % 2);
+}
+inline std::string wal_segment_file(std::uint64_t wal_sequence) {
+  return "raft.wal." + std::to_string(wal_sequence);
+}
 
 Bytes frame_record(ByteView payload);
 
@@ -37,6 +47,8 @@ struct WalScan {
 WalScan scan_wal(ByteView file);
 
 Bytes entry_record(const Entry& entry);
+// The records of `entries`, concatenated (one write).
+Bytes entry_records(const std::vector<Entry>& entries);
 
 // Term and vote, stored twice (two slots) so one corrupt copy is survivable.
 struct HardState {

@@ -100,6 +100,7 @@ class TestCluster {
   // Delivers queued messages (matching the filters; 0 = any) in order.
   int deliver(NodeId from = 0, NodeId to = 0, int count_max = 1 << 30);
   int drop(NodeId from = 0, NodeId to = 0);
+  std::size_t queued(NodeId from = 0, NodeId to = 0) const;
   // Completes a node's queued disk ops in order (new ones too), up to count.
   int complete_disk(NodeId id, int count_max = 1 << 30);
   // Delivers and completes everything until nothing moves (no ticks).

@@ -180,6 +180,13 @@ int TestCluster::deliver(NodeId from, NodeId to, int count_max) {
   return delivered;
 }
 
+std::size_t TestCluster::queued(NodeId from, NodeId to) const {
+  return static_cast<std::size_t>(
+      std::count_if(network_.begin(), network_.end(), [&](const Envelope& envelope) {
+        return (from == 0 || envelope.from == from) && (to == 0 || envelope.to == to);
+      }));
+}
+
 int TestCluster::drop(NodeId from, NodeId to) {
   int dropped = 0;
   for (auto it = network_.begin(); it != network_.end();) {
