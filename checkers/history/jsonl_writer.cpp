@@ -1,0 +1,25 @@
+#include "checkers/history/jsonl_writer.h"
+
+#include <nlohmann/json.hpp>
+
+#include "checkers/history/op_type.h"
+#include "checkers/history/value_format.h"
+
+namespace simlab::history {
+
+std::string op_to_jsonl(const Op& op) {
+  // Built by hand rather than through a json object so the fields keep the
+  // documented order (nlohmann sorts keys) and a million ops write quickly.
+  std::string line = "{\"index\":" + std::to_string(op.index) + ",\"time\":" + std::to_string(op.time) +
+                     ",\"process\":" + std::to_string(op.process) + ",\"type\":\"" +
+                     std::string(op_type_name(op.type)) + "\",\"f\":" + nlohmann::json(op.f).dump();
+  if (op.key) line += ",\"key\":" + value_to_json(*op.key).dump();
+  line += ",\"value\":" + value_to_json(op.value).dump() + "}";
+  return line;
+}
+
+void write_jsonl(const History& history, std::ostream& out) {
+  for (const Op& op : history) out << op_to_jsonl(op) << '\n';
+}
+
+}  // namespace simlab::history

@@ -1,0 +1,91 @@
+#include "checkers/history/value_format.h"
+
+#include <nlohmann/json.hpp>
+
+namespace simlab::history {
+namespace {
+
+void append_value(const Value& value, std::string& out) {
+  if (value.is_nil()) {
+    out += "nil";
+  } else if (value.is_integer()) {
+    out += std::to_string(value.as_integer());
+  } else if (value.is_string()) {
+    out += nlohmann::json(value.as_string()).dump();
+  } else {
+    out += '[';
+    bool first = true;
+    for (const Value& item : value.as_list()) {
+      if (!first) out += ' ';
+      first = false;
+      append_value(item, out);
+    }
+    out += ']';
+  }
+}
+
+// splitmix64's finalizer (Steele, Lea and Flood, "Fast splittable
+// pseudorandom number generators", OOPSLA 2014): cheap and well mixed.
+std::size_t mix(std::uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return static_cast<std::size_t>(x);
+}
+
+}  // namespace
+
+std::string format_value(const Value& value) {
+  std::string out;
+  append_value(value, out);
+  return out;
+}
+
+std::size_t hash_value(const Value& value) {
+  if (value.is_nil()) return mix(0x6e696cULL);
+  if (value.is_integer()) return mix(static_cast<std::uint64_t>(value.as_integer()) * 3 + 1);
+  if (value.is_string()) return mix(std::hash<std::string>{}(value.as_string()) * 3 + 2);
+  std::uint64_t hash = 0x6c697374ULL;
+  for (const Value& item : value.as_list()) hash = mix(hash ^ hash_value(item));
+  return static_cast<std::size_t>(hash);
+}
+
+nlohmann::json value_to_json(const Value& value) {
+  if (value.is_nil()) return nullptr;
+  if (value.is_integer()) return value.as_integer();
+  if (value.is_string()) return value.as_string();
+  nlohmann::json array = nlohmann::json::array();
+  for (const Value& item : value.as_list()) array.push_back(value_to_json(item));
+  return array;
+}
+
+bool value_from_json(const nlohmann::json& json, Value& out) {
+  switch (json.type()) {
+    case nlohmann::json::value_t::null: out = Value(); return true;
+    case nlohmann::json::value_t::boolean: out = Value::integer(json.get<bool>() ? 1 : 0); return true;
+    case nlohmann::json::value_t::number_integer: out = Value::integer(json.get<std::int64_t>()); return true;
+    case nlohmann::json::value_t::number_unsigned: {
+      const auto number = json.get<std::uint64_t>();
+      if (number > static_cast<std::uint64_t>(INT64_MAX)) return false;
+      out = Value::integer(static_cast<std::int64_t>(number));
+      return true;
+    }
+    case nlohmann::json::value_t::string: out = Value::string(json.get<std::string>()); return true;
+    case nlohmann::json::value_t::array: {
+      Value::List items;
+      items.reserve(json.size());
+      for (const auto& element : json) {
+        Value item;
+        if (!value_from_json(element, item)) return false;
+        items.push_back(std::move(item));
+      }
+      out = Value::list(std::move(items));
+      return true;
+    }
+    default: return false;
+  }
+}
+
+}  // namespace simlab::history

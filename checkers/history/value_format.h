@@ -1,0 +1,28 @@
+// Printing, hashing and JSON conversion of history values. Printing uses EDN
+// syntax (nil, 3, "x", [1 2]) because that is how Jepsen users read values.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "checkers/history/value.h"
+
+namespace simlab::history {
+
+std::string format_value(const Value& value);
+
+std::size_t hash_value(const Value& value);
+struct ValueHash {
+  std::size_t operator()(const Value& value) const { return hash_value(value); }
+};
+
+nlohmann::json value_to_json(const Value& value);
+
+// Null, integers, strings and arrays of those; booleans become 0/1 so that a
+// Jepsen-style flag survives. Returns false (leaving `out` unspecified) for
+// floats and objects, which no model uses.
+bool value_from_json(const nlohmann::json& json, Value& out);
+
+}  // namespace simlab::history

@@ -1,0 +1,25 @@
+#include "checkers/linearizability/model.h"
+
+#include "checkers/linearizability/collection_models.h"
+#include "checkers/linearizability/register_model.h"
+
+namespace simlab::linearizability {
+
+std::span<const std::string_view> model_names() {
+  static constexpr std::string_view kNames[] = {"register", "cas-register", "kv", "set",
+                                                "queue", "counter", "mutex"};
+  return kNames;
+}
+
+std::optional<ModelFactory> make_model_factory(std::string_view name, const history::Value& init) {
+  if (name == "register") return [init] { return make_register_model(RegisterFlavor::plain, init); };
+  if (name == "cas-register") return [init] { return make_register_model(RegisterFlavor::cas, init); };
+  if (name == "kv") return [init] { return make_register_model(RegisterFlavor::kv, init); };
+  if (name == "set") return [init] { return make_set_model(init); };
+  if (name == "queue") return [init] { return make_queue_model(init); };
+  if (name == "counter") return [init] { return make_counter_model(init); };
+  if (name == "mutex") return [] { return make_mutex_model(); };
+  return std::nullopt;
+}
+
+}  // namespace simlab::linearizability

@@ -1,0 +1,207 @@
+// simlab check: judges history files against a consistency model.
+//   simlab check --model M [--format jsonl|edn|jepsen-log] [--init V] [--json] FILE...
+// One verdict line per file (an invalid one is followed by its explanation,
+// indented). Exit 0 if all are valid, 1 if any is invalid, 2 if any is
+// unknown (and none invalid), 65 if any file is malformed, 66 if one cannot
+// be read, 64 for bad flags.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "checkers/history/edn_parser.h"
+#include "checkers/history/history_format.h"
+#include "checkers/history/parse_error.h"
+#include "checkers/linearizability/checker.h"
+#include "checkers/linearizability/partition.h"
+#include "harness/command.h"
+
+namespace simlab {
+namespace {
+
+namespace po = boost::program_options;
+using linearizability::Verdict;
+
+struct CheckFlags {
+  std::string model;
+  std::optional<history::Format> format;
+  history::Value init;
+  bool json = false;
+  linearizability::CheckOptions options;
+  std::vector<std::string> files;
+};
+
+po::options_description visible_options() {
+  po::options_description options("simlab check --model M [options] FILE...");
+  options.add_options()("help,h", "show this help")(
+      "model", po::value<std::string>(),
+      "register, cas-register, kv, set, queue, counter, mutex (list-append and rw-register go to the "
+      "transactional checker)")("format", po::value<std::string>(),
+                                "jsonl, edn or jepsen-log (default: detected from content and extension)")(
+      "init", po::value<std::string>(), "initial value as EDN, e.g. 0, \"\", [1 2] (default nil)")(
+      "json", po::bool_switch(), "print one JSON object per file instead of text")(
+      "time-limit", po::value<double>()->default_value(300), "seconds per file before the verdict is unknown")(
+      "memory-limit", po::value<std::size_t>()->default_value(4096), "MiB the search cache may use per key")(
+      "no-fast-path", po::bool_switch(), "always search, even for unique-valued registers");
+  return options;
+}
+
+// Returns the exit code to stop with, or nullopt to go on checking.
+std::optional<int> parse_flags(int argc, char** argv, CheckFlags& flags) {
+  po::options_description options = visible_options();
+  po::options_description hidden;
+  hidden.add_options()("file", po::value<std::vector<std::string>>());
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("file", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& error) {
+    std::fprintf(stderr, "simlab check: %s\n", error.what());
+    return kExitUsage;
+  }
+  if (vm.count("help")) {
+    std::cout << options << "\nexit: 0 all valid, 1 any invalid, 2 any unknown, 64 bad flags, 65 bad input\n";
+    return kExitValid;
+  }
+  if (!vm.count("model")) {
+    std::fprintf(stderr, "simlab check: expected --model (see simlab check --help)\n");
+    return kExitUsage;
+  }
+  flags.model = vm["model"].as<std::string>();
+  if (vm.count("format")) {
+    flags.format = history::parse_format(vm["format"].as<std::string>());
+    if (!flags.format) {
+      std::fprintf(stderr, "simlab check: expected --format jsonl, edn or jepsen-log\n");
+      return kExitUsage;
+    }
+  }
+  if (vm.count("init")) {
+    const std::string text = vm["init"].as<std::string>();
+    try {
+      history::EdnParser parser(text, "--init");
+      flags.init = parser.parse_value();
+      if (!parser.at_end()) parser.fail("expected one value");
+    } catch (const history::ParseError& error) {
+      std::fprintf(stderr, "simlab check: --init %s: %s\n", text.c_str(), error.expected().c_str());
+      return kExitUsage;
+    }
+  }
+  const double seconds = vm["time-limit"].as<double>();
+  if (!(seconds > 0)) {
+    std::fprintf(stderr, "simlab check: expected a positive --time-limit\n");
+    return kExitUsage;
+  }
+  flags.options.time_limit = std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
+  flags.options.memory_limit_bytes = vm["memory-limit"].as<std::size_t>() << 20;
+  flags.options.fast_path = !vm["no-fast-path"].as<bool>();
+  flags.json = vm["json"].as<bool>();
+  if (vm.count("file")) flags.files = vm["file"].as<std::vector<std::string>>();
+  if (flags.files.empty()) {
+    std::fprintf(stderr, "simlab check: expected at least one history FILE\n");
+    return kExitUsage;
+  }
+  return std::nullopt;
+}
+
+// Outcome of one file, ranked so that the worst one sets the exit code.
+enum class FileOutcome { valid, unknown, invalid, bad_input, unreadable };
+
+int exit_code(FileOutcome worst) {
+  switch (worst) {
+    case FileOutcome::valid: return kExitValid;
+    case FileOutcome::unknown: return kExitUnknown;
+    case FileOutcome::invalid: return kExitSafetyViolation;
+    case FileOutcome::bad_input: return kExitDataError;
+    case FileOutcome::unreadable: return kExitNoInput;
+  }
+  return kExitInternal;
+}
+
+void report_error(const CheckFlags& flags, const std::string& file, const std::string& message) {
+  if (flags.json) {
+    std::cout << nlohmann::json{{"file", file}, {"verdict", "bad-input"}, {"error", message}}.dump() << "\n";
+  }
+  std::fprintf(stderr, "%s\n", message.c_str());
+}
+
+void report(const CheckFlags& flags, const std::string& file, const linearizability::CheckResult& result,
+            double elapsed_s) {
+  const auto& stats = result.stats;
+  const std::string_view verdict = linearizability::verdict_name(result.verdict);
+  if (flags.json) {
+    nlohmann::json json = {{"file", file}, {"model", flags.model}, {"verdict", verdict},
+                           {"ops", stats.ops}, {"partitions", stats.partitions},
+                           {"fast_path_partitions", stats.fast_path_partitions},
+                           {"searched_partitions", stats.searched_partitions}, {"elapsed_s", elapsed_s}};
+    if (!result.reason.empty()) json["reason"] = result.reason;
+    if (result.explanation) json["explanation"] = linearizability::explanation_json(*result.explanation);
+    std::cout << json.dump() << "\n";
+    return;
+  }
+  if (result.verdict == Verdict::valid) {
+    std::cout << fmt::format("{}: valid ({}, {} ops, {} keys, {:.3f} s)\n", file, flags.model, stats.ops,
+                             stats.partitions, elapsed_s);
+    return;
+  }
+  std::cout << fmt::format("{}: {}: {}\n", file, verdict, result.reason);
+  if (result.explanation) std::cout << linearizability::explanation_text(*result.explanation);
+}
+
+FileOutcome check_file(const CheckFlags& flags, const linearizability::ModelFactory& factory, const std::string& file) {
+  std::string text;
+  try {
+    text = history::read_file(file);
+  } catch (const std::system_error& error) {
+    report_error(flags, file, fmt::format("{}: cannot read: {}", file, error.code().message()));
+    return FileOutcome::unreadable;
+  }
+  try {
+    const auto start = std::chrono::steady_clock::now();
+    const history::Format format = flags.format ? *flags.format : history::detect_format(text, file);
+    const history::History history = history::read_history(text, format, file);
+    const auto result = linearizability::check_linearizability(history, factory, flags.options);
+    report(flags, file, result, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    switch (result.verdict) {
+      case Verdict::valid: return FileOutcome::valid;
+      case Verdict::invalid: return FileOutcome::invalid;
+      case Verdict::unknown: return FileOutcome::unknown;
+    }
+  } catch (const history::ParseError& error) {
+    report_error(flags, file, error.what());
+  } catch (const linearizability::ModelError& error) {
+    report_error(flags, file, fmt::format("{}: {} for the {} model", file, error.what(), flags.model));
+  }
+  return FileOutcome::bad_input;
+}
+
+}  // namespace
+
+int cmd_check(int argc, char** argv) {
+  CheckFlags flags;
+  if (const auto stop = parse_flags(argc, argv, flags)) return *stop;
+  if (flags.model == "list-append" || flags.model == "rw-register") {
+    std::fprintf(stderr, "simlab check: model %s needs the transactional checker, not in this build yet\n",
+                 flags.model.c_str());
+    return kExitUnavailable;
+  }
+  const auto factory = linearizability::make_model_factory(flags.model, flags.init);
+  if (!factory) {
+    std::fprintf(stderr, "simlab check: unknown --model %s (see simlab check --help)\n", flags.model.c_str());
+    return kExitUsage;
+  }
+  FileOutcome worst = FileOutcome::valid;
+  for (const std::string& file : flags.files) worst = std::max(worst, check_file(flags, *factory, file));
+  return exit_code(worst);
+}
+
+}  // namespace simlab
