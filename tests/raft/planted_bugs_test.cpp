@@ -233,5 +233,85 @@ TEST(PlantedBug, NoDedupeAppliesRetriesTwice) {
   EXPECT_EQ(dedupe_scenario(false)->value, kv::KvValue{std::string("x,")});
 }
 
+// --- raft.unsafe-membership ---------------------------------------------
+// The leader of {1,2,3}, cut off from 2 and 3, adds 4 and then 5 without
+// waiting for the first change to commit: {1,4,5} is a majority of
+// {1,2,3,4,5} while {2,3} is still a majority of {1,2,3}. Both commit.
+TestCluster membership_scenario(bool bug) {
+  TestCluster cluster(3, bugs_if(bug, "raft.unsafe-membership"), kPlainElections);
+  cluster.stabilize();
+  EXPECT_TRUE(run_election(cluster, 1));
+  cluster.stabilize();
+  cluster.start(4);
+  cluster.start(5);
+  cluster.cut(1, 2);
+  cluster.cut(1, 3);
+  kv::Request add;
+  add.kind = kv::RequestKind::add_server;
+  add.node = 4;
+  const RequestId first = cluster.request(1, add);
+  add.node = 5;
+  const RequestId second = cluster.request(1, add);
+  EXPECT_EQ(cluster.response(first)->status, kv::Status::ok);
+  EXPECT_EQ(cluster.response(second)->status, bug ? kv::Status::ok : kv::Status::busy);
+  cluster.stabilize();
+  write(cluster, 1, 5, 1);
+  cluster.stabilize();
+  EXPECT_TRUE(run_election(cluster, 2));
+  cluster.stabilize();
+  cluster.tick(2, 2);
+  cluster.stabilize();
+  return cluster;
+}
+
+TEST(PlantedBug, UnsafeMembershipMakesDisjointMajorities) {
+  const TestCluster buggy = membership_scenario(true);
+  EXPECT_TRUE(has_violation(buggy, "raft.state-machine-safety"));
+  const TestCluster correct = membership_scenario(false);
+  EXPECT_FALSE(has_violation(correct));
+  EXPECT_EQ(correct.raft(1).commit_index(), 1u);  // no majority of {1,2,3} reachable
+}
+
+// --- raft.lease-ignores-drift -------------------------------------------
+// Lease reads on in both runs. The leader is cut off right after a quorum
+// round; the others elect a leader and accept a write while the old leader
+// has not yet stepped down; then its wall clock jumps back a second. A lease
+// timed by that clock still holds; one timed in ticks has run out.
+std::optional<kv::Response> lease_scenario(bool bug) {
+  TestCluster cluster(3, bugs_if(bug, "raft.lease-ignores-drift"),
+                      R"({"raft":{"lease_reads":true}})");
+  cluster.stabilize();
+  EXPECT_TRUE(run_election(cluster, 1));
+  cluster.stabilize();
+  write(cluster, 1, 5, 1);
+  cluster.stabilize();
+  NodeId new_leader = 0;
+  for (int tick = 1; tick <= 40 && new_leader == 0; ++tick) {
+    cluster.tick_all(1);
+    cluster.stabilize();
+    if (tick == 3) cluster.isolate(1);
+    for (NodeId id : {2, 3}) {
+      if (cluster.raft(id).role() == Role::leader) new_leader = id;
+    }
+  }
+  EXPECT_NE(new_leader, 0u);
+  EXPECT_EQ(cluster.raft(1).role(), Role::leader);  // not yet stepped down
+  const RequestId second = write(cluster, new_leader, 5, 2);
+  cluster.stabilize();
+  EXPECT_EQ(cluster.response(second)->status, kv::Status::ok);
+  cluster.skew_clock(1, -kNanosecondsPerSecond);
+  const RequestId stale = read(cluster, 1, 5);
+  cluster.stabilize();
+  return cluster.response(stale);
+}
+
+TEST(PlantedBug, LeaseIgnoresDriftServesStaleReads) {
+  const auto buggy = lease_scenario(true);
+  ASSERT_TRUE(buggy.has_value());
+  EXPECT_EQ(buggy->status, kv::Status::ok);
+  EXPECT_EQ(buggy->value, kv::KvValue{std::int64_t{1}});
+  EXPECT_FALSE(lease_scenario(false).has_value());  // lease over: a round, no quorum
+}
+
 }  // namespace
 }  // namespace simlab::testing

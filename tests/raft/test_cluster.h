@@ -113,6 +113,7 @@ class TestCluster {
 
   // --- clients ---
   RequestId request(NodeId id, const kv::Request& request);
+  RequestId request_bytes(NodeId id, const Bytes& payload);
   std::optional<kv::Response> response(RequestId request) const;
 
   // --- findings and transcript output ---

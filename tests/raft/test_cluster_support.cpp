@@ -253,9 +253,12 @@ const FileImage* TestCluster::file(NodeId id, const std::string& name) const {
 }
 
 RequestId TestCluster::request(NodeId id, const kv::Request& request) {
+  return request_bytes(id, kv::encode_request(request));
+}
+
+RequestId TestCluster::request_bytes(NodeId id, const Bytes& payload) {
   const RequestId request_id = ++request_counter_;
   if (!up(id)) return request_id;
-  const Bytes payload = kv::encode_request(request);
   step(id, [&](kv::KvNode& node, NodeContext& ctx) { node.on_client(ctx, request_id, payload); });
   return request_id;
 }

@@ -1,0 +1,155 @@
+// The KV client and workload end to end against a TestCluster, through a
+// synchronous ClientEnv: leader finding, retries under one session sequence
+// number, process retirement, and the history the linearizability checker
+// judges. Replies are lost now and then, and the leader crashes mid-run.
+#include <gtest/gtest.h>
+
+#include "checkers/linearizability/checker.h"
+#include "tests/raft/scenario.h"
+#include "workloads/kv_admin.h"
+#include "workloads/kv_workload.h"
+
+namespace simlab::testing {
+namespace {
+
+constexpr std::int64_t kTickNs = 10 * kNanosecondsPerMillisecond;
+
+// One client at a time, on the cluster's ticks. Every `lose_every`-th reply
+// is lost on the way back (the call times out although the node answered).
+class ClusterClientEnv final : public ClientEnv {
+ public:
+  ClusterClientEnv(TestCluster& cluster, std::size_t ops_max, int lose_every)
+      : cluster_(cluster), ops_max_(ops_max), lose_every_(lose_every), nodes_(cluster.ids()) {}
+
+  std::int64_t now_ns() const override { return now_ns_; }
+  RandomSource& random() override { return random_; }
+  void sleep_for(std::int64_t duration_ns) override {
+    for (std::int64_t slept = 0; slept < duration_ns; slept += kTickNs) advance();
+  }
+  CallResult call(NodeId node, Bytes request, std::int64_t timeout_ns) override {
+    ++calls_;
+    const RequestId id = cluster_.request_bytes(node, request);
+    const bool lose = lose_every_ > 0 && calls_ % lose_every_ == 0;
+    const std::int64_t deadline_ns = now_ns_ + timeout_ns;
+    while (now_ns_ < deadline_ns) {
+      cluster_.stabilize();
+      if (auto response = cluster_.response(id); response && !lose) {
+        return CallResult{CallResult::Status::ok, kv::encode_response(*response)};
+      }
+      advance();
+    }
+    return CallResult{};
+  }
+  const std::vector<NodeId>& nodes() const override { return nodes_; }
+  bool stopping() const override { return ++const_cast<std::size_t&>(polls_) > ops_max_; }
+
+  // Faults keyed to time: the leader crashes at 2 s and returns at 3 s.
+  void advance() {
+    now_ns_ += kTickNs;
+    cluster_.tick_all(1);
+    cluster_.stabilize();
+    if (now_ns_ == 2 * kNanosecondsPerSecond) crash_leader();
+    if (now_ns_ == 3 * kNanosecondsPerSecond && crashed_ != 0) {
+      cluster_.start(crashed_);
+      crashed_ = 0;
+    }
+  }
+
+ private:
+  void crash_leader() {
+    for (NodeId id : nodes_) {
+      if (cluster_.up(id) && cluster_.raft(id).role() == raft::Role::leader) {
+        cluster_.crash(id);
+        crashed_ = id;
+        return;
+      }
+    }
+  }
+  class Counter final : public RandomSource {
+   public:
+    std::uint64_t next_u64() override {
+      state_ = state_ * 6364136223846793005ULL + 1442695040888963407ULL;
+      return state_ ^ (state_ >> 29);
+    }
+
+   private:
+    std::uint64_t state_ = 7;
+  };
+  TestCluster& cluster_;
+  std::size_t ops_max_;
+  int lose_every_;
+  std::vector<NodeId> nodes_;
+  std::int64_t now_ns_ = 0;
+  std::size_t calls_ = 0;
+  std::size_t polls_ = 0;
+  NodeId crashed_ = 0;
+  Counter random_;
+};
+
+history::History run_workload(const std::set<std::string>& bugs, int lose_every) {
+  TestCluster cluster(3, bugs);
+  cluster.print_messages = false;
+  ClusterClientEnv env(cluster, 400, lose_every);
+  HistoryRecorder recorder;
+  KvWorkloadOptions options;
+  options.key_count = 4;
+  options.process_stride = 10;
+  run_kv_client(env, recorder, 0, options);
+  EXPECT_FALSE(has_violation(cluster));
+  return recorder.take();
+}
+
+linearizability::Verdict verdict(const history::History& history) {
+  const auto factory = linearizability::make_model_factory("kv", history::Value());
+  return linearizability::check_linearizability(history, *factory).verdict;
+}
+
+TEST(KvWorkload, HistoryIsLinearizableThroughLostRepliesAndACrash) {
+  const history::History history = run_workload({}, 5);
+  std::size_t ok = 0;
+  for (const history::Op& op : history) ok += op.type == history::OpType::ok ? 1 : 0;
+  EXPECT_GT(ok, 200u);
+  EXPECT_EQ(verdict(history), linearizability::Verdict::valid);
+}
+
+TEST(KvWorkload, RetriedAppendsWithoutDedupeAreCaught) {
+  EXPECT_EQ(verdict(run_workload({"kv.no-dedupe"}, 5)), linearizability::Verdict::invalid);
+}
+
+TEST(KvWorkload, RetiresAProcessAfterAnUnknownOutcome) {
+  // Every reply lost: nothing is known, so each op ends `info` and the
+  // next op runs under a fresh process id (and a fresh session).
+  TestCluster cluster(3);
+  ClusterClientEnv env(cluster, 8, 1);
+  HistoryRecorder recorder;
+  KvWorkloadOptions options;
+  options.read_percent = 0;
+  options.process_stride = 10;
+  run_kv_client(env, recorder, 1, options);
+  const history::History& history = recorder.history();
+  ASSERT_GE(history.size(), 4u);
+  EXPECT_EQ(history[1].type, history::OpType::info);
+  EXPECT_EQ(history[0].process, 1);
+  EXPECT_EQ(history[2].process, 11);
+}
+
+TEST(KvAdmin, TransferAndMembershipRequestsReachTheLeader) {
+  TestCluster cluster(3);
+  cluster.print_messages = false;
+  ClusterClientEnv env(cluster, 1, 0);
+  env.sleep_for(500 * kNanosecondsPerMillisecond);  // an election happens
+  KvClientOptions options;
+  EXPECT_EQ(request_leader_transfer(env, 3, options), AdminResult::accepted);
+  env.sleep_for(200 * kNanosecondsPerMillisecond);
+  EXPECT_EQ(cluster.raft(3).role(), raft::Role::leader);
+  EXPECT_EQ(request_remove_server(env, 1, options), AdminResult::accepted);
+  env.sleep_for(200 * kNanosecondsPerMillisecond);
+  EXPECT_EQ(cluster.raft(3).config().voters, (std::vector<NodeId>{2, 3}));
+  EXPECT_EQ(request_add_server(env, 1, options), AdminResult::accepted);
+  env.sleep_for(500 * kNanosecondsPerMillisecond);
+  EXPECT_EQ(cluster.raft(3).config().voters, (std::vector<NodeId>{1, 2, 3}));
+  EXPECT_FALSE(has_violation(cluster));
+}
+
+}  // namespace
+}  // namespace simlab::testing
