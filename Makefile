@@ -23,11 +23,13 @@ run: build
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
-# ASan + UBSan build; TEST_LABELS picks the suites (default: all of them).
+# ASan + UBSan build; TEST_LABELS picks the suites (a ctest -L regex, default
+# all of them) and SANITIZE_TARGETS what to build (default everything).
 TEST_LABELS ?=
+SANITIZE_TARGETS ?=
 test-sanitize: setup
 	cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIMLAB_SANITIZE=ON $(CMAKE_FLAGS)
-	cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	cmake --build $(SANITIZE_DIR) -j $(JOBS) $(if $(SANITIZE_TARGETS),--target $(SANITIZE_TARGETS))
 	ctest --test-dir $(SANITIZE_DIR) --output-on-failure -j $(JOBS) $(if $(TEST_LABELS),-L '$(TEST_LABELS)')
 
 bench: build

@@ -15,6 +15,9 @@
 
 namespace simlab::sim {
 
+// Thrown inside a cancelled fiber by the wait it was suspended in.
+struct FiberCancelled {};
+
 class Fiber {
  public:
   static constexpr std::size_t kStackBytes = 256 * 1024;
@@ -27,6 +30,13 @@ class Fiber {
   void resume();
   // From inside the fiber: back to the scheduler until the next resume().
   void suspend();
+
+  // Ends a suspended fiber cleanly: resumes it with cancelled() true, and the
+  // wait it returns into throws FiberCancelled, unwinding its stack with
+  // ordinary C++ exceptions (no Boost forced unwinding, which ASan cannot
+  // follow across stacks).
+  void cancel();
+  bool cancelled() const { return cancelled_; }
 
   bool finished() const { return finished_; }
   bool failed() const { return !error_.empty(); }
@@ -46,6 +56,12 @@ class Fiber {
   boost::context::fiber context_;  // the fiber, while it is suspended
   boost::context::fiber caller_;   // the scheduler, while the fiber runs
   bool finished_ = false;
+  bool cancelled_ = false;
+  // For AddressSanitizer's fiber-switch annotations (no-ops otherwise).
+  const void* stack_bottom_ = nullptr;
+  std::size_t stack_size_ = 0;
+  const void* caller_bottom_ = nullptr;
+  std::size_t caller_size_ = 0;
   std::string error_;
 };
 
