@@ -10,21 +10,22 @@ namespace {
 struct KeySlot {
   std::uint32_t key = 0;
   std::uint32_t appends = 0;
-  std::vector<std::int64_t> list;
+  std::vector<std::int64_t> list;  // registers: the last element is the value
 };
 
 struct Pending {
   bool busy = false;
+  bool applied = false;  // its effects are in the history already
   std::uint32_t txn = 0;
   std::vector<std::pair<bool, std::uint32_t>> plan;  // (is read, key slot)
 };
 
 class Generator {
  public:
-  explicit Generator(const SyntheticOptions& options)
+  Generator(const SyntheticOptions& options, DataModel model)
       : options_(options), random_(options.seed), slots_(options.active_keys),
         processes_(options.process_count) {
-    out_.model = DataModel::list_append;
+    out_.model = model;
     for (auto& slot : slots_) slot.key = new_key();
     out_.txns.reserve(options.txn_count);
     out_.ops.reserve(std::size_t{options.txn_count} * options.ops_per_txn);
@@ -67,27 +68,31 @@ class Generator {
     txn.complete_index = -1;
     txn.complete_position = kNoPosition;
     out_.txns.push_back(txn);
+    pending.applied = false;
+    if (std::bernoulli_distribution(options_.effect_at_invoke_fraction)(random_)) apply(pending);
   }
 
-  // Applies the whole transaction atomically, now.
   void complete(std::uint32_t p) {
     Pending& pending = processes_[p];
     Txn& txn = out_.txns[pending.txn];
     txn.status = TxnStatus::committed;
     txn.complete_index = txn.complete_position = position_++;
+    if (!pending.applied) apply(pending);
+    pending.busy = false;
+  }
+
+  // Runs the whole transaction atomically, now.
+  void apply(Pending& pending) {
+    Txn& txn = out_.txns[pending.txn];
     txn.op_begin = static_cast<std::uint32_t>(out_.ops.size());
     for (const auto& [is_read, slot_index] : pending.plan) {
       KeySlot& slot = slots_[slot_index];
       MicroOp op;
       op.key = slot.key;
       if (is_read) {
-        op.kind = MicroOpKind::read;
-        op.result_known = true;
-        op.list_begin = static_cast<std::uint32_t>(out_.elements.size());
-        op.list_size = static_cast<std::uint32_t>(slot.list.size());
-        out_.elements.insert(out_.elements.end(), slot.list.begin(), slot.list.end());
+        read(slot, op);
       } else {
-        op.kind = MicroOpKind::append;
+        op.kind = out_.model == DataModel::list_append ? MicroOpKind::append : MicroOpKind::write;
         op.value = static_cast<std::int64_t>(slot.list.size()) + 1;
         slot.list.push_back(op.value);
         ++slot.appends;
@@ -95,10 +100,23 @@ class Generator {
       out_.ops.push_back(op);
     }
     txn.op_count = static_cast<std::uint32_t>(out_.ops.size()) - txn.op_begin;
-    for (auto& slot : slots_) {
+    for (const auto& [is_read, slot_index] : pending.plan) {
+      KeySlot& slot = slots_[slot_index];
       if (slot.appends >= options_.max_appends_per_key) slot = KeySlot{new_key(), 0, {}};
     }
-    pending.busy = false;
+    pending.applied = true;
+  }
+
+  void read(const KeySlot& slot, MicroOp& op) {
+    op.kind = MicroOpKind::read;
+    op.result_known = true;
+    if (out_.model == DataModel::rw_register) {
+      op.value = slot.list.empty() ? kNilValue : slot.list.back();
+      return;
+    }
+    op.list_begin = static_cast<std::uint32_t>(out_.elements.size());
+    op.list_size = static_cast<std::uint32_t>(slot.list.size());
+    out_.elements.insert(out_.elements.end(), slot.list.begin(), slot.list.end());
   }
 
   const SyntheticOptions& options_;
@@ -140,7 +158,12 @@ history::Op make_op(const TxnHistory& txns, std::uint32_t id, history::OpType ty
 
 TxnHistory generate_list_append(const SyntheticOptions& options) {
   assert(options.process_count > 0 && options.active_keys > 0);
-  return Generator(options).run();
+  return Generator(options, DataModel::list_append).run();
+}
+
+TxnHistory generate_rw_register(const SyntheticOptions& options) {
+  assert(options.process_count > 0 && options.active_keys > 0);
+  return Generator(options, DataModel::rw_register).run();
 }
 
 history::History to_history(const TxnHistory& txns, std::int64_t first_index) {

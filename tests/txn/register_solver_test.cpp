@@ -317,12 +317,12 @@ TEST(RegisterSolver, AgreesWithBruteForceOnSmallHistories) {
       const auto result = check_transactions(txns, options);
       ASSERT_EQ(result.verdict, expected ? Verdict::valid : Verdict::invalid)
           << "round " << round << " " << model_name(model) << "\n" << explain_text(txns, result);
-      decided_by_solver += result.solver.has_value();
+      decided_by_solver += result.solver.has_value() && !result.solver->by_replay;
       invalid += !expected;
     }
   }
   // The sample must exercise both answers and the solver path.
-  EXPECT_GT(decided_by_solver, 100);
+  EXPECT_GT(decided_by_solver, 50);
   EXPECT_GT(invalid, 100);
   EXPECT_LT(invalid, 800);
 }
