@@ -20,6 +20,7 @@
 #include "checkers/history/parse_error.h"
 #include "checkers/linearizability/checker.h"
 #include "checkers/linearizability/partition.h"
+#include "harness/check_txn.h"
 #include "harness/command.h"
 
 namespace simlab {
@@ -187,6 +188,14 @@ FileOutcome check_file(const CheckFlags& flags, const linearizability::ModelFact
 }  // namespace
 
 int cmd_check(int argc, char** argv) {
+  // The transactional models take their own flags (--consistency, --budget-s): forward before parsing.
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i], next = i + 1 < argc ? argv[i + 1] : "";
+    if (arg == "--model=list-append" || arg == "--model=rw-register" ||
+        (arg == "--model" && (next == "list-append" || next == "rw-register"))) {
+      return cmd_check_txn(argc, argv);
+    }
+  }
   CheckFlags flags;
   if (const auto stop = parse_flags(argc, argv, flags)) return *stop;
   if (flags.model == "list-append" || flags.model == "rw-register") {

@@ -1,0 +1,199 @@
+// simlab check --model list-append|rw-register: the transactional isolation
+// checker (checkers/txn) over history files.
+//   simlab check --model list-append|rw-register [--consistency MODEL]
+//                [--format jsonl|edn|jepsen-log] [--json] [--budget-s N]
+//                [--sequential-keys] [--linearizable-keys] FILE...
+// Exit codes as for the linearizability checker: 0 all valid, 1 any invalid,
+// 2 any unknown (and none invalid), 65 malformed input, 66 unreadable file,
+// 64 bad flags.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "checkers/history/history_format.h"
+#include "checkers/history/parse_error.h"
+#include "checkers/txn/explanation.h"
+#include "checkers/txn/txn_checker.h"
+#include "harness/check_txn.h"
+#include "harness/command.h"
+
+namespace simlab {
+namespace {
+
+namespace po = boost::program_options;
+
+struct TxnFlags {
+  txn::DataModel data_model = txn::DataModel::list_append;
+  std::optional<history::Format> format;
+  bool json = false;
+  txn::TxnCheckOptions options;
+  std::vector<std::string> files;
+};
+
+po::options_description txn_options() {
+  po::options_description options("simlab check --model list-append|rw-register [options] FILE...");
+  options.add_options()("help,h", "show this help")(
+      "model", po::value<std::string>(), "list-append or rw-register")(
+      "consistency", po::value<std::string>()->default_value("strict-serializable"),
+      "read-uncommitted, read-committed, repeatable-read, snapshot-isolation, serializable, "
+      "strict-serializable")("format", po::value<std::string>(),
+                             "jsonl, edn or jepsen-log (default: detected)")(
+      "json", po::bool_switch(), "print one JSON object per file instead of text")(
+      "budget-s", po::value<double>()->default_value(60),
+      "seconds the solver may spend on open register orders before the verdict is unknown")(
+      "sequential-keys", po::bool_switch(), "rw-register: each process sees versions in order")(
+      "linearizable-keys", po::bool_switch(), "rw-register: versions follow real-time order");
+  return options;
+}
+
+// Returns the exit code to stop with, or nullopt to go on.
+std::optional<int> fail_usage(const std::string& message) {
+  std::fprintf(stderr, "simlab check: %s\n", message.c_str());
+  return kExitUsage;
+}
+
+std::optional<int> parse_txn_flags(int argc, char** argv, TxnFlags& flags) {
+  const po::options_description options = txn_options();
+  po::options_description all;
+  all.add(options).add_options()("file", po::value<std::vector<std::string>>());
+  po::positional_options_description positional;
+  positional.add("file", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& error) {
+    return fail_usage(error.what());
+  }
+  if (vm.count("help")) {
+    std::cout << options << "\nexit: 0 all valid, 1 any invalid, 2 any unknown, 64 bad flags, 65 bad input\n";
+    return kExitValid;
+  }
+  const std::string model = vm.count("model") ? vm["model"].as<std::string>() : "";
+  if (model != "list-append" && model != "rw-register") {
+    return fail_usage("expected --model list-append or rw-register");
+  }
+  flags.data_model = model == "list-append" ? txn::DataModel::list_append : txn::DataModel::rw_register;
+  const auto consistency = txn::parse_consistency_model(vm["consistency"].as<std::string>());
+  if (!consistency) return fail_usage("expected --consistency read-uncommitted, read-committed, "
+                                      "repeatable-read, snapshot-isolation, serializable or strict-serializable");
+  flags.options.model = *consistency;
+  if (vm.count("format")) {
+    flags.format = history::parse_format(vm["format"].as<std::string>());
+    if (!flags.format) return fail_usage("expected --format jsonl, edn or jepsen-log");
+  }
+  flags.options.solver_budget_s = vm["budget-s"].as<double>();
+  if (!(flags.options.solver_budget_s > 0)) return fail_usage("expected a positive --budget-s");
+  flags.options.inference.sequential_keys = vm["sequential-keys"].as<bool>();
+  flags.options.inference.linearizable_keys = vm["linearizable-keys"].as<bool>();
+  flags.json = vm["json"].as<bool>();
+  if (vm.count("file")) flags.files = vm["file"].as<std::vector<std::string>>();
+  if (flags.files.empty()) return fail_usage("expected at least one history FILE");
+  return std::nullopt;
+}
+
+// The 1-based line of the op at `position`, for files with one op per line
+// (JSONL, line-per-op EDN); 0 when the file is laid out otherwise.
+std::int64_t line_of_op(const std::string& text, std::int64_t position) {
+  std::int64_t line = 0, ops = 0;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    ++line;
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    const std::size_t first = text.find_first_not_of(" \t\r", at);
+    if (first < end && text[first] == '{' && text.find("nemesis", at) >= end) {
+      if (ops++ == position) return line;
+    }
+    at = end + 1;
+  }
+  return 0;
+}
+
+enum class FileOutcome { valid, unknown, invalid, bad_input, unreadable };
+
+void report_error(const TxnFlags& flags, const std::string& file, const std::string& message) {
+  if (flags.json) {
+    std::cout << nlohmann::json{{"file", file}, {"valid", "bad-input"}, {"error", message}}.dump() << "\n";
+  }
+  std::fprintf(stderr, "%s\n", message.c_str());
+}
+
+void report(const TxnFlags& flags, const std::string& file, const txn::TxnHistory& txns,
+            const txn::TxnCheckResult& result, double elapsed_s) {
+  if (flags.json) {
+    auto json = txn::explain_json(txns, result);
+    json["file"] = file;
+    json["elapsed-s"] = elapsed_s;
+    std::cout << json.dump() << "\n";
+    return;
+  }
+  std::cout << fmt::format("{}: {:.3f} s, ", file, elapsed_s) << txn::explain_text(txns, result);
+}
+
+FileOutcome check_file(const TxnFlags& flags, const std::string& file) {
+  std::string text;
+  try {
+    text = history::read_file(file);
+  } catch (const std::system_error& error) {
+    report_error(flags, file, fmt::format("{}: cannot read: {}", file, error.code().message()));
+    return FileOutcome::unreadable;
+  }
+  try {
+    const auto began = std::chrono::steady_clock::now();
+    const auto format = flags.format ? *flags.format : history::detect_format(text, file);
+    const history::History ops = history::read_history(text, format, file);
+    auto compiled = txn::compile_history(ops, flags.data_model);
+    if (compiled.error) {
+      const auto position = std::find_if(ops.begin(), ops.end(), [&](const history::Op& op) {
+                              return op.index == compiled.error->op_index;
+                            }) - ops.begin();
+      report_error(flags, file, fmt::format("{}:{}: {}", file, line_of_op(text, position),
+                                            compiled.error->what));
+      return FileOutcome::bad_input;
+    }
+    const auto result = txn::check_transactions(compiled.history, flags.options);
+    report(flags, file, compiled.history, result,
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
+    switch (result.verdict) {
+      case txn::Verdict::valid: return FileOutcome::valid;
+      case txn::Verdict::invalid: return FileOutcome::invalid;
+      case txn::Verdict::unknown: return FileOutcome::unknown;
+    }
+  } catch (const history::ParseError& error) {
+    report_error(flags, file, error.what());
+  }
+  return FileOutcome::bad_input;
+}
+
+int exit_code(FileOutcome worst) {
+  switch (worst) {
+    case FileOutcome::valid: return kExitValid;
+    case FileOutcome::unknown: return kExitUnknown;
+    case FileOutcome::invalid: return kExitSafetyViolation;
+    case FileOutcome::bad_input: return kExitDataError;
+    case FileOutcome::unreadable: return kExitNoInput;
+  }
+  return kExitInternal;
+}
+
+}  // namespace
+
+int cmd_check_txn(int argc, char** argv) {
+  TxnFlags flags;
+  if (const auto stop = parse_txn_flags(argc, argv, flags)) return *stop;
+  FileOutcome worst = FileOutcome::valid;
+  for (const std::string& file : flags.files) worst = std::max(worst, check_file(flags, file));
+  return exit_code(worst);
+}
+
+}  // namespace simlab
