@@ -232,8 +232,18 @@ void Raft::set_hard_state(NodeContext& context, Term term, NodeId vote) {
   SIMLAB_ASSERT(term >= hard_.term, "raft.term-monotonic", "the term went backwards");
   SIMLAB_ASSERT(term > hard_.term || hard_.vote == 0 || hard_.vote == vote,
                 "raft.one-vote-per-term", "changed a vote within term " + std::to_string(term));
-  hard_ = HardState{term, vote};
+  hard_ = HardState{term, vote, hard_.repair_until};
   hard_state_ticket_ = persist_hard_state(context);
+}
+
+// Leaves repair mode once the log again holds everything the node may have
+// acknowledged before the corruption, and makes that durable.
+void Raft::finish_repair(NodeContext& context, NodeId leader) {
+  recovering_ = false;
+  recovering_until_ = 0;
+  hard_.repair_until = 0;
+  hard_state_ticket_ = persist_hard_state(context);
+  trace(context, "repaired from leader " + std::to_string(leader) + ": voting again");
 }
 
 void Raft::send(NodeContext& context, NodeId to, Message message) {

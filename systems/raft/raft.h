@@ -98,6 +98,7 @@ class Raft {
   void send(NodeContext& context, NodeId to, Message message);
   void send_when_durable(NodeContext& context, NodeId to, Message message, std::uint64_t ticket);
   void set_hard_state(NodeContext& context, Term term, NodeId vote);
+  void finish_repair(NodeContext& context, NodeId leader);
   void randomize_election_timeout(NodeContext& context);
   void trace(NodeContext& context, const std::string& line) const;
 

@@ -140,14 +140,19 @@ void Raft::load_wal(NodeContext& context, ByteView bytes) {
   wal_offset_ = scan.valid_bytes;
   const bool corrupt = scan.corrupt || gap || loading_.snapshot_corrupt ||
                        loading_.hard_state_corrupt;
-  if (corrupt) {
+  if (corrupt || hard_.repair_until > 0) {
     recovering_ = true;
-    recovering_until_ = std::max(highest_seen, log_.last_index());
+    recovering_until_ = std::max({highest_seen, log_.last_index(), hard_.repair_until});
     hard_.term = std::max(hard_.term, log_.last_term());
+  }
+  if (corrupt) {
     context.log("raft " + std::to_string(self_) + ": CORRUPTION: WAL or metadata damaged" +
                 " (log kept up to " + std::to_string(log_.last_index()) +
                 "); not voting until a leader repairs it up to " +
                 std::to_string(recovering_until_));
+    // Remember the repair before the damaged records disappear from the WAL.
+    hard_.repair_until = recovering_until_;
+    hard_state_ticket_ = persist_hard_state(context);
     rewrite_wal(context);
   } else if (scan.valid_bytes < bytes.size()) {
     context.log("raft " + std::to_string(self_) + ": truncating a torn WAL tail at byte " +

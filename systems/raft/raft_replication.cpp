@@ -139,9 +139,7 @@ void Raft::handle_append(NodeContext& context, NodeId from, const Message& messa
   const Index commit = std::min(message.commit, last_new);
   if (commit > commit_) advance_commit(context, commit);
   if (recovering_ && last_new >= recovering_until_ && commit_ >= recovering_until_) {
-    recovering_ = false;
-    trace(context, "repaired from leader " + std::to_string(from) + " up to " +
-                       std::to_string(last_new) + ": voting again");
+    finish_repair(context, from);
   }
   answer.hint = last_new;
   send_when_durable(context, from, answer, next_ticket_);
@@ -259,6 +257,15 @@ void Raft::handle_heartbeat_response(NodeContext& context, NodeId from, const Me
     progress.probe_sent = false;
   } else if (progress.state == Progress::State::probe) {
     progress.probe_sent = false;  // a lost probe must not stall the follower
+  } else if (progress.state == Progress::State::replicate &&
+             progress.inflight.size() >= options_.inflight_appends) {
+    // A full pipeline that a live follower has not acknowledged within a
+    // heartbeat lost messages: probe again from what it has acknowledged
+    // (etcd frees an inflight slot on a heartbeat response for the same reason).
+    progress.state = Progress::State::probe;
+    progress.probe_sent = false;
+    progress.inflight.clear();
+    progress.next = progress.match + 1;
   }
   if (progress.match < log_.last_index()) send_append(context, from, true);
   handle_read_round_acked(context);
@@ -297,8 +304,8 @@ void Raft::handle_snapshot(NodeContext& context, NodeId from, const Message& mes
   commit_ = meta.index;
   applied_ = meta.index;
   durable_index_ = std::min(durable_index_, meta.index);
-  if (recovering_ && meta.index >= recovering_until_) recovering_ = false;
   const std::uint64_t ticket = persist_snapshot(context);
+  if (recovering_ && meta.index >= recovering_until_) finish_repair(context, from);
   answer.hint = meta.index;
   send_when_durable(context, from, answer, ticket);
 }

@@ -97,6 +97,7 @@ Bytes hard_state_record(const HardState& state) {
   ByteWriter writer;
   writer.u64(state.term);
   writer.u32(state.vote);
+  writer.u64(state.repair_until);
   return frame_record(writer.bytes());
 }
 
@@ -107,6 +108,7 @@ std::optional<HardState> parse_hard_state(ByteView file, std::uint64_t offset) {
   HardState state;
   state.term = reader.u64();
   state.vote = reader.u32();
+  state.repair_until = reader.u64();
   if (!reader.ok() || !reader.at_end()) return std::nullopt;
   return state;
 }

@@ -54,6 +54,10 @@ Bytes entry_records(const std::vector<Entry>& entries);
 struct HardState {
   Term term = 0;
   NodeId vote = 0;  // 0: no vote in this term
+  // Nonzero while the node repairs a corrupt log: it may have acknowledged
+  // entries up to this index that it no longer holds, so it must not vote
+  // until a leader has restored them. Durable, so a crash cannot forget it.
+  Index repair_until = 0;
   friend bool operator==(const HardState&, const HardState&) = default;
 };
 Bytes hard_state_record(const HardState& state);

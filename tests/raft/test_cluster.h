@@ -101,6 +101,13 @@ class TestCluster {
   int deliver(NodeId from = 0, NodeId to = 0, int count_max = 1 << 30);
   int drop(NodeId from = 0, NodeId to = 0);
   std::size_t queued(NodeId from = 0, NodeId to = 0) const;
+  // By position in the network queue (reordering, loss, duplication).
+  void deliver_at(std::size_t position);
+  void drop_at(std::size_t position);
+  void duplicate_at(std::size_t position);
+  std::size_t pending_disk(NodeId id) const {
+    return up(id) ? contexts_.at(id)->disk_ops_.size() : 0;
+  }
   // Completes a node's queued disk ops in order (new ones too), up to count.
   int complete_disk(NodeId id, int count_max = 1 << 30);
   // Delivers and completes everything until nothing moves (no ticks).

@@ -155,6 +155,22 @@ bool TestCluster::blocked(NodeId from, NodeId to) const {
          cut_.count({std::min(from, to), std::max(from, to)});
 }
 
+void TestCluster::deliver_at(std::size_t position) {
+  if (position >= network_.size()) return;
+  std::rotate(network_.begin(), network_.begin() + static_cast<std::ptrdiff_t>(position),
+              network_.begin() + static_cast<std::ptrdiff_t>(position) + 1);
+  const Envelope& front = network_.front();
+  deliver(front.from, front.to, 1);
+}
+
+void TestCluster::drop_at(std::size_t position) {
+  if (position < network_.size()) network_.erase(network_.begin() + static_cast<std::ptrdiff_t>(position));
+}
+
+void TestCluster::duplicate_at(std::size_t position) {
+  if (position < network_.size()) network_.push_back(network_[position]);
+}
+
 int TestCluster::deliver(NodeId from, NodeId to, int count_max) {
   int delivered = 0;
   while (delivered < count_max) {
