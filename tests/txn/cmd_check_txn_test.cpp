@@ -1,0 +1,118 @@
+// `simlab check --model list-append|rw-register` end to end: verdicts, exit
+// codes shared with the linearizability checker, FILE:LINE errors, JSON.
+// Runs the simlab binary built next to the tests; skipped if it is missing.
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class CmdCheckTxn : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    binary_ = fs::path(SIMLAB_BINARY_DIR) / "simlab";
+    if (!fs::exists(binary_)) GTEST_SKIP() << "simlab not built at " << binary_;
+    dir_ = fs::temp_directory_path() / ("simlab_txn_cli_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (!dir_.empty()) fs::remove_all(dir_);
+  }
+
+  fs::path write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return dir_ / name;
+  }
+
+  CliRun run(const std::string& args) {
+    const std::string command = binary_.string() + " check " + args + " >" + (dir_ / "out").string() +
+                                " 2>" + (dir_ / "err").string();
+    const int status = std::system(command.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir_ / "out"), slurp(dir_ / "err")};
+  }
+
+  fs::path binary_, dir_;
+};
+
+std::string op(int index, const char* type, int process, const std::string& value) {
+  return "{\"index\":" + std::to_string(index) + ",\"type\":\"" + type + "\",\"process\":" +
+         std::to_string(process) + ",\"f\":\"txn\",\"value\":" + value + "}\n";
+}
+
+TEST_F(CmdCheckTxn, VerdictsAndExitCodes) {
+  const auto valid = write("valid.jsonl", op(0, "invoke", 1, "[[\"append\",1,1]]") +
+                                              op(1, "ok", 1, "[[\"append\",1,1]]") +
+                                              op(2, "invoke", 2, "[[\"r\",1,null]]") +
+                                              op(3, "ok", 2, "[[\"r\",1,[1]]]"));
+  EXPECT_EQ(run("--model list-append " + valid.string()).exit_code, 0);
+  const auto skew = run("--model list-append --consistency serializable ../shared/testdata/elle/si-without-g-single.edn");
+  EXPECT_EQ(skew.exit_code, 1);
+  EXPECT_NE(skew.out.find("G2-item"), std::string::npos) << skew.out;
+  EXPECT_EQ(run("--model list-append --consistency snapshot-isolation "
+                "../shared/testdata/elle/si-without-g-single.edn").exit_code, 0);
+}
+
+TEST_F(CmdCheckTxn, UnknownWhenTheSolverRunsOutOfBudget) {
+  std::string text;
+  int index = 0;
+  constexpr int kCount = 400;
+  std::vector<std::string> values;
+  for (int i = 0; i < kCount; ++i) {
+    const int key = (i + 1) % 4, earlier = (i - key) / 4;
+    std::string ops = "[[\"w\"," + std::to_string(i % 4) + "," + std::to_string(i + 1) + "]";
+    if (earlier > 0) ops += ",[\"r\"," + std::to_string(key) + "," + std::to_string(4 * ((i * 7 + 5) % earlier) + key + 1) + "]";
+    values.push_back(ops + "]");
+  }
+  for (int i = 0; i < kCount; ++i) text += op(index++, "invoke", i, values[i]);
+  for (int i = 0; i < kCount; ++i) text += op(index++, "ok", i, values[i]);
+  const auto file = write("hard.jsonl", text);
+  const auto run_result = run("--model rw-register --consistency serializable --budget-s 0.001 " + file.string());
+  EXPECT_EQ(run_result.exit_code, 2) << run_result.out << run_result.err;
+  EXPECT_NE(run_result.out.find("gave up"), std::string::npos) << run_result.out;
+}
+
+TEST_F(CmdCheckTxn, BadInputAndBadFlags) {
+  const auto bad = write("bad.jsonl", op(0, "invoke", 1, "[[\"append\",1,2]]") +
+                                          op(1, "ok", 1, "[[\"append\",1,\"x\"]]"));
+  const auto result = run("--model list-append " + bad.string());
+  EXPECT_EQ(result.exit_code, 65);
+  EXPECT_NE(result.err.find(bad.string() + ":2: expected an integer value to append"), std::string::npos)
+      << result.err;
+  EXPECT_EQ(run("--model list-append --consistency linearizable " + bad.string()).exit_code, 64);
+  EXPECT_EQ(run("--model list-append").exit_code, 64);
+  EXPECT_EQ(run("--model rw-register --budget-s 0 " + bad.string()).exit_code, 64);
+  EXPECT_EQ(run("--model list-append " + (dir_ / "missing.jsonl").string()).exit_code, 66);
+}
+
+TEST_F(CmdCheckTxn, JsonOutput) {
+  const auto result = run("--model list-append --consistency serializable --json "
+                          "../shared/testdata/elle/si-without-g-single.edn");
+  ASSERT_EQ(result.exit_code, 1);
+  const auto json = nlohmann::json::parse(result.out);
+  EXPECT_EQ(json["valid"], "invalid");
+  EXPECT_EQ(json["anomaly-types"], nlohmann::json::array({"G2-item"}));
+  EXPECT_EQ(json["not"], nlohmann::json::array({"repeatable-read"}));
+  EXPECT_EQ(json["anomalies"]["G2-item"][0]["cycle"][0]["kind"], "rw");
+}
+
+}  // namespace
