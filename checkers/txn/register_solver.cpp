@@ -283,7 +283,12 @@ SolverResult solve_register_order(const TxnHistory& history, SolverModel model, 
     return result;
   }
   result = SolverResult{};
-  z3::check_result outcome = run_solver(history, model, false, budget_s - elapsed_s(), result);
+  z3::check_result outcome = z3::unknown;
+  result.reason = "the time budget ran out before the full search began";
+  if (const double left_s = budget_s - elapsed_s(); left_s > 0) {
+    result.reason.clear();
+    outcome = run_solver(history, model, false, left_s, result);
+  }
   if (outcome == z3::unsat) {
     const double left_s = budget_s - elapsed_s();
     // Out of time for the core: the verdict stands, the core stays empty.

@@ -75,7 +75,7 @@ TEST_F(CmdCheckTxn, VerdictsAndExitCodes) {
 TEST_F(CmdCheckTxn, UnknownWhenTheSolverRunsOutOfBudget) {
   std::string text;
   int index = 0;
-  constexpr int kCount = 400;
+  constexpr int kCount = 200;
   std::vector<std::string> values;
   for (int i = 0; i < kCount; ++i) {
     const int key = (i + 1) % 4, earlier = (i - key) / 4;

@@ -70,11 +70,11 @@ TEST(RegisterSolver, StrictOrderRulesOutAStaleRead) {
 }
 
 TEST(RegisterSolver, ExhaustedBudgetIsUnknown) {
-  // 400 concurrent transactions over four keys, each writing one key and
+  // 200 concurrent transactions over four keys, each writing one key and
   // reading another key's version from some other transaction: far more
   // than the solver can settle in a millisecond.
   HistoryWriter w;
-  constexpr int kCount = 400;
+  constexpr int kCount = 200;
   std::vector<std::vector<history::Value>> txns;
   for (int i = 0; i < kCount; ++i) {
     // An earlier writer of key (i + 1) % 4, so the wr edges alone are acyclic.
