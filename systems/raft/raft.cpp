@@ -232,7 +232,7 @@ void Raft::set_hard_state(NodeContext& context, Term term, NodeId vote) {
   SIMLAB_ASSERT(term >= hard_.term, "raft.term-monotonic", "the term went backwards");
   SIMLAB_ASSERT(term > hard_.term || hard_.vote == 0 || hard_.vote == vote,
                 "raft.one-vote-per-term", "changed a vote within term " + std::to_string(term));
-  hard_ = HardState{term, vote, hard_.repair_until};
+  hard_ = HardState{term, vote, hard_.repair_until, hard_.repair_term};
   hard_state_ticket_ = persist_hard_state(context);
 }
 
@@ -242,6 +242,7 @@ void Raft::finish_repair(NodeContext& context, NodeId leader) {
   recovering_ = false;
   recovering_until_ = 0;
   hard_.repair_until = 0;
+  hard_.repair_term = 0;
   hard_state_ticket_ = persist_hard_state(context);
   trace(context, "repaired from leader " + std::to_string(leader) + ": voting again");
 }

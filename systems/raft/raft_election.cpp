@@ -51,9 +51,14 @@ void Raft::handle_vote_request(NodeContext& context, NodeId from, const Message&
       bugs_.vote_ignores_log || log_.is_up_to_date(message.log_index, message.log_term);
   bool can_vote = hard_.vote == from || (hard_.vote == 0 && leader_ == 0);
   if (pre_vote) can_vote = message.term > hard_.term || can_vote;
-  // A node that lost part of its log to corruption cannot know what it
-  // promised before: it neither votes nor pre-votes until repaired.
-  const bool grant = can_vote && log_ok && !recovering_;
+  // A node that lost part of its log to corruption votes only for a log at
+  // least as up to date as the one it had before the damage (whose last
+  // entry was at most (repair_until, repair_term)): the leader completeness
+  // argument of §5.4.3 then holds for the entries it acknowledged and lost.
+  const bool repaired_ok = !recovering_ || message.log_term > hard_.repair_term ||
+                           (message.log_term == hard_.repair_term &&
+                            message.log_index >= recovering_until_);
+  const bool grant = can_vote && log_ok && repaired_ok;
   Message answer;
   answer.type = pre_vote ? MessageType::pre_vote_response : MessageType::vote_response;
   answer.term = grant ? message.term : hard_.term;

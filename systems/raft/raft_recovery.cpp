@@ -152,6 +152,7 @@ void Raft::load_wal(NodeContext& context, ByteView bytes) {
                 std::to_string(recovering_until_));
     // Remember the repair before the damaged records disappear from the WAL.
     hard_.repair_until = recovering_until_;
+    hard_.repair_term = std::max(hard_.repair_term, hard_.term);
     hard_state_ticket_ = persist_hard_state(context);
     rewrite_wal(context);
   } else if (scan.valid_bytes < bytes.size()) {

@@ -98,6 +98,7 @@ Bytes hard_state_record(const HardState& state) {
   writer.u64(state.term);
   writer.u32(state.vote);
   writer.u64(state.repair_until);
+  writer.u64(state.repair_term);
   return frame_record(writer.bytes());
 }
 
@@ -109,6 +110,7 @@ std::optional<HardState> parse_hard_state(ByteView file, std::uint64_t offset) {
   state.term = reader.u64();
   state.vote = reader.u32();
   state.repair_until = reader.u64();
+  state.repair_term = reader.u64();
   if (!reader.ok() || !reader.at_end()) return std::nullopt;
   return state;
 }

@@ -58,6 +58,8 @@ struct HardState {
   // entries up to this index that it no longer holds, so it must not vote
   // until a leader has restored them. Durable, so a crash cannot forget it.
   Index repair_until = 0;
+  // The term when the damage was found: no lost entry has a later term.
+  Term repair_term = 0;
   friend bool operator==(const HardState&, const HardState&) = default;
 };
 Bytes hard_state_record(const HardState& state);
