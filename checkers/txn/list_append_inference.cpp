@@ -203,6 +203,13 @@ class ListAppendInference {
                          history_.key_names[key], list_text(seen), value)});
         return;
       }
+      if (writer->txn == read.txn && appended_after(read, value)) {
+        result_.anomalies.push_back(
+            {"internal", {read.txn}, {},
+             fmt::format("{} read key {} = {}, including {}, which it only appended later",
+                         txn_label(read.txn), history_.key_names[key], list_text(seen), value)});
+        return;
+      }
       if (history_.txns[writer->txn].status == TxnStatus::aborted) {
         result_.anomalies.push_back(
             {"G1a", {read.txn, writer->txn}, {},
@@ -212,6 +219,13 @@ class ListAppendInference {
         return;
       }
     }
+  }
+
+  bool appended_after(const ReadRef& read, std::int64_t value) const {
+    const auto ops = history_.ops_of(read.txn);
+    return std::any_of(read.op + 1, ops.data() + ops.size(), [&](const MicroOp& op) {
+      return op.kind == MicroOpKind::append && op.key == read.op->key && op.value == value;
+    });
   }
 
   void report_intermediate(std::uint32_t key, const ReadRef& read, const WriteRecord& writer) {

@@ -152,6 +152,37 @@ TEST(PlantedAnomalies, IntermediateReadIsG1b) {
   EXPECT_EQ(result.verdict, Verdict::invalid);
 }
 
+TEST(PlantedAnomalies, ReadingOwnLaterAppendIsInternal) {
+  HistoryWriter w(background(15));
+  w.txn(kP1, {read_list(kX, {{1}}), append(kX, 1)});
+  const auto result = testing::check(w.history(), DataModel::list_append);
+  EXPECT_EQ(anomaly_types(result), Types{"internal"});
+  EXPECT_EQ(result.weakest_violated, std::vector{ConsistencyModel::read_uncommitted});
+}
+
+TEST(PlantedAnomalies, ReadNotMatchingOwnAppendsIsInternal) {
+  HistoryWriter w(background(16));
+  w.txn(kP1, {append(kX, 1), read_list(kX, {{2}})});
+  w.txn(kP2, {append(kX, 2)});
+  const auto result = testing::check(w.history(), DataModel::list_append);
+  const auto types = anomaly_types(result);
+  EXPECT_NE(std::find(types.begin(), types.end(), "internal"), types.end());
+}
+
+TEST(PlantedAnomalies, GarbageDuplicatesAndIncompatibleOrders) {
+  HistoryWriter w(background(17));
+  w.txn(kP1, {append(kX, 1), append(kX, 2), append(kY, 1)});
+  w.txn(kP2, {read_list(kX, {{1, 2}}), read_list(kY, {{1, 1}})});
+  w.txn(kP3, {read_list(kX, {{2, 1}})});
+  w.txn(kP4, {read_list(kZ, {{9}})});
+  const auto result = testing::check(w.history(), DataModel::list_append);
+  const auto types = anomaly_types(result);
+  for (const char* type : {"duplicate-elements", "incompatible-order", "garbage-read"}) {
+    EXPECT_NE(std::find(types.begin(), types.end(), type), types.end()) << type;
+  }
+  EXPECT_EQ(result.weakest_violated, std::vector{ConsistencyModel::read_uncommitted});
+}
+
 TEST(PlantedAnomalies, StaleReadAfterCommitIsGSingleRealtime) {
   HistoryWriter w(background(14));
   w.txn(kP1, {append(kX, 1)});
