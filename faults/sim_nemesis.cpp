@@ -1,13 +1,14 @@
 #include "faults/sim_nemesis.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
 
 namespace simlab::faults {
 
-SimNemesis::SimNemesis(sim::Simulator& simulator, FaultMix mix)
-    : simulator_(simulator), mix_(std::move(mix)), random_(simulator.stream("nemesis")) {}
+SimNemesis::SimNemesis(sim::Simulator& simulator, FaultMix mix, std::vector<ScriptedFault> script)
+    : simulator_(simulator), mix_(std::move(mix)), script_(std::move(script)), random_(simulator.stream("nemesis")) {}
 
 void SimNemesis::start(std::int64_t until_ns) {
   for (std::size_t index = 0; index < kFaultKindCount; ++index) {
@@ -15,6 +16,17 @@ void SimNemesis::start(std::int64_t until_ns) {
     if (mix_.rate(kind) <= 0) continue;
     simulator_.spawn(fmt::format("nemesis-{}", fault_kind_name(kind)),
                      [this, kind, until_ns] { run_kind(kind, until_ns); });
+  }
+  for (const ScriptedFault& fault : script_) {
+    if (fault.at_ns >= until_ns) continue;
+    const std::int64_t end_ns = std::min(fault.at_ns + fault.duration_ns, until_ns);
+    simulator_.at(fault.at_ns, [this, fault, end_ns] {
+      if (healed_) return;
+      const std::size_t event = apply(fault);
+      simulator_.at(end_ns, [this, event] {
+        if (!healed_) heal(event);
+      });
+    });
   }
 }
 
@@ -27,137 +39,191 @@ void SimNemesis::run_kind(FaultKind kind, std::int64_t until_ns) {
     const auto gap_ns = static_cast<std::int64_t>(-std::log(1.0 - random.unit()) * mean_gap_ns);
     simulator_.sleep_for(gap_ns);
     if (healed_ || simulator_.now_ns() >= until_ns) return;
-    const std::size_t event = inject(kind, random);
-    const std::int64_t hold_ns =
-        random.between(mix_.duration_ms_max / 10 + 1, mix_.duration_ms_max) * kNanosecondsPerMillisecond;
-    simulator_.sleep_for(std::min(hold_ns, until_ns - simulator_.now_ns()));
+    ScriptedFault fault = draw(kind, random);
+    fault.duration_ns = std::min(fault.duration_ns, until_ns - simulator_.now_ns());
+    const std::size_t event = apply(fault);
+    simulator_.sleep_for(fault.duration_ns);
     if (!healed_) heal(event);
   }
 }
 
-std::size_t SimNemesis::record(FaultKind kind, std::string detail, std::vector<NodeId> nodes) {
-  simulator_.trace().line(fmt::format("{:>15} NEMESIS start {}", simulator_.now_ns(), detail));
-  timeline_.push_back(FaultEvent{kind, std::move(detail), std::move(nodes), simulator_.now_ns(), -1});
-  return timeline_.size() - 1;
-}
-
-std::size_t SimNemesis::inject(FaultKind kind, sim::Prng& random) {
+ScriptedFault SimNemesis::draw(FaultKind kind, sim::Prng& random) {
   const std::uint32_t nodes = simulator_.node_count();
   const double strength = std::clamp(mix_.strength(kind), 0.0, 1.0);
+  ScriptedFault fault;
+  fault.kind = kind;
+  fault.at_ns = simulator_.now_ns();
+  fault.duration_ns = random.between(mix_.duration_ms_max / 10 + 1, mix_.duration_ms_max) * kNanosecondsPerMillisecond;
   switch (kind) {
-    case FaultKind::partition: return inject_partition(random);
-    case FaultKind::crash: {
-      const auto node = static_cast<NodeId>(random.below(nodes));
-      const sim::CrashOutcome outcome = simulator_.crash(node);
-      std::size_t lost = 0;
-      for (const auto& write : outcome.writes) lost += write.fate != sim::CrashOutcome::Fate::kept;
-      return record(kind, fmt::format("crash n{} ({} of {} unsynced writes lost or torn)", node,
-                                      lost, outcome.writes.size()),
-                    {node});
+    case FaultKind::partition: {
+      const auto& shapes = mix_.partition_shapes;
+      const PartitionShape shape = shapes.empty() ? static_cast<PartitionShape>(random.below(kPartitionShapeCount))
+                                                  : shapes[random.below(shapes.size())];
+      fault.shape = std::string(partition_shape_name(shape));
+      fault.links = partition_links(shape, nodes, random);
+      return fault;
     }
-    case FaultKind::pause: {
-      const auto node = static_cast<NodeId>(random.below(nodes));
-      const std::int64_t pause_ns = random.between(1, mix_.duration_ms_max) * kNanosecondsPerMillisecond;
-      simulator_.pause(node, pause_ns);
-      return record(kind, fmt::format("pause n{} for {}ms", node, pause_ns / kNanosecondsPerMillisecond), {node});
-    }
-    case FaultKind::clock: return inject_clock(random, strength);
-    case FaultKind::packet: return inject_packet(random, strength);
+    case FaultKind::crash:
+    case FaultKind::pause:
+      fault.node = static_cast<NodeId>(random.below(nodes));
+      return fault;
+    case FaultKind::clock: return draw_clock(random, strength);
+    case FaultKind::packet: return draw_packet(random, strength);
     case FaultKind::clog: {
       const auto from = static_cast<NodeId>(random.below(nodes));
       const auto to = static_cast<NodeId>((from + 1 + random.below(nodes - 1)) % nodes);
-      const std::int64_t until_ns = simulator_.now_ns() + random.between(1, mix_.duration_ms_max) * kNanosecondsPerMillisecond;
-      simulator_.network().clog(from, to, until_ns);
-      return record(kind, fmt::format("clog n{}->n{}", from, to), {from, to});
+      fault.links = {{from, to}};
+      return fault;
     }
-    case FaultKind::disk: return inject_disk(random, strength);
+    case FaultKind::disk: return draw_disk(random, strength);
   }
-  return record(kind, "unknown", {});
+  return fault;
 }
 
-std::size_t SimNemesis::inject_partition(sim::Prng& random) {
-  const auto& shapes = mix_.partition_shapes;
-  const PartitionShape shape = shapes.empty()
-                                   ? static_cast<PartitionShape>(random.below(kPartitionShapeCount))
-                                   : shapes[random.below(shapes.size())];
-  std::vector<NodeId> touched;
-  for (const auto& [from, to] : partition_links(shape, simulator_.node_count(), random)) {
-    simulator_.network().block(from, to);
-    if (std::find(touched.begin(), touched.end(), from) == touched.end()) touched.push_back(from);
-  }
-  std::sort(touched.begin(), touched.end());
-  return record(FaultKind::partition, fmt::format("partition {}", partition_shape_name(shape)), touched);
-}
-
-std::size_t SimNemesis::inject_clock(sim::Prng& random, double strength) {
-  const auto node = static_cast<NodeId>(random.below(simulator_.node_count()));
-  sim::NodeClock& clock = simulator_.clock(node);
-  const std::int64_t now_ns = simulator_.now_ns();
+ScriptedFault SimNemesis::draw_clock(sim::Prng& random, double strength) {
+  ScriptedFault fault;
+  fault.kind = FaultKind::clock;
+  fault.at_ns = simulator_.now_ns();
+  fault.duration_ns = random.between(mix_.duration_ms_max / 10 + 1, mix_.duration_ms_max) * kNanosecondsPerMillisecond;
+  fault.node = static_cast<NodeId>(random.below(simulator_.node_count()));
   const std::uint64_t choice = random.below(3);
   if (choice == 0) {
-    const auto delta_ns = static_cast<std::int64_t>(strength * 10e9 * (2 * random.unit() - 1));
-    clock.jump(now_ns, delta_ns);
-    return record(FaultKind::clock, fmt::format("clock jump n{} {:+}ms", node, delta_ns / kNanosecondsPerMillisecond), {node});
+    fault.mode = "jump";
+    fault.amount = static_cast<std::int64_t>(strength * 10e9 * (2 * random.unit() - 1));
+  } else if (choice == 1) {
+    fault.mode = "drift";
+    fault.amount = static_cast<std::int64_t>(strength * 200'000 * (2 * random.unit() - 1));
+  } else {
+    fault.mode = "strobe";
+    fault.amount = static_cast<std::int64_t>(strength * 5e9 * random.unit()) + 1;
+    fault.period_ns = random.between(1, 200) * kNanosecondsPerMillisecond;
   }
-  if (choice == 1) {
-    const auto drift_ppm = static_cast<std::int64_t>(strength * 200'000 * (2 * random.unit() - 1));
-    clock.set_drift(now_ns, drift_ppm);
-    return record(FaultKind::clock, fmt::format("clock drift n{} {:+}ppm", node, drift_ppm), {node});
-  }
-  const auto delta_ns = static_cast<std::int64_t>(strength * 5e9 * random.unit()) + 1;
-  clock.start_strobe(delta_ns, random.between(1, 200) * kNanosecondsPerMillisecond);
-  return record(FaultKind::clock, fmt::format("clock strobe n{} {}ms", node, delta_ns / kNanosecondsPerMillisecond), {node});
+  return fault;
 }
 
-std::size_t SimNemesis::inject_packet(sim::Prng& random, double strength) {
-  sim::LinkFaults faults;
-  faults.loss = strength * 0.3 * random.unit();
-  faults.duplicate = strength * 0.2 * random.unit();
-  faults.reorder = strength * 0.3 * random.unit();
-  faults.corrupt = strength * 0.05 * random.unit();
-  faults.latency = sim::LatencyModel::pareto(200'000, 1.1 + random.unit(), 500'000'000);
-  simulator_.network().set_all_faults(faults);
-  return record(FaultKind::packet,
-                fmt::format("packet loss {:.0f}% dup {:.0f}% reorder {:.0f}% corrupt {:.1f}% long-tail latency",
-                            faults.loss * 100, faults.duplicate * 100, faults.reorder * 100, faults.corrupt * 100),
-                simulator_.node_ids());
+ScriptedFault SimNemesis::draw_packet(sim::Prng& random, double strength) {
+  ScriptedFault fault;
+  fault.kind = FaultKind::packet;
+  fault.at_ns = simulator_.now_ns();
+  fault.duration_ns = random.between(mix_.duration_ms_max / 10 + 1, mix_.duration_ms_max) * kNanosecondsPerMillisecond;
+  fault.loss = strength * 0.3 * random.unit();
+  fault.duplicate = strength * 0.2 * random.unit();
+  fault.reorder = strength * 0.3 * random.unit();
+  fault.corrupt = strength * 0.05 * random.unit();
+  fault.latency_shape = 1.1 + random.unit();
+  return fault;
 }
 
-std::size_t SimNemesis::inject_disk(sim::Prng& random, double strength) {
-  const auto node = static_cast<NodeId>(random.below(simulator_.node_count()));
-  sim::VirtualDisk& disk = simulator_.disk(node);
+ScriptedFault SimNemesis::draw_disk(sim::Prng& random, double strength) {
+  ScriptedFault fault;
+  fault.kind = FaultKind::disk;
+  fault.at_ns = simulator_.now_ns();
+  fault.duration_ns = random.between(mix_.duration_ms_max / 10 + 1, mix_.duration_ms_max) * kNanosecondsPerMillisecond;
+  fault.node = static_cast<NodeId>(random.below(simulator_.node_count()));
   const std::uint64_t choice = random.below(3);
-  if (choice == 0) {
-    const auto files = disk.files();
-    if (!files.empty()) {
-      const std::string& file = files[random.below(files.size())];
-      disk.flip_bit(file, random);
-      return record(FaultKind::disk, fmt::format("disk bit flip n{} {}", node, file), {node});
+  const auto files = simulator_.disk(fault.node).files();
+  if (choice == 0 && !files.empty()) {
+    fault.mode = "flip";
+    fault.file = files[random.below(files.size())];
+  } else if (choice == 1) {
+    fault.mode = "eio";
+    fault.read_error = strength * 0.2;
+    fault.write_error = strength * 0.1;
+  } else {
+    fault.mode = "stall";
+  }
+  return fault;
+}
+
+std::size_t SimNemesis::apply(const ScriptedFault& fault) {
+  std::string detail = fault.describe();
+  const std::uint32_t nodes = simulator_.node_count();
+  const bool node_ok = fault.node < nodes;
+  switch (fault.kind) {
+    case FaultKind::partition:
+      for (const auto& [from, to] : fault.links) {
+        if (from < nodes && to < nodes) simulator_.network().block(from, to);
+      }
+      break;
+    case FaultKind::crash:
+      if (node_ok) {
+        const sim::CrashOutcome outcome = simulator_.crash(fault.node);
+        std::size_t lost = 0;
+        for (const auto& write : outcome.writes) lost += write.fate != sim::CrashOutcome::Fate::kept;
+        detail += fmt::format(" ({} of {} unsynced writes lost or torn)", lost, outcome.writes.size());
+      }
+      break;
+    case FaultKind::pause:
+      if (node_ok) simulator_.pause(fault.node, fault.duration_ns);
+      break;
+    case FaultKind::clock:
+      if (!node_ok) break;
+      if (fault.mode == "jump") simulator_.clock(fault.node).jump(simulator_.now_ns(), fault.amount);
+      if (fault.mode == "drift") simulator_.clock(fault.node).set_drift(simulator_.now_ns(), fault.amount);
+      if (fault.mode == "strobe") simulator_.clock(fault.node).start_strobe(fault.amount, fault.period_ns);
+      break;
+    case FaultKind::packet: {
+      sim::LinkFaults faults;
+      faults.loss = fault.loss;
+      faults.duplicate = fault.duplicate;
+      faults.reorder = fault.reorder;
+      faults.corrupt = fault.corrupt;
+      if (fault.latency_shape > 0) faults.latency = sim::LatencyModel::pareto(200'000, fault.latency_shape, 500'000'000);
+      simulator_.network().set_all_faults(faults);
+      break;
     }
+    case FaultKind::clog:
+      if (!fault.links.empty() && fault.links[0].first < nodes && fault.links[0].second < nodes) {
+        simulator_.network().clog(fault.links[0].first, fault.links[0].second, simulator_.now_ns() + fault.duration_ns);
+      }
+      break;
+    case FaultKind::disk:
+      if (!node_ok) break;
+      if (fault.mode == "flip") {
+        sim::Prng flip = random_.split("disk-flip", timeline_.size());
+        simulator_.disk(fault.node).flip_bit(fault.file, flip);
+      }
+      if (fault.mode == "eio") {
+        simulator_.disk(fault.node).faults().read_error = fault.read_error;
+        simulator_.disk(fault.node).faults().write_error = fault.write_error;
+      }
+      if (fault.mode == "stall") simulator_.disk(fault.node).faults().stall_until_ns = simulator_.now_ns() + fault.duration_ns;
+      break;
   }
-  if (choice == 1) {
-    disk.faults().read_error = strength * 0.2;
-    disk.faults().write_error = strength * 0.1;
-    return record(FaultKind::disk, fmt::format("disk EIO n{}", node), {node});
-  }
-  disk.faults().stall_until_ns = simulator_.now_ns() + random.between(1, mix_.duration_ms_max) * kNanosecondsPerMillisecond;
-  return record(FaultKind::disk, fmt::format("disk stall n{}", node), {node});
+  ScriptedFault recorded = fault;
+  recorded.at_ns = simulator_.now_ns();
+  simulator_.trace().line(fmt::format("{:>15} NEMESIS start {}", simulator_.now_ns(), detail));
+  timeline_.push_back(FaultEvent{std::move(recorded), std::move(detail), -1});
+  return timeline_.size() - 1;
 }
 
 void SimNemesis::heal(std::size_t index) {
   FaultEvent& event = timeline_[index];
   if (event.end_ns >= 0) return;
   event.end_ns = simulator_.now_ns();
+  const ScriptedFault& fault = event.fault;
   simulator_.trace().line(fmt::format("{:>15} NEMESIS heal {}", simulator_.now_ns(), event.detail));
-  const NodeId node = event.nodes.empty() ? 0 : event.nodes.front();
-  switch (event.kind) {
-    case FaultKind::partition: simulator_.network().heal_partitions(); break;
-    case FaultKind::crash: simulator_.restart(node); break;
+  const std::uint32_t nodes = simulator_.node_count();
+  if (fault.kind != FaultKind::partition && fault.kind != FaultKind::packet && fault.kind != FaultKind::clog &&
+      fault.node >= nodes) {
+    return;
+  }
+  switch (fault.kind) {
+    case FaultKind::partition:
+      for (const auto& [from, to] : fault.links) {
+        if (from < nodes && to < nodes) simulator_.network().unblock(from, to);
+      }
+      break;
+    case FaultKind::crash: simulator_.restart(fault.node); break;
     case FaultKind::pause: break;  // ends by itself
-    case FaultKind::clock: simulator_.clock(node).reset(simulator_.now_ns()); break;
+    case FaultKind::clock: simulator_.clock(fault.node).reset(simulator_.now_ns()); break;
     case FaultKind::packet: simulator_.network().set_all_faults({}); break;
-    case FaultKind::clog: simulator_.network().clog(event.nodes[0], event.nodes[1], 0); break;
-    case FaultKind::disk: simulator_.disk(node).heal(); break;
+    case FaultKind::clog:
+      if (fault.links[0].first < nodes && fault.links[0].second < nodes) {
+        simulator_.network().clog(fault.links[0].first, fault.links[0].second, 0);
+      }
+      break;
+    case FaultKind::disk: simulator_.disk(fault.node).heal(); break;
   }
 }
 

@@ -8,6 +8,7 @@
 #include "harness/command.h"
 #include "harness/run_folder.h"
 #include "harness/run_scenario.h"
+#include "harness/scenario_flags.h"
 #include "harness/system_registry.h"
 
 namespace simlab {
@@ -82,15 +83,8 @@ int cmd_run(int argc, char** argv) {
   if (const int code = parse_flags(argc, argv, flags); code >= 0) return code;
   Scenario resolved;
   try {
-    Scenario scenario = flags.scenario_file.empty() ? default_scenario() : load_scenario(flags.scenario_file);
-    if (!flags.system.empty() && flags.system != scenario.system) {
-      scenario.system = flags.system;
-      scenario.workload.clear();
-      scenario.checker.clear();
-    }
-    if (!flags.workload.empty()) scenario.workload = flags.workload;
-    if (!flags.bug.empty()) scenario.bug = flags.bug;
-    resolved = resolve_scenario(scenario, flags.seed);
+    resolved = resolve_scenario(
+        scenario_from_flags({flags.scenario_file, flags.system, flags.workload, flags.bug}), flags.seed);
   } catch (const ScenarioError& error) {
     std::fprintf(stderr, "simlab run: %s\n", error.what());
     return flags.scenario_file.empty() ? kExitUsage : kExitDataError;

@@ -7,10 +7,18 @@ namespace simlab {
 int cmd_run(int argc, char** argv);
 int cmd_check(int argc, char** argv);
 int cmd_bugs(int argc, char** argv);
+int cmd_swarm(int argc, char** argv);
+int cmd_replay(int argc, char** argv);
+int cmd_runs(int argc, char** argv);
+int cmd_merge(int argc, char** argv);
 
 std::span<const Command> command_table() {
   static const Command kCommands[] = {
       {"run", "run one seed of a scenario and judge its history", cmd_run},
+      {"swarm", "run many seeds in worker processes, recording each in a results store", cmd_swarm},
+      {"replay", "run a run folder or scenario again and check the same trace hash and verdict", cmd_replay},
+      {"runs", "list the runs in a results store", cmd_runs},
+      {"merge", "join results stores (the shards of one swarm) into one", cmd_merge},
       {"check", "judge history files against a consistency model", cmd_check},
       {"bugs", "list the planted bugs each system can switch on", cmd_bugs},
   };

@@ -122,7 +122,7 @@ RunOutcome run_scenario(const Scenario& resolved, const RunOptions& options) {
   HistoryRecorder recorder;
   {
     sim::Simulator simulator(config);
-    faults::SimNemesis nemesis(simulator, resolved.faults);
+    faults::SimNemesis nemesis(simulator, resolved.faults, resolved.timeline);
     std::vector<std::unique_ptr<ClientEnv>> envs;
     std::size_t clients_running = 0;
     const Phases phases{resolved.safety_ms * kNanosecondsPerMillisecond,
@@ -193,11 +193,12 @@ RunOutcome run_scenario(const Scenario& resolved, const RunOptions& options) {
 nlohmann::json outcome_to_json(const RunOutcome& outcome, const std::string& replay_command) {
   nlohmann::json faults = nlohmann::json::array();
   for (const auto& fault : outcome.faults) {
-    faults.push_back({{"kind", faults::fault_kind_name(fault.kind)},
+    faults.push_back({{"kind", faults::fault_kind_name(fault.fault.kind)},
                       {"detail", fault.detail},
-                      {"nodes", fault.nodes},
-                      {"start_ns", fault.start_ns},
-                      {"end_ns", fault.end_ns}});
+                      {"nodes", fault.fault.nodes()},
+                      {"start_ns", fault.fault.at_ns},
+                      {"end_ns", fault.end_ns},
+                      {"script", faults::scripted_fault_to_json(fault.fault)}});
   }
   std::size_t ops = 0;
   for (const auto& op : outcome.history) ops += op.type == history::OpType::invoke ? 1 : 0;

@@ -88,7 +88,7 @@ Scenario parse_scenario(const json& object) {
   reject_unknown(object, "",
                  {"name", "system", "workload", "nodes", "clients", "safety_ms", "liveness_ms",
                   "op_timeout_ms", "think_ms_max", "faults", "swarm", "bug", "buggify", "checker",
-                  "system_options", "seed"});
+                  "system_options", "seed", "timeline"});
   Scenario scenario;
   read(object, "", "name", scenario.name);
   read(object, "", "system", scenario.system);
@@ -105,6 +105,18 @@ Scenario parse_scenario(const json& object) {
   read(object, "", "checker", scenario.checker);
   read(object, "", "seed", scenario.seed);
   if (auto it = object.find("faults"); it != object.end()) parse_faults(*it, scenario.faults);
+  if (auto it = object.find("timeline"); it != object.end()) {
+    if (!it->is_array()) throw ScenarioError("timeline", "expected an array of faults");
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      try {
+        scenario.timeline.push_back(faults::scripted_fault_from_json((*it)[i], fmt::format("timeline[{}]", i)));
+      } catch (const std::invalid_argument& error) {
+        const std::string message = error.what();
+        const auto colon = message.find(": ");
+        throw ScenarioError(message.substr(0, colon), message.substr(colon + 2));
+      }
+    }
+  }
   if (auto it = object.find("system_options"); it != object.end()) {
     if (!it->is_object()) throw ScenarioError("system_options", "expected an object");
     scenario.system_options = *it;
@@ -147,6 +159,8 @@ json scenario_to_json(const Scenario& scenario) {
     for (auto shape : scenario.faults.partition_shapes) shapes.push_back(faults::partition_shape_name(shape));
     faults_json["partition_shapes"] = shapes;
   }
+  json timeline = json::array();
+  for (const auto& fault : scenario.timeline) timeline.push_back(faults::scripted_fault_to_json(fault));
   return json{{"name", scenario.name},           {"system", scenario.system},
               {"workload", scenario.workload},   {"nodes", scenario.nodes},
               {"clients", scenario.clients},     {"safety_ms", scenario.safety_ms},
@@ -154,7 +168,8 @@ json scenario_to_json(const Scenario& scenario) {
               {"think_ms_max", scenario.think_ms_max}, {"faults", faults_json},
               {"swarm", scenario.swarm},         {"bug", scenario.bug},
               {"buggify", scenario.buggify},     {"checker", scenario.checker},
-              {"system_options", scenario.system_options}, {"seed", scenario.seed}};
+              {"system_options", scenario.system_options}, {"timeline", timeline},
+              {"seed", scenario.seed}};
 }
 
 Scenario default_scenario() {

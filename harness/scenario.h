@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "faults/fault_mix.h"
+#include "faults/scripted_fault.h"
 
 namespace simlab {
 
@@ -25,6 +26,7 @@ struct Scenario {
   std::int64_t op_timeout_ms = 500;
   std::int64_t think_ms_max = 20;
   faults::FaultMix faults;
+  std::vector<faults::ScriptedFault> timeline;  // scripted faults, on top of the rates
   bool swarm = false;  // each seed picks a random subset of `faults`
   std::string bug;     // a planted bug, or empty
   bool buggify = false;
