@@ -62,6 +62,8 @@ std::vector<Partition> partition_history(const history::History& history, const 
     op.return_position = known ? completion[i] : kOpenReturn;
     partition.ops.push_back(op);
   }
+  // A key whose every op failed or was an unknown read has nothing to check.
+  std::erase_if(partitions, [](const Partition& partition) { return partition.ops.empty(); });
   for (Partition& partition : partitions) {
     std::vector<Call> calls;
     calls.reserve(partition.ops.size());

@@ -1,0 +1,481 @@
+// The run page's script: draws the header, the explanation, the timeline,
+// the charts and the trace excerpt from the page's JSON. Data only ever
+// reaches the DOM through textContent and setAttribute, never as markup.
+#include "reports/page_assets.h"
+
+namespace simlab::reports {
+
+const std::string_view kRunPageScript = R"JS(
+'use strict';
+(function () {
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+  const data = JSON.parse(document.getElementById('run-data').textContent);
+  const app = document.getElementById('app');
+  const COLOURS = { ok: '#2f9e57', fail: '#d64545', info: '#e39b26', pending: '#e39b26' };
+  const FAULT_COLOURS = ['#d64545', '#7b3fb3', '#1565c0', '#00897b', '#b86e00', '#6d4c41', '#c2185b', '#546e7a'];
+
+  // -- small helpers ---------------------------------------------------------
+  function el(tag, attrs, text) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, value);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  function svgEl(tag, attrs, text) {
+    const node = document.createElementNS(SVG_NS, tag);
+    for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, String(value));
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  function add(parent, child) { parent.appendChild(child); return child; }
+  function formatNs(ns) {
+    if (ns === null || ns === undefined || ns < 0) return '-';
+    const abs = Math.abs(ns);
+    if (abs >= 1e9) return (ns / 1e9).toFixed(abs >= 1e10 ? 1 : 3) + ' s';
+    if (abs >= 1e6) return (ns / 1e6).toFixed(abs >= 1e8 ? 0 : 1) + ' ms';
+    if (abs >= 1e3) return (ns / 1e3).toFixed(1) + ' \u00b5s';
+    return ns + ' ns';
+  }
+  function faultColour(kind) {
+    let hash = 0;
+    for (const c of kind) hash = (hash * 31 + c.charCodeAt(0)) >>> 0;
+    return FAULT_COLOURS[hash % FAULT_COLOURS.length];
+  }
+  function opText(op) {
+    const [index, process, , , outcome, f, key, value, result] = op;
+    let text = '#' + index + ' process ' + process + ' ' + f;
+    if (key !== null) text += ' key ' + key;
+    if (value !== 'nil') text += ' ' + value;
+    text += ' \u2192 ' + outcome;
+    if (result !== null && result !== value) text += ' ' + result;
+    return text;
+  }
+  function latencyText(op) {
+    const [, , start, end, outcome] = op;
+    if (outcome === 'info') return 'no reply after ' + formatNs(end - start) + ' (may or may not have happened)';
+    if (outcome === 'pending') return 'never completed';
+    return 'latency ' + formatNs(end - start);
+  }
+
+  // -- header ----------------------------------------------------------------
+  function renderHeader() {
+    const h = data.header;
+    const top = add(app, el('header'));
+    add(top, el('h1', {}, h.title));
+    add(top, el('span', { class: 'verdict verdict-' + h.verdict, id: 'verdict' }, h.verdict));
+    if (h.anomaly) add(top, el('span', { class: 'muted' }, '  ' + h.anomaly));
+    if (h.detail) add(top, el('p', { class: 'subtitle' }, h.detail));
+    const facts = add(top, el('div', { class: 'facts' }));
+    const fact = (label, value) => {
+      if (value === undefined || value === null || value === '' || value === -1) return;
+      const box = add(facts, el('div', { class: 'fact' }));
+      add(box, el('span', { class: 'label' }, label));
+      add(box, el('span', { class: label === 'trace hash' ? 'mono' : '' }, value));
+    };
+    fact('system', h.system); fact('scenario', h.scenario); fact('workload', h.workload);
+    fact('consistency model', h.model); fact('seed', h.seed);
+    fact('planted bug', h.system ? (h.bug || 'none') : h.bug);
+    fact('trace hash', h.trace_hash);
+    fact('ops', data.ops_total + (data.sample.sampled ? ' (' + data.sample.kept + ' drawn)' : ''));
+    fact('simulated time', h.simulated_ns >= 0 ? formatNs(h.simulated_ns) : '');
+    fact('wall time', h.wall_ms >= 0 ? h.wall_ms.toFixed(1) + ' ms' : '');
+    fact('faults', data.faults.length ? String(data.faults.length) : (h.system ? 'none' : ''));
+    if (!h.commands.length) return;
+    const commands = add(top, el('div', { class: 'commands' }));
+    for (const command of h.commands) {
+      const box = add(commands, el('div', { class: 'command' }));
+      const code = add(box, el('code', {}, command));
+      const button = add(box, el('button', { type: 'button', title: 'copy to the clipboard' }, 'copy'));
+      button.addEventListener('click', () => copyText(command, code, button));
+    }
+  }
+  function copyText(text, code, button) {
+    const done = () => { button.textContent = 'copied'; setTimeout(() => { button.textContent = 'copy'; }, 1500); };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, () => selectText(code));
+    } else {
+      selectText(code);
+    }
+  }
+  function selectText(node) {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
+  // -- explanation -----------------------------------------------------------
+  const highlights = new Map();  // invoke index -> 'blocked' | 'prefix' | 'concurrent' | 'span'
+  function collectHighlights(x) {
+    // A span names a value: the ops that wrote or saw it are the ones to look at.
+    const spanValues = new Set((x.spans || []).map((span) => span.value));
+    for (const op of data.ops) if (spanValues.has(op[7]) || spanValues.has(op[8])) highlights.set(op[0], 'span');
+    for (const span of x.spans || []) for (const index of span.ops) highlights.set(index, 'span');
+    for (const op of x.concurrent || []) highlights.set(op.index, 'concurrent');
+    for (const op of x.prefix_tail || []) highlights.set(op.index, 'prefix');
+    if (x.blocked) highlights.set(x.blocked.index, 'blocked');
+  }
+  function renderExplanation() {
+    const x = data.explanation;
+    collectHighlights(x);
+    add(app, el('h2', {}, 'Why: ' + ({ linearizability: 'not linearizable', invariant: 'an invariant broke',
+      unknown: 'the checker gave up', liveness: 'no progress after healing', internal: 'the lab failed',
+      none: 'the verdict' })[x.kind]));
+    const box = add(app, el('section', { class: 'why kind-' + x.kind, id: 'explanation' }));
+    add(box, el('div', { class: 'reason' }, x.reason || (x.kind === 'none' ? 'The history satisfies the model; no invariant broke.' : '(no reason given)')));
+    const list = add(box, el('dl'));
+    const row = (label, content) => {
+      add(list, el('dt', {}, label));
+      const dd = add(list, el('dd'));
+      if (content instanceof Node) dd.appendChild(content); else dd.textContent = String(content);
+    };
+    if (x.kind === 'invariant' && x.anomaly) row('invariant', x.anomaly);
+    if (x.kind === 'unknown' && x.anomaly) row('checker', x.anomaly);
+    if (x.node !== undefined) row('node', 'n' + x.node);
+    if (x.time_ns !== undefined) row('time', formatNs(x.time_ns) + ' (marked on the timeline)');
+    if (x.key !== undefined) row('key', x.key);
+    if (x.blocked) row('cannot place', opLinks([x.blocked], 'blocked'));
+    if (x.kind === 'linearizability' && (x.blocked || x.prefix_length > 0)) {
+      row('longest linearizable prefix', x.prefix_length + ' ops' + (x.prefix_tail.length ? ', ending with:' : ''));
+      if (x.prefix_tail.length) row('', opLinks(x.prefix_tail, 'prefix'));
+    }
+    if (x.state !== undefined) row('model state after the prefix', x.state);
+    if (x.concurrent && x.concurrent.length) row('concurrent with it', opLinks(x.concurrent, 'concurrent'));
+    for (const span of x.spans || []) {
+      const link = el('span', { class: 'oplink' }, 'value ' + span.value + ': history positions ' + span.from_index +
+        '\u2013' + span.to_index + ' (' + formatNs(span.from_ns) + ' to ' + formatNs(span.to_ns) + ')');
+      link.addEventListener('click', () => timeline.zoomTo(span.from_ns, span.to_ns));
+      row('must hold', link);
+    }
+  }
+  function opLinks(ops, role) {
+    const box = el('div');
+    for (const op of ops) {
+      const link = add(box, el('span', { class: 'oplink ' + role, 'data-op': op.index }, op.text));
+      link.addEventListener('click', () => timeline.zoomToOp(op.index));
+    }
+    return box;
+  }
+
+  // -- timeline --------------------------------------------------------------
+  const timeline = (function () {
+    const lanes = new Map(data.processes.map((p, i) => [p, i]));
+    const laneHeight = data.processes.length <= 24 ? 20 : Math.max(4, Math.floor(520 / data.processes.length));
+    const faultNodes = [];
+    for (const fault of data.faults) {
+      const names = fault.nodes.length ? fault.nodes.map((n) => 'n' + n) : ['cluster'];
+      for (const name of names) if (!faultNodes.includes(name)) faultNodes.push(name);
+    }
+    faultNodes.sort();
+    const gutter = 74, axisHeight = 24, faultRow = 14;
+    const faultHeight = faultNodes.length ? faultNodes.length * faultRow + 10 : 0;
+    const height = axisHeight + faultHeight + data.processes.length * laneHeight + 8;
+    const byIndex = new Map(data.ops.map((op) => [op[0], op]));
+    let view = [data.start_ns, data.end_ns];
+    let container, svgNode;
+
+    function render() {
+      const width = Math.max(600, container.clientWidth || 1200);
+      const [v0, v1] = view;
+      const x = (t) => gutter + (t - v0) / (v1 - v0) * (width - gutter - 10);
+      const clampX = (t) => Math.max(gutter, Math.min(width - 10, x(t)));
+      svgNode = svgEl('svg', { class: 'chart', id: 'timeline', width, height, viewBox: '0 0 ' + width + ' ' + height, role: 'img' });
+      svgNode.appendChild(svgEl('title', {}, 'timeline: one lane per process, one bar per op'));
+      drawAxis(svgNode, x, width, v0, v1);
+      drawFaults(svgNode, clampX, width);
+      drawLanes(svgNode, width);
+      drawSpans(svgNode, clampX);
+      drawOps(svgNode, x, clampX, v0, v1);
+      drawMarkers(svgNode, x, v0, v1);
+      container.replaceChildren(svgNode);
+      document.getElementById('timeline-window').textContent = formatNs(v0 - data.start_ns) + ' \u2013 ' + formatNs(v1 - data.start_ns);
+    }
+    function ticks(v0, v1, count) {
+      const raw = (v1 - v0) / count, power = Math.pow(10, Math.floor(Math.log10(raw)));
+      const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) || raw;
+      const out = [];
+      for (let t = Math.ceil(v0 / step) * step; t <= v1; t += step) out.push(t);
+      return out;
+    }
+    function drawAxis(root, x, width, v0, v1) {
+      for (const t of ticks(v0, v1, Math.max(2, Math.floor(width / 140)))) {
+        root.appendChild(svgEl('line', { x1: x(t), x2: x(t), y1: axisHeight - 4, y2: height, stroke: '#eef1f4' }));
+        root.appendChild(svgEl('text', { x: x(t) + 2, y: axisHeight - 8 }, formatNs(t - data.start_ns)));
+      }
+    }
+    function drawFaults(root, clampX, width) {
+      faultNodes.forEach((name, row) => {
+        root.appendChild(svgEl('text', { x: 4, y: axisHeight + row * faultRow + 10, class: 'lane-label' }, 'fault ' + name));
+      });
+      const lanesTop = axisHeight + faultHeight;
+      for (const fault of data.faults) {
+        const x0 = clampX(fault.start_ns), x1 = clampX(fault.end_ns);
+        if (x1 <= gutter || x0 >= width - 10) continue;
+        const colour = faultColour(fault.kind);
+        const label = fault.kind + ': ' + fault.detail + '\n' + formatNs(fault.start_ns - data.start_ns) + ' to ' + formatNs(fault.end_ns - data.start_ns);
+        const shade = root.appendChild(svgEl('rect', { x: x0, y: lanesTop, width: Math.max(1, x1 - x0), height: height - lanesTop, fill: colour, 'fill-opacity': 0.07 }));
+        shade.appendChild(svgEl('title', {}, label));
+        for (const name of fault.nodes.length ? fault.nodes.map((n) => 'n' + n) : ['cluster']) {
+          const row = faultNodes.indexOf(name);
+          const band = root.appendChild(svgEl('rect', { class: 'fault-band', x: x0, y: axisHeight + row * faultRow + 2, width: Math.max(2, x1 - x0), height: faultRow - 4, rx: 2, fill: colour, 'fill-opacity': 0.75, 'data-kind': fault.kind }));
+          band.appendChild(svgEl('title', {}, label));
+        }
+      }
+    }
+    function drawLanes(root, width) {
+      const top = axisHeight + faultHeight;
+      data.processes.forEach((p, i) => {
+        if (i % 2 === 1) root.appendChild(svgEl('rect', { x: gutter, y: top + i * laneHeight, width: width - gutter - 10, height: laneHeight, fill: '#000', 'fill-opacity': 0.025 }));
+        if (laneHeight >= 10 || i % Math.ceil(10 / laneHeight) === 0) {
+          root.appendChild(svgEl('text', { x: 4, y: top + i * laneHeight + Math.min(laneHeight, 14) - 3, class: 'lane-label' }, 'process ' + p));
+        }
+      });
+    }
+    function drawSpans(root, clampX) {
+      const top = axisHeight + faultHeight;
+      for (const span of data.explanation.spans || []) {
+        const x0 = clampX(span.from_ns), x1 = clampX(span.to_ns);
+        const rect = root.appendChild(svgEl('rect', { class: 'explanation-span', x: x0, y: top, width: Math.max(2, x1 - x0), height: height - top, fill: '#1565c0', 'fill-opacity': 0.08, stroke: '#1565c0', 'stroke-dasharray': '4 3' }));
+        rect.appendChild(svgEl('title', {}, 'value ' + span.value + ' must hold from position ' + span.from_index + ' to ' + span.to_index));
+      }
+    }
+    function drawOps(root, x, clampX, v0, v1) {
+      const top = axisHeight + faultHeight, barHeight = Math.max(2, laneHeight - 6);
+      const group = root.appendChild(svgEl('g', { id: 'ops' }));
+      for (const op of data.ops) {
+        const [index, process, start, end, outcome] = op;
+        const stop = end < 0 || outcome === 'info' ? data.end_ns : end;
+        if (stop < v0 || start > v1) continue;
+        const x0 = clampX(start), x1 = clampX(stop);
+        const role = highlights.get(index);
+        const attrs = { class: 'op op-' + outcome, x: x0, y: top + lanes.get(process) * laneHeight + (laneHeight - barHeight) / 2,
+          width: Math.max(1.5, x1 - x0), height: barHeight, rx: Math.min(3, barHeight / 3), fill: COLOURS[outcome], 'data-op': index };
+        if (outcome === 'info' || outcome === 'pending') attrs['fill-opacity'] = 0.55;
+        if (role) Object.assign(attrs, { stroke: role === 'blocked' ? '#7f0000' : role === 'concurrent' ? '#7b3fb3' : '#1565c0',
+          'stroke-width': role === 'blocked' ? 3 : 2, class: attrs.class + ' highlight highlight-' + role });
+        if (outcome === 'info' && end >= 0 && end < stop) {
+          // Solid while the client waited, faint from when it gave up: the op may still take effect.
+          attrs.width = Math.max(1.5, clampX(end) - x0);
+          attrs['fill-opacity'] = 0.9;
+          group.appendChild(svgEl('rect', { class: 'op-info-tail', x: x0 + attrs.width, y: attrs.y, width: Math.max(0, x1 - x0 - attrs.width),
+            height: barHeight, fill: COLOURS.info, 'fill-opacity': 0.25 }));
+        }
+        const rect = group.appendChild(svgEl('rect', attrs));
+        rect.appendChild(svgEl('title', {}, opText(op) + '\n' + latencyText(op) + (role ? '\n(' + role + ' in the explanation)' : '')));
+      }
+    }
+    function drawMarkers(root, x, v0, v1) {
+      const marks = [];
+      if (data.header.heal_ns > 0) marks.push([data.header.heal_ns, 'heal', '#555', '5 4']);
+      if (data.explanation.time_ns !== undefined) marks.push([data.explanation.time_ns, 'failure', '#c62828', '']);
+      const blocked = data.explanation.blocked && byIndex.get(data.explanation.blocked.index);
+      if (blocked) marks.push([blocked[2], 'cannot place', '#c62828', '']);
+      for (const [t, label, colour, dash] of marks) {
+        if (t < v0 || t > v1) continue;
+        root.appendChild(svgEl('line', { class: 'marker', x1: x(t), x2: x(t), y1: axisHeight - 4, y2: height, stroke: colour, 'stroke-width': 1.5, 'stroke-dasharray': dash }));
+        root.appendChild(svgEl('text', { x: x(t) + 3, y: height - 4, style: 'fill:' + colour + ';font-weight:600' }, label));
+      }
+    }
+    function zoomTo(t0, t1) {
+      const pad = Math.max((t1 - t0) * 0.5, (data.end_ns - data.start_ns) / 400, 1);
+      view = [Math.max(data.start_ns, t0 - pad), Math.min(data.end_ns, t1 + pad)];
+      if (view[1] <= view[0]) view = [data.start_ns, data.end_ns];
+      render();
+      container.scrollIntoView({ block: 'nearest' });
+    }
+    function zoomToOp(index) {
+      const op = byIndex.get(index);
+      if (!op) return;
+      zoomTo(op[2], op[3] >= 0 ? op[3] : op[2]);
+    }
+    function zoomBy(factor, centre) {
+      const [v0, v1] = view, span = Math.max(1, (v1 - v0) * factor);
+      const c = centre === undefined ? (v0 + v1) / 2 : centre;
+      let a = c - (c - v0) * factor, b = a + span;
+      if (a < data.start_ns) { b += data.start_ns - a; a = data.start_ns; }
+      if (b > data.end_ns) { a -= b - data.end_ns; b = data.end_ns; }
+      view = [Math.max(data.start_ns, a), Math.min(data.end_ns, b)];
+      render();
+    }
+    function failureWindow() {
+      const x = data.explanation;
+      if (x.blocked && byIndex.has(x.blocked.index)) { const op = byIndex.get(x.blocked.index); return [op[2], op[3] >= 0 ? op[3] : op[2]]; }
+      if (x.spans && x.spans.length) return [Math.min(...x.spans.map((s) => s.from_ns)), Math.max(...x.spans.map((s) => s.to_ns))];
+      if (x.time_ns !== undefined) return [x.time_ns, x.time_ns];
+      return null;
+    }
+    function mount() {
+      add(app, el('h2', {}, 'Timeline'));
+      const bar = add(app, el('div', { class: 'toolbar' }));
+      const button = (label, action) => add(bar, el('button', { type: 'button' }, label)).addEventListener('click', action);
+      button('whole run', () => { view = [data.start_ns, data.end_ns]; render(); });
+      const failure = failureWindow();
+      if (failure) button('zoom to the failure', () => zoomTo(failure[0], failure[1]));
+      button('zoom in', () => zoomBy(0.5));
+      button('zoom out', () => zoomBy(2));
+      add(bar, el('span', { id: 'timeline-window', class: 'mono' }));
+      const legend = add(bar, el('span', { class: 'legend' }));
+      for (const [name, label] of [['ok', 'ok'], ['fail', 'fail (did not happen)'], ['info', 'info (no reply; faint: may still take effect)']]) {
+        const item = add(legend, el('span'));
+        add(item, el('span', { class: 'swatch', style: 'background:' + COLOURS[name] + (name === 'info' ? ';opacity:.6' : '') }));
+        item.appendChild(document.createTextNode(label));
+      }
+      add(app, el('p', { class: 'muted' }, 'Wheel to zoom, drag to pan; hover an op for its value and latency. Shaded periods are faults.'));
+      if (data.sample.sampled) {
+        add(app, el('p', { class: 'note', id: 'sampling-note' }, 'This run has ' + data.ops_total + ' ops; the timeline draws ' + data.sample.kept +
+          ' of them: every fail, info and pending op, the ops the explanation names, the ' + 'ops around the failure, and one in ' +
+          data.sample.every + ' of the rest. The throughput chart counts every op.'));
+      }
+      container = add(app, el('div', { id: 'timeline-box' }));
+      listen();
+      if (failure) zoomTo(failure[0], failure[1]); else render();
+    }
+    function listen() {
+      container.addEventListener('wheel', (event) => {
+        event.preventDefault();
+        const box = container.getBoundingClientRect(), width = box.width - gutter - 10;
+        const t = view[0] + (event.clientX - box.left - gutter) / width * (view[1] - view[0]);
+        zoomBy(event.deltaY < 0 ? 0.7 : 1 / 0.7, Math.max(view[0], Math.min(view[1], t)));
+      }, { passive: false });
+      let drag = null;
+      container.addEventListener('mousedown', (event) => { drag = { x: event.clientX, view: view.slice() }; });
+      window.addEventListener('mouseup', () => { drag = null; });
+      window.addEventListener('mousemove', (event) => {
+        if (!drag) return;
+        const width = container.getBoundingClientRect().width - gutter - 10;
+        let shift = -(event.clientX - drag.x) / width * (drag.view[1] - drag.view[0]);
+        shift = Math.max(data.start_ns - drag.view[0], Math.min(data.end_ns - drag.view[1], shift));
+        view = [drag.view[0] + shift, drag.view[1] + shift];
+        render();
+      });
+    }
+    return { mount, zoomTo, zoomToOp };
+  })();
+
+  // -- latency and throughput ------------------------------------------------
+  function chartFrame(id, title, width, height) {
+    const root = svgEl('svg', { class: 'chart', id, width, height, viewBox: '0 0 ' + width + ' ' + height, role: 'img' });
+    root.appendChild(svgEl('title', {}, title));
+    return root;
+  }
+  function shadeFaults(root, x, top, bottom) {
+    for (const fault of data.faults) {
+      const rect = root.appendChild(svgEl('rect', { class: 'fault-shade', x: x(fault.start_ns), y: top, width: Math.max(1, x(fault.end_ns) - x(fault.start_ns)), height: bottom - top, fill: faultColour(fault.kind), 'fill-opacity': 0.09 }));
+      rect.appendChild(svgEl('title', {}, fault.kind + ': ' + fault.detail));
+    }
+  }
+  function timeAxis(root, x, bottom, width) {
+    const span = data.end_ns - data.start_ns;
+    for (let i = 0; i <= 5; i++) {
+      const t = data.start_ns + span * i / 5;
+      root.appendChild(svgEl('text', { x: Math.min(x(t), width - 40), y: bottom + 14 }, formatNs(t - data.start_ns)));
+    }
+  }
+  function renderLatency(parent, width) {
+    const height = 260, left = 58, right = 10, top = 10, bottom = height - 24;
+    const root = chartFrame('latency', 'latency of each completed op over time (log scale)', width, height);
+    const x = (t) => left + (t - data.start_ns) / (data.end_ns - data.start_ns) * (width - left - right);
+    const points = data.latency.points;
+    const latencies = points.map((p) => Math.max(1, p[1]));
+    const lo = Math.pow(10, Math.floor(Math.log10(Math.min(...latencies, 1e6))));
+    const hi = Math.pow(10, Math.ceil(Math.log10(Math.max(...latencies, 10 * lo))));
+    const y = (v) => bottom - (Math.log10(Math.max(1, v)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) * (bottom - top);
+    shadeFaults(root, x, top, bottom);
+    for (let v = lo; v <= hi; v *= 10) {
+      root.appendChild(svgEl('line', { x1: left, x2: width - right, y1: y(v), y2: y(v), stroke: '#eef1f4' }));
+      root.appendChild(svgEl('text', { x: 4, y: y(v) + 4 }, formatNs(v)));
+    }
+    const group = root.appendChild(svgEl('g'));
+    for (const [t, latency, outcome] of points) {
+      group.appendChild(svgEl('circle', { cx: x(t), cy: y(latency), r: 2, fill: COLOURS[outcome], 'fill-opacity': 0.7 }));
+    }
+    timeAxis(root, x, bottom, width);
+    add(parent, root);
+  }
+  function renderThroughput(parent, width) {
+    const height = 260, left = 58, right = 10, top = 10, bottom = height - 24;
+    const root = chartFrame('throughput', 'completions per second, stacked by outcome', width, height);
+    const x = (t) => left + (t - data.start_ns) / (data.end_ns - data.start_ns) * (width - left - right);
+    const tp = data.throughput, perSecond = 1e9 / tp.bucket_ns;
+    const totals = tp.ok.map((v, i) => (v + tp.fail[i] + tp.info[i]) * perSecond);
+    const max = Math.max(1, ...totals);
+    const y = (v) => bottom - v / max * (bottom - top);
+    shadeFaults(root, x, top, bottom);
+    for (let i = 0; i <= 4; i++) {
+      root.appendChild(svgEl('line', { x1: left, x2: width - right, y1: y(max * i / 4), y2: y(max * i / 4), stroke: '#eef1f4' }));
+      root.appendChild(svgEl('text', { x: 4, y: y(max * i / 4) + 4 }, Math.round(max * i / 4) + '/s'));
+    }
+    tp.ok.forEach((ok, i) => {
+      const x0 = x(tp.start_ns + i * tp.bucket_ns), w = Math.max(1, x(tp.start_ns + (i + 1) * tp.bucket_ns) - x0 - 1);
+      let base = 0;
+      for (const [name, count] of [['ok', ok], ['fail', tp.fail[i]], ['info', tp.info[i]]]) {
+        const v = count * perSecond;
+        if (v > 0) root.appendChild(svgEl('rect', { x: x0, y: y(base + v), width: w, height: y(base) - y(base + v), fill: COLOURS[name] }));
+        base += v;
+      }
+    });
+    timeAxis(root, x, bottom, width);
+    add(parent, root);
+  }
+  function renderCharts() {
+    add(app, el('h2', {}, 'Latency and throughput'));
+    let caption = 'Left: latency of each op (log scale; info ops at the time the client gave up). Right: completions per second. Shaded: fault periods.';
+    if (data.latency.every > 1) caption += ' The latency chart shows one op in ' + data.latency.every + ' of ' + data.latency.completed + '.';
+    add(app, el('p', { class: 'muted' }, caption));
+    const box = add(app, el('div', { class: 'charts' }));
+    const width = Math.max(400, Math.floor(((app.clientWidth || 1200) - 16) / (window.innerWidth > 1000 ? 2 : 1)));
+    renderLatency(box, width);
+    renderThroughput(box, width);
+  }
+
+  // -- faults and the trace --------------------------------------------------
+  function renderFaultList() {
+    if (!data.faults.length) return;
+    add(app, el('h2', {}, 'Faults'));
+    const table = add(app, el('table', { id: 'faults' }));
+    const head = add(add(table, el('thead')), el('tr'));
+    for (const name of ['kind', 'nodes', 'from', 'to', 'detail']) add(head, el('th', {}, name));
+    const body = add(table, el('tbody'));
+    for (const fault of data.faults) {
+      const tr = add(body, el('tr'));
+      const kind = add(tr, el('td'));
+      add(kind, el('span', { class: 'swatch', style: 'background:' + faultColour(fault.kind) }));
+      kind.appendChild(document.createTextNode(fault.kind));
+      add(tr, el('td', {}, fault.nodes.length ? fault.nodes.map((n) => 'n' + n).join(' ') : 'cluster'));
+      add(tr, el('td', { class: 'num' }, formatNs(fault.start_ns - data.start_ns)));
+      add(tr, el('td', { class: 'num' }, formatNs(fault.end_ns - data.start_ns)));
+      add(tr, el('td', { class: 'wrap' }, fault.detail));
+    }
+  }
+  function renderTrace() {
+    const trace = data.trace;
+    if (!trace) return;
+    add(app, el('h2', {}, 'Trace log' + (trace.focus_line ? ' around the failure' : ', last lines')));
+    add(app, el('p', { class: 'muted' }, 'Lines ' + trace.first_line + '\u2013' + (trace.first_line + trace.lines.length - 1) +
+      ' of ' + trace.total_lines + ' in trace.log' + (trace.focus_line ? '; line ' + trace.focus_line + ' is the first at the failure.' : '.')));
+    const box = add(app, el('div', { class: 'trace', id: 'trace' }));
+    trace.lines.forEach((line, i) => {
+      const number = trace.first_line + i;
+      let cls = /VIOLATION/.test(line) ? 'violation' : /NEMESIS|CRASH|RESTART/.test(line) ? 'nemesis' : '';
+      if (number === trace.focus_line) cls += ' focus';
+      const row = add(box, el('div', { class: cls.trim() }));
+      add(row, el('span', { class: 'ln' }, number));
+      row.appendChild(document.createTextNode(line));
+    });
+    const focus = box.querySelector('.focus');
+    if (focus) box.scrollTop = Math.max(0, focus.offsetTop - box.clientHeight / 3);
+  }
+
+  renderHeader();
+  renderExplanation();
+  timeline.mount();
+  renderCharts();
+  renderFaultList();
+  renderTrace();
+  add(app, el('p', { class: 'muted' }, 'Written by simlab. Self-contained: this file loads nothing from the network.'));
+  document.body.setAttribute('data-rendered', 'run');
+})();
+)JS";
+
+}  // namespace simlab::reports
