@@ -138,6 +138,8 @@ void Raft::load_wal(NodeContext& context, ByteView bytes) {
     log_.append(entry);
   }
   wal_offset_ = scan.valid_bytes;
+  trace(context, "read " + wal_file() + ": " + std::to_string(bytes.size()) + " bytes, " +
+                     std::to_string(scan.entries.size()) + " records");
   const bool corrupt = scan.corrupt || gap || loading_.snapshot_corrupt ||
                        loading_.hard_state_corrupt;
   if (corrupt || hard_.repair_until > 0) {

@@ -120,8 +120,11 @@ void Raft::handle_append(NodeContext& context, NodeId from, const Message& messa
   answer.type = MessageType::append_response;
   answer.term = hard_.term;
   if (message.log_index < commit_) {
-    answer.hint = commit_;  // already committed here: tell the leader so
-    send_when_durable(context, from, answer, hard_state_ticket_);
+    // Already committed here; but "committed here" may still be in memory
+    // only (a snapshot or entries whose write is queued): the answer waits
+    // for every write issued so far.
+    answer.hint = commit_;
+    send_when_durable(context, from, answer, next_ticket_);
     return;
   }
   const std::optional<Term> prev_term = log_.term_at(message.log_index);
@@ -195,6 +198,14 @@ void Raft::handle_append_response(NodeContext& context, NodeId from, const Messa
   if (message.reject) {
     // Ignore stale rejections: only the probe we are waiting on counts.
     if (message.log_index == 0 || message.log_index < progress.match) return;
+    if (message.hint < progress.match) {
+      // It rejects a probe above what it acknowledged and ends below it:
+      // its disk lost acknowledged entries. Say so, and resend from there
+      // rather than probe the same index forever.
+      trace(context, "follower " + std::to_string(from) + " lost acknowledged entries after " +
+                         std::to_string(message.hint));
+      progress.match = message.hint;
+    }
     if (progress.state == Progress::State::replicate || message.log_index == progress.next - 1) {
       progress.next = std::max(progress.match + 1, std::min(message.log_index, message.hint + 1));
       progress.state = Progress::State::probe;
@@ -280,8 +291,8 @@ void Raft::handle_snapshot(NodeContext& context, NodeId from, const Message& mes
   answer.type = MessageType::append_response;
   answer.term = hard_.term;
   if (meta.index <= commit_) {
-    answer.hint = commit_;
-    send_when_durable(context, from, answer, hard_state_ticket_);
+    answer.hint = commit_;  // as in handle_append: only once it is on disk
+    send_when_durable(context, from, answer, next_ticket_);
     return;
   }
   if (!application_.restore(message.snapshot_data)) {

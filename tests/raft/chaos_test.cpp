@@ -31,6 +31,9 @@ struct PendingOp {
   RequestId request = 0;
   std::string f;
   history::Value value;
+  kv::Request command;  // resent unchanged (same session and sequence) on retry
+  int retries = 0;
+  int age_steps = 0;
 };
 
 class Chaos {
@@ -49,8 +52,11 @@ class Chaos {
   void step();
   void fault();
   void admin();
+  void single_admin();
   void client_op();
   void collect_replies();
+  void retry(PendingOp& op);
+  NodeId leader_or_random();
   NodeId random_node() { return static_cast<NodeId>(1 + random_.below(5)); }
 
   SeededRandom random_;
@@ -133,7 +139,7 @@ void Chaos::step() {
 
 void Chaos::fault() {
   const NodeId id = random_node();
-  switch (random_.below(6)) {
+  switch (random_.below(8)) {
     case 0:
       if (cluster_.up(id)) cluster_.crash(id, random_.below(3) == 0 ? random_.below(40) : 0);
       break;
@@ -145,6 +151,8 @@ void Chaos::fault() {
       else cluster_.heal();
       break;
     case 3:
+    case 6:
+    case 7:
       cluster_.skew_clock(id, (static_cast<std::int64_t>(random_.below(2000)) - 1000) *
                                   kNanosecondsPerMillisecond);
       break;
@@ -165,6 +173,11 @@ void Chaos::fault() {
 }
 
 void Chaos::admin() {
+  single_admin();
+  if (random_.below(2) == 0) single_admin();  // two changes in quick succession
+}
+
+void Chaos::single_admin() {
   kv::Request request;
   const std::uint64_t kind = random_.below(3);
   request.kind = kind == 0   ? kv::RequestKind::transfer_leader
@@ -207,6 +220,19 @@ void Chaos::client_op() {
   recorder_.invoke(++time_, op.process, op.f,
                    history::Value::integer(static_cast<std::int64_t>(request.key)), op.value);
   // Mostly to a leader, as a client following redirects would.
+  const NodeId target = leader_or_random();
+  op.command = request;
+  op.request = cluster_.request(target, request);
+  pending_.push_back(op);
+}
+
+void Chaos::retry(PendingOp& op) {
+  ++op.retries;
+  op.age_steps = 0;
+  op.request = cluster_.request(leader_or_random(), op.command);
+}
+
+NodeId Chaos::leader_or_random() {
   NodeId target = random_node();
   for (NodeId id : cluster_.ids()) {
     if (random_.below(10) != 0 && cluster_.up(id) &&
@@ -214,14 +240,15 @@ void Chaos::client_op() {
       target = id;
     }
   }
-  op.request = cluster_.request(target, request);
-  pending_.push_back(op);
+  return target;
 }
 
 void Chaos::collect_replies() {
   for (auto it = pending_.begin(); it != pending_.end();) {
     const auto response = cluster_.response(it->request);
     if (!response) {
+      // A client that hears nothing for long retries (its call timed out).
+      if (++it->age_steps > 400 && it->retries < 3 && it->f != "read") retry(*it);
       ++it;
       continue;
     }
@@ -240,6 +267,20 @@ void Chaos::collect_replies() {
             },
             response->value.data);
       }
+    } else if (it->retries > 0 && response->status != kv::Status::fail &&
+               response->status != kv::Status::unknown) {
+      // A refusal of a retry says nothing of the first try, which may
+      // still commit: retry again, or give up as unknown.
+      if (it->retries < 3) {
+        retry(*it);
+        ++it;
+        continue;
+      }
+      type = history::OpType::info;
+    } else if (response->status == kv::Status::unknown && it->retries < 3) {
+      retry(*it);  // as a client does: same session, same sequence number
+      ++it;
+      continue;
     } else if (response->status == kv::Status::unknown) {
       type = history::OpType::info;
     }
@@ -299,6 +340,40 @@ TEST_P(ChaosSeeds, NoViolationAndLinearizable) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Raft, ChaosSeeds, ::testing::Range<std::uint64_t>(1, chaos_seed_end()));
+
+// Every planted bug is found by this small swarm within a bounded number of
+// seeds (the count is printed: seeds to first detection).
+class ChaosBugs : public ::testing::TestWithParam<std::string> {};
+
+bool detected(std::uint64_t seed, const std::string& bug) {
+  Chaos chaos(seed, {bug});
+  chaos.run(6000);
+  if (!chaos.cluster().violations().empty()) return true;
+  const auto factory = linearizability::make_model_factory("kv", history::Value());
+  return linearizability::check_linearizability(chaos.history(), *factory).verdict ==
+         linearizability::Verdict::invalid;
+}
+
+TEST_P(ChaosBugs, FoundWithinTheSeedBudget) {
+  constexpr std::uint64_t kSeedsMax = 300;
+  std::uint64_t seed = 1;
+  while (seed <= kSeedsMax && !detected(seed, GetParam())) ++seed;
+  EXPECT_LE(seed, kSeedsMax) << GetParam() << " not found in " << kSeedsMax << " seeds";
+  printf("%s: first detected at seed %lu\n", GetParam().c_str(),
+         static_cast<unsigned long>(seed));
+}
+
+INSTANTIATE_TEST_SUITE_P(Raft, ChaosBugs,
+                         ::testing::Values("raft.read-without-quorum", "raft.vote-ignores-log",
+                                           "raft.commit-old-term", "raft.ack-before-fsync",
+                                           "raft.no-truncate-on-conflict",
+                                           "raft.lease-ignores-drift", "raft.unsafe-membership",
+                                           "kv.no-dedupe"),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           return name;
+                         });
 
 }  // namespace
 }  // namespace simlab::testing
