@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cassert>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -11,59 +14,12 @@
 #include <z3++.h>
 
 #include "checkers/txn/anomaly.h"
+#include "checkers/txn/polygraph.h"
+#include "checkers/txn/register_facts.h"
 #include "checkers/txn/realtime_order.h"
 
 namespace simlab::txn {
 namespace {
-
-struct ExternalRead {
-  std::uint32_t reader;
-  std::uint32_t key;
-  std::int64_t value;
-};
-
-// The facts the constraints come from: who may have committed, each key's
-// final writers, and each committed transaction's reads of versions it did
-// not write itself.
-struct Facts {
-  std::vector<bool> included;
-  std::map<std::uint32_t, std::vector<std::uint32_t>> writers;  // key -> txns
-  std::map<std::pair<std::uint32_t, std::int64_t>, std::uint32_t> writer_of;
-  std::vector<ExternalRead> reads;
-};
-
-Facts gather(const TxnHistory& history) {
-  Facts facts;
-  facts.included.assign(history.txns.size(), false);
-  std::map<std::pair<std::uint32_t, std::int64_t>, std::uint32_t> candidates;
-  for (std::uint32_t id = 0; id < history.txns.size(); ++id) {
-    const Txn& txn = history.txns[id];
-    if (!may_have_committed(txn)) continue;
-    std::map<std::uint32_t, std::int64_t> final_write;
-    std::set<std::uint32_t> touched;
-    for (const MicroOp& op : history.ops_of(id)) {
-      if (op.kind == MicroOpKind::write) final_write[op.key] = op.value;
-      if (op.kind == MicroOpKind::read && op.result_known && !touched.contains(op.key)) {
-        facts.reads.push_back({id, op.key, op.value});
-      }
-      touched.insert(op.key);
-    }
-    for (const auto& [key, value] : final_write) candidates.try_emplace({key, value}, id);
-    facts.included[id] = txn.status == TxnStatus::committed;
-  }
-  // An :info transaction counts only if someone read its write; if nobody
-  // did, assuming it aborted is always at least as easy to satisfy.
-  for (const auto& read : facts.reads) {
-    auto it = candidates.find({read.key, read.value});
-    if (it != candidates.end()) facts.included[it->second] = true;
-  }
-  for (const auto& [version, txn] : candidates) {
-    if (!facts.included[txn]) continue;
-    facts.writers[version.first].push_back(txn);
-    facts.writer_of[version] = txn;
-  }
-  return facts;
-}
 
 class Encoder {
  public:
@@ -71,7 +27,7 @@ class Encoder {
   Encoder(const TxnHistory& history, SolverModel model, bool tracked, z3::context& context,
           z3::solver& solver)
       : history_(history), model_(model), tracked_(tracked), context_(context), solver_(solver),
-        facts_(gather(history)) {
+        facts_(gather_register_facts(history)) {
     for (std::uint32_t id = 0; id < history.txns.size(); ++id) {
       start_.push_back(context.int_const(fmt::format("s{}", id).c_str()));
       commit_.push_back(model == SolverModel::snapshot_isolation
@@ -90,7 +46,7 @@ class Encoder {
   }
 
   std::vector<z3::expr>& literals() { return literals_; }
-  const Facts& facts() const { return facts_; }
+  const RegisterFacts& facts() const { return facts_; }
   const z3::expr& position(std::uint32_t txn) const { return commit_[txn]; }
 
   // The words and transactions behind one core literal.
@@ -171,7 +127,7 @@ class Encoder {
   bool tracked_;
   z3::context& context_;
   z3::solver& solver_;
-  Facts facts_;
+  RegisterFacts facts_;
   std::vector<z3::expr> start_, commit_;
   std::vector<z3::expr> literals_;
   std::vector<std::pair<std::string, std::vector<std::uint32_t>>> meanings_;
@@ -204,7 +160,7 @@ void read_witness(const z3::model& model, Encoder& encoder, std::size_t txn_coun
 // order is a witness for all three models at once: it respects real time,
 // and a serial execution is also a snapshot-isolated one.
 bool completion_order_replays(const TxnHistory& history, SolverResult& result) {
-  const Facts facts = gather(history);
+  const RegisterFacts facts = gather_register_facts(history);
   std::vector<std::uint32_t> order;
   for (std::uint32_t id = 0; id < history.txns.size(); ++id) {
     if (facts.included[id]) order.push_back(id);
@@ -232,6 +188,122 @@ bool completion_order_replays(const TxnHistory& history, SolverResult& result) {
   }
   result.serial_order = std::move(order);
   return true;
+}
+
+constexpr std::uint32_t kNoNode = ~std::uint32_t{0};
+
+// The serializability polygraph of the facts (Papadimitriou; Cobra): a read
+// of k = v by T from W gives W -> T, and for every other writer X of k the
+// choice X -> W or T -> X; a read of nil gives T -> X for every writer X.
+// Strict serializability adds the (reduced) real-time edges.
+Polygraph polygraph_of(const TxnHistory& history, const RegisterFacts& facts, bool strict,
+                       std::vector<std::uint32_t>& txn_of_node) {
+  std::vector<std::uint32_t> node_of(history.txns.size(), kNoNode);
+  for (std::uint32_t id = 0; id < history.txns.size(); ++id) {
+    if (!facts.included[id]) continue;
+    node_of[id] = static_cast<std::uint32_t>(txn_of_node.size());
+    txn_of_node.push_back(id);
+  }
+  Polygraph graph;
+  graph.node_count = static_cast<std::uint32_t>(txn_of_node.size());
+  for (const ExternalRead& read : facts.reads) {
+    const auto writers = facts.writers.find(read.key);
+    if (writers == facts.writers.end()) continue;
+    const std::uint32_t reader = node_of[read.reader];
+    if (read.value == kNilValue) {
+      for (const auto other : writers->second) {
+        if (other != read.reader) graph.known.push_back({reader, node_of[other]});
+      }
+      continue;
+    }
+    const auto found = facts.writer_of.find({read.key, read.value});
+    if (found == facts.writer_of.end() || found->second == read.reader) continue;  // inference reports it
+    const std::uint32_t writer = node_of[found->second];
+    graph.known.push_back({writer, reader});
+    for (const auto other : writers->second) {
+      if (other == found->second || other == read.reader) continue;
+      graph.choices.push_back({{node_of[other], writer}, {reader, node_of[other]}});
+    }
+  }
+  if (strict) {
+    for_each_realtime_edge(history, txn_of_node, [&](std::uint32_t from, std::uint32_t to) {
+      graph.known.push_back({node_of[from], node_of[to]});
+    });
+  }
+  return graph;
+}
+
+// Interrupts a Z3 context once the budget is spent: the timeout parameter
+// alone is not honoured in every phase of the solver.
+class Watchdog {
+ public:
+  Watchdog(z3::context& context, double budget_s)
+      : thread_([this, &context, budget_s] {
+          std::unique_lock lock(mutex_);
+          const auto deadline = std::chrono::steady_clock::now() +
+                                std::chrono::duration<double>(budget_s);
+          if (!done_.wait_until(lock, deadline, [this] { return finished_; })) context.interrupt();
+        }) {}
+  ~Watchdog() {
+    {
+      std::lock_guard lock(mutex_);
+      finished_ = true;
+    }
+    done_.notify_one();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable done_;
+  bool finished_ = false;
+  std::thread thread_;
+};
+
+// Serializable or strict serializable: prune the polygraph, then hand Z3
+// only the choices pruning left open, over the transactions they touch.
+z3::check_result run_pruned(const TxnHistory& history, bool strict, double budget_s,
+                            SolverResult& result) {
+  std::vector<std::uint32_t> txn_of_node;
+  const RegisterFacts facts = gather_register_facts(history);
+  const PruneResult pruned = prune_polygraph(polygraph_of(history, facts, strict, txn_of_node));
+  const Polygraph& graph = pruned.compact;
+  result.constraints = graph.known.size() + graph.choices.size();
+  if (pruned.cyclic) return z3::unsat;
+  z3::context context;
+  z3::solver solver(context, "QF_IDL");
+  z3::params params(context);
+  params.set("timeout", static_cast<unsigned>(std::max(1.0, budget_s * 1000.0)));
+  solver.set(params);
+  std::vector<z3::expr> position;
+  for (std::uint32_t node = 0; node < graph.node_count; ++node) {
+    position.push_back(context.int_const(fmt::format("p{}", node).c_str()));
+  }
+  for (const auto& e : graph.known) solver.add(position[e.from] < position[e.to]);
+  for (const auto& c : graph.choices) {
+    solver.add(position[c.first.from] < position[c.first.to] ||
+               position[c.second.from] < position[c.second.to]);
+  }
+  z3::check_result outcome;
+  {
+    Watchdog watchdog(context, budget_s);
+    outcome = solver.check();
+  }
+  if (outcome == z3::unknown) result.reason = solver.reason_unknown();
+  if (outcome != z3::sat) return outcome;
+  // The witness: every known edge plus the chosen side of each choice.
+  const z3::model model = solver.get_model();
+  std::vector<PolygraphEdge> edges = pruned.remaining.known;
+  const auto& nodes = pruned.compact_nodes;
+  for (const auto& c : graph.choices) {
+    const bool first = model.eval(position[c.first.from] < position[c.first.to], true).is_true();
+    const PolygraphEdge chosen = first ? c.first : c.second;
+    edges.push_back({nodes[chosen.from], nodes[chosen.to]});
+  }
+  for (const auto node : topological_order(pruned.remaining.node_count, edges)) {
+    result.serial_order.push_back(txn_of_node[node]);
+  }
+  return outcome;
 }
 
 // One solver run; `tracked` guards every fact with a literal so an unsat
@@ -277,7 +349,7 @@ SolverResult solve_register_order(const TxnHistory& history, SolverModel model, 
   // from real databases usually pass this quick check; only if it fails do
   // we search the full space of orders.
   if (model != SolverModel::strict_serializable &&
-      run_solver(history, SolverModel::strict_serializable, false, budget_s / 4, result) == z3::sat) {
+      run_pruned(history, true, budget_s / 4, result) == z3::sat) {
     result.outcome = SolverResult::Outcome::satisfiable;
     result.elapsed_s = elapsed_s();
     return result;
@@ -287,7 +359,9 @@ SolverResult solve_register_order(const TxnHistory& history, SolverModel model, 
   result.reason = "the time budget ran out before the full search began";
   if (const double left_s = budget_s - elapsed_s(); left_s > 0) {
     result.reason.clear();
-    outcome = run_solver(history, model, false, left_s, result);
+    outcome = model == SolverModel::snapshot_isolation
+                  ? run_solver(history, model, false, left_s, result)
+                  : run_pruned(history, model == SolverModel::strict_serializable, left_s, result);
   }
   if (outcome == z3::unsat) {
     const double left_s = budget_s - elapsed_s();
