@@ -26,6 +26,7 @@ std::string html_page(std::string_view title, std::string_view data_id, const nl
   page += fmt::format("<script type=\"application/json\" id=\"{}\">", html_escape(data_id));
   page += json_for_script(data);
   page += "</script>\n<script>\n";
+  page += kPageHelpersScript;
   page += script;
   page += "</script>\n</body>\n</html>\n";
   return page;

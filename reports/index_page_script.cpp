@@ -9,7 +9,6 @@ namespace simlab::reports {
 const std::string_view kIndexPageScript = R"JS(
 'use strict';
 (function () {
-  const SVG_NS = 'http://www.w3.org/2000/svg';
   const data = JSON.parse(document.getElementById('index-data').textContent);
   const app = document.getElementById('app');
   const VERDICT_COLOURS = { 'valid': '#1f8a4c', 'safety-violation': '#c62828', 'unknown': '#b86e00',
@@ -20,24 +19,7 @@ const std::string_view kIndexPageScript = R"JS(
     ['simulated_ns', 'simulated', 'num'], ['wall_ms', 'wall', 'num'], ['link', 'page']];
   const state = { verdict: '', system: '', bug: '', sort: 'verdict', order: 'asc' };
 
-  function el(tag, attrs, text) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, value);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-  function svgEl(tag, attrs, text) {
-    const node = document.createElementNS(SVG_NS, tag);
-    for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, String(value));
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-  function add(parent, child) { parent.appendChild(child); return child; }
-  function formatNs(ns) {
-    if (ns >= 1e9) return (ns / 1e9).toFixed(2) + ' s';
-    if (ns >= 1e6) return (ns / 1e6).toFixed(1) + ' ms';
-    return (ns / 1e3).toFixed(1) + ' \u00b5s';
-  }
+  const { el, svgEl, add, formatNs } = SimlabDom;
   function bugName(row) { return row.bug || 'none'; }
   // A link the C++ side built: relative or absolute, never with a scheme.
   function safeLink(link) { return typeof link === 'string' && link !== '' && !/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(link) && !link.startsWith('//'); }

@@ -61,7 +61,7 @@ svg .op:hover { stroke: var(--ink); stroke-width: 1.5; }
 .trace .focus { background: #3a1f24; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--rule); white-space: nowrap; }
-td.wrap { white-space: normal; overflow-wrap: anywhere; max-width: 360px; }
+td.wrap { white-space: normal; overflow-wrap: break-word; max-width: 360px; }
 th { background: var(--panel); cursor: pointer; user-select: none; position: sticky; top: 0; }
 th.sorted-asc::after { content: " \25B2"; font-size: 10px; }
 th.sorted-desc::after { content: " \25BC"; font-size: 10px; }

@@ -94,7 +94,10 @@ std::pair<std::int64_t, std::int64_t> time_range(const RunSummary& summary, cons
     start_ns = std::min(start_ns, op.time);
     end_ns = std::max(end_ns, op.time);
   }
-  for (const FaultPeriod& fault : summary.faults) end_ns = std::max(end_ns, fault.end_ns);
+  for (const FaultPeriod& fault : summary.faults) {
+    start_ns = std::min(start_ns, fault.start_ns);
+    end_ns = std::max(end_ns, fault.end_ns);
+  }
   end_ns = std::max(end_ns, summary.failure_time_ns);
   return {start_ns, std::max(end_ns, start_ns + 1)};
 }

@@ -8,34 +8,13 @@ namespace simlab::reports {
 const std::string_view kRunPageScript = R"JS(
 'use strict';
 (function () {
-  const SVG_NS = 'http://www.w3.org/2000/svg';
   const data = JSON.parse(document.getElementById('run-data').textContent);
   const app = document.getElementById('app');
   const COLOURS = { ok: '#2f9e57', fail: '#d64545', info: '#e39b26', pending: '#e39b26' };
   const FAULT_COLOURS = ['#d64545', '#7b3fb3', '#1565c0', '#00897b', '#b86e00', '#6d4c41', '#c2185b', '#546e7a'];
 
-  // -- small helpers ---------------------------------------------------------
-  function el(tag, attrs, text) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, value);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-  function svgEl(tag, attrs, text) {
-    const node = document.createElementNS(SVG_NS, tag);
-    for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, String(value));
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-  function add(parent, child) { parent.appendChild(child); return child; }
-  function formatNs(ns) {
-    if (ns === null || ns === undefined || ns < 0) return '-';
-    const abs = Math.abs(ns);
-    if (abs >= 1e9) return (ns / 1e9).toFixed(abs >= 1e10 ? 1 : 3) + ' s';
-    if (abs >= 1e6) return (ns / 1e6).toFixed(abs >= 1e8 ? 0 : 1) + ' ms';
-    if (abs >= 1e3) return (ns / 1e3).toFixed(1) + ' \u00b5s';
-    return ns + ' ns';
-  }
+  const { el, svgEl, add, formatNs } = SimlabDom;
+
   function faultColour(kind) {
     let hash = 0;
     for (const c of kind) hash = (hash * 31 + c.charCodeAt(0)) >>> 0;
@@ -137,7 +116,7 @@ const std::string_view kRunPageScript = R"JS(
     if (x.key !== undefined) row('key', x.key);
     if (x.blocked) row('cannot place', opLinks([x.blocked], 'blocked'));
     if (x.kind === 'linearizability' && (x.blocked || x.prefix_length > 0)) {
-      row('longest linearizable prefix', x.prefix_length + ' ops' + (x.prefix_tail.length ? ', ending with:' : ''));
+      row('longest linearizable prefix', x.prefix_length + (x.prefix_length === 1 ? ' op' : ' ops') + (x.prefix_tail.length ? ', ending with:' : ''));
       if (x.prefix_tail.length) row('', opLinks(x.prefix_tail, 'prefix'));
     }
     if (x.state !== undefined) row('model state after the prefix', x.state);

@@ -15,6 +15,11 @@ std::pair<std::size_t, std::size_t> around(const std::vector<OpInterval>& interv
   return {first, std::min(intervals.size(), middle + kAroundFailureOps)};
 }
 
+// A fixed permutation-like scramble of a position (Fibonacci hashing).
+std::uint64_t spread(std::size_t position) {
+  return (static_cast<std::uint64_t>(position) * 0x9E3779B97F4A7C15ull) >> 32;
+}
+
 }  // namespace
 
 TimelineSample sample_timeline(const std::vector<OpInterval>& intervals, const std::set<std::int64_t>& named,
@@ -43,7 +48,10 @@ TimelineSample sample_timeline(const std::vector<OpInterval>& intervals, const s
   }
   const std::size_t room = budget > kept ? budget - kept : 1;
   sample.every = std::max<std::size_t>(1, (intervals.size() - kept + room - 1) / room);
-  for (std::size_t i = 0; i < intervals.size(); i += sample.every) mark(i);
+  // Hashed, not strided: a stride in step with the number of processes would keep every op of a few lanes.
+  for (std::size_t i = 0; i < intervals.size(); ++i) {
+    if (spread(i) % sample.every == 0) mark(i);
+  }
   for (std::size_t i = 0; i < intervals.size(); ++i) {
     if (keep[i]) sample.kept.push_back(i);
   }

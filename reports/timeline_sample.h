@@ -20,7 +20,7 @@ inline constexpr std::size_t kAroundFailureOps = 400;  // kept on each side of t
 struct TimelineSample {
   std::vector<std::size_t> kept;  // positions in the intervals, ascending
   bool sampled = false;
-  std::size_t every = 1;  // of the remaining ops, one in `every` is kept
+  std::size_t every = 1;  // of the remaining ops, about one in `every` is kept
 };
 
 // `named`: invoke indexes the explanation names. `focus_ns`: the failure's

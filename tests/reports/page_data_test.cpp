@@ -2,6 +2,7 @@
 // trace excerpt, the explanation and the charts' data.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <sstream>
 
 #include "reports/explanation_data.h"
@@ -60,6 +61,9 @@ TEST(SampleTimeline, OverTheBudgetKeepsUnusualNamedAndNearbyOps) {
   EXPECT_EQ(kept.size(), sample.kept.size());
   EXPECT_TRUE(std::is_sorted(sample.kept.begin(), sample.kept.end()));
   EXPECT_TRUE(kept.count(54'321));
+  std::map<std::int64_t, std::size_t> kept_per_lane;  // the even sample covers every lane alike
+  for (const std::size_t i : sample.kept) kept_per_lane[intervals[i].invoke_index / 2 % 8] += 1;
+  for (std::int64_t lane = 0; lane < 8; ++lane) EXPECT_GT(kept_per_lane[lane], sample.kept.size() / 16) << "lane " << lane;
   for (std::size_t i = 80'000 - kAroundFailureOps; i < 80'000 + kAroundFailureOps; ++i) {
     EXPECT_TRUE(kept.count(i)) << i;
   }
