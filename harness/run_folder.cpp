@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "checkers/history/jsonl_writer.h"
+#include "reports/run_report.h"
 
 namespace simlab {
 namespace {
@@ -38,6 +39,7 @@ void write_run_folder(const std::string& folder, const RunOutcome& outcome) {
     auto out = open_for_writing(root / "trace.log");
     for (const auto& line : outcome.trace_lines) out << line << "\n";
   }
+  reports::write_run_report(folder);  // last: the page reads the files above
 }
 
 }  // namespace simlab
