@@ -18,6 +18,7 @@
 #include "checkers/history/edn_parser.h"
 #include "checkers/history/history_format.h"
 #include "checkers/history/parse_error.h"
+#include "checkers/history/value_format.h"
 #include "checkers/linearizability/checker.h"
 #include "checkers/linearizability/partition.h"
 #include "harness/check_txn.h"
@@ -130,7 +131,7 @@ int exit_code(FileOutcome worst) {
 
 void report_error(const CheckFlags& flags, const std::string& file, const std::string& message) {
   if (flags.json) {
-    std::cout << nlohmann::json{{"file", file}, {"verdict", "bad-input"}, {"error", message}}.dump() << "\n";
+    std::cout << history::dump_json({{"file", file}, {"verdict", "bad-input"}, {"error", message}}) << "\n";
   }
   std::fprintf(stderr, "%s\n", message.c_str());
 }
@@ -146,7 +147,7 @@ void report(const CheckFlags& flags, const std::string& file, const linearizabil
                            {"searched_partitions", stats.searched_partitions}, {"elapsed_s", elapsed_s}};
     if (!result.reason.empty()) json["reason"] = result.reason;
     if (result.explanation) json["explanation"] = linearizability::explanation_json(*result.explanation);
-    std::cout << json.dump() << "\n";
+    std::cout << history::dump_json(json) << "\n";
     return;
   }
   if (result.verdict == Verdict::valid) {

@@ -12,9 +12,9 @@ std::string op_to_jsonl(const Op& op) {
   // documented order (nlohmann sorts keys) and a million ops write quickly.
   std::string line = "{\"index\":" + std::to_string(op.index) + ",\"time\":" + std::to_string(op.time) +
                      ",\"process\":" + std::to_string(op.process) + ",\"type\":\"" +
-                     std::string(op_type_name(op.type)) + "\",\"f\":" + nlohmann::json(op.f).dump();
-  if (op.key) line += ",\"key\":" + value_to_json(*op.key).dump();
-  line += ",\"value\":" + value_to_json(op.value).dump() + "}";
+                     std::string(op_type_name(op.type)) + "\",\"f\":" + dump_json(op.f);
+  if (op.key) line += ",\"key\":" + dump_json(value_to_json(*op.key));
+  line += ",\"value\":" + dump_json(value_to_json(op.value)) + "}";
   return line;
 }
 

@@ -11,7 +11,7 @@ void append_value(const Value& value, std::string& out) {
   } else if (value.is_integer()) {
     out += std::to_string(value.as_integer());
   } else if (value.is_string()) {
-    out += nlohmann::json(value.as_string()).dump();
+    out += dump_json(value.as_string());
   } else {
     out += '[';
     bool first = true;
@@ -36,6 +36,10 @@ std::size_t mix(std::uint64_t x) {
 }
 
 }  // namespace
+
+std::string dump_json(const nlohmann::json& json) {
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 std::string format_value(const Value& value) {
   std::string out;

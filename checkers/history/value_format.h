@@ -20,6 +20,10 @@ struct ValueHash {
 
 nlohmann::json value_to_json(const Value& value);
 
+// Compact JSON text. History strings are bytes and need not be UTF-8; an
+// invalid sequence is written as U+FFFD instead of throwing.
+std::string dump_json(const nlohmann::json& json);
+
 // Null, integers, strings and arrays of those; booleans become 0/1 so that a
 // Jepsen-style flag survives. Returns false (leaving `out` unspecified) for
 // floats and objects, which no model uses.
