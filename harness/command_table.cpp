@@ -11,6 +11,7 @@ int cmd_swarm(int argc, char** argv);
 int cmd_replay(int argc, char** argv);
 int cmd_runs(int argc, char** argv);
 int cmd_merge(int argc, char** argv);
+int cmd_report(int argc, char** argv);
 
 std::span<const Command> command_table() {
   static const Command kCommands[] = {
@@ -19,6 +20,7 @@ std::span<const Command> command_table() {
       {"replay", "run a run folder or scenario again and check the same trace hash and verdict", cmd_replay},
       {"runs", "list the runs in a results store", cmd_runs},
       {"merge", "join results stores (the shards of one swarm) into one", cmd_merge},
+      {"report", "write the browsable HTML index of a results store's runs", cmd_report},
       {"check", "judge history files against a consistency model", cmd_check},
       {"bugs", "list the planted bugs each system can switch on", cmd_bugs},
   };
