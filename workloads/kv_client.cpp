@@ -8,7 +8,7 @@ KvClient::KvClient(ClientEnv& env, std::uint64_t client_id, KvClientOptions opti
     : env_(env), client_id_(client_id), options_(options) {}
 
 NodeId KvClient::pick_target() {
-  if (leader_ != 0) return leader_;
+  if (leader_ != kv::kNoLeader) return leader_;
   const auto& nodes = env_.nodes();
   return nodes[env_.random().below(nodes.size())];
 }
@@ -42,7 +42,7 @@ KvResult KvClient::perform(kv::Request request) {
         call.status == CallResult::Status::ok ? kv::decode_response(call.response) : std::nullopt;
     if (!response) {
       maybe_applied = maybe_applied || command;
-      leader_ = 0;
+      leader_ = kv::kNoLeader;
       continue;  // a timeout already waited: try another node at once
     }
     switch (response->status) {
@@ -53,8 +53,8 @@ KvResult KvClient::perform(kv::Request request) {
         leader_ = response->leader_hint;
         break;
       case kv::Status::not_leader:
-        leader_ = response->leader_hint != target ? response->leader_hint : 0;
-        if (leader_ != 0) continue;  // a hint: follow it without waiting
+        leader_ = response->leader_hint != target ? response->leader_hint : kv::kNoLeader;
+        if (leader_ != kv::kNoLeader) continue;  // a hint: follow it without waiting
         break;
       case kv::Status::busy: break;
     }

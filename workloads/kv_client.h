@@ -48,7 +48,7 @@ class KvClient {
   std::uint64_t client_id_;
   std::uint64_t sequence_ = 0;
   KvClientOptions options_;
-  NodeId leader_ = 0;  // last known leader; 0 when unknown
+  NodeId leader_ = kv::kNoLeader;  // last known leader
 };
 
 }  // namespace simlab

@@ -42,7 +42,7 @@ void KvNode::on_disk_done(NodeContext& context, DiskOpId op, DiskStatus status, 
 void KvNode::on_client(NodeContext& context, RequestId request_id, ByteView payload) {
   const std::optional<Request> request = decode_request(payload);
   if (!request) {
-    answer(context, request_id, Response{Status::fail, {}, 0});
+    answer(context, request_id, Response{Status::fail, {}});
     return;
   }
   switch (request->kind) {
@@ -75,9 +75,9 @@ void KvNode::handle_admin(NodeContext& context, RequestId request_id, const Requ
   switch (result) {
     case raft::ChangeResult::accepted: answer(context, request_id, Response{}); break;
     case raft::ChangeResult::not_leader: answer(context, request_id, redirect()); break;
-    case raft::ChangeResult::busy: answer(context, request_id, Response{Status::busy, {}, 0}); break;
+    case raft::ChangeResult::busy: answer(context, request_id, Response{Status::busy, {}}); break;
     case raft::ChangeResult::invalid:
-      answer(context, request_id, Response{Status::fail, {}, 0});
+      answer(context, request_id, Response{Status::fail, {}});
       break;
   }
 }
@@ -115,7 +115,7 @@ void KvNode::read_done(NodeContext& context, std::uint64_t read_id, bool ok) {
     answer(context, pending.request, redirect());
     return;
   }
-  answer(context, pending.request, Response{Status::ok, state_.read(pending.key), 0});
+  answer(context, pending.request, Response{Status::ok, state_.read(pending.key)});
 }
 
 // A leader that lost office cannot say whether its pending commands will
@@ -140,7 +140,7 @@ void KvNode::answer(NodeContext& context, RequestId request_id, Response respons
 }
 
 Response KvNode::redirect() const {
-  const NodeId hint = raft_->leader() == raft_->self() ? 0 : raft_->leader();
+  const NodeId hint = raft_->leader() == raft_->self() ? kNoLeader : raft_->leader();
   return Response{Status::not_leader, {}, hint};
 }
 

@@ -41,6 +41,9 @@ struct Request {
   NodeId node = 0;  // admin requests
 };
 
+// No leader known (node ids start at 0).
+inline constexpr NodeId kNoLeader = 0xFFFF'FFFF;
+
 enum class Status : std::uint8_t {
   ok = 1,
   fail,        // definitely not applied (cas mismatch, type error)
@@ -53,7 +56,7 @@ const char* status_name(Status status);
 struct Response {
   Status status = Status::ok;
   KvValue value;
-  NodeId leader_hint = 0;
+  NodeId leader_hint = kNoLeader;
 };
 
 Bytes encode_request(const Request& request);

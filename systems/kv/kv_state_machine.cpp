@@ -10,7 +10,7 @@ Response KvStateMachine::apply(std::uint64_t index, const Request& request) {
     if (request.sequence == found->second.sequence) return found->second.response;
     // An older command arriving late: its outcome was already reported
     // with a newer one; it must not run again.
-    if (request.sequence < found->second.sequence) return Response{Status::fail, {}, 0};
+    if (request.sequence < found->second.sequence) return Response{Status::fail, {}};
   }
   Response response = execute(request);
   remember(index, request, response);
@@ -22,22 +22,22 @@ Response KvStateMachine::execute(const Request& request) {
   switch (request.kind) {
     case RequestKind::write:
       current = request.value;
-      return Response{Status::ok, {}, 0};
+      return Response{Status::ok, {}};
     case RequestKind::cas:
-      if (!(current == request.expected)) return Response{Status::fail, current, 0};
+      if (!(current == request.expected)) return Response{Status::fail, current};
       current = request.value;
-      return Response{Status::ok, {}, 0};
+      return Response{Status::ok, {}};
     case RequestKind::append: {
       const auto* suffix = std::get_if<std::string>(&request.value.data);
       if (suffix == nullptr || std::holds_alternative<std::int64_t>(current.data)) {
-        return Response{Status::fail, current, 0};
+        return Response{Status::fail, current};
       }
       std::string text = current.is_nil() ? "" : std::get<std::string>(current.data);
       current = KvValue{text + *suffix};
-      return Response{Status::ok, {}, 0};
+      return Response{Status::ok, {}};
     }
     default:
-      return Response{Status::fail, {}, 0};
+      return Response{Status::fail, {}};
   }
 }
 
@@ -68,7 +68,7 @@ Bytes KvStateMachine::snapshot() const {
   writer.u32(static_cast<std::uint32_t>(values_.size()));
   for (const auto& [key, value] : values_) {
     writer.u64(key);
-    writer.blob(encode_response(Response{Status::ok, value, 0}));
+    writer.blob(encode_response(Response{Status::ok, value}));
   }
   writer.u32(static_cast<std::uint32_t>(sessions_.size()));
   for (const auto& [client, session] : sessions_) {

@@ -14,6 +14,9 @@ namespace simlab::raft {
 using Index = std::uint64_t;
 using Term = std::uint64_t;
 
+// "Nobody" (no leader, no vote). Node ids start at 0 in the simulator.
+inline constexpr NodeId kNoNode = 0xFFFF'FFFF;
+
 enum class EntryType : std::uint8_t {
   command,  // an application command (the KV state machine's)
   noop,     // appended by a new leader so it can commit in its own term (§5.4.2)

@@ -7,6 +7,8 @@
 
 namespace simlab::raft {
 
+std::string node_text(NodeId id) { return id == kNoNode ? "-" : std::to_string(id); }
+
 const char* role_name(Role role) {
   switch (role) {
     case Role::follower: return "follower";
@@ -34,7 +36,7 @@ Raft::Raft(NodeId self, std::vector<NodeId> initial_members, Options options, Bu
       options_(options),
       bugs_(bugs),
       application_(application) {
-  SIMLAB_ASSERT(self_ != 0, "raft.node-id", "node id 0 is reserved for 'nobody'");
+  SIMLAB_ASSERT(self_ != kNoNode, "raft.node-id", "the largest node id means 'nobody'");
   std::sort(initial_members_.begin(), initial_members_.end());
   // The bug turns lease reads on: it is a bug of the lease, not of ReadIndex.
   if (bugs_.lease_ignores_drift) options_.lease_reads = true;
@@ -85,7 +87,7 @@ bool Raft::step_term(NodeContext& context, NodeId from, const Message& message) 
     const bool from_leader = message.type == MessageType::append ||
                              message.type == MessageType::heartbeat ||
                              message.type == MessageType::snapshot;
-    become_follower(context, message.term, from_leader ? from : 0);
+    become_follower(context, message.term, from_leader ? from : kNoNode);
     return true;
   }
   if (message.term < hard_.term) {
@@ -163,7 +165,7 @@ void Raft::reset_role_state(NodeContext& context) {
   randomize_election_timeout(context);
   votes_.clear();
   progress_.clear();
-  transfer_target_ = 0;
+  transfer_target_ = kNoNode;
   transfer_elapsed_ = 0;
   lease_until_tick_ = 0;
   lease_until_ns_ = 0;
@@ -174,13 +176,13 @@ void Raft::reset_role_state(NodeContext& context) {
 
 void Raft::become_follower(NodeContext& context, Term term, NodeId leader) {
   const bool changed = role_ != Role::follower || term != hard_.term || leader != leader_;
-  if (term != hard_.term) set_hard_state(context, term, 0);
+  if (term != hard_.term) set_hard_state(context, term, kNoNode);
   reset_role_state(context);
   role_ = Role::follower;
   leader_ = leader;
   if (changed) {
     trace(context, "became follower at term " + std::to_string(term) +
-                       (leader ? " of leader " + std::to_string(leader) : ""));
+                       (leader != kNoNode ? " of leader " + std::to_string(leader) : ""));
   }
 }
 
@@ -188,7 +190,7 @@ void Raft::become_pre_candidate(NodeContext& context) {
   // A pre-candidate keeps its term and vote: it only asks (thesis §9.6).
   reset_role_state(context);
   role_ = Role::pre_candidate;
-  leader_ = 0;
+  leader_ = kNoNode;
   trace(context, "became pre-candidate at term " + std::to_string(hard_.term));
 }
 
@@ -196,7 +198,7 @@ void Raft::become_candidate(NodeContext& context, bool transfer) {
   reset_role_state(context);
   set_hard_state(context, hard_.term + 1, self_);
   role_ = Role::candidate;
-  leader_ = 0;
+  leader_ = kNoNode;
   trace(context, "became candidate at term " + std::to_string(hard_.term) +
                      (transfer ? " (leader transfer)" : ""));
 }
@@ -230,7 +232,7 @@ void Raft::randomize_election_timeout(NodeContext& context) {
 
 void Raft::set_hard_state(NodeContext& context, Term term, NodeId vote) {
   SIMLAB_ASSERT(term >= hard_.term, "raft.term-monotonic", "the term went backwards");
-  SIMLAB_ASSERT(term > hard_.term || hard_.vote == 0 || hard_.vote == vote,
+  SIMLAB_ASSERT(term > hard_.term || hard_.vote == kNoNode || hard_.vote == vote,
                 "raft.one-vote-per-term", "changed a vote within term " + std::to_string(term));
   hard_ = HardState{term, vote, hard_.repair_until, hard_.repair_term};
   hard_state_ticket_ = persist_hard_state(context);
@@ -271,8 +273,8 @@ void Raft::trace(NodeContext& context, const std::string& line) const {
 
 std::string Raft::status_text() const {
   std::string text = std::to_string(self_) + " " + role_name(role_) + " term=" +
-                     std::to_string(hard_.term) + " vote=" + std::to_string(hard_.vote) +
-                     " leader=" + std::to_string(leader_) +
+                     std::to_string(hard_.term) + " vote=" + node_text(hard_.vote) +
+                     " leader=" + node_text(leader_) +
                      " last=" + std::to_string(log_.last_index()) + "/t" +
                      std::to_string(log_.last_term()) + " commit=" + std::to_string(commit_) +
                      " applied=" + std::to_string(applied_) + " " + config_text(config());

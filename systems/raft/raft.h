@@ -26,6 +26,7 @@ namespace simlab::raft {
 
 enum class Role : std::uint8_t { follower, pre_candidate, candidate, leader };
 const char* role_name(Role role);
+std::string node_text(NodeId id);  // "-" for kNoNode
 
 inline constexpr TimerId kTickTimer = 1;
 
@@ -180,7 +181,7 @@ class Raft {
 
   // Volatile state.
   Role role_ = Role::follower;
-  NodeId leader_ = 0;
+  NodeId leader_ = kNoNode;
   Index commit_ = 0;
   Index applied_ = 0;
   bool loaded_ = false;
@@ -193,7 +194,7 @@ class Raft {
   // Leader state.
   std::map<NodeId, Progress> progress_;
   Index term_start_index_ = 0;  // the leader's no-op: reads wait for its commit
-  NodeId transfer_target_ = 0;
+  NodeId transfer_target_ = kNoNode;
   std::int64_t transfer_elapsed_ = 0;
 
   // Reads (thesis §6.4).

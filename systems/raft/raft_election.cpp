@@ -42,14 +42,14 @@ void Raft::campaign(NodeContext& context, bool pre_vote, bool transfer) {
 bool Raft::in_leader_lease() const {
   if (!options_.check_quorum) return false;
   if (role_ == Role::leader) return true;
-  return leader_ != 0 && election_elapsed_ < options_.election_ticks;
+  return leader_ != kNoNode && election_elapsed_ < options_.election_ticks;
 }
 
 void Raft::handle_vote_request(NodeContext& context, NodeId from, const Message& message) {
   const bool pre_vote = message.type == MessageType::pre_vote;
   const bool log_ok =
       bugs_.vote_ignores_log || log_.is_up_to_date(message.log_index, message.log_term);
-  bool can_vote = hard_.vote == from || (hard_.vote == 0 && leader_ == 0);
+  bool can_vote = hard_.vote == from || (hard_.vote == kNoNode && leader_ == kNoNode);
   if (pre_vote) can_vote = message.term > hard_.term || can_vote;
   // A node that lost part of its log to corruption votes only for a log at
   // least as up to date as the one it had before the damage (whose last
@@ -90,7 +90,7 @@ void Raft::handle_vote_response(NodeContext& context, NodeId from, const Message
       become_leader(context);
     }
   } else if (rejected >= config().quorum()) {
-    become_follower(context, hard_.term, 0);
+    become_follower(context, hard_.term, kNoNode);
   }
 }
 
@@ -106,7 +106,7 @@ void Raft::check_quorum_active(NodeContext& context) {
   }
   if (active < config().quorum()) {
     trace(context, "stepping down: no quorum heard from in an election timeout");
-    become_follower(context, hard_.term, 0);
+    become_follower(context, hard_.term, kNoNode);
   }
 }
 
@@ -120,7 +120,7 @@ void Raft::handle_timeout_now(NodeContext& context, NodeId from, const Message& 
 ChangeResult Raft::transfer_leadership(NodeContext& context, NodeId target) {
   if (role_ != Role::leader) return ChangeResult::not_leader;
   if (target == self_ || !config().is_voter(target)) return ChangeResult::invalid;
-  if (transfer_target_ != 0) return ChangeResult::busy;
+  if (transfer_target_ != kNoNode) return ChangeResult::busy;
   transfer_target_ = target;
   transfer_elapsed_ = 0;
   // The target may win without waiting out anyone's stickiness, so a lease
@@ -141,10 +141,10 @@ ChangeResult Raft::transfer_leadership(NodeContext& context, NodeId target) {
 }
 
 void Raft::tick_transfer(NodeContext& context) {
-  if (transfer_target_ == 0) return;
+  if (transfer_target_ == kNoNode) return;
   if (++transfer_elapsed_ < options_.election_ticks) return;
   trace(context, "leader transfer to " + std::to_string(transfer_target_) + " timed out");
-  transfer_target_ = 0;
+  transfer_target_ = kNoNode;
   transfer_elapsed_ = 0;
 }
 

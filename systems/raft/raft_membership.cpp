@@ -13,7 +13,7 @@ namespace simlab::raft {
 
 ChangeResult Raft::check_change_allowed() const {
   if (role_ != Role::leader) return ChangeResult::not_leader;
-  if (transfer_target_ != 0) return ChangeResult::busy;
+  if (transfer_target_ != kNoNode) return ChangeResult::busy;
   if (bugs_.unsafe_membership) return ChangeResult::accepted;  // PLANTED BUG: no overlap check
   if (configs_.back().first > commit_) return ChangeResult::busy;
   if (commit_ < term_start_index_) return ChangeResult::busy;
@@ -23,7 +23,7 @@ ChangeResult Raft::check_change_allowed() const {
 ChangeResult Raft::add_server(NodeContext& context, NodeId id) {
   const ChangeResult allowed = check_change_allowed();
   if (allowed != ChangeResult::accepted) return allowed;
-  if (id == 0 || config().is_member(id)) return ChangeResult::invalid;
+  if (id == kNoNode || config().is_member(id)) return ChangeResult::invalid;
   ClusterConfig next = config();
   if (next.voters.size() + next.learners.size() >= kMembersMax) return ChangeResult::invalid;
   // The bug also skips the learner stage: the newcomer votes at once.
@@ -108,7 +108,7 @@ void Raft::step_down_if_removed(NodeContext& context) {
   // Hand over at once rather than make the cluster wait out an election
   // timeout (thesis §3.10 names this use of leader transfer): the most
   // up-to-date remaining voter campaigns now.
-  NodeId successor = 0;
+  NodeId successor = kNoNode;
   Index best_match = 0;
   for (NodeId id : config().voters) {
     auto found = progress_.find(id);
@@ -118,13 +118,13 @@ void Raft::step_down_if_removed(NodeContext& context) {
     }
   }
   trace(context, "removed from the configuration: stepping down");
-  if (successor != 0 && best_match == log_.last_index()) {
+  if (successor != kNoNode && best_match == log_.last_index()) {
     Message now;
     now.type = MessageType::timeout_now;
     now.term = hard_.term;
     send(context, successor, now);
   }
-  become_follower(context, hard_.term, 0);
+  become_follower(context, hard_.term, kNoNode);
 }
 
 }  // namespace simlab::raft

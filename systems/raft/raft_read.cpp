@@ -38,7 +38,7 @@ bool Raft::read(NodeContext& context, std::uint64_t read_id) {
 // backward jump cannot extend it past the tick bound.
 // The planted bug times the lease with the wall clock alone, no margin.
 bool Raft::lease_valid(NodeContext& context) const {
-  if (!options_.lease_reads || transfer_target_ != 0) return false;
+  if (!options_.lease_reads || transfer_target_ != kNoNode) return false;
   if (bugs_.lease_ignores_drift) return context.now_ns() < lease_until_ns_;
   const std::int64_t lease_ns = options_.lease_ticks() * options_.tick_ns;
   return ticks_ < lease_until_tick_ && context.now_ns() < lease_round_ns_ + lease_ns;
@@ -63,7 +63,7 @@ void Raft::handle_read_round_acked(NodeContext& context) {
     if (pending.round <= confirmed) pending.confirmed = true;
   }
   auto sent = round_sent_tick_.find(confirmed);
-  if (sent != round_sent_tick_.end() && transfer_target_ == 0 &&
+  if (sent != round_sent_tick_.end() && transfer_target_ == kNoNode &&
       sent->second + options_.lease_ticks() >= lease_until_tick_) {
     lease_until_tick_ = sent->second + options_.lease_ticks();
     lease_round_ns_ = round_sent_ns_[confirmed];

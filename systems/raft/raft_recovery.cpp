@@ -44,7 +44,7 @@ void Raft::recover(NodeContext& context) {
   configs_.assign(1, {0, ClusterConfig{}});
   snapshot_ = Snapshot{};
   role_ = Role::follower;
-  leader_ = 0;
+  leader_ = kNoNode;
   commit_ = applied_ = 0;
   reset_role_state(context);
   term_start_index_ = 0;
@@ -67,7 +67,7 @@ void Raft::load_hard_state(NodeContext& context, ByteView bytes) {
     const std::optional<HardState> state = parse_hard_state(bytes, slot * kHardStateSlotBytes);
     if (!state) continue;
     if (!loading_.hard_state || state->term > loading_.hard_state->term ||
-        (state->term == loading_.hard_state->term && state->vote != 0)) {
+        (state->term == loading_.hard_state->term && state->vote != kNoNode)) {
       loading_.hard_state = state;
     }
   }

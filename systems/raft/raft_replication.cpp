@@ -8,7 +8,7 @@
 namespace simlab::raft {
 
 std::optional<Index> Raft::propose(NodeContext& context, Bytes command) {
-  if (role_ != Role::leader || transfer_target_ != 0) return std::nullopt;
+  if (role_ != Role::leader || transfer_target_ != kNoNode) return std::nullopt;
   if (command.size() > kCommandBytesMax) return std::nullopt;
   if (log_.last_index() - commit_ >= kUncommittedEntriesMax) return std::nullopt;
   append_local(context, EntryType::command, std::move(command));

@@ -53,7 +53,7 @@ Bytes entry_records(const std::vector<Entry>& entries);
 // Term and vote, stored twice (two slots) so one corrupt copy is survivable.
 struct HardState {
   Term term = 0;
-  NodeId vote = 0;  // 0: no vote in this term
+  NodeId vote = kNoNode;  // kNoNode: no vote in this term
   // Nonzero while the node repairs a corrupt log: it may have acknowledged
   // entries up to this index that it no longer holds, so it must not vote
   // until a leader has restored them. Durable, so a crash cannot forget it.

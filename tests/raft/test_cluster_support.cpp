@@ -9,7 +9,7 @@ namespace simlab::testing {
 std::string response_text(const kv::Response& response) {
   std::string text = kv::status_name(response.status);
   if (!response.value.is_nil()) text += " value=" + kv::value_text(response.value);
-  if (response.leader_hint != 0) text += " leader=" + std::to_string(response.leader_hint);
+  if (response.leader_hint != kv::kNoLeader) text += " leader=" + std::to_string(response.leader_hint);
   return text;
 }
 
