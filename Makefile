@@ -35,5 +35,9 @@ test-sanitize: setup
 bench: build
 	@for b in $(BUILD_DIR)/bench/*_bench; do echo "== $$b"; $$b || exit 1; done
 
+# libFuzzer runs of the history readers, FUZZ_SECONDS (default 20) each.
+fuzz:
+	bash tools/fuzz.sh
+
 clean:
 	rm -rf $(BUILD_DIR) $(SANITIZE_DIR)
