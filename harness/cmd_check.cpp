@@ -23,6 +23,7 @@
 #include "checkers/linearizability/partition.h"
 #include "harness/check_txn.h"
 #include "harness/command.h"
+#include "reports/check_report.h"
 
 namespace simlab {
 namespace {
@@ -37,6 +38,7 @@ struct CheckFlags {
   bool json = false;
   linearizability::CheckOptions options;
   std::vector<std::string> files;
+  std::string report_dir;  // --report: an HTML page per file
 };
 
 po::options_description visible_options() {
@@ -50,7 +52,8 @@ po::options_description visible_options() {
       "json", po::bool_switch(), "print one JSON object per file instead of text")(
       "time-limit", po::value<double>()->default_value(300), "seconds per file before the verdict is unknown")(
       "memory-limit", po::value<std::size_t>()->default_value(4096), "MiB the search cache may use per key")(
-      "no-fast-path", po::bool_switch(), "always search, even for unique-valued registers");
+      "no-fast-path", po::bool_switch(), "always search, even for unique-valued registers")(
+      "report", po::value<std::string>(), "also write a browsable HTML page per file to DIR (DIR/index.html for one file)");
   return options;
 }
 
@@ -107,6 +110,7 @@ std::optional<int> parse_flags(int argc, char** argv, CheckFlags& flags) {
   flags.options.memory_limit_bytes = vm["memory-limit"].as<std::size_t>() << 20;
   flags.options.fast_path = !vm["no-fast-path"].as<bool>();
   flags.json = vm["json"].as<bool>();
+  if (vm.count("report")) flags.report_dir = vm["report"].as<std::string>();
   if (vm.count("file")) flags.files = vm["file"].as<std::vector<std::string>>();
   if (flags.files.empty()) {
     std::fprintf(stderr, "simlab check: expected at least one history FILE\n");
@@ -116,7 +120,7 @@ std::optional<int> parse_flags(int argc, char** argv, CheckFlags& flags) {
 }
 
 // Outcome of one file, ranked so that the worst one sets the exit code.
-enum class FileOutcome { valid, unknown, invalid, bad_input, unreadable };
+enum class FileOutcome { valid, unknown, invalid, bad_input, unreadable, report_unwritable };
 
 int exit_code(FileOutcome worst) {
   switch (worst) {
@@ -125,6 +129,7 @@ int exit_code(FileOutcome worst) {
     case FileOutcome::invalid: return kExitSafetyViolation;
     case FileOutcome::bad_input: return kExitDataError;
     case FileOutcome::unreadable: return kExitNoInput;
+    case FileOutcome::report_unwritable: return kExitCantCreate;
   }
   return kExitInternal;
 }
@@ -159,7 +164,8 @@ void report(const CheckFlags& flags, const std::string& file, const linearizabil
   if (result.explanation) std::cout << linearizability::explanation_text(*result.explanation);
 }
 
-FileOutcome check_file(const CheckFlags& flags, const linearizability::ModelFactory& factory, const std::string& file) {
+FileOutcome check_file(const CheckFlags& flags, const linearizability::ModelFactory& factory, std::size_t position) {
+  const std::string& file = flags.files[position];
   std::string text;
   try {
     text = history::read_file(file);
@@ -173,6 +179,15 @@ FileOutcome check_file(const CheckFlags& flags, const linearizability::ModelFact
     const history::History history = history::read_history(text, format, file);
     const auto result = linearizability::check_linearizability(history, factory, flags.options);
     report(flags, file, result, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    if (!flags.report_dir.empty()) {
+      const std::string page = reports::check_report_path(flags.report_dir, file, position, flags.files.size());
+      try {
+        reports::write_check_report(page, file, flags.model, history, result);
+      } catch (const std::runtime_error& error) {
+        std::fprintf(stderr, "simlab check: %s\n", error.what());
+        return FileOutcome::report_unwritable;
+      }
+    }
     switch (result.verdict) {
       case Verdict::valid: return FileOutcome::valid;
       case Verdict::invalid: return FileOutcome::invalid;
@@ -210,7 +225,7 @@ int cmd_check(int argc, char** argv) {
     return kExitUsage;
   }
   FileOutcome worst = FileOutcome::valid;
-  for (const std::string& file : flags.files) worst = std::max(worst, check_file(flags, *factory, file));
+  for (std::size_t i = 0; i < flags.files.size(); ++i) worst = std::max(worst, check_file(flags, *factory, i));
   return exit_code(worst);
 }
 
