@@ -115,7 +115,11 @@ nlohmann::json run_page_data(const RunSummary& summary, const history::History& 
   std::set<std::int64_t> processes;
   for (const history::Op& op : history) processes.insert(op.process);
   for (const std::size_t i : sample.kept) ops.push_back(op_json(history, intervals[i]));
+  // Jepsen logs and hand-written histories carry no clock: their "time" is the position.
+  const bool by_position = !history.empty() && std::all_of(history.begin(), history.end(),
+                                                            [](const history::Op& op) { return op.time == op.index; });
   return {{"header", header_json(summary)},
+          {"time_unit", by_position ? "position" : "ns"},
           {"start_ns", start_ns},
           {"end_ns", end_ns},
           {"processes", processes},

@@ -14,6 +14,10 @@ const std::string_view kRunPageScript = R"JS(
   const FAULT_COLOURS = ['#d64545', '#7b3fb3', '#1565c0', '#00897b', '#b86e00', '#6d4c41', '#c2185b', '#546e7a'];
 
   const { el, svgEl, add, formatNs } = SimlabDom;
+  // A history without real time (a Jepsen log) has positions for times: say so instead of nanoseconds.
+  const byPosition = data.time_unit === 'position';
+  const at = (t) => (byPosition ? 'position ' + Math.round(t) : formatNs(t - data.start_ns));
+  const duration = (d) => (byPosition ? Math.round(d) + ' positions' : formatNs(d));
 
   function faultColour(kind) {
     let hash = 0;
@@ -31,9 +35,9 @@ const std::string_view kRunPageScript = R"JS(
   }
   function latencyText(op) {
     const [, , start, end, outcome] = op;
-    if (outcome === 'info') return 'no reply after ' + formatNs(end - start) + ' (may or may not have happened)';
+    if (outcome === 'info') return 'no reply after ' + duration(end - start) + ' (may or may not have happened)';
     if (outcome === 'pending') return 'never completed';
-    return 'latency ' + formatNs(end - start);
+    return 'latency ' + duration(end - start);
   }
 
   // -- header ----------------------------------------------------------------
@@ -112,7 +116,7 @@ const std::string_view kRunPageScript = R"JS(
     if (x.kind === 'invariant' && x.anomaly) row('invariant', x.anomaly);
     if (x.kind === 'unknown' && x.anomaly) row('checker', x.anomaly);
     if (x.node !== undefined) row('node', 'n' + x.node);
-    if (x.time_ns !== undefined) row('time', formatNs(x.time_ns) + ' (marked on the timeline)');
+    if (x.time_ns !== undefined) row('time', at(x.time_ns) + ' (marked on the timeline)');
     if (x.key !== undefined) row('key', x.key);
     if (x.blocked) row('cannot place', opLinks([x.blocked], 'blocked'));
     if (x.kind === 'linearizability' && (x.blocked || x.prefix_length > 0)) {
@@ -123,7 +127,7 @@ const std::string_view kRunPageScript = R"JS(
     if (x.concurrent && x.concurrent.length) row('concurrent with it', opLinks(x.concurrent, 'concurrent'));
     for (const span of x.spans || []) {
       const link = el('span', { class: 'oplink' }, 'value ' + span.value + ': history positions ' + span.from_index +
-        '\u2013' + span.to_index + ' (' + formatNs(span.from_ns) + ' to ' + formatNs(span.to_ns) + ')');
+        '\u2013' + span.to_index + ' (' + at(span.from_ns) + ' to ' + at(span.to_ns) + ')');
       link.addEventListener('click', () => timeline.zoomTo(span.from_ns, span.to_ns));
       row('must hold', link);
     }
@@ -168,7 +172,7 @@ const std::string_view kRunPageScript = R"JS(
       drawOps(svgNode, x, clampX, v0, v1);
       drawMarkers(svgNode, x, v0, v1);
       container.replaceChildren(svgNode);
-      document.getElementById('timeline-window').textContent = formatNs(v0 - data.start_ns) + ' \u2013 ' + formatNs(v1 - data.start_ns);
+      document.getElementById('timeline-window').textContent = at(v0) + ' \u2013 ' + at(v1);
     }
     function ticks(v0, v1, count) {
       const raw = (v1 - v0) / count, power = Math.pow(10, Math.floor(Math.log10(raw)));
@@ -180,7 +184,7 @@ const std::string_view kRunPageScript = R"JS(
     function drawAxis(root, x, width, v0, v1) {
       for (const t of ticks(v0, v1, Math.max(2, Math.floor(width / 140)))) {
         root.appendChild(svgEl('line', { x1: x(t), x2: x(t), y1: axisHeight - 4, y2: height, stroke: '#eef1f4' }));
-        root.appendChild(svgEl('text', { x: x(t) + 2, y: axisHeight - 8 }, formatNs(t - data.start_ns)));
+        root.appendChild(svgEl('text', { x: x(t) + 2, y: axisHeight - 8 }, at(t)));
       }
     }
     function drawFaults(root, clampX, width) {
@@ -192,7 +196,7 @@ const std::string_view kRunPageScript = R"JS(
         const x0 = clampX(fault.start_ns), x1 = clampX(fault.end_ns);
         if (x1 <= gutter || x0 >= width - 10) continue;
         const colour = faultColour(fault.kind);
-        const label = fault.kind + ': ' + fault.detail + '\n' + formatNs(fault.start_ns - data.start_ns) + ' to ' + formatNs(fault.end_ns - data.start_ns);
+        const label = fault.kind + ': ' + fault.detail + '\n' + at(fault.start_ns) + ' to ' + at(fault.end_ns);
         const shade = root.appendChild(svgEl('rect', { x: x0, y: lanesTop, width: Math.max(1, x1 - x0), height: height - lanesTop, fill: colour, 'fill-opacity': 0.07 }));
         shade.appendChild(svgEl('title', {}, label));
         for (const name of fault.nodes.length ? fault.nodes.map((n) => 'n' + n) : ['cluster']) {
@@ -257,7 +261,7 @@ const std::string_view kRunPageScript = R"JS(
       }
     }
     function zoomTo(t0, t1) {
-      const pad = Math.max((t1 - t0) * 0.5, (data.end_ns - data.start_ns) / 400, 1);
+      const pad = Math.max((t1 - t0) * 0.15, (data.end_ns - data.start_ns) / 200, 1);
       view = [Math.max(data.start_ns, t0 - pad), Math.min(data.end_ns, t1 + pad)];
       if (view[1] <= view[0]) view = [data.start_ns, data.end_ns];
       render();
@@ -266,7 +270,8 @@ const std::string_view kRunPageScript = R"JS(
     function zoomToOp(index) {
       const op = byIndex.get(index);
       if (!op) return;
-      zoomTo(op[2], op[3] >= 0 ? op[3] : op[2]);
+      const end = op[3] >= 0 ? op[3] : op[2], margin = Math.max(end - op[2], (data.end_ns - data.start_ns) / 50);
+      zoomTo(op[2] - margin, end + margin);
     }
     function zoomBy(factor, centre) {
       const [v0, v1] = view, span = Math.max(1, (v1 - v0) * factor);
@@ -277,12 +282,18 @@ const std::string_view kRunPageScript = R"JS(
       view = [Math.max(data.start_ns, a), Math.min(data.end_ns, b)];
       render();
     }
+    // The ops the explanation names (and its spans and time) with a margin: the context a person needs.
     function failureWindow() {
       const x = data.explanation;
-      if (x.blocked && byIndex.has(x.blocked.index)) { const op = byIndex.get(x.blocked.index); return [op[2], op[3] >= 0 ? op[3] : op[2]]; }
-      if (x.spans && x.spans.length) return [Math.min(...x.spans.map((s) => s.from_ns)), Math.max(...x.spans.map((s) => s.to_ns))];
-      if (x.time_ns !== undefined) return [x.time_ns, x.time_ns];
-      return null;
+      const times = [];
+      for (const index of highlights.keys()) {
+        const op = byIndex.get(index);
+        if (op) times.push(op[2], op[3] >= 0 ? op[3] : op[2]);
+      }
+      for (const span of x.spans || []) times.push(span.from_ns, span.to_ns);
+      if (x.time_ns !== undefined) times.push(x.time_ns);
+      if (!times.length) return null;
+      return [Math.min(...times), Math.max(...times)];
     }
     function mount() {
       add(app, el('h2', {}, 'Timeline'));
@@ -348,7 +359,7 @@ const std::string_view kRunPageScript = R"JS(
     const span = data.end_ns - data.start_ns;
     for (let i = 0; i <= 5; i++) {
       const t = data.start_ns + span * i / 5;
-      root.appendChild(svgEl('text', { x: Math.min(x(t), width - 40), y: bottom + 14 }, formatNs(t - data.start_ns)));
+      root.appendChild(svgEl('text', { x: Math.min(x(t), width - 70), y: bottom + 14 }, at(t)));
     }
   }
   function renderLatency(parent, width) {
@@ -363,7 +374,7 @@ const std::string_view kRunPageScript = R"JS(
     shadeFaults(root, x, top, bottom);
     for (let v = lo; v <= hi; v *= 10) {
       root.appendChild(svgEl('line', { x1: left, x2: width - right, y1: y(v), y2: y(v), stroke: '#eef1f4' }));
-      root.appendChild(svgEl('text', { x: 4, y: y(v) + 4 }, formatNs(v)));
+      root.appendChild(svgEl('text', { x: 4, y: y(v) + 4 }, duration(v)));
     }
     const group = root.appendChild(svgEl('g'));
     for (const [t, latency, outcome] of points) {
@@ -376,14 +387,14 @@ const std::string_view kRunPageScript = R"JS(
     const height = 260, left = 58, right = 10, top = 10, bottom = height - 24;
     const root = chartFrame('throughput', 'completions per second, stacked by outcome', width, height);
     const x = (t) => left + (t - data.start_ns) / (data.end_ns - data.start_ns) * (width - left - right);
-    const tp = data.throughput, perSecond = 1e9 / tp.bucket_ns;
+    const tp = data.throughput, perSecond = byPosition ? 1 : 1e9 / tp.bucket_ns, unit = byPosition ? ' per ' + tp.bucket_ns : '/s';
     const totals = tp.ok.map((v, i) => (v + tp.fail[i] + tp.info[i]) * perSecond);
     const max = Math.max(1, ...totals);
     const y = (v) => bottom - v / max * (bottom - top);
     shadeFaults(root, x, top, bottom);
     for (let i = 0; i <= 4; i++) {
       root.appendChild(svgEl('line', { x1: left, x2: width - right, y1: y(max * i / 4), y2: y(max * i / 4), stroke: '#eef1f4' }));
-      root.appendChild(svgEl('text', { x: 4, y: y(max * i / 4) + 4 }, Math.round(max * i / 4) + '/s'));
+      root.appendChild(svgEl('text', { x: 4, y: y(max * i / 4) + 4 }, (max < 10 ? (max * i / 4).toFixed(1) : Math.round(max * i / 4)) + unit));
     }
     tp.ok.forEach((ok, i) => {
       const x0 = x(tp.start_ns + i * tp.bucket_ns), w = Math.max(1, x(tp.start_ns + (i + 1) * tp.bucket_ns) - x0 - 1);
@@ -399,7 +410,8 @@ const std::string_view kRunPageScript = R"JS(
   }
   function renderCharts() {
     add(app, el('h2', {}, 'Latency and throughput'));
-    let caption = 'Left: latency of each op (log scale; info ops at the time the client gave up). Right: completions per second. Shaded: fault periods.';
+    let caption = 'Left: latency of each op (log scale; info ops at the time the client gave up). Right: ' +
+      (byPosition ? 'completions per ' + data.throughput.bucket_ns + ' history positions (this history has no real time).' : 'completions per second.') + ' Shaded: fault periods.';
     if (data.latency.every > 1) caption += ' The latency chart shows one op in ' + data.latency.every + ' of ' + data.latency.completed + '.';
     add(app, el('p', { class: 'muted' }, caption));
     const box = add(app, el('div', { class: 'charts' }));
@@ -422,8 +434,8 @@ const std::string_view kRunPageScript = R"JS(
       add(kind, el('span', { class: 'swatch', style: 'background:' + faultColour(fault.kind) }));
       kind.appendChild(document.createTextNode(fault.kind));
       add(tr, el('td', {}, fault.nodes.length ? fault.nodes.map((n) => 'n' + n).join(' ') : 'cluster'));
-      add(tr, el('td', { class: 'num' }, formatNs(fault.start_ns - data.start_ns)));
-      add(tr, el('td', { class: 'num' }, formatNs(fault.end_ns - data.start_ns)));
+      add(tr, el('td', { class: 'num' }, at(fault.start_ns)));
+      add(tr, el('td', { class: 'num' }, at(fault.end_ns)));
       add(tr, el('td', { class: 'wrap' }, fault.detail));
     }
   }

@@ -213,5 +213,18 @@ TEST(RunPageData, LongValuesAreShortenedAndInfoOpsKeepTheirTime) {
   EXPECT_LE(op[7].get<std::string>().size(), kValueCharsMax + 3);
 }
 
+TEST(RunPageData, AHistoryWithoutAClockIsDrawnByPosition) {
+  RunSummary summary;
+  summary.verdict = "valid";
+  history::History by_position;
+  add_op(by_position, 0, 0, OpType::invoke, "read", Value());
+  add_op(by_position, 1, 0, OpType::ok, "read", Value());
+  EXPECT_EQ(run_page_data(summary, by_position, std::nullopt)["time_unit"], "position");
+  history::History timed;
+  add_op(timed, 0, 0, OpType::invoke, "read", Value());
+  add_op(timed, 5000, 0, OpType::ok, "read", Value());
+  EXPECT_EQ(run_page_data(summary, timed, std::nullopt)["time_unit"], "ns");
+}
+
 }  // namespace
 }  // namespace simlab::reports
