@@ -1,12 +1,11 @@
 // simlab report --db FILE --out DIR: writes DIR/index.html, the browsable
 // index of every run in a results store (reports/index_report.h). A kept run
 // folder that has no page yet (a store filled before pages existed) gets one.
+#include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
-
-#include <boost/program_options.hpp>
 
 #include "harness/command.h"
 #include "harness/results_store.h"
@@ -28,8 +27,10 @@ std::vector<std::string> split_kinds(const std::string& text) {
 }
 
 reports::IndexRow index_row(const RunRow& row) {
-  return {row.system,  row.scenario, row.workload, row.bug,          row.verdict, row.anomaly, row.detail,
-          row.seed,    row.ops,      row.simulated_ns, row.wall_ms,  split_kinds(row.fault_kinds), row.run_dir};
+  return {row.system,  row.scenario,     row.workload, row.bug,
+          row.verdict, row.anomaly,      row.detail,   row.seed,
+          row.ops,     row.simulated_ns, row.wall_ms,  split_kinds(row.fault_kinds),
+          row.run_dir};
 }
 
 // Writes the run's page when its folder is there without one; a folder that
@@ -70,7 +71,8 @@ int cmd_report(int argc, char** argv) {
     return kExitValid;
   }
   if (db.empty() || out.empty()) {
-    std::fprintf(stderr, "simlab report: --db FILE and --out DIR are required (see simlab report --help)\n");
+    std::fprintf(
+        stderr, "simlab report: --db FILE and --out DIR are required (see simlab report --help)\n");
     return kExitUsage;
   }
   if (!std::filesystem::exists(db)) {

@@ -90,10 +90,12 @@ int cmd_run(int argc, char** argv) {
     return flags.scenario_file.empty() ? kExitUsage : kExitDataError;
   }
   const std::string folder = flags.out.empty() ? fmt::format("runs/seed-{}", flags.seed) : flags.out;
-  const RunOutcome outcome = run_scenario(resolved, RunOptions{flags.trace, flags.check_determinism});
+  RunOutcome outcome = simulate_scenario(resolved, RunOptions{flags.trace, flags.check_determinism});
   try {
+    write_run_inputs(folder, outcome);
+    judge_outcome(outcome);
     write_run_folder(folder, outcome);
-  } catch (const std::exception& error) {
+  } catch (const std::runtime_error& error) {
     std::fprintf(stderr, "simlab run: %s\n", error.what());
     return kExitCantCreate;
   }

@@ -9,6 +9,7 @@ int cmd_check(int argc, char** argv);
 int cmd_bugs(int argc, char** argv);
 int cmd_swarm(int argc, char** argv);
 int cmd_replay(int argc, char** argv);
+int cmd_shrink(int argc, char** argv);
 int cmd_runs(int argc, char** argv);
 int cmd_merge(int argc, char** argv);
 int cmd_report(int argc, char** argv);
@@ -18,6 +19,7 @@ std::span<const Command> command_table() {
       {"run", "run one seed of a scenario and judge its history", cmd_run},
       {"swarm", "run many seeds in worker processes, recording each in a results store", cmd_swarm},
       {"replay", "run a run folder or scenario again and check the same trace hash and verdict", cmd_replay},
+      {"shrink", "make a failing run smaller while it fails the same way", cmd_shrink},
       {"runs", "list the runs in a results store", cmd_runs},
       {"merge", "join results stores (the shards of one swarm) into one", cmd_merge},
       {"report", "write the browsable HTML index of a results store's runs", cmd_report},

@@ -24,16 +24,19 @@ std::string replay_command(const std::string& folder) {
   return fmt::format("simlab replay {}", folder);
 }
 
-void write_run_folder(const std::string& folder, const RunOutcome& outcome) {
+void write_run_inputs(const std::string& folder, const RunOutcome& outcome) {
   const std::filesystem::path root(folder);
   std::error_code error;
   std::filesystem::create_directories(root, error);
   if (error) throw std::runtime_error(fmt::format("{}: cannot create ({})", folder, error.message()));
   open_for_writing(root / "scenario.json") << scenario_to_json(outcome.scenario).dump(2) << "\n";
-  {
-    auto out = open_for_writing(root / "history.jsonl");
-    history::write_jsonl(outcome.history, out);
-  }
+  auto out = open_for_writing(root / "history.jsonl");
+  history::write_jsonl(outcome.history, out);
+}
+
+void write_run_folder(const std::string& folder, const RunOutcome& outcome) {
+  const std::filesystem::path root(folder);
+  write_run_inputs(folder, outcome);
   open_for_writing(root / "result.json") << outcome_to_json(outcome, replay_command(folder)).dump(2) << "\n";
   if (!outcome.trace_lines.empty()) {
     auto out = open_for_writing(root / "trace.log");

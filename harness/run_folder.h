@@ -13,5 +13,8 @@ std::string replay_command(const std::string& folder);
 
 // Writes the folder; throws std::runtime_error naming the path on failure.
 void write_run_folder(const std::string& folder, const RunOutcome& outcome);
+// Writes scenario.json and history.jsonl only: done before the checker runs,
+// so a checker that fails or is killed loses nothing of the run.
+void write_run_inputs(const std::string& folder, const RunOutcome& outcome);
 
 }  // namespace simlab

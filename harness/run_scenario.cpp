@@ -102,7 +102,7 @@ void spawn_clients(sim::Simulator& simulator, const Scenario& scenario, const Wo
 
 }  // namespace
 
-RunOutcome run_scenario(const Scenario& resolved, const RunOptions& options) {
+RunOutcome simulate_scenario(const Scenario& resolved, const RunOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
   RunOutcome outcome;
   outcome.scenario = resolved;
@@ -175,6 +175,12 @@ RunOutcome run_scenario(const Scenario& resolved, const RunOptions& options) {
     }
   }
   outcome.history = recorder.take();
+  outcome.wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start).count();
+  return outcome;
+}
+
+void judge_outcome(RunOutcome& outcome) {
+  const auto wall_start = std::chrono::steady_clock::now();
   if (outcome.verdict == RunVerdict::valid || outcome.verdict == RunVerdict::liveness_failure) {
     const RunVerdict before = outcome.verdict;
     const std::string detail = outcome.detail;
@@ -186,7 +192,12 @@ RunOutcome run_scenario(const Scenario& resolved, const RunOptions& options) {
       outcome.detail = detail;
     }
   }
-  outcome.wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start).count();
+  outcome.wall_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start).count();
+}
+
+RunOutcome run_scenario(const Scenario& resolved, const RunOptions& options) {
+  RunOutcome outcome = simulate_scenario(resolved, options);
+  judge_outcome(outcome);
   return outcome;
 }
 

@@ -55,6 +55,10 @@ struct RunOutcome {
 // Throws ScenarioError for an unknown system, workload, checker or bug.
 Scenario resolve_scenario(Scenario scenario, std::uint64_t seed);
 
+// The simulation alone (its verdict covers invariants and liveness), then the
+// checker's judgement of the history; run_scenario does both.
+RunOutcome simulate_scenario(const Scenario& resolved, const RunOptions& options = {});
+void judge_outcome(RunOutcome& outcome);
 RunOutcome run_scenario(const Scenario& resolved, const RunOptions& options = {});
 
 nlohmann::json outcome_to_json(const RunOutcome& outcome, const std::string& replay_command);

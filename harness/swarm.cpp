@@ -37,7 +37,9 @@ std::string folder_for(const SwarmOptions& options, std::uint64_t seed) {
 [[noreturn]] void run_child(const Scenario& scenario, std::uint64_t seed, const std::string& folder) {
   int code = 70;
   try {
-    const RunOutcome outcome = run_scenario(resolve_scenario(scenario, seed));
+    RunOutcome outcome = simulate_scenario(resolve_scenario(scenario, seed));
+    write_run_inputs(folder, outcome);  // kept even if the checker crashes
+    judge_outcome(outcome);
     write_run_folder(folder, outcome);
     code = run_verdict_exit_code(outcome.verdict);
   } catch (const std::exception& error) {

@@ -1,0 +1,141 @@
+#include "harness/shrink.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace simlab {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class Shrinker {
+ public:
+  Shrinker(std::string signature, std::chrono::milliseconds budget, const std::function<void(const std::string&)>& log)
+      : signature_(std::move(signature)), deadline_(Clock::now() + budget), log_(log) {}
+
+  bool out_of_time() const { return Clock::now() >= deadline_; }
+  std::size_t trials() const { return trials_; }
+
+  // Runs the candidate; keeps it (and its outcome) if it fails the same way.
+  bool try_candidate(const Scenario& candidate, Scenario& current, RunOutcome& current_outcome) {
+    if (out_of_time()) return false;
+    ++trials_;
+    RunOutcome outcome = run_scenario(candidate);
+    if (failure_signature(outcome) != signature_) return false;
+    current = candidate;
+    current_outcome = std::move(outcome);
+    return true;
+  }
+
+  // ddmin over the scripted faults.
+  void minimise_faults(Scenario& current, RunOutcome& outcome) {
+    std::size_t granularity = 2;
+    while (current.timeline.size() >= 1 && !out_of_time()) {
+      const std::size_t count = current.timeline.size();
+      granularity = std::min(granularity, count);
+      const std::size_t chunk = (count + granularity - 1) / granularity;
+      bool reduced = false;
+      for (std::size_t start = 0; start < count && !reduced; start += chunk) {
+        Scenario candidate = current;  // the complement: everything but this chunk
+        candidate.timeline.erase(candidate.timeline.begin() + static_cast<std::ptrdiff_t>(start),
+                                 candidate.timeline.begin() + static_cast<std::ptrdiff_t>(std::min(count, start + chunk)));
+        reduced = try_candidate(candidate, current, outcome);
+      }
+      if (reduced) {
+        log_(fmt::format("  faults: {} left", current.timeline.size()));
+        granularity = std::max<std::size_t>(granularity - 1, 2);
+        continue;
+      }
+      if (granularity >= count) break;  // every single fault is needed
+      granularity = std::min(count, granularity * 2);
+    }
+  }
+
+  void minimise_numbers(Scenario& current, RunOutcome& outcome) {
+    while (current.clients > 1 && !out_of_time()) {
+      Scenario candidate = current;
+      candidate.clients = std::max<std::uint32_t>(1, current.clients / 2);
+      if (!try_candidate(candidate, current, outcome)) break;
+      log_(fmt::format("  clients: {}", current.clients));
+    }
+    while (current.safety_ms > 100 && !out_of_time()) {
+      Scenario candidate = current;
+      candidate.safety_ms = current.safety_ms / 2;
+      if (!try_candidate(candidate, current, outcome)) break;
+      log_(fmt::format("  safety phase: {}ms", current.safety_ms));
+    }
+    while (current.nodes > 1 && !out_of_time()) {
+      Scenario candidate = current;
+      candidate.nodes = current.nodes > 3 ? current.nodes - 2 : current.nodes - 1;
+      std::erase_if(candidate.timeline, [&](const faults::ScriptedFault& fault) {
+        const auto nodes = fault.nodes();
+        return std::any_of(nodes.begin(), nodes.end(), [&](NodeId node) { return node >= candidate.nodes; });
+      });
+      if (!try_candidate(candidate, current, outcome)) break;
+      log_(fmt::format("  nodes: {}", current.nodes));
+    }
+  }
+
+ private:
+  std::string signature_;
+  Clock::time_point deadline_;
+  const std::function<void(const std::string&)>& log_;
+  std::size_t trials_ = 0;
+};
+
+// The run's faults as a script: rates off, each recorded fault at its time.
+Scenario scripted(const Scenario& scenario, const RunOutcome& outcome) {
+  Scenario result = scenario;
+  result.faults.rate_per_s.fill(0);
+  result.timeline.clear();
+  for (const auto& event : outcome.faults) {
+    faults::ScriptedFault fault = event.fault;
+    if (event.end_ns >= 0) fault.duration_ns = event.end_ns - fault.at_ns;
+    result.timeline.push_back(fault);
+  }
+  return result;
+}
+
+}  // namespace
+
+std::string failure_signature(const RunOutcome& outcome) {
+  return fmt::format("{}/{}", run_verdict_name(outcome.verdict), outcome.anomaly);
+}
+
+ShrinkStats shrink_stats(const Scenario& scenario, const RunOutcome& outcome) {
+  ShrinkStats stats;
+  for (const auto& op : outcome.history) stats.ops += op.type == history::OpType::invoke;
+  stats.faults = outcome.faults.size();
+  stats.nodes = scenario.nodes;
+  stats.clients = scenario.clients;
+  stats.simulated_ns = outcome.simulated_ns;
+  return stats;
+}
+
+ShrinkResult shrink(const Scenario& failing, const std::string& signature, std::chrono::milliseconds budget,
+                    const std::function<void(const std::string&)>& log) {
+  Shrinker shrinker(signature, budget, log);
+  ShrinkResult result;
+  RunOutcome outcome = run_scenario(failing);
+  result.before = shrink_stats(failing, outcome);
+  Scenario current = failing;
+  Scenario as_script = scripted(failing, outcome);
+  if (shrinker.try_candidate(as_script, current, outcome)) {
+    log(fmt::format("  the {} faults replay as a script", current.timeline.size()));
+    shrinker.minimise_faults(current, outcome);
+  } else {
+    log("  the faults do not fail the same way as a script; shrinking the rest only");
+  }
+  shrinker.minimise_numbers(current, outcome);
+  if (!current.timeline.empty()) shrinker.minimise_faults(current, outcome);
+  result.minimal = current;
+  result.minimal.name = failing.name + "-shrunk";
+  result.after = shrink_stats(current, outcome);
+  result.outcome = std::move(outcome);
+  result.trials = shrinker.trials();
+  result.budget_ran_out = shrinker.out_of_time();
+  return result;
+}
+
+}  // namespace simlab
