@@ -1,0 +1,114 @@
+// `simlab check` end to end: verdict lines and exit codes. Runs the simlab
+// binary of this build tree; skipped when only the checker tests were built.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "checkers/history/jsonl_writer.h"
+#include "checkers/linearizability/synthetic_history.h"
+
+namespace {
+
+const std::string kSimlab = std::string(SIMLAB_BINARY_DIR) + "/simlab";
+const std::string kJepsen = "../shared/testdata/porcupine/jepsen/";
+
+struct CommandRun {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+CommandRun simlab_check(const std::string& arguments) {
+  CommandRun run;
+  FILE* pipe = popen((kSimlab + " check " + arguments + " 2>&1").c_str(), "r");
+  char buffer[4096];
+  std::size_t count = 0;
+  while ((count = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) run.output.append(buffer, count);
+  const int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+std::string temp_file(const std::string& name, const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() / ("simlab_cmd_check_" + name);
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+class CmdCheck : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(kSimlab)) GTEST_SKIP() << kSimlab << " is not built";
+  }
+};
+
+TEST_F(CmdCheck, ValidFilesExitZeroWithOneLineEach) {
+  const CommandRun run = simlab_check("--model cas-register " + kJepsen + "etcd_002.log " + kJepsen + "etcd_005.log");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("etcd_002.log: valid"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("etcd_005.log: valid"), std::string::npos) << run.output;
+}
+
+TEST_F(CmdCheck, AnInvalidFileExitsOneAndExplains) {
+  const CommandRun run = simlab_check("--model cas-register " + kJepsen + "etcd_002.log " + kJepsen + "etcd_000.log");
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("etcd_000.log: invalid: "), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("cannot place: "), std::string::npos) << run.output;
+}
+
+TEST_F(CmdCheck, DetectsEdnFromContentAndHonoursInit) {
+  EXPECT_EQ(simlab_check("--model kv ../shared/testdata/porcupine/kv/c10-ok.txt").exit_code, 0);
+  EXPECT_EQ(simlab_check("--model kv --format edn ../shared/testdata/porcupine/kv/c10-bad.txt").exit_code, 1);
+  const std::string read_zero = temp_file("init.jsonl", "{\"process\":0,\"type\":\"invoke\",\"f\":\"read\"}\n"
+                                                        "{\"process\":0,\"type\":\"ok\",\"f\":\"read\",\"value\":0}\n");
+  EXPECT_EQ(simlab_check("--model register " + read_zero).exit_code, 1);
+  EXPECT_EQ(simlab_check("--model register --init 0 " + read_zero).exit_code, 0);
+}
+
+TEST_F(CmdCheck, MalformedInputExits65WithFileAndLine) {
+  const std::string bad = temp_file("bad.jsonl", "{\"process\":0,\"type\":\"invoke\",\"f\":\"read\"}\n{\"process\":0,\"type\":\"ok\"\n");
+  const CommandRun run = simlab_check("--model register " + bad);
+  EXPECT_EQ(run.exit_code, 65) << run.output;
+  EXPECT_NE(run.output.find(bad + ":2: expected"), std::string::npos) << run.output;
+  const std::string wrong_model = temp_file("model.jsonl", "{\"process\":0,\"type\":\"invoke\",\"f\":\"enqueue\"}\n");
+  EXPECT_EQ(simlab_check("--model register " + wrong_model).exit_code, 65);
+  EXPECT_EQ(simlab_check("--model register /nonexistent/history.jsonl").exit_code, 66);
+}
+
+TEST_F(CmdCheck, BadFlagsExit64) {
+  EXPECT_EQ(simlab_check("--model nosuch " + kJepsen + "etcd_002.log").exit_code, 64);
+  EXPECT_EQ(simlab_check(kJepsen + "etcd_002.log").exit_code, 64);
+  EXPECT_EQ(simlab_check("--model register --format xml " + kJepsen + "etcd_002.log").exit_code, 64);
+  EXPECT_EQ(simlab_check("--model register --init '[1' " + kJepsen + "etcd_002.log").exit_code, 64);
+  EXPECT_EQ(simlab_check("--model register").exit_code, 64);
+}
+
+TEST_F(CmdCheck, RunningOutOfTimeExitsTwo) {
+  simlab::linearizability::SyntheticOptions options;
+  options.model = simlab::linearizability::SyntheticModel::queue;
+  options.processes = 12;
+  options.ops = 2000;
+  options.info_probability = 0.05;
+  std::ostringstream out;
+  simlab::history::write_jsonl(simlab::linearizability::make_synthetic_history(options), out);
+  const CommandRun run = simlab_check("--model queue --time-limit 0.05 " + temp_file("hard.jsonl", out.str()));
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find("unknown: "), std::string::npos) << run.output;
+}
+
+TEST_F(CmdCheck, JsonOutputIsOneObjectPerFile) {
+  const CommandRun run = simlab_check("--model cas-register --json " + kJepsen + "etcd_000.log 2>/dev/null");
+  EXPECT_EQ(run.exit_code, 1);
+  const nlohmann::json json = nlohmann::json::parse(run.output);
+  EXPECT_EQ(json["verdict"], "invalid");
+  EXPECT_TRUE(json["explanation"].contains("blocked"));
+  EXPECT_TRUE(json["explanation"].contains("state"));
+}
+
+}  // namespace
