@@ -214,11 +214,6 @@ int cmd_check(int argc, char** argv) {
   }
   CheckFlags flags;
   if (const auto stop = parse_flags(argc, argv, flags)) return *stop;
-  if (flags.model == "list-append" || flags.model == "rw-register") {
-    std::fprintf(stderr, "simlab check: model %s needs the transactional checker, not in this build yet\n",
-                 flags.model.c_str());
-    return kExitUnavailable;
-  }
   const auto factory = linearizability::make_model_factory(flags.model, flags.init);
   if (!factory) {
     std::fprintf(stderr, "simlab check: unknown --model %s (see simlab check --help)\n", flags.model.c_str());
