@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <optional>
 
 namespace simlab::txn {
 namespace {
@@ -74,11 +75,15 @@ class Reachability {
 
   // The edges a -> b among `members` with b reachable from a but through
   // no other member: their closure is reachability among the members.
-  std::vector<PolygraphEdge> reduction_among(const std::vector<std::uint32_t>& members) const {
+  // Empty when the deadline passes first.
+  std::optional<std::vector<PolygraphEdge>> reduction_among(
+      const std::vector<std::uint32_t>& members,
+      std::chrono::steady_clock::time_point deadline) const {
     std::vector<std::uint64_t> mask(words_, 0), reached(words_), covered(words_);
     for (const auto m : members) mask[m / 64] |= std::uint64_t{1} << (m % 64);
     std::vector<PolygraphEdge> edges;
     for (const auto a : members) {
+      if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
       const std::uint64_t* row = &bits_[std::size_t{a} * words_];
       for (std::size_t w = 0; w < words_; ++w) reached[w] = row[w] & mask[w];
       std::fill(covered.begin(), covered.end(), 0);
@@ -108,7 +113,8 @@ EdgeState state_of(const Reachability& reach, PolygraphEdge edge) {
   return EdgeState::open;
 }
 
-void compact(const Polygraph& graph, const Reachability& reach, PruneResult& result) {
+void compact(const Polygraph& graph, const Reachability& reach,
+             std::chrono::steady_clock::time_point deadline, PruneResult& result) {
   std::vector<std::uint32_t> local(graph.node_count, ~std::uint32_t{0});
   auto& members = result.compact_nodes;
   for (const auto& choice : graph.choices) {
@@ -119,7 +125,12 @@ void compact(const Polygraph& graph, const Reachability& reach, PruneResult& res
     }
   }
   result.compact.node_count = static_cast<std::uint32_t>(members.size());
-  for (const auto& e : reach.reduction_among(members)) {
+  const auto reduction = reach.reduction_among(members, deadline);
+  if (!reduction) {
+    result.timed_out = true;
+    return;
+  }
+  for (const auto& e : *reduction) {
     result.compact.known.push_back({local[e.from], local[e.to]});
   }
   for (const auto& c : graph.choices) {
@@ -130,7 +141,8 @@ void compact(const Polygraph& graph, const Reachability& reach, PruneResult& res
 
 }  // namespace
 
-PruneResult prune_polygraph(Polygraph graph, std::uint32_t max_nodes) {
+PruneResult prune_polygraph(Polygraph graph, std::chrono::steady_clock::time_point deadline,
+                            std::uint32_t max_nodes) {
   PruneResult result;
   if (graph.node_count > max_nodes) {
     result.compact = graph;
@@ -140,6 +152,10 @@ PruneResult prune_polygraph(Polygraph graph, std::uint32_t max_nodes) {
   }
   Reachability reach(graph.node_count);
   for (bool changed = true; changed;) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      result.timed_out = true;
+      return result;
+    }
     if (!reach.compute(graph.known)) {
       result.cyclic = true;
       break;
@@ -159,7 +175,7 @@ PruneResult prune_polygraph(Polygraph graph, std::uint32_t max_nodes) {
     }
     graph.choices = std::move(open);
   }
-  if (!result.cyclic) compact(graph, reach, result);
+  if (!result.cyclic) compact(graph, reach, deadline, result);
   result.remaining = std::move(graph);
   return result;
 }

@@ -8,6 +8,7 @@
 // of real histories and leaves the solver a much smaller problem.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <vector>
 
@@ -30,6 +31,7 @@ struct Polygraph {
 };
 
 struct PruneResult {
+  bool timed_out = false;  // the deadline passed first: nothing is decided
   bool cyclic = false;  // the known edges (with forced choices) have a cycle: not serializable
   Polygraph remaining;  // known edges with forced ones added, and the undecided choices
   // The same problem over only the nodes the open choices touch: known
@@ -47,6 +49,7 @@ std::vector<std::uint32_t> topological_order(std::uint32_t node_count,
 
 // Gives up pruning (returns the input unchanged) above `max_nodes`, where
 // the reachability bitsets would grow too large.
-PruneResult prune_polygraph(Polygraph graph, std::uint32_t max_nodes = 40'000);
+PruneResult prune_polygraph(Polygraph graph, std::chrono::steady_clock::time_point deadline,
+                            std::uint32_t max_nodes = 40'000);
 
 }  // namespace simlab::txn

@@ -266,10 +266,22 @@ z3::check_result run_pruned(const TxnHistory& history, bool strict, double budge
                             SolverResult& result) {
   std::vector<std::uint32_t> txn_of_node;
   const RegisterFacts facts = gather_register_facts(history);
-  const PruneResult pruned = prune_polygraph(polygraph_of(history, facts, strict, txn_of_node));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                             std::chrono::duration<double>(budget_s));
+  const PruneResult pruned =
+      prune_polygraph(polygraph_of(history, facts, strict, txn_of_node), deadline);
   const Polygraph& graph = pruned.compact;
   result.constraints = graph.known.size() + graph.choices.size();
+  if (pruned.timed_out) {
+    result.reason = "the time budget ran out while pruning the polygraph";
+    return z3::unknown;
+  }
   if (pruned.cyclic) return z3::unsat;
+  budget_s = std::chrono::duration<double>(deadline - std::chrono::steady_clock::now()).count();
+  if (budget_s <= 0) {
+    result.reason = "the time budget ran out while pruning the polygraph";
+    return z3::unknown;
+  }
   z3::context context;
   z3::solver solver(context, "QF_IDL");
   z3::params params(context);
