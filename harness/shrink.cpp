@@ -59,11 +59,49 @@ class Shrinker {
       if (!try_candidate(candidate, current, outcome)) break;
       log_(fmt::format("  clients: {}", current.clients));
     }
-    while (current.safety_ms > 100 && !out_of_time()) {
+    // The shortest safety phase that still fails: the failure usually
+    // happens at one moment and nothing after it matters. Failing is not
+    // monotone in the length (healing earlier changes what follows), so
+    // fractions are tried smallest first, then a binary search refines.
+    for (int eighths = 1; eighths < 8 && !out_of_time(); ++eighths) {
       Scenario candidate = current;
-      candidate.safety_ms = current.safety_ms / 2;
+      candidate.safety_ms = current.safety_ms * eighths / 8;
+      if (candidate.safety_ms < 10) continue;
+      if (try_candidate(candidate, current, outcome)) {
+        log_(fmt::format("  safety phase: {}ms", current.safety_ms));
+        break;
+      }
+    }
+    for (std::int64_t step = current.safety_ms / 4; step >= 10 && !out_of_time(); step /= 2) {
+      Scenario candidate = current;
+      candidate.safety_ms = current.safety_ms - step;
+      if (try_candidate(candidate, current, outcome)) log_(fmt::format("  safety phase: {}ms", current.safety_ms));
+    }
+    // Fewer operations before the faults: move every fault earlier by the
+    // same amount (and the end of the safety phase with them), trying the
+    // largest shift first.
+    if (!current.timeline.empty()) {
+      std::int64_t earliest_ns = current.timeline.front().at_ns;
+      for (const auto& fault : current.timeline) earliest_ns = std::min(earliest_ns, fault.at_ns);
+      for (int eighths = 8; eighths >= 1 && !out_of_time(); --eighths) {
+        const std::int64_t shift_ns = earliest_ns * eighths / 8;
+        const std::int64_t shift_ms = shift_ns / kNanosecondsPerMillisecond;
+        if (shift_ms < 1 || current.safety_ms - shift_ms < 1) continue;
+        Scenario candidate = current;
+        for (auto& fault : candidate.timeline) fault.at_ns -= shift_ms * kNanosecondsPerMillisecond;
+        candidate.safety_ms -= shift_ms;
+        if (try_candidate(candidate, current, outcome)) {
+          log_(fmt::format("  faults moved {}ms earlier, safety phase {}ms", shift_ms, current.safety_ms));
+          break;
+        }
+      }
+    }
+    // Fewer operations in the same time: clients think longer between ops.
+    for (int doubling = 0; doubling < 4 && !out_of_time(); ++doubling) {
+      Scenario candidate = current;
+      candidate.think_ms_max = std::max<std::int64_t>(1, current.think_ms_max * 2);
       if (!try_candidate(candidate, current, outcome)) break;
-      log_(fmt::format("  safety phase: {}ms", current.safety_ms));
+      log_(fmt::format("  think time up to {}ms", current.think_ms_max));
     }
     while (current.nodes > 1 && !out_of_time()) {
       Scenario candidate = current;
