@@ -23,7 +23,8 @@ std::int64_t invocation_of(const history::History& history, std::int64_t positio
 }
 
 nlohmann::json named_op(const nlohmann::json& op) {
-  return {{"index", op.value("invoke_index", std::int64_t{-1})}, {"text", op.value("text", std::string())}};
+  return {{"index", op.value("invoke_index", std::int64_t{-1})},
+          {"text", op.value("text", std::string())}};
 }
 
 nlohmann::json named_list(const nlohmann::json& ops) {
@@ -47,7 +48,9 @@ nlohmann::json spans_from_reason(const std::string& reason, const history::Histo
     if (!std::regex_search(reason, match, *pattern)) continue;
     const std::int64_t from = std::stoll(match[2].str()), to = std::stoll(match[3].str());
     if (!valid_position(history, from) || !valid_position(history, to)) continue;
-    spans.push_back({{"value", match[1].str()}, {"from_index", from}, {"to_index", to},
+    spans.push_back({{"value", match[1].str()},
+                     {"from_index", from},
+                     {"to_index", to},
                      {"from_ns", history[static_cast<std::size_t>(from)].time},
                      {"to_ns", history[static_cast<std::size_t>(to)].time},
                      {"ops", {invocation_of(history, from), invocation_of(history, to)}}});
@@ -55,21 +58,27 @@ nlohmann::json spans_from_reason(const std::string& reason, const history::Histo
   return spans;
 }
 
-nlohmann::json linearizability_data(const nlohmann::json& explanation, const history::History& history) {
+nlohmann::json linearizability_data(const nlohmann::json& explanation,
+                                    const history::History& history) {
   const std::string reason = explanation.value("reason", std::string());
-  nlohmann::json data = {{"kind", "linearizability"},
-                         {"reason", reason},
-                         {"prefix_length", explanation.value("prefix_length", std::int64_t{0})},
-                         {"prefix_tail", named_list(explanation.value("prefix_tail", nlohmann::json()))},
-                         {"concurrent", named_list(explanation.value("concurrent", nlohmann::json()))},
-                         {"spans", spans_from_reason(reason, history)}};
-  if (const auto blocked = explanation.find("blocked"); blocked != explanation.end() && blocked->is_object()) {
+  nlohmann::json data = {
+      {"kind", "linearizability"},
+      {"reason", reason},
+      {"prefix_length", explanation.value("prefix_length", std::int64_t{0})},
+      {"prefix_tail", named_list(explanation.value("prefix_tail", nlohmann::json()))},
+      {"concurrent", named_list(explanation.value("concurrent", nlohmann::json()))},
+      {"spans", spans_from_reason(reason, history)}};
+  if (const auto blocked = explanation.find("blocked");
+      blocked != explanation.end() && blocked->is_object()) {
     data["blocked"] = named_op(*blocked);
   }
-  if (const auto state = explanation.find("state"); state != explanation.end() && state->is_string()) data["state"] = *state;
+  if (const auto state = explanation.find("state");
+      state != explanation.end() && state->is_string())
+    data["state"] = *state;
   if (const auto key = explanation.find("key"); key != explanation.end()) {
     history::Value value;
-    data["key"] = history::value_from_json(*key, value) ? history::format_value(value) : key->dump();
+    data["key"] =
+        history::value_from_json(*key, value) ? history::format_value(value) : key->dump();
   }
   return data;
 }
@@ -79,7 +88,8 @@ std::string kind_of(const RunSummary& summary) {
   if (summary.anomaly == "liveness" || summary.verdict == "liveness-failure") return "liveness";
   if (summary.verdict == "internal-error") return "internal";
   if (summary.verdict == "valid") return "none";
-  if (summary.anomaly == "linearizability" || summary.verdict == "invalid") return "linearizability";
+  if (summary.anomaly == "linearizability" || summary.verdict == "invalid")
+    return "linearizability";
   return "invariant";
 }
 
@@ -100,9 +110,11 @@ nlohmann::json explanation_data(const RunSummary& summary, const history::Histor
 
 std::set<std::int64_t> named_ops(const nlohmann::json& explanation) {
   std::set<std::int64_t> named;
-  if (const auto blocked = explanation.find("blocked"); blocked != explanation.end()) named.insert((*blocked)["index"].get<std::int64_t>());
+  if (const auto blocked = explanation.find("blocked"); blocked != explanation.end())
+    named.insert((*blocked)["index"].get<std::int64_t>());
   for (const char* list : {"prefix_tail", "concurrent"}) {
-    for (const nlohmann::json& op : explanation.value(list, nlohmann::json::array())) named.insert(op["index"].get<std::int64_t>());
+    for (const nlohmann::json& op : explanation.value(list, nlohmann::json::array()))
+      named.insert(op["index"].get<std::int64_t>());
   }
   for (const nlohmann::json& span : explanation.value("spans", nlohmann::json::array())) {
     for (const nlohmann::json& op : span["ops"]) named.insert(op.get<std::int64_t>());

@@ -10,9 +10,8 @@
 #pragma once
 
 #include <cstdint>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "checkers/history/op.h"
 #include "reports/run_summary.h"

@@ -4,10 +4,9 @@
 // phone home, whatever a history holds.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json_fwd.hpp>
 
 namespace simlab::reports {
 

@@ -5,21 +5,22 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
 namespace simlab::reports {
 
-inline constexpr std::size_t kIndexRowsShownMax = 2000;  // table rows drawn at once; the page says so
+inline constexpr std::size_t kIndexRowsShownMax =
+    2000;  // table rows drawn at once; the page says so
 
 struct IndexRow {
   std::string system;
   std::string scenario;
   std::string workload;
   std::string bug;      // "" for none
-  std::string verdict;  // valid, safety-violation, unknown, liveness-failure, internal-error, crash, timeout
+  std::string verdict;  // valid, safety-violation, unknown, liveness-failure, internal-error,
+                        // crash, timeout
   std::string anomaly;
   std::string detail;
   std::uint64_t seed = 0;
@@ -27,7 +28,7 @@ struct IndexRow {
   std::int64_t simulated_ns = 0;
   double wall_ms = 0;
   std::vector<std::string> fault_kinds;  // the kinds that were active
-  std::string run_dir;  // the run's folder, "" when it was not kept
+  std::string run_dir;                   // the run's folder, "" when it was not kept
 };
 
 // The link from a page in `out_dir` to RUN_DIR/index.html: a relative,
@@ -35,10 +36,12 @@ struct IndexRow {
 // other URL. "" when run_dir is "".
 std::string run_page_link(const std::string& out_dir, const std::string& run_dir);
 
-nlohmann::json index_page_data(const std::vector<IndexRow>& rows, const std::string& out_dir, const std::string& source);
+nlohmann::json index_page_data(const std::vector<IndexRow>& rows, const std::string& out_dir,
+                               const std::string& source);
 
 // Writes OUT_DIR/index.html. `source` names where the rows came from (the
 // database file). Throws std::runtime_error naming the path on failure.
-void write_index_report(const std::string& out_dir, const std::vector<IndexRow>& rows, const std::string& source);
+void write_index_report(const std::string& out_dir, const std::vector<IndexRow>& rows,
+                        const std::string& source);
 
 }  // namespace simlab::reports

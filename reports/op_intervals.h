@@ -19,7 +19,9 @@ struct OpInterval {
   // the end of the history.
   history::OpType outcome = history::OpType::invoke;
 
-  bool open_ended() const { return outcome == history::OpType::info || outcome == history::OpType::invoke; }
+  bool open_ended() const {
+    return outcome == history::OpType::info || outcome == history::OpType::invoke;
+  }
 };
 
 // In invocation order. A completion with no open invocation of its process

@@ -3,9 +3,8 @@
 // becomes markup.
 #pragma once
 
-#include <optional>
-
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "checkers/history/op.h"
 #include "reports/run_summary.h"

@@ -1,11 +1,11 @@
 #include "reports/run_report.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "checkers/history/jsonl_reader.h"
 #include "reports/explanation_data.h"
@@ -36,18 +36,22 @@ nlohmann::json read_json(const std::filesystem::path& path) {
 
 std::string render_run_page(const RunSummary& summary, const history::History& history,
                             const std::optional<TraceExcerpt>& trace) {
-  return html_page(summary.title + " - " + summary.verdict, "run-data", run_page_data(summary, history, trace),
-                   kRunPageScript);
+  return html_page(summary.title + " - " + summary.verdict, "run-data",
+                   run_page_data(summary, history, trace), kRunPageScript);
 }
 
 void write_run_report(const std::string& folder) {
   const std::filesystem::path root(folder);
-  const std::filesystem::path result_path = root / "result.json", scenario_path = root / "scenario.json";
-  const std::filesystem::path history_path = root / "history.jsonl", trace_path = root / "trace.log";
+  const std::filesystem::path result_path = root / "result.json",
+                              scenario_path = root / "scenario.json";
+  const std::filesystem::path history_path = root / "history.jsonl",
+                              trace_path = root / "trace.log";
   const nlohmann::json result = read_json(result_path);
-  const nlohmann::json scenario = std::filesystem::exists(scenario_path) ? read_json(scenario_path) : nlohmann::json();
+  const nlohmann::json scenario =
+      std::filesystem::exists(scenario_path) ? read_json(scenario_path) : nlohmann::json();
   const RunSummary summary = summary_from_result(result, scenario, folder, result_path.string());
-  const history::History history = history::read_jsonl(read_whole(history_path), history_path.string());
+  const history::History history =
+      history::read_jsonl(read_whole(history_path), history_path.string());
   std::optional<TraceExcerpt> trace;
   if (std::filesystem::exists(trace_path)) {
     std::ifstream in(trace_path, std::ios::binary);
@@ -59,7 +63,8 @@ void write_run_report(const std::string& folder) {
     page = render_run_page(summary, history, trace);
   } catch (const nlohmann::json::exception& error) {
     // Only a hand-edited explanation in result.json can have the wrong shape here.
-    throw std::runtime_error(fmt::format("{}: unexpected explanation ({})", result_path.string(), error.what()));
+    throw std::runtime_error(
+        fmt::format("{}: unexpected explanation ({})", result_path.string(), error.what()));
   }
   write_text_file((root / "index.html").string(), page);
 }

@@ -4,17 +4,16 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 namespace simlab::reports {
 
 struct FaultPeriod {
-  std::string kind;    // partition, crash, clock, ...
-  std::string detail;  // one line for a person
+  std::string kind;                 // partition, crash, clock, ...
+  std::string detail;               // one line for a person
   std::vector<std::int64_t> nodes;  // empty: the whole cluster
   std::int64_t start_ns = 0;
   std::int64_t end_ns = 0;
@@ -28,9 +27,10 @@ struct RunSummary {
   std::string model;  // the consistency model, when known
   std::string bug;    // the planted bug, "" for none
   std::optional<std::uint64_t> seed;
-  std::string verdict;  // valid, safety-violation, unknown, liveness-failure, internal-error, invalid
-  std::string anomaly;  // invariant name, "linearizability", "liveness", ...
-  std::string detail;   // why, in one line
+  std::string
+      verdict;  // valid, safety-violation, unknown, liveness-failure, internal-error, invalid
+  std::string anomaly;               // invariant name, "linearizability", "liveness", ...
+  std::string detail;                // why, in one line
   std::optional<std::int64_t> node;  // where an invariant broke
   std::int64_t failure_time_ns = -1;
   nlohmann::json explanation;  // the linearizability checker's explanation_json, or null

@@ -5,10 +5,9 @@
 // make that safe.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json_fwd.hpp>
 
 namespace simlab::reports {
 

@@ -25,7 +25,8 @@ struct TimelineSample {
 
 // `named`: invoke indexes the explanation names. `focus_ns`: the failure's
 // time, or -1.
-TimelineSample sample_timeline(const std::vector<OpInterval>& intervals, const std::set<std::int64_t>& named,
-                               std::int64_t focus_ns, std::size_t budget = kTimelineOpsMax);
+TimelineSample sample_timeline(const std::vector<OpInterval>& intervals,
+                               const std::set<std::int64_t>& named, std::int64_t focus_ns,
+                               std::size_t budget = kTimelineOpsMax);
 
 }  // namespace simlab::reports

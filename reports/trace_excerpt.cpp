@@ -49,8 +49,10 @@ TraceExcerpt excerpt_trace(std::istream& in, std::int64_t focus_ns) {
     window.push_back(clipped(line));
     if (window.size() > 2 * kTraceContextLines) window.pop_front();
   }
-  const std::size_t last_kept = excerpt.focus_line != 0 ? std::min(excerpt.total_lines, excerpt.focus_line + kTraceContextLines)
-                                                       : excerpt.total_lines;
+  const std::size_t last_kept =
+      excerpt.focus_line != 0
+          ? std::min(excerpt.total_lines, excerpt.focus_line + kTraceContextLines)
+          : excerpt.total_lines;
   excerpt.first_line = last_kept + 1 - window.size();
   excerpt.lines.assign(window.begin(), window.end());
   return excerpt;

@@ -33,9 +33,9 @@ std::string scratch_dir(const std::string& name);
 }  // namespace simlab::reports::testing
 
 // In a test: skips (root missing) or fails (install broken) when there is no browser.
-#define REQUIRE_BROWSER()                                                                   \
-  do {                                                                                      \
-    const auto& chromium_for_test = ::simlab::reports::testing::browser();                  \
-    if (chromium_for_test.skip) GTEST_SKIP() << chromium_for_test.why_unavailable;          \
-    ASSERT_FALSE(chromium_for_test.binary.empty()) << chromium_for_test.why_unavailable;   \
+#define REQUIRE_BROWSER()                                                                \
+  do {                                                                                   \
+    const auto& chromium_for_test = ::simlab::reports::testing::browser();               \
+    if (chromium_for_test.skip) GTEST_SKIP() << chromium_for_test.why_unavailable;       \
+    ASSERT_FALSE(chromium_for_test.binary.empty()) << chromium_for_test.why_unavailable; \
   } while (false)

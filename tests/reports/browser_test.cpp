@@ -1,13 +1,12 @@
 // Report pages rendered by a real browser (headless Chromium): what a person
 // sees is the DOM after the page's script ran, so these tests read that DOM.
 // Screenshots land in <build dir>/screenshots/ for a person to look at.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <regex>
-
-#include <fmt/format.h>
 
 #include "checkers/history/op_type.h"
 #include "harness/run_folder.h"
@@ -34,7 +33,8 @@ std::string screenshot_path(const std::string& name) {
 
 std::size_t count(const std::string& text, const std::string& pattern) {
   const std::regex re(pattern);
-  return static_cast<std::size_t>(std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator()));
+  return static_cast<std::size_t>(
+      std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator()));
 }
 
 // The first seed of the planted stale-read bug whose run the checker rejects.
@@ -57,25 +57,30 @@ TEST(RunPageInBrowser, LinearizabilityFailureShowsVerdictTimelineExplanationAndT
   write_run_folder(folder, outcome);  // writes index.html last
   ASSERT_TRUE(fs::exists(fs::path(folder) / "index.html"));
   const std::string dom = testing::dump_dom(testing::file_url(folder + "/index.html"));
-  EXPECT_NE(dom.find("data-rendered=\"run\""), std::string::npos) << "the page's script did not finish";
-  EXPECT_TRUE(std::regex_search(dom, std::regex(R"(id="verdict"[^>]*>safety-violation<)"))) << dom.substr(0, 3000);
+  EXPECT_NE(dom.find("data-rendered=\"run\""), std::string::npos)
+      << "the page's script did not finish";
+  EXPECT_TRUE(std::regex_search(dom, std::regex(R"(id="verdict"[^>]*>safety-violation<)")))
+      << dom.substr(0, 3000);
   EXPECT_NE(dom.find("id=\"timeline\""), std::string::npos);
   EXPECT_GT(count(dom, R"(class="op op-ok)"), 10u) << "the timeline draws the ok ops";
   EXPECT_GT(count(dom, R"(class="fault-band")"), 0u) << "the fault bands";
   EXPECT_NE(dom.find("Why: not linearizable"), std::string::npos);
-  EXPECT_GT(count(dom, "highlight-"), 0u) << "the ops the explanation names are highlighted on the timeline";
+  EXPECT_GT(count(dom, "highlight-"), 0u)
+      << "the ops the explanation names are highlighted on the timeline";
   EXPECT_NE(dom.find("id=\"latency\""), std::string::npos);
   EXPECT_NE(dom.find("id=\"throughput\""), std::string::npos);
   EXPECT_NE(dom.find("id=\"trace\""), std::string::npos);
   EXPECT_NE(dom.find("NEMESIS"), std::string::npos);
   EXPECT_NE(dom.find("simlab shrink " + folder), std::string::npos);
-  EXPECT_TRUE(testing::screenshot(testing::file_url(folder + "/index.html"), screenshot_path("run-linearizability"), 1400, 2000));
+  EXPECT_TRUE(testing::screenshot(testing::file_url(folder + "/index.html"),
+                                  screenshot_path("run-linearizability"), 1400, 2000));
 }
 
 // Every string a history, a scenario, a result or a log can carry, set to
 // markup that would change the page if it ever ran.
 RunSummary hostile_summary() {
-  const std::string script = "<script>document.title='xss-ran';document.body.setAttribute('data-xss','1')</script>";
+  const std::string script =
+      "<script>document.title='xss-ran';document.body.setAttribute('data-xss','1')</script>";
   RunSummary summary;
   summary.title = script;
   summary.system = "<img src=x onerror=\"document.body.setAttribute('data-xss','2')\">";
@@ -87,9 +92,12 @@ RunSummary hostile_summary() {
   summary.trace_hash = script;
   summary.faults = {{"<i>kind</i>", script, {0}, 0, 500}};
   summary.commands = {"simlab replay '" + script + "'"};
-  summary.explanation = {{"reason", script}, {"prefix_length", 1}, {"state", script},
+  summary.explanation = {{"reason", script},
+                         {"prefix_length", 1},
+                         {"state", script},
                          {"blocked", {{"invoke_index", 1}, {"text", script}}},
-                         {"prefix_tail", {{{"invoke_index", 0}, {"text", script}}}}, {"concurrent", nlohmann::json::array()}};
+                         {"prefix_tail", {{{"invoke_index", 0}, {"text", script}}}},
+                         {"concurrent", nlohmann::json::array()}};
   return summary;
 }
 
@@ -97,8 +105,10 @@ TEST(RunPageInBrowser, HostileHistoryTextIsShownAndNeverRuns) {
   REQUIRE_BROWSER();
   const std::string script = "<script>alert(1)</script>";
   history::History history;
-  add_op(history, 150, 0, OpType::invoke, "write", Value::string(script));  // drawn in the failure's window
-  add_op(history, 200, 1, OpType::invoke, "<img src=x onerror=alert(1)>", Value::string("a\u2028b</script>"));
+  add_op(history, 150, 0, OpType::invoke, "write",
+         Value::string(script));  // drawn in the failure's window
+  add_op(history, 200, 1, OpType::invoke, "<img src=x onerror=alert(1)>",
+         Value::string("a\u2028b</script>"));
   add_op(history, 260, 0, OpType::ok, "write", Value::string(script));
   add_op(history, 300, 1, OpType::info, "<img src=x onerror=alert(1)>", Value::string("x"));
   history[1].key = Value::string("<svg onload=\"document.body.setAttribute('data-xss','4')\">");
@@ -108,8 +118,10 @@ TEST(RunPageInBrowser, HostileHistoryTextIsShownAndNeverRuns) {
   const std::string folder = testing::scratch_dir("hostile-run");
   std::ofstream(folder + "/index.html") << render_run_page(hostile_summary(), history, trace);
   const std::string dom = testing::dump_dom(testing::file_url(folder + "/index.html"));
-  EXPECT_NE(dom.find("data-rendered=\"run\""), std::string::npos) << "the page's script did not finish";
-  EXPECT_FALSE(std::regex_search(dom, std::regex(R"(<body[^>]*data-xss)"))) << "an injected script ran";
+  EXPECT_NE(dom.find("data-rendered=\"run\""), std::string::npos)
+      << "the page's script did not finish";
+  EXPECT_FALSE(std::regex_search(dom, std::regex(R"(<body[^>]*data-xss)")))
+      << "an injected script ran";
   EXPECT_EQ(dom.find("xss-ran</title>"), std::string::npos);
   EXPECT_EQ(dom.find("<img"), std::string::npos) << "no element was made from data";
   EXPECT_EQ(dom.find("<b "), std::string::npos);
@@ -118,7 +130,8 @@ TEST(RunPageInBrowser, HostileHistoryTextIsShownAndNeverRuns) {
   EXPECT_NE(dom.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
   EXPECT_NE(dom.find("&lt;img src=x onerror="), std::string::npos);
   EXPECT_NE(dom.find("&lt;b onmouseover=alert(1)&gt;detail&lt;/b&gt;"), std::string::npos);
-  EXPECT_TRUE(testing::screenshot(testing::file_url(folder + "/index.html"), screenshot_path("run-hostile"), 1400, 1200));
+  EXPECT_TRUE(testing::screenshot(testing::file_url(folder + "/index.html"),
+                                  screenshot_path("run-hostile"), 1400, 1200));
 }
 
 TEST(RunPageInBrowser, InvariantViolationShowsInvariantNodeAndTime) {
@@ -132,7 +145,8 @@ TEST(RunPageInBrowser, InvariantViolationShowsInvariantNodeAndTime) {
   summary.node = 2;
   summary.failure_time_ns = 30'000'000;
   const std::string folder = testing::scratch_dir("invariant-run");
-  std::ofstream(folder + "/index.html") << render_run_page(summary, testing::synthetic_history(80, 3), std::nullopt);
+  std::ofstream(folder + "/index.html")
+      << render_run_page(summary, testing::synthetic_history(80, 3), std::nullopt);
   const std::string dom = testing::dump_dom(testing::file_url(folder + "/index.html"));
   EXPECT_NE(dom.find("Why: an invariant broke"), std::string::npos);
   EXPECT_NE(dom.find("<dd>election-safety</dd>"), std::string::npos);
@@ -149,7 +163,8 @@ TEST(RunPageInBrowser, UnknownVerdictSaysWhyTheCheckerGaveUp) {
   summary.anomaly = "checker-gave-up";
   summary.detail = "the search ran out of its 300 s time limit on key 7";
   const std::string folder = testing::scratch_dir("unknown-run");
-  std::ofstream(folder + "/index.html") << render_run_page(summary, testing::synthetic_history(20, 2), std::nullopt);
+  std::ofstream(folder + "/index.html")
+      << render_run_page(summary, testing::synthetic_history(20, 2), std::nullopt);
   const std::string dom = testing::dump_dom(testing::file_url(folder + "/index.html"));
   EXPECT_TRUE(std::regex_search(dom, std::regex(R"(id="verdict"[^>]*>unknown<)")));
   EXPECT_NE(dom.find("Why: the checker gave up"), std::string::npos);
@@ -171,7 +186,8 @@ TEST(RunPageInBrowser, LargeRunIsSampledAndSaysSo) {
   EXPECT_NE(dom.find("id=\"sampling-note\""), std::string::npos);
   EXPECT_NE(dom.find("This run has 150000 ops; the timeline draws"), std::string::npos);
   EXPECT_LE(count(dom, R"(class="op op-)"), kTimelineOpsMax + 16);
-  EXPECT_TRUE(testing::screenshot(testing::file_url(folder + "/index.html"), screenshot_path("run-large"), 1400, 1300));
+  EXPECT_TRUE(testing::screenshot(testing::file_url(folder + "/index.html"),
+                                  screenshot_path("run-large"), 1400, 1300));
 }
 
 std::vector<IndexRow> index_rows(const std::string& out_dir) {
@@ -189,7 +205,8 @@ std::vector<IndexRow> index_rows(const std::string& out_dir) {
     row.ops = 900 + i;
     row.simulated_ns = 5'000'000'000 + i;
     row.wall_ms = 20.5 + i;
-    row.fault_kinds = i % 2 ? std::vector<std::string>{"crash", "partition"} : std::vector<std::string>{};
+    row.fault_kinds =
+        i % 2 ? std::vector<std::string>{"crash", "partition"} : std::vector<std::string>{};
     row.run_dir = out_dir + "/runs/seed-" + std::to_string(100 + i);
     rows.push_back(row);
   }
@@ -215,7 +232,8 @@ TEST(IndexPageInBrowser, TableSortFilterLinksAndCharts) {
   EXPECT_NE(dom.find("register.stale-read: "), std::string::npos) << "a bar per planted bug";
   EXPECT_NE(dom.find("partition: "), std::string::npos) << "a bar per fault kind";
   // Filter and sort from the URL, as a shared link would.
-  const std::string filtered = testing::dump_dom(url + "#verdict=safety-violation&sort=seed&order=desc");
+  const std::string filtered =
+      testing::dump_dom(url + "#verdict=safety-violation&sort=seed&order=desc");
   EXPECT_EQ(count(filtered, R"(<tr class="run")"), 3u);
   EXPECT_EQ(count(filtered, R"(<tr class="run" data-verdict="safety-violation")"), 3u);
   const std::size_t first_seed = filtered.find(">112<"), last_seed = filtered.find(">102<");

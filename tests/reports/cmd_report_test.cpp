@@ -39,8 +39,15 @@ TEST(CmdReport, WritesTheIndexOfAStoreAndPagesForKeptRunsThatLackOne) {
   fs::remove(fs::path(run_dir) / "index.html");  // as a store filled before pages existed
   {
     ResultsStore store(db);
-    RunRow kept{"k", 3, "register", "default", "register", "", "valid", 0, "", "", "abc", 10, 100, 1000, 2.5,
-                "crash,partition", run_dir, "simlab replay " + run_dir};
+    RunRow kept{"k",        3,
+                "register", "default",
+                "register", "",
+                "valid",    0,
+                "",         "",
+                "abc",      10,
+                100,        1000,
+                2.5,        "crash,partition",
+                run_dir,    "simlab replay " + run_dir};
     RunRow gone = kept;
     gone.seed = 4;
     gone.verdict = "safety-violation";
@@ -50,10 +57,12 @@ TEST(CmdReport, WritesTheIndexOfAStoreAndPagesForKeptRunsThatLackOne) {
   }
   ASSERT_EQ(run_report({"--db", db, "--out", dir + "/site"}), kExitValid);
   const std::string page = read(fs::path(dir) / "site" / "index.html");
-  EXPECT_NE(page.find("\"link\":\"./../runs/seed-3/index.html\""), std::string::npos) << page.substr(0, 400);
+  EXPECT_NE(page.find("\"link\":\"./../runs/seed-3/index.html\""), std::string::npos)
+      << page.substr(0, 400);
   EXPECT_NE(page.find("\"faults\":[\"crash\",\"partition\"]"), std::string::npos);
   EXPECT_NE(page.find("\"seed\":\"4\""), std::string::npos);
-  EXPECT_EQ(page.find("runs/missing"), std::string::npos) << "no link to a folder that is not there";
+  EXPECT_EQ(page.find("runs/missing"), std::string::npos)
+      << "no link to a folder that is not there";
   EXPECT_TRUE(fs::exists(fs::path(run_dir) / "index.html"));
 }
 

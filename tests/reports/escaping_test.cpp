@@ -9,7 +9,8 @@ namespace simlab::reports {
 namespace {
 
 TEST(JsonForScript, NoCharacterCanEndTheScriptElement) {
-  const nlohmann::json data = {{"value", "</script><script>alert(1)</script>"}, {"comment", "<!-- & -->"}};
+  const nlohmann::json data = {{"value", "</script><script>alert(1)</script>"},
+                               {"comment", "<!-- & -->"}};
   const std::string text = json_for_script(data);
   EXPECT_EQ(text.find('<'), std::string::npos) << text;
   EXPECT_EQ(text.find('>'), std::string::npos) << text;
@@ -42,7 +43,8 @@ TEST(JsonForScript, InvalidUtf8IsReplacedNotThrown) {
 }
 
 TEST(HtmlEscape, EscapesMarkupAndQuotes) {
-  EXPECT_EQ(html_escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+  EXPECT_EQ(html_escape("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
   EXPECT_EQ(html_escape("plain text"), "plain text");
 }
 

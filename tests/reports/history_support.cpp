@@ -4,13 +4,14 @@
 
 namespace simlab::reports::testing {
 
-void add_op(history::History& history, std::int64_t time, std::int64_t process, history::OpType type,
-            const std::string& f, history::Value value) {
-  history.push_back({static_cast<std::int64_t>(history.size()), time, process, type, f, std::nullopt, std::move(value)});
+void add_op(history::History& history, std::int64_t time, std::int64_t process,
+            history::OpType type, const std::string& f, history::Value value) {
+  history.push_back({static_cast<std::int64_t>(history.size()), time, process, type, f,
+                     std::nullopt, std::move(value)});
 }
 
-history::History synthetic_history(std::int64_t ops, std::int64_t processes, std::int64_t info_every,
-                                   std::int64_t fail_every) {
+history::History synthetic_history(std::int64_t ops, std::int64_t processes,
+                                   std::int64_t info_every, std::int64_t fail_every) {
   history::History history;
   std::vector<std::int64_t> lanes(static_cast<std::size_t>(processes));
   for (std::int64_t p = 0; p < processes; ++p) lanes[static_cast<std::size_t>(p)] = p;
@@ -26,7 +27,8 @@ history::History synthetic_history(std::int64_t ops, std::int64_t processes, std
     const bool read_result = !write && outcome == history::OpType::ok;
     add_op(history, start + 700'000, process, outcome, write ? "write" : "read",
            history::Value::integer(read_result ? i - 1 : i));
-    if (outcome == history::OpType::info) process += processes;  // an info process never invokes again
+    if (outcome == history::OpType::info)
+      process += processes;  // an info process never invokes again
   }
   return history;
 }

@@ -1,9 +1,9 @@
 // The index's data and its links to run pages.
+#include "reports/index_report.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
-
-#include "reports/index_report.h"
 
 namespace simlab::reports {
 namespace {

@@ -63,7 +63,8 @@ TEST(SampleTimeline, OverTheBudgetKeepsUnusualNamedAndNearbyOps) {
   EXPECT_TRUE(kept.count(54'321));
   std::map<std::int64_t, std::size_t> kept_per_lane;  // the even sample covers every lane alike
   for (const std::size_t i : sample.kept) kept_per_lane[intervals[i].invoke_index / 2 % 8] += 1;
-  for (std::int64_t lane = 0; lane < 8; ++lane) EXPECT_GT(kept_per_lane[lane], sample.kept.size() / 16) << "lane " << lane;
+  for (std::int64_t lane = 0; lane < 8; ++lane)
+    EXPECT_GT(kept_per_lane[lane], sample.kept.size() / 16) << "lane " << lane;
   for (std::size_t i = 80'000 - kAroundFailureOps; i < 80'000 + kAroundFailureOps; ++i) {
     EXPECT_TRUE(kept.count(i)) << i;
   }
@@ -77,7 +78,8 @@ TEST(SampleTimeline, OverTheBudgetKeepsUnusualNamedAndNearbyOps) {
 std::string numbered_trace(int lines, int violation_at) {
   std::ostringstream out;
   for (int i = 1; i <= lines; ++i) {
-    out << "   " << i * 1000 << (i == violation_at ? " VIOLATION election-safety" : " n0: step") << "\n";
+    out << "   " << i * 1000 << (i == violation_at ? " VIOLATION election-safety" : " n0: step")
+        << "\n";
   }
   return out.str();
 }
@@ -130,10 +132,13 @@ TEST(ExplanationData, LinearizabilityNamesTheBlockedOpThePrefixAndTheState) {
   RunSummary summary;
   summary.verdict = "safety-violation";
   summary.anomaly = "linearizability";
-  summary.explanation = {{"reason", "cannot place read"}, {"prefix_length", 1}, {"state", "1"},
-                         {"blocked", {{"invoke_index", 2}, {"text", "#2 process 1 read -> ok 2"}}},
-                         {"prefix_tail", {{{"invoke_index", 0}, {"text", "#0 process 0 write 1 -> ok"}}}},
-                         {"concurrent", nlohmann::json::array()}};
+  summary.explanation = {
+      {"reason", "cannot place read"},
+      {"prefix_length", 1},
+      {"state", "1"},
+      {"blocked", {{"invoke_index", 2}, {"text", "#2 process 1 read -> ok 2"}}},
+      {"prefix_tail", {{{"invoke_index", 0}, {"text", "#0 process 0 write 1 -> ok"}}}},
+      {"concurrent", nlohmann::json::array()}};
   const auto history = register_history();
   const nlohmann::json data = explanation_data(summary, history);
   EXPECT_EQ(data["kind"], "linearizability");
@@ -148,9 +153,11 @@ TEST(ExplanationData, FastPathSpansComeFromTheReason) {
   RunSummary summary;
   summary.verdict = "safety-violation";
   summary.anomaly = "linearizability";
-  summary.explanation = {{"reason", "the value 1 must hold from position 0 to 3 and the value 2 from position 2 to 3; "
-                                    "one of them cannot be in place when it was seen"},
-                         {"prefix_length", 0}};
+  summary.explanation = {
+      {"reason",
+       "the value 1 must hold from position 0 to 3 and the value 2 from position 2 to 3; "
+       "one of them cannot be in place when it was seen"},
+      {"prefix_length", 0}};
   const auto history = register_history();
   const nlohmann::json data = explanation_data(summary, history);
   ASSERT_EQ(data["spans"].size(), 2u);
@@ -158,7 +165,8 @@ TEST(ExplanationData, FastPathSpansComeFromTheReason) {
   EXPECT_EQ(data["spans"][0]["from_ns"], 100);
   EXPECT_EQ(data["spans"][0]["to_ns"], 400);
   EXPECT_EQ(data["spans"][1]["value"], "2");
-  EXPECT_EQ(named_ops(data), (std::set<std::int64_t>{0, 2}));  // position 3 is the read's completion
+  EXPECT_EQ(named_ops(data),
+            (std::set<std::int64_t>{0, 2}));  // position 3 is the read's completion
   EXPECT_EQ(focus_time(data, history), 100);
 }
 

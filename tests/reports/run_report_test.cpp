@@ -1,12 +1,13 @@
 // write_run_report: reads a run folder, writes index.html, and names the file
 // at fault when it cannot.
+#include "reports/run_report.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "reports/check_report.h"
-#include "reports/run_report.h"
 #include "reports/run_summary.h"
 #include "tests/reports/browser_support.h"
 
@@ -22,7 +23,8 @@ std::string read(const fs::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-const char* kResult = R"({"seed": 7, "system": "register", "scenario": "demo", "workload": "register", "bug": "",
+const char* kResult =
+    R"({"seed": 7, "system": "register", "scenario": "demo", "workload": "register", "bug": "",
   "verdict": "valid", "exit_code": 0, "anomaly": "", "detail": "", "trace_hash": "00000000deadbeef", "ops": 1,
   "events": 10, "simulated_ns": 1000, "heal_ns": 500, "wall_ms": 1.5,
   "faults": [{"kind": "crash", "detail": "crash n1", "nodes": [1], "start_ns": 10, "end_ns": 20}],
@@ -56,23 +58,36 @@ TEST(WriteRunReport, WritesIndexHtmlWithTheRunsData) {
   EXPECT_NE(page.find("00000000deadbeef"), std::string::npos);
   EXPECT_NE(page.find("\"simlab shrink "), std::string::npos);
   EXPECT_NE(page.find("n1: CRASH"), std::string::npos);
-  EXPECT_NE(page.find("default-src 'none'"), std::string::npos);  // no network, whatever the data says
-  EXPECT_EQ(page.find("https://"), std::string::npos);  // (http:// appears once: the SVG namespace name)
+  EXPECT_NE(page.find("default-src 'none'"),
+            std::string::npos);  // no network, whatever the data says
+  EXPECT_EQ(page.find("https://"),
+            std::string::npos);  // (http:// appears once: the SVG namespace name)
   EXPECT_EQ(page.find("<link"), std::string::npos);
   EXPECT_EQ(page.find(" src="), std::string::npos);
 }
 
 TEST(WriteRunReport, NamesAMissingFile) {
-  EXPECT_NE(error_of(folder_with("report-no-result", nullptr, kHistory)).find("result.json: cannot read"), std::string::npos);
-  EXPECT_NE(error_of(folder_with("report-no-history", kResult, nullptr)).find("history.jsonl: cannot read"), std::string::npos);
+  EXPECT_NE(
+      error_of(folder_with("report-no-result", nullptr, kHistory)).find("result.json: cannot read"),
+      std::string::npos);
+  EXPECT_NE(error_of(folder_with("report-no-history", kResult, nullptr))
+                .find("history.jsonl: cannot read"),
+            std::string::npos);
 }
 
 TEST(WriteRunReport, NamesAMalformedFileAndLine) {
-  EXPECT_NE(error_of(folder_with("report-bad-json", "{\"verdict\": ", kHistory)).find("result.json: not JSON"), std::string::npos);
-  EXPECT_NE(error_of(folder_with("report-no-verdict", "{}", kHistory)).find("result.json: expected a \"verdict\""), std::string::npos);
-  EXPECT_NE(error_of(folder_with("report-bad-type", R"({"verdict": "valid", "faults": 3})", kHistory))
-                .find("result.json: expected \"faults\" to be an array"), std::string::npos);
-  const std::string bad_line = error_of(folder_with("report-bad-history", kResult, "{\"process\":0}\nnot json\n"));
+  EXPECT_NE(error_of(folder_with("report-bad-json", "{\"verdict\": ", kHistory))
+                .find("result.json: not JSON"),
+            std::string::npos);
+  EXPECT_NE(error_of(folder_with("report-no-verdict", "{}", kHistory))
+                .find("result.json: expected a \"verdict\""),
+            std::string::npos);
+  EXPECT_NE(
+      error_of(folder_with("report-bad-type", R"({"verdict": "valid", "faults": 3})", kHistory))
+          .find("result.json: expected \"faults\" to be an array"),
+      std::string::npos);
+  const std::string bad_line =
+      error_of(folder_with("report-bad-history", kResult, "{\"process\":0}\nnot json\n"));
   EXPECT_NE(bad_line.find("history.jsonl:1"), std::string::npos) << bad_line;
 }
 
@@ -83,15 +98,16 @@ TEST(WriteRunReport, NamesAFolderItCannotWrite) {
 }
 
 TEST(SummaryFromResult, ReadsEveryFieldAndQuotesTheFolder) {
-  const RunSummary summary = summary_from_result(nlohmann::json::parse(kResult), {{"checker", "cas-register"}},
-                                                 "runs/a b", "result.json");
+  const RunSummary summary = summary_from_result(
+      nlohmann::json::parse(kResult), {{"checker", "cas-register"}}, "runs/a b", "result.json");
   EXPECT_EQ(summary.system, "register");
   EXPECT_EQ(summary.seed, 7u);
   EXPECT_EQ(summary.model, "cas-register");
   ASSERT_EQ(summary.faults.size(), 1u);
   EXPECT_EQ(summary.faults[0].nodes, std::vector<std::int64_t>{1});
   EXPECT_EQ(summary.heal_ns, 500);
-  EXPECT_EQ(summary.commands, (std::vector<std::string>{"simlab replay 'runs/a b'", "simlab shrink 'runs/a b'"}));
+  EXPECT_EQ(summary.commands,
+            (std::vector<std::string>{"simlab replay 'runs/a b'", "simlab shrink 'runs/a b'"}));
   EXPECT_EQ(shell_quote("runs/seed-1"), "runs/seed-1");
   EXPECT_EQ(shell_quote("it's"), "'it'\\''s'");
 }
