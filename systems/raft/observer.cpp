@@ -28,10 +28,21 @@ std::optional<Violation> RaftObserver::check_rafts(const std::vector<const Raft*
       if (auto violation = check_completeness(*raft)) return violation;
     }
   }
+  std::vector<bool> changed(rafts.size(), false);
+  signatures_.resize(rafts.size());
+  for (std::size_t i = 0; i < rafts.size(); ++i) {
+    Signature signature;
+    if (rafts[i] != nullptr && rafts[i]->ready()) {
+      const RaftLog& log = rafts[i]->log();
+      signature = Signature{log.last_index(), *log.chain_at(log.last_index()),
+                            rafts[i]->commit_index(), true};
+    }
+    changed[i] = !(signature == signatures_[i]);
+    signatures_[i] = signature;
+  }
   for (std::size_t i = 0; i < rafts.size(); ++i) {
     for (std::size_t j = i + 1; j < rafts.size(); ++j) {
-      if (rafts[i] == nullptr || rafts[j] == nullptr) continue;
-      if (!rafts[i]->ready() || !rafts[j]->ready()) continue;
+      if (!signatures_[i].up || !signatures_[j].up || !(changed[i] || changed[j])) continue;
       if (auto violation = check_log_matching(*rafts[i], *rafts[j])) return violation;
     }
   }
@@ -68,6 +79,8 @@ std::optional<Violation> RaftObserver::check_committed(const Raft& raft) {
     Committed& record = committed_[index];
     if (!record.known) {
       record = Committed{*chain, raft.term(), true};
+      Index& newest = newest_by_commit_term_[raft.term()];
+      newest = std::max(newest, index);
     } else if (record.chain != *chain) {
       return Violation{"raft.state-machine-safety",
                        "node " + std::to_string(raft.self()) +
@@ -83,20 +96,21 @@ std::optional<Violation> RaftObserver::check_committed(const Raft& raft) {
 // in an earlier term. The chain hash at the newest such index covers all
 // entries before it too.
 std::optional<Violation> RaftObserver::check_completeness(const Raft& leader) const {
+  Index index = 0;
+  for (auto it = newest_by_commit_term_.begin();
+       it != newest_by_commit_term_.end() && it->first < leader.term(); ++it) {
+    index = std::max(index, it->second);
+  }
+  if (index == 0) return std::nullopt;
   const RaftLog& log = leader.log();
-  for (Index index = committed_.empty() ? 0 : committed_.size() - 1; index > 0; --index) {
-    const Committed& record = committed_[index];
-    if (!record.known || record.commit_term >= leader.term()) continue;
-    if (index < log.snapshot_index()) return std::nullopt;  // compacted: cannot compare
-    const std::optional<std::uint64_t> chain = log.chain_at(index);
-    if (!chain || *chain != record.chain) {
-      return Violation{"raft.leader-completeness",
-                       "leader " + std::to_string(leader.self()) + " of term " +
-                           std::to_string(leader.term()) + " lacks an entry committed earlier" +
-                           at(index),
-                       leader.self()};
-    }
-    return std::nullopt;
+  if (index < log.snapshot_index()) return std::nullopt;  // compacted: cannot compare
+  const std::optional<std::uint64_t> chain = log.chain_at(index);
+  if (!chain || *chain != committed_[index].chain) {
+    return Violation{"raft.leader-completeness",
+                     "leader " + std::to_string(leader.self()) + " of term " +
+                         std::to_string(leader.term()) + " lacks an entry committed earlier" +
+                         at(index),
+                     leader.self()};
   }
   return std::nullopt;
 }

@@ -32,8 +32,22 @@ class RaftObserver final : public ClusterObserver {
   std::optional<Violation> check_log_matching(const Raft& a, const Raft& b) const;
   std::optional<Violation> check_completeness(const Raft& leader) const;
 
+  // What a node's log looked like when pairs were last compared: a pair of
+  // unchanged nodes need not be compared again (the check runs every step).
+  struct Signature {
+    Index last = 0;
+    std::uint64_t last_chain = 0;
+    Index commit = 0;
+    bool up = false;
+    friend bool operator==(const Signature&, const Signature&) = default;
+  };
+  std::vector<Signature> signatures_;
+
   std::map<Term, NodeId> leaders_;
   std::vector<Committed> committed_;  // by index; [0] unused
+  // For each commit term, the newest index first seen committed at it: a
+  // leader of term T is checked at the newest index over terms below T.
+  std::map<Term, Index> newest_by_commit_term_;
   std::map<NodeId, Index> checked_;   // per node: committed entries compared so far
 };
 
