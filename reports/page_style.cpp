@@ -52,7 +52,6 @@ svg text { font: 11px system-ui, sans-serif; fill: var(--muted); }
 svg .lane-label { fill: var(--ink); }
 svg .op { cursor: pointer; }
 svg .op:hover { stroke: var(--ink); stroke-width: 1.5; }
-#tooltip { position: fixed; pointer-events: none; background: #10161d; color: #e6edf3; padding: 6px 9px; border-radius: 5px; font-size: 12px; white-space: pre; display: none; z-index: 10; max-width: 600px; overflow: hidden; }
 .trace { background: #10161d; color: #d6dde5; border-radius: 6px; padding: 8px 0; overflow-x: auto; max-height: 520px; overflow-y: auto; }
 .trace div { padding: 0 12px; white-space: pre; }
 .trace .ln { color: #6e7b8a; display: inline-block; min-width: 6ch; text-align: right; margin-right: 12px; user-select: none; }

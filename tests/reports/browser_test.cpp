@@ -64,6 +64,8 @@ TEST(RunPageInBrowser, LinearizabilityFailureShowsVerdictTimelineExplanationAndT
   EXPECT_NE(dom.find("id=\"timeline\""), std::string::npos);
   EXPECT_GT(count(dom, R"(class="op op-ok)"), 10u) << "the timeline draws the ok ops";
   EXPECT_GT(count(dom, R"(class="fault-band")"), 0u) << "the fault bands";
+  EXPECT_GT(count(dom, R"(<title>#\d+ process \d+ (read|write|cas)[^<]*\n(latency|no reply after) )"), 10u)
+      << "hovering an op shows the op and its latency";
   EXPECT_NE(dom.find("Why: not linearizable"), std::string::npos);
   EXPECT_GT(count(dom, "highlight-"), 0u)
       << "the ops the explanation names are highlighted on the timeline";
