@@ -22,11 +22,11 @@ class Forwarder final : public Node {
   Forwarder(NodeId id, std::uint32_t nodes, bool gossip, int initial)
       : id_(id), nodes_(nodes), gossip_(gossip), initial_(initial) {}
   void on_start(NodeContext& context) override {
-    for (int i = 0; i < initial_; ++i) context.send((id_ + 1) % nodes_, Bytes(16, 7));
+    for (int i = 0; i < initial_; ++i) context.send(next(id_), Bytes(16, 7));
   }
   void on_message(NodeContext& context, NodeId from, ByteView payload) override {
-    const NodeId to = gossip_ ? static_cast<NodeId>(context.random().below(nodes_)) : from;
-    context.send(to == id_ ? (to + 1) % nodes_ : to, Bytes(payload.begin(), payload.end()));
+    const NodeId to = gossip_ ? static_cast<NodeId>(kFirstNodeId + context.random().below(nodes_)) : from;
+    context.send(to == id_ ? next(to) : to, Bytes(payload.begin(), payload.end()));
   }
   void on_timer(NodeContext&, TimerId) override {}
   void on_disk_done(NodeContext&, DiskOpId, DiskStatus, ByteView) override {}
@@ -34,6 +34,7 @@ class Forwarder final : public Node {
 
  private:
   NodeId id_;
+  NodeId next(NodeId id) const { return id % nodes_ + kFirstNodeId; }  // ids run 1..nodes_
   std::uint32_t nodes_;
   bool gossip_;
   int initial_;
@@ -43,7 +44,7 @@ class ForwarderFactory final : public SystemFactory {
  public:
   ForwarderFactory(std::uint32_t nodes, bool gossip, int initial) : nodes_(nodes), gossip_(gossip), initial_(initial) {}
   std::unique_ptr<Node> make_node(const NodeConfig& config) const override {
-    return std::make_unique<Forwarder>(config.id, nodes_, gossip_, config.id == 0 ? initial_ : 0);
+    return std::make_unique<Forwarder>(config.id, nodes_, gossip_, config.id == kFirstNodeId ? initial_ : 0);
   }
 
  private:

@@ -13,7 +13,7 @@ constexpr std::array<std::string_view, kPartitionShapeCount> kShapeNames = {
 
 std::vector<NodeId> shuffled_nodes(std::uint32_t node_count, RandomSource& random) {
   std::vector<NodeId> nodes(node_count);
-  std::iota(nodes.begin(), nodes.end(), 0);
+  std::iota(nodes.begin(), nodes.end(), kFirstNodeId);
   for (std::size_t i = nodes.size(); i > 1; --i) std::swap(nodes[i - 1], nodes[random.below(i)]);
   return nodes;
 }
@@ -82,7 +82,7 @@ std::vector<std::pair<NodeId, NodeId>> partition_links(PartitionShape shape,
   std::vector<std::pair<NodeId, NodeId>> links;
   if (node_count < 2) return links;
   std::vector<NodeId> nodes(node_count);
-  std::iota(nodes.begin(), nodes.end(), 0);
+  std::iota(nodes.begin(), nodes.end(), kFirstNodeId);
   if (shape != PartitionShape::halves) nodes = shuffled_nodes(node_count, random);
   const std::size_t half = node_count / 2;
   const std::vector<NodeId> first(nodes.begin(), nodes.begin() + static_cast<std::ptrdiff_t>(half));

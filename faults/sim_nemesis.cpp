@@ -65,14 +65,14 @@ ScriptedFault SimNemesis::draw(FaultKind kind, sim::Prng& random) {
     }
     case FaultKind::crash:
     case FaultKind::pause:
-      fault.node = static_cast<NodeId>(random.below(nodes));
+      fault.node = static_cast<NodeId>(kFirstNodeId + random.below(nodes));
       return fault;
     case FaultKind::clock: return draw_clock(random, strength);
     case FaultKind::packet: return draw_packet(random, strength);
     case FaultKind::clog: {
       const auto from = static_cast<NodeId>(random.below(nodes));
-      const auto to = static_cast<NodeId>((from + 1 + random.below(nodes - 1)) % nodes);
-      fault.links = {{from, to}};
+      const auto to = static_cast<NodeId>((from + 1 + random.below(nodes - 1)) % nodes);  // 0-based here
+      fault.links = {{from + kFirstNodeId, to + kFirstNodeId}};
       return fault;
     }
     case FaultKind::disk: return draw_disk(random, strength);
@@ -85,7 +85,7 @@ ScriptedFault SimNemesis::draw_clock(sim::Prng& random, double strength) {
   fault.kind = FaultKind::clock;
   fault.at_ns = simulator_.now_ns();
   fault.duration_ns = random.between(mix_.duration_ms_max / 10 + 1, mix_.duration_ms_max) * kNanosecondsPerMillisecond;
-  fault.node = static_cast<NodeId>(random.below(simulator_.node_count()));
+  fault.node = static_cast<NodeId>(kFirstNodeId + random.below(simulator_.node_count()));
   const std::uint64_t choice = random.below(3);
   if (choice == 0) {
     fault.mode = "jump";
@@ -119,7 +119,7 @@ ScriptedFault SimNemesis::draw_disk(sim::Prng& random, double strength) {
   fault.kind = FaultKind::disk;
   fault.at_ns = simulator_.now_ns();
   fault.duration_ns = random.between(mix_.duration_ms_max / 10 + 1, mix_.duration_ms_max) * kNanosecondsPerMillisecond;
-  fault.node = static_cast<NodeId>(random.below(simulator_.node_count()));
+  fault.node = static_cast<NodeId>(kFirstNodeId + random.below(simulator_.node_count()));
   const std::uint64_t choice = random.below(3);
   const auto files = simulator_.disk(fault.node).files();
   if (choice == 0 && !files.empty()) {
@@ -137,12 +137,11 @@ ScriptedFault SimNemesis::draw_disk(sim::Prng& random, double strength) {
 
 std::size_t SimNemesis::apply(const ScriptedFault& fault) {
   std::string detail = fault.describe();
-  const std::uint32_t nodes = simulator_.node_count();
-  const bool node_ok = fault.node < nodes;
+  const bool node_ok = simulator_.is_node(fault.node);
   switch (fault.kind) {
     case FaultKind::partition:
       for (const auto& [from, to] : fault.links) {
-        if (from < nodes && to < nodes) simulator_.network().block(from, to);
+        if (simulator_.is_node(from) && simulator_.is_node(to)) simulator_.network().block(from, to);
       }
       break;
     case FaultKind::crash:
@@ -173,7 +172,7 @@ std::size_t SimNemesis::apply(const ScriptedFault& fault) {
       break;
     }
     case FaultKind::clog:
-      if (!fault.links.empty() && fault.links[0].first < nodes && fault.links[0].second < nodes) {
+      if (!fault.links.empty() && simulator_.is_node(fault.links[0].first) && simulator_.is_node(fault.links[0].second)) {
         simulator_.network().clog(fault.links[0].first, fault.links[0].second, simulator_.now_ns() + fault.duration_ns);
       }
       break;
@@ -203,15 +202,14 @@ void SimNemesis::heal(std::size_t index) {
   event.end_ns = simulator_.now_ns();
   const ScriptedFault& fault = event.fault;
   simulator_.trace().line(fmt::format("{:>15} NEMESIS heal {}", simulator_.now_ns(), event.detail));
-  const std::uint32_t nodes = simulator_.node_count();
   if (fault.kind != FaultKind::partition && fault.kind != FaultKind::packet && fault.kind != FaultKind::clog &&
-      fault.node >= nodes) {
+      !simulator_.is_node(fault.node)) {
     return;
   }
   switch (fault.kind) {
     case FaultKind::partition:
       for (const auto& [from, to] : fault.links) {
-        if (from < nodes && to < nodes) simulator_.network().unblock(from, to);
+        if (simulator_.is_node(from) && simulator_.is_node(to)) simulator_.network().unblock(from, to);
       }
       break;
     case FaultKind::crash: simulator_.restart(fault.node); break;
@@ -219,7 +217,7 @@ void SimNemesis::heal(std::size_t index) {
     case FaultKind::clock: simulator_.clock(fault.node).reset(simulator_.now_ns()); break;
     case FaultKind::packet: simulator_.network().set_all_faults({}); break;
     case FaultKind::clog:
-      if (fault.links[0].first < nodes && fault.links[0].second < nodes) {
+      if (simulator_.is_node(fault.links[0].first) && simulator_.is_node(fault.links[0].second)) {
         simulator_.network().clog(fault.links[0].first, fault.links[0].second, 0);
       }
       break;

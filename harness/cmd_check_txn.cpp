@@ -6,18 +6,18 @@
 // Exit codes as for the linearizability checker: 0 all valid, 1 any invalid,
 // 2 any unknown (and none invalid), 65 malformed input, 66 unreadable file,
 // 64 bad flags.
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
-
-#include <boost/program_options.hpp>
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "checkers/history/history_format.h"
 #include "checkers/history/parse_error.h"
@@ -41,8 +41,8 @@ struct TxnFlags {
 
 po::options_description txn_options() {
   po::options_description options("simlab check --model list-append|rw-register [options] FILE...");
-  options.add_options()("help,h", "show this help")(
-      "model", po::value<std::string>(), "list-append or rw-register")(
+  options.add_options()("help,h", "show this help")("model", po::value<std::string>(),
+                                                    "list-append or rw-register")(
       "consistency", po::value<std::string>()->default_value("strict-serializable"),
       "read-uncommitted, read-committed, repeatable-read, snapshot-isolation, serializable, "
       "strict-serializable")("format", po::value<std::string>(),
@@ -75,17 +75,21 @@ std::optional<int> parse_txn_flags(int argc, char** argv, TxnFlags& flags) {
     return fail_usage(error.what());
   }
   if (vm.count("help")) {
-    std::cout << options << "\nexit: 0 all valid, 1 any invalid, 2 any unknown, 64 bad flags, 65 bad input\n";
+    std::cout << options
+              << "\nexit: 0 all valid, 1 any invalid, 2 any unknown, 64 bad flags, 65 bad input\n";
     return kExitValid;
   }
   const std::string model = vm.count("model") ? vm["model"].as<std::string>() : "";
   if (model != "list-append" && model != "rw-register") {
     return fail_usage("expected --model list-append or rw-register");
   }
-  flags.data_model = model == "list-append" ? txn::DataModel::list_append : txn::DataModel::rw_register;
+  flags.data_model =
+      model == "list-append" ? txn::DataModel::list_append : txn::DataModel::rw_register;
   const auto consistency = txn::parse_consistency_model(vm["consistency"].as<std::string>());
-  if (!consistency) return fail_usage("expected --consistency read-uncommitted, read-committed, "
-                                      "repeatable-read, snapshot-isolation, serializable or strict-serializable");
+  if (!consistency)
+    return fail_usage(
+        "expected --consistency read-uncommitted, read-committed, "
+        "repeatable-read, snapshot-isolation, serializable or strict-serializable");
   flags.options.model = *consistency;
   if (vm.count("format")) {
     flags.format = history::parse_format(vm["format"].as<std::string>());
@@ -123,7 +127,8 @@ enum class FileOutcome { valid, unknown, invalid, bad_input, unreadable };
 
 void report_error(const TxnFlags& flags, const std::string& file, const std::string& message) {
   if (flags.json) {
-    std::cout << nlohmann::json{{"file", file}, {"valid", "bad-input"}, {"error", message}}.dump() << "\n";
+    std::cout << nlohmann::json{{"file", file}, {"valid", "bad-input"}, {"error", message}}.dump()
+              << "\n";
   }
   std::fprintf(stderr, "%s\n", message.c_str());
 }
@@ -154,20 +159,26 @@ FileOutcome check_file(const TxnFlags& flags, const std::string& file) {
     const history::History ops = history::read_history(text, format, file);
     auto compiled = txn::compile_history(ops, flags.data_model);
     if (compiled.error) {
-      const auto position = std::find_if(ops.begin(), ops.end(), [&](const history::Op& op) {
-                              return op.index == compiled.error->op_index;
-                            }) - ops.begin();
-      report_error(flags, file, fmt::format("{}:{}: {}", file, line_of_op(text, position),
-                                            compiled.error->what));
+      const auto position = std::find_if(ops.begin(), ops.end(),
+                                         [&](const history::Op& op) {
+                                           return op.index == compiled.error->op_index;
+                                         }) -
+                            ops.begin();
+      report_error(
+          flags, file,
+          fmt::format("{}:{}: {}", file, line_of_op(text, position), compiled.error->what));
       return FileOutcome::bad_input;
     }
     const auto result = txn::check_transactions(compiled.history, flags.options);
     report(flags, file, compiled.history, result,
            std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
     switch (result.verdict) {
-      case txn::Verdict::valid: return FileOutcome::valid;
-      case txn::Verdict::invalid: return FileOutcome::invalid;
-      case txn::Verdict::unknown: return FileOutcome::unknown;
+      case txn::Verdict::valid:
+        return FileOutcome::valid;
+      case txn::Verdict::invalid:
+        return FileOutcome::invalid;
+      case txn::Verdict::unknown:
+        return FileOutcome::unknown;
     }
   } catch (const history::ParseError& error) {
     report_error(flags, file, error.what());
@@ -177,11 +188,16 @@ FileOutcome check_file(const TxnFlags& flags, const std::string& file) {
 
 int exit_code(FileOutcome worst) {
   switch (worst) {
-    case FileOutcome::valid: return kExitValid;
-    case FileOutcome::unknown: return kExitUnknown;
-    case FileOutcome::invalid: return kExitSafetyViolation;
-    case FileOutcome::bad_input: return kExitDataError;
-    case FileOutcome::unreadable: return kExitNoInput;
+    case FileOutcome::valid:
+      return kExitValid;
+    case FileOutcome::unknown:
+      return kExitUnknown;
+    case FileOutcome::invalid:
+      return kExitSafetyViolation;
+    case FileOutcome::bad_input:
+      return kExitDataError;
+    case FileOutcome::unreadable:
+      return kExitNoInput;
   }
   return kExitInternal;
 }

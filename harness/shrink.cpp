@@ -108,7 +108,7 @@ class Shrinker {
       candidate.nodes = current.nodes > 3 ? current.nodes - 2 : current.nodes - 1;
       std::erase_if(candidate.timeline, [&](const faults::ScriptedFault& fault) {
         const auto nodes = fault.nodes();
-        return std::any_of(nodes.begin(), nodes.end(), [&](NodeId node) { return node >= candidate.nodes; });
+        return std::any_of(nodes.begin(), nodes.end(), [&](NodeId node) { return node > candidate.nodes; });
       });
       if (!try_candidate(candidate, current, outcome)) break;
       log_(fmt::format("  nodes: {}", current.nodes));

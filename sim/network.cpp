@@ -6,7 +6,7 @@
 namespace simlab::sim {
 
 Network::Network(std::uint32_t node_count, LatencyModel latency)
-    : node_count_(node_count), latency_(latency), links_(std::size_t{node_count} * node_count) {}
+    : node_count_(node_count), latency_(latency), links_(std::size_t{node_count + 1} * (node_count + 1)) {}
 
 std::int64_t Network::plan_one(Link& link, std::int64_t now_ns, RandomSource& random) {
   const LatencyModel& model = link.faults.latency ? *link.faults.latency : latency_;

@@ -94,8 +94,9 @@ class Network {
     std::int64_t last_delivery_ns = 0;  // FIFO: the next delivery is not earlier
     std::uint32_t in_flight = 0;
   };
-  Link& link(NodeId from, NodeId to) { return links_[from * node_count_ + to]; }
-  const Link& link(NodeId from, NodeId to) const { return links_[from * node_count_ + to]; }
+  // Ids run from 1 to node_count_; row and column 0 are never used.
+  Link& link(NodeId from, NodeId to) { return links_[from * (node_count_ + 1) + to]; }
+  const Link& link(NodeId from, NodeId to) const { return links_[from * (node_count_ + 1) + to]; }
   std::int64_t plan_one(Link& link, std::int64_t now_ns, RandomSource& random);
 
   std::uint32_t node_count_;

@@ -25,7 +25,7 @@ Simulator::Simulator(SimConfig config)
       network_(config_.node_count, config_.network_latency),
       trace_(config_.keep_trace_lines, config_.keep_trace_records) {
   if (config_.factory == nullptr) throw std::invalid_argument("SimConfig.factory is null");
-  for (NodeId id = 0; id < config_.node_count; ++id) {
+  for (NodeId id = kFirstNodeId; id < kFirstNodeId + config_.node_count; ++id) {
     node_ids_.push_back(id);
     hosts_.push_back(std::make_unique<Host>(id, config_, root_));
     hosts_.back()->context = std::make_unique<HostContext>(*this, *hosts_.back());
@@ -45,7 +45,7 @@ void Simulator::boot(Host& host) {
   node_config.id = host.id;
   node_config.initial_members = node_ids_;
   host.node = config_.factory->make_node(node_config);
-  node_views_[host.id] = host.node.get();
+  node_views_[host.id - kFirstNodeId] = host.node.get();
   step_node(host, [&] { host.node->on_start(*host.context); });
 }
 

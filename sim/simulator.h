@@ -86,18 +86,20 @@ class Simulator {
 
   // Fault hooks (faults/ drives these).
   Network& network() { return network_; }
-  VirtualDisk& disk(NodeId node) { return hosts_[node]->disk; }
-  NodeClock& clock(NodeId node) { return hosts_[node]->clock; }
+  VirtualDisk& disk(NodeId node) { return host(node).disk; }
+  NodeClock& clock(NodeId node) { return host(node).clock; }
   CrashOutcome crash(NodeId node);
   void restart(NodeId node);
   void pause(NodeId node, std::int64_t duration_ns);
-  bool is_up(NodeId node) const { return hosts_[node]->node != nullptr; }
-  bool is_paused(NodeId node) const { return hosts_[node]->paused_until_ns > now_ns_; }
+  bool is_up(NodeId node) const { return host(node).node != nullptr; }
+  bool is_paused(NodeId node) const { return host(node).paused_until_ns > now_ns_; }
 
   // Inspection.
   std::uint32_t node_count() const { return static_cast<std::uint32_t>(hosts_.size()); }
-  const Node* node(NodeId node) const { return hosts_[node]->node.get(); }
+  const Node* node(NodeId node) const { return host(node).node.get(); }
+  // Node ids run from kFirstNodeId (1) to node_count().
   const std::vector<NodeId>& node_ids() const { return node_ids_; }
+  bool is_node(NodeId node) const { return node >= kFirstNodeId && node - kFirstNodeId < hosts_.size(); }
   const Trace& trace() const { return trace_; }
   Trace& trace() { return trace_; }
   const std::optional<RunFailure>& failure() const { return failure_; }
@@ -148,6 +150,9 @@ class Simulator {
   };
 
   friend class HostContext;
+  // REQUIRES: is_node(id).
+  Host& host(NodeId id) { return *hosts_[id - kFirstNodeId]; }
+  const Host& host(NodeId id) const { return *hosts_[id - kFirstNodeId]; }
   bool dispatch(const Event& event);
   void deliver_message(const Event& event);
   void deliver_timer(const Event& event);
@@ -187,7 +192,7 @@ class Simulator {
   std::optional<RunFailure> failure_;
   std::vector<NodeId> node_ids_;
   std::vector<std::unique_ptr<Host>> hosts_;
-  std::vector<const Node*> node_views_;  // for the observer; nullptr when down
+  std::vector<const Node*> node_views_;  // for the observer, by id - 1; nullptr when down
   std::unique_ptr<ClusterObserver> observer_;
 
   std::vector<InFlightMessage> messages_;

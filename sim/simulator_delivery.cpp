@@ -8,7 +8,7 @@
 namespace simlab::sim {
 
 void Simulator::send(NodeId from, NodeId to, Bytes payload) {
-  if (to >= hosts_.size()) {
+  if (!is_node(to)) {
     fail_safety("node.send-to-unknown-node", fmt::format("n{} sent to n{}", from, to), from);
     return;
   }
@@ -24,7 +24,7 @@ void Simulator::send(NodeId from, NodeId to, Bytes payload) {
 
 void Simulator::deliver_message(const Event& event) {
   InFlightMessage& message = messages_[event.a];
-  Host& host = *hosts_[message.to];
+  Host& host = this->host(message.to);
   if (host.paused_until_ns > now_ns_ && host.node) {
     if (!message.deferred_by_pause) {
       if (host.deferred_messages >= config_.inbox_max) {
@@ -61,7 +61,7 @@ void Simulator::set_timer(Host& host, TimerId id, std::int64_t after_local_ns) {
 }
 
 void Simulator::deliver_timer(const Event& event) {
-  Host& host = *hosts_[event.target];
+  Host& host = this->host(event.target);
   auto it = host.timers.find(event.a);
   if (it == host.timers.end() || it->second != event.b) return;  // cancelled or replaced
   if (defer_if_paused(host, event)) return;
@@ -82,7 +82,7 @@ DiskOpId Simulator::issue_disk_op(Host& host, VirtualDisk::OpKind kind, const st
 }
 
 void Simulator::deliver_disk_done(const Event& event) {
-  Host& host = *hosts_[event.target];
+  Host& host = this->host(event.target);
   if (disk_ops_[event.a].incarnation != host.incarnation) {  // issued before a crash
     free_disk_ops_.push_back(event.a);
     return;
@@ -108,7 +108,7 @@ void Simulator::deliver_disk_done(const Event& event) {
 }
 
 void Simulator::deliver_client_request(const Event& event) {
-  Host& host = *hosts_[event.target];
+  Host& host = this->host(event.target);
   if (!host.node) {  // a down node never answers: the client times out
     request_fibers_.erase(client_messages_[event.a].request);
     free_client_messages_.push_back(event.a);

@@ -40,7 +40,7 @@ void Simulator::sleep_for(std::int64_t duration_ns) {
 
 CallResult Simulator::call(NodeId node, Bytes request, std::int64_t timeout_ns) {
   if (current_fiber_ < 0) throw std::logic_error("call made outside a fiber");
-  if (node >= hosts_.size()) throw std::out_of_range(fmt::format("call to unknown node {}", node));
+  if (!is_node(node)) throw std::out_of_range(fmt::format("call to unknown node {}", node));
   const auto fiber_id = static_cast<std::uint32_t>(current_fiber_);
   Fiber& fiber = *fibers_[fiber_id];
   const RequestId request_id = next_request_++;
@@ -66,10 +66,10 @@ std::unique_ptr<ClientEnv> Simulator::client_env(std::string_view stream_name) {
 }
 
 CrashOutcome Simulator::crash(NodeId id) {
-  Host& host = *hosts_[id];
+  Host& host = this->host(id);
   if (!host.node) return {};
   host.node.reset();
-  node_views_[id] = nullptr;
+  node_views_[id - kFirstNodeId] = nullptr;
   ++host.incarnation;  // disk completions and timers of the old process are void
   host.timers.clear();
   host.paused_until_ns = 0;
@@ -82,14 +82,14 @@ CrashOutcome Simulator::crash(NodeId id) {
 }
 
 void Simulator::restart(NodeId id) {
-  Host& host = *hosts_[id];
+  Host& host = this->host(id);
   if (host.node) return;
   trace_.line(fmt::format("{:>15} n{}: RESTART", now_ns_, id));
   boot(host);
 }
 
 void Simulator::pause(NodeId id, std::int64_t duration_ns) {
-  Host& host = *hosts_[id];
+  Host& host = this->host(id);
   if (!host.node) return;
   host.paused_until_ns = std::max(host.paused_until_ns, now_ns_ + duration_ns);
   trace_.line(fmt::format("{:>15} n{}: PAUSE until {}", now_ns_, id, host.paused_until_ns));

@@ -40,7 +40,8 @@ class Node {
 };
 
 // Invariants that span nodes (Raft's "one leader per term"): called after
-// every step with every node, nullptr for a node that is down. It may keep
+// every step with every node (nodes[id - kFirstNodeId]), nullptr for a node
+// that is down. It may keep
 // state across calls (e.g. every leader ever seen, per term).
 class ClusterObserver {
  public:

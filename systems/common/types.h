@@ -14,6 +14,11 @@ using RequestId = std::uint64_t;
 using Bytes = std::vector<std::uint8_t>;
 using ByteView = std::span<const std::uint8_t>;
 
+// Node ids run from 1; 0 is never a node, so systems may use it for "no
+// node" (no leader known, no vote cast), as etcd's raft does.
+inline constexpr NodeId kNoNode = 0;
+inline constexpr NodeId kFirstNodeId = 1;
+
 inline constexpr std::int64_t kNanosecondsPerMicrosecond = 1'000;
 inline constexpr std::int64_t kNanosecondsPerMillisecond = 1'000'000;
 inline constexpr std::int64_t kNanosecondsPerSecond = 1'000'000'000;

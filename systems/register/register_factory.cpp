@@ -10,8 +10,10 @@ namespace {
 class RegisterObserver final : public ClusterObserver {
  public:
   std::optional<Violation> check(std::span<const Node* const> nodes) override {
-    if (nodes.empty() || nodes[kPrimary] == nullptr) return std::nullopt;
-    const auto* primary = static_cast<const RegisterNode*>(nodes[kPrimary]);
+    // `nodes` is indexed by id - kFirstNodeId.
+    const std::size_t slot = kPrimary - kFirstNodeId;
+    if (nodes.size() <= slot || nodes[slot] == nullptr) return std::nullopt;
+    const auto* primary = static_cast<const RegisterNode*>(nodes[slot]);
     const auto& log = primary->log();
     const std::uint64_t commit = primary->commit_index();
     for (std::uint64_t index = 0; index < std::min<std::uint64_t>(commit, committed_.size());

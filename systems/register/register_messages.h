@@ -10,7 +10,7 @@
 namespace simlab::register_demo {
 
 // Node 0 is the primary; clients that reach a backup are sent there.
-inline constexpr NodeId kPrimary = 0;
+inline constexpr NodeId kPrimary = kFirstNodeId;
 
 enum class ClientOp : std::uint8_t { read = 0, write = 1, cas = 2 };
 enum class ReplyStatus : std::uint8_t { ok = 0, cas_mismatch = 1, not_primary = 2 };

@@ -15,7 +15,7 @@ ScriptFactory greeting_factory(std::uint32_t nodes) {
   for (NodeId id = 0; id < nodes; ++id) {
     factory.hooks.push_back([nodes](NodeContext& context, const testing::Seen& seen) {
       if (seen.what != "start") return;
-      for (NodeId to = 0; to < nodes; ++to) {
+      for (NodeId to = kFirstNodeId; to < kFirstNodeId + nodes; ++to) {
         if (to != context.self()) context.send(to, bytes_of("hello"));
       }
     });
@@ -32,11 +32,11 @@ std::size_t messages_seen(const ScriptFactory& factory, NodeId node) {
 TEST(Network, OneWayPartitionDropsAToBButNotBToA) {
   ScriptFactory factory = greeting_factory(2);
   Simulator simulator(script_config(factory, 2));
-  simulator.network().block(0, 1);
+  simulator.network().block(1, 2);
   simulator.start();
   simulator.run_until(10'000'000);
-  EXPECT_EQ(messages_seen(factory, 1), 0u);  // 0 -> 1 blocked
-  EXPECT_EQ(messages_seen(factory, 0), 1u);  // 1 -> 0 flows
+  EXPECT_EQ(messages_seen(factory, 2), 0u);  // 1 -> 2 blocked
+  EXPECT_EQ(messages_seen(factory, 1), 1u);  // 2 -> 1 flows
   EXPECT_EQ(simulator.network().stats().dropped_partition, 1u);
 }
 
@@ -44,9 +44,9 @@ TEST(Network, PartitionThatBeginsInFlightDropsOnArrival) {
   ScriptFactory factory = greeting_factory(2);
   Simulator simulator(script_config(factory, 2));
   simulator.start();  // both messages now in flight, 1 ms latency
-  simulator.at(500'000, [&] { simulator.network().partition({{0}, {1}}); });
+  simulator.at(500'000, [&] { simulator.network().partition({{1}, {2}}); });
   simulator.run_until(10'000'000);
-  EXPECT_EQ(messages_seen(factory, 0) + messages_seen(factory, 1), 0u);
+  EXPECT_EQ(messages_seen(factory, 1) + messages_seen(factory, 2), 0u);
 }
 
 TEST(Network, LossDuplicationAndCorruption) {
@@ -59,8 +59,8 @@ TEST(Network, LossDuplicationAndCorruption) {
   simulator.network().set_all_faults(faults);
   simulator.start();
   simulator.run_until(10'000'000);
-  ASSERT_EQ(messages_seen(factory, 1), 2u);
-  for (const auto& seen : factory.latest.at(1)->seen) {
+  ASSERT_EQ(messages_seen(factory, 2), 2u);
+  for (const auto& seen : factory.latest.at(2)->seen) {
     if (seen.what == "message") {
       EXPECT_NE(seen.bytes, bytes_of("hello"));
     }
@@ -73,7 +73,7 @@ TEST(Network, LossDuplicationAndCorruption) {
   lossy.network().set_all_faults(loss);
   lossy.start();
   lossy.run_until(10'000'000);
-  EXPECT_EQ(messages_seen(lossy_factory, 0) + messages_seen(lossy_factory, 1), 0u);
+  EXPECT_EQ(messages_seen(lossy_factory, 1) + messages_seen(lossy_factory, 2), 0u);
 }
 
 TEST(Network, LinksAreFifoUnlessReorderingIsOn) {
@@ -81,7 +81,7 @@ TEST(Network, LinksAreFifoUnlessReorderingIsOn) {
     ScriptFactory factory;
     factory.hooks.push_back([](NodeContext& context, const testing::Seen& seen) {
       if (seen.what != "start") return;
-      for (std::uint8_t i = 0; i < 50; ++i) context.send(1, Bytes{i});
+      for (std::uint8_t i = 0; i < 50; ++i) context.send(2, Bytes{i});
     });
     SimConfig config = script_config(factory, 2);
     config.network_latency = LatencyModel::uniform(1'000, 1'000'000);
@@ -92,7 +92,7 @@ TEST(Network, LinksAreFifoUnlessReorderingIsOn) {
     simulator.start();
     simulator.run_until(100'000'000);
     std::vector<std::uint8_t> order;
-    for (const auto& seen : factory.latest.at(1)->seen) {
+    for (const auto& seen : factory.latest.at(2)->seen) {
       if (seen.what == "message") order.push_back(seen.bytes[0]);
     }
     return order;
@@ -108,13 +108,13 @@ TEST(Network, LinksAreFifoUnlessReorderingIsOn) {
 TEST(Network, ClogHoldsMessagesThenReleasesThemInOrder) {
   ScriptFactory factory = greeting_factory(2);
   Simulator simulator(script_config(factory, 2));
-  simulator.network().clog(0, 1, 50'000'000);
+  simulator.network().clog(1, 2, 50'000'000);
   simulator.start();
   simulator.run_until(49'000'000);
-  EXPECT_EQ(messages_seen(factory, 1), 0u);
+  EXPECT_EQ(messages_seen(factory, 2), 0u);
   simulator.run_until(60'000'000);
-  EXPECT_EQ(messages_seen(factory, 1), 1u);
-  EXPECT_EQ(messages_seen(factory, 0), 1u);  // the other direction was never held
+  EXPECT_EQ(messages_seen(factory, 2), 1u);
+  EXPECT_EQ(messages_seen(factory, 1), 1u);  // the other direction was never held
 }
 
 TEST(Network, LatencyDistributionsStayInTheirBounds) {

@@ -20,10 +20,10 @@ TEST(NodeClock, AJumpIsSeenByOneNodeOnly) {
   }
   Simulator simulator(script_config(factory, 2));
   simulator.start();
-  simulator.at(5'000'000, [&] { simulator.clock(1).jump(simulator.now_ns(), -3'000'000'000); });
+  simulator.at(5'000'000, [&] { simulator.clock(2).jump(simulator.now_ns(), -3'000'000'000); });
   simulator.run_until(20'000'000);
-  const auto& zero = factory.latest.at(0)->seen;
-  const auto& one = factory.latest.at(1)->seen;
+  const auto& zero = factory.latest.at(1)->seen;
+  const auto& one = factory.latest.at(2)->seen;
   ASSERT_EQ(zero.back().what, "timer");
   ASSERT_EQ(one.back().what, "timer");
   EXPECT_EQ(zero.back().local_ns, 10'000'000);
@@ -56,15 +56,15 @@ TEST(NodeHost, CrashDropsMemoryAndTimersAndRestartRecovers) {
   Simulator simulator(script_config(factory, 1));
   simulator.start();
   simulator.run_until(10'000'000);
-  simulator.crash(0);
-  EXPECT_FALSE(simulator.is_up(0));
-  EXPECT_EQ(simulator.node(0), nullptr);
+  simulator.crash(1);
+  EXPECT_FALSE(simulator.is_up(1));
+  EXPECT_EQ(simulator.node(1), nullptr);
   simulator.run_until(30'000'000);
-  simulator.restart(0);
+  simulator.restart(1);
   simulator.run_until(100'000'000);  // the old process's timer must not fire in the new one
   EXPECT_EQ(timers_fired, 0);
   EXPECT_EQ(starts, 2);
-  ASSERT_EQ(factory.latest.at(0)->seen.size(), 1u);  // memory is gone: only the new start
+  ASSERT_EQ(factory.latest.at(1)->seen.size(), 1u);  // memory is gone: only the new start
 }
 
 TEST(NodeHost, PauseHoldsEventsUntilItEnds) {
@@ -74,12 +74,12 @@ TEST(NodeHost, PauseHoldsEventsUntilItEnds) {
   });
   Simulator simulator(script_config(factory, 1));
   simulator.start();
-  simulator.pause(0, 100'000'000);
+  simulator.pause(1, 100'000'000);
   simulator.run_until(50'000'000);
-  EXPECT_EQ(factory.latest.at(0)->seen.size(), 1u);
+  EXPECT_EQ(factory.latest.at(1)->seen.size(), 1u);
   simulator.run_until(200'000'000);
-  ASSERT_EQ(factory.latest.at(0)->seen.size(), 2u);
-  EXPECT_EQ(factory.latest.at(0)->seen[1].local_ns, 100'000'000);
+  ASSERT_EQ(factory.latest.at(1)->seen.size(), 2u);
+  EXPECT_EQ(factory.latest.at(1)->seen[1].local_ns, 100'000'000);
 }
 
 TEST(NodeHost, DiskOperationsCompleteAndEnospcIsAStatus) {
@@ -97,7 +97,7 @@ TEST(NodeHost, DiskOperationsCompleteAndEnospcIsAStatus) {
   Simulator simulator(config);
   simulator.start();
   simulator.run_until(1'000'000'000);
-  const auto& seen = factory.latest.at(0)->seen;
+  const auto& seen = factory.latest.at(1)->seen;
   ASSERT_EQ(seen.size(), 5u);
   EXPECT_EQ(seen[1].status, DiskStatus::ok);
   EXPECT_EQ(seen[3].bytes.size(), 100u);
@@ -119,7 +119,7 @@ TEST(NodeHost, AnAssertionInANodeIsAFindingNotACrash) {
   ASSERT_TRUE(simulator.failure().has_value());
   EXPECT_EQ(simulator.failure()->kind, RunFailure::Kind::safety);
   EXPECT_EQ(simulator.failure()->invariant, "demo.invariant");
-  EXPECT_EQ(simulator.failure()->node, NodeId{0});
+  EXPECT_EQ(simulator.failure()->node, NodeId{1});
 }
 
 TEST(Fibers, SleepCallAndTimeout) {
@@ -135,11 +135,11 @@ TEST(Fibers, SleepCallAndTimeout) {
   simulator.spawn("client", [&] {
     simulator.sleep_for(5'000'000);
     log.push_back("woke at " + std::to_string(simulator.now_ns()));
-    const CallResult answered = simulator.call(0, bytes_of("ping"), 10'000'000);
+    const CallResult answered = simulator.call(1, bytes_of("ping"), 10'000'000);
     log.push_back(answered.status == CallResult::Status::ok
                       ? std::string(answered.response.begin(), answered.response.end())
                       : "timeout");
-    const CallResult ignored = simulator.call(0, bytes_of("silence"), 10'000'000);
+    const CallResult ignored = simulator.call(1, bytes_of("silence"), 10'000'000);
     log.push_back(ignored.status == CallResult::Status::ok ? "reply" : "timeout");
   });
   simulator.run_until(1'000'000'000);

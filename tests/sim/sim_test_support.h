@@ -52,7 +52,9 @@ class ScriptFactory final : public SystemFactory {
  public:
   std::unique_ptr<Node> make_node(const NodeConfig& config) const override {
     auto node = std::make_unique<ScriptNode>(config.id);
-    if (hooks.size() > config.id && hooks[config.id]) node->hook = hooks[config.id];
+    // hooks[0] is node 1's: node ids start at kFirstNodeId.
+    const std::size_t slot = config.id - kFirstNodeId;
+    if (hooks.size() > slot && hooks[slot]) node->hook = hooks[slot];
     latest[config.id] = node.get();
     return node;
   }
