@@ -1,14 +1,37 @@
 #include "harness/system_registry.h"
 
+#include "systems/kv/raft_system.h"
 #include "systems/register/register_node.h"
+#include "workloads/kv_workload.h"
 #include "workloads/register_workload.h"
 
 namespace simlab {
 namespace {
 
+SystemEntry raft_entry() {
+  static const kv::RaftSystemFactory raft_factory;
+  SystemEntry entry{
+      kv::kRaftSystemName,
+      "a key-value store on Raft: pre-vote, check-quorum, CRC'd WAL, snapshots, membership, ReadIndex",
+      &raft_factory,
+      {WorkloadEntry{kKvWorkloadName, kKvModelName,
+                     [](ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                        const ClientSettings& settings) {
+                       KvWorkloadOptions options;
+                       options.client.op_timeout_ns = settings.op_timeout_ns;
+                       options.think_ns_max = settings.think_ns_max;
+                       options.process_stride = settings.process_stride;
+                       run_kv_client(env, recorder, process, options);
+                     }}},
+      {}};
+  for (const auto& bug : kv::raft_bugs()) entry.bugs.push_back(PlantedBug{bug.name, bug.description});
+  return entry;
+}
+
 std::vector<SystemEntry> make_systems() {
   static const register_demo::RegisterFactory register_factory;
   std::vector<SystemEntry> entries;
+  entries.push_back(raft_entry());
   entries.push_back(SystemEntry{
       "register",
       "primary-backup replicated register (the kernel's demonstration system)",
