@@ -140,8 +140,12 @@ void Raft::load_wal(NodeContext& context, ByteView bytes) {
   wal_offset_ = scan.valid_bytes;
   trace(context, "read " + wal_file() + ": " + std::to_string(bytes.size()) + " bytes, " +
                      std::to_string(scan.entries.size()) + " records");
+  // A damaged complete last record may hold an acknowledged entry (index
+  // last + 1): repairing costs a little liveness, trusting it could lose a
+  // committed write.
+  if (scan.complete_tail_damaged) highest_seen = std::max(highest_seen, log_.last_index() + 1);
   const bool corrupt = scan.corrupt || gap || loading_.snapshot_corrupt ||
-                       loading_.hard_state_corrupt;
+                       loading_.hard_state_corrupt || scan.complete_tail_damaged;
   if (corrupt || hard_.repair_until > 0) {
     recovering_ = true;
     recovering_until_ = std::max({highest_seen, log_.last_index(), hard_.repair_until});

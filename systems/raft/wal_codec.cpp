@@ -90,6 +90,10 @@ WalScan scan_wal(ByteView file) {
     probe = record->end_offset - 1;
   }
   scan.torn_tail = !scan.corrupt;
+  if (scan.torn_tail && offset + kRecordHeaderBytes <= file.size()) {
+    ByteReader header(file.subspan(offset, kRecordHeaderBytes));
+    scan.complete_tail_damaged = offset + kRecordHeaderBytes + header.u32() == file.size();
+  }
   return scan;
 }
 

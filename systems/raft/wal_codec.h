@@ -43,6 +43,10 @@ struct WalScan {
   bool torn_tail = false;           // bad bytes at the end and nothing valid after them
   bool corrupt = false;             // a bad record with a valid record somewhere after it
   Index index_after_corruption_max = 0;  // highest entry index seen after the bad record
+  // The bad record is the last one and complete (its length reaches exactly
+  // the end of the file): a bit flip in a synced record looks like this, and
+  // that record may have been acknowledged, so recovery treats it as damage.
+  bool complete_tail_damaged = false;
 };
 WalScan scan_wal(ByteView file);
 

@@ -47,6 +47,17 @@ TEST(WalCodec, TornTailIsTruncatedNotReported) {
   }
 }
 
+TEST(WalCodec, AFlippedBitInTheCompleteLastRecordIsDamageNotATornTail) {
+  Bytes file = three_records();
+  file[file.size() - 2] ^= 0x01;  // inside the last record's payload
+  const WalScan scan = scan_wal(file);
+  EXPECT_EQ(scan.entries.size(), 2u);
+  EXPECT_TRUE(scan.complete_tail_damaged);
+  Bytes torn = three_records();
+  torn.resize(torn.size() - 3);  // a short last record: torn
+  EXPECT_FALSE(scan_wal(torn).complete_tail_damaged);
+}
+
 TEST(WalCodec, ZeroFilledTailIsTorn) {
   Bytes file = three_records();
   file.resize(file.size() + 100, 0);
