@@ -143,8 +143,27 @@ const std::string_view kRunPageScript = R"JS(
 
   // -- timeline --------------------------------------------------------------
   const timeline = (function () {
-    const lanes = new Map(data.processes.map((p, i) => [p, i]));
-    const laneHeight = data.processes.length <= 24 ? 20 : Math.max(4, Math.floor(520 / data.processes.length));
+    // A process that starts after another one finished (a client whose op ended in info never
+    // invokes again; a fresh process takes its place) reuses that lane, as Jepsen's threads do.
+    const laneOf = new Map(), laneProcesses = [];
+    (function packLanes() {
+      const spans = new Map();  // process -> [first start, last end]
+      for (const [, process, start, end] of data.ops) {
+        const stop = end >= 0 ? end : data.end_ns;
+        const span = spans.get(process);
+        if (span) { span[0] = Math.min(span[0], start); span[1] = Math.max(span[1], stop); } else spans.set(process, [start, stop]);
+      }
+      const freeAt = [];
+      for (const [process, [first, last]] of [...spans.entries()].sort((a, b) => a[1][0] - b[1][0] || a[0] - b[0])) {
+        let lane = freeAt.findIndex((t) => t < first);
+        if (lane < 0) { lane = freeAt.length; laneProcesses.push([]); }
+        freeAt[lane] = last;
+        laneOf.set(process, lane);
+        laneProcesses[lane].push(process);
+      }
+    })();
+    const laneCount = Math.max(1, laneProcesses.length);
+    const laneHeight = laneCount <= 24 ? 20 : Math.max(4, Math.floor(520 / laneCount));
     const faultNodes = [];
     for (const fault of data.faults) {
       const names = fault.nodes.length ? fault.nodes.map((n) => 'n' + n) : ['cluster'];
@@ -153,7 +172,7 @@ const std::string_view kRunPageScript = R"JS(
     faultNodes.sort();
     const gutter = 74, axisHeight = 24, faultRow = 14;
     const faultHeight = faultNodes.length ? faultNodes.length * faultRow + 10 : 0;
-    const height = axisHeight + faultHeight + data.processes.length * laneHeight + 8;
+    const height = axisHeight + faultHeight + laneCount * laneHeight + 8;
     const byIndex = new Map(data.ops.map((op) => [op[0], op]));
     let view = [data.start_ns, data.end_ns];
     let container, svgNode;
@@ -208,10 +227,13 @@ const std::string_view kRunPageScript = R"JS(
     }
     function drawLanes(root, width) {
       const top = axisHeight + faultHeight;
-      data.processes.forEach((p, i) => {
+      laneProcesses.forEach((processes, i) => {
         if (i % 2 === 1) root.appendChild(svgEl('rect', { x: gutter, y: top + i * laneHeight, width: width - gutter - 10, height: laneHeight, fill: '#000', 'fill-opacity': 0.025 }));
         if (laneHeight >= 10 || i % Math.ceil(10 / laneHeight) === 0) {
-          root.appendChild(svgEl('text', { x: 4, y: top + i * laneHeight + Math.min(laneHeight, 14) - 3, class: 'lane-label' }, 'process ' + p));
+          const label = processes.length === 1 ? 'process ' + processes[0]
+            : 'p' + processes[0] + ', p' + processes[1] + (processes.length > 2 ? ' +' + (processes.length - 2) : '');
+          const text = root.appendChild(svgEl('text', { x: 4, y: top + i * laneHeight + Math.min(laneHeight, 14) - 3, class: 'lane-label' }, label));
+          if (processes.length > 1) text.appendChild(svgEl('title', {}, 'processes ' + processes.slice(0, 40).join(', ') + (processes.length > 40 ? ', ...' : '')));
         }
       });
     }
@@ -232,7 +254,7 @@ const std::string_view kRunPageScript = R"JS(
         if (stop < v0 || start > v1) continue;
         const x0 = clampX(start), x1 = clampX(stop);
         const role = highlights.get(index);
-        const attrs = { class: 'op op-' + outcome, x: x0, y: top + lanes.get(process) * laneHeight + (laneHeight - barHeight) / 2,
+        const attrs = { class: 'op op-' + outcome, x: x0, y: top + laneOf.get(process) * laneHeight + (laneHeight - barHeight) / 2,
           width: Math.max(1.5, x1 - x0), height: barHeight, rx: Math.min(3, barHeight / 3), fill: COLOURS[outcome], 'data-op': index };
         if (outcome === 'info' || outcome === 'pending') attrs['fill-opacity'] = 0.55;
         if (role) Object.assign(attrs, { stroke: role === 'blocked' ? '#7f0000' : role === 'concurrent' ? '#7b3fb3' : '#1565c0',
@@ -241,8 +263,10 @@ const std::string_view kRunPageScript = R"JS(
           // Solid while the client waited, faint from when it gave up: the op may still take effect.
           attrs.width = Math.max(1.5, clampX(end) - x0);
           attrs['fill-opacity'] = 0.9;
-          group.appendChild(svgEl('rect', { class: 'op-info-tail', x: x0 + attrs.width, y: attrs.y, width: Math.max(0, x1 - x0 - attrs.width),
-            height: barHeight, fill: COLOURS.info, 'fill-opacity': 0.25 }));
+          // Thin, so the ops of the next process in this lane stay readable over it.
+          const tail = Math.max(2, barHeight / 3);
+          group.appendChild(svgEl('rect', { class: 'op-info-tail', x: x0 + attrs.width, y: attrs.y + (barHeight - tail) / 2, width: Math.max(0, x1 - x0 - attrs.width),
+            height: tail, fill: COLOURS.info, 'fill-opacity': 0.35 }));
         }
         const rect = group.appendChild(svgEl('rect', attrs));
         rect.appendChild(svgEl('title', {}, opText(op) + '\n' + latencyText(op) + (role ? '\n(' + role + ' in the explanation)' : '')));
@@ -260,12 +284,12 @@ const std::string_view kRunPageScript = R"JS(
         root.appendChild(svgEl('text', { x: x(t) + 3, y: height - 4, style: 'fill:' + colour + ';font-weight:600' }, label));
       }
     }
-    function zoomTo(t0, t1) {
+    function zoomTo(t0, t1, scroll = true) {
       const pad = Math.max((t1 - t0) * 0.15, (data.end_ns - data.start_ns) / 200, 1);
       view = [Math.max(data.start_ns, t0 - pad), Math.min(data.end_ns, t1 + pad)];
       if (view[1] <= view[0]) view = [data.start_ns, data.end_ns];
       render();
-      container.scrollIntoView({ block: 'nearest' });
+      if (scroll) container.scrollIntoView({ block: 'nearest' });
     }
     function zoomToOp(index) {
       const op = byIndex.get(index);
@@ -319,7 +343,7 @@ const std::string_view kRunPageScript = R"JS(
       }
       container = add(app, el('div', { id: 'timeline-box' }));
       listen();
-      if (failure) zoomTo(failure[0], failure[1]); else render();
+      if (failure) zoomTo(failure[0], failure[1], false); else render();
     }
     function listen() {
       container.addEventListener('wheel', (event) => {

@@ -64,7 +64,9 @@ TEST(RunPageInBrowser, LinearizabilityFailureShowsVerdictTimelineExplanationAndT
   EXPECT_NE(dom.find("id=\"timeline\""), std::string::npos);
   EXPECT_GT(count(dom, R"(class="op op-ok)"), 10u) << "the timeline draws the ok ops";
   EXPECT_GT(count(dom, R"(class="fault-band")"), 0u) << "the fault bands";
-  EXPECT_GT(count(dom, R"(<title>#\d+ process \d+ (read|write|cas)[^<]*\n(latency|no reply after) )"), 10u)
+  EXPECT_GT(
+      count(dom, R"(<title>#\d+ process \d+ (read|write|cas)[^<]*\n(latency|no reply after) )"),
+      10u)
       << "hovering an op shows the op and its latency";
   EXPECT_NE(dom.find("Why: not linearizable"), std::string::npos);
   EXPECT_GT(count(dom, "highlight-"), 0u)
@@ -188,6 +190,10 @@ TEST(RunPageInBrowser, LargeRunIsSampledAndSaysSo) {
   EXPECT_NE(dom.find("id=\"sampling-note\""), std::string::npos);
   EXPECT_NE(dom.find("This run has 150000 ops; the timeline draws"), std::string::npos);
   EXPECT_LE(count(dom, R"(class="op op-)"), kTimelineOpsMax + 16);
+  // 16 clients whose retired processes (after an info) are replaced by fresh ones: 16 lanes,
+  // not 46.
+  EXPECT_LE(count(dom, R"(class="lane-label")"), 16u)
+      << "a fresh process reuses a finished one's lane";
   EXPECT_TRUE(testing::screenshot(testing::file_url(folder + "/index.html"),
                                   screenshot_path("run-large"), 1400, 1300));
 }
