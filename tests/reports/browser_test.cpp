@@ -253,5 +253,22 @@ TEST(IndexPageInBrowser, TableSortFilterLinksAndCharts) {
   EXPECT_TRUE(testing::screenshot(url, screenshot_path("index"), 1400, 1100));
 }
 
+TEST(IndexPageInBrowser, AHugeStoreShowsTheFirstRowsAndSaysSo) {
+  REQUIRE_BROWSER();
+  const std::string out = testing::scratch_dir("index-huge");
+  std::vector<IndexRow> rows(kIndexRowsShownMax + 50);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    rows[i].system = "register";
+    rows[i].verdict = "valid";
+    rows[i].seed = i;
+  }
+  write_index_report(out, rows, "swarm.db");
+  const std::string dom = testing::dump_dom(testing::file_url(out + "/index.html"));
+  EXPECT_EQ(count(dom, R"(<tr class="run")"), kIndexRowsShownMax);
+  EXPECT_NE(dom.find(fmt::format("{} of {} runs; the table shows the first {}", rows.size(), rows.size(),
+                                 kIndexRowsShownMax)),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace simlab::reports
