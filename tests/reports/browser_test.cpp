@@ -175,6 +175,21 @@ TEST(RunPageInBrowser, UnknownVerdictSaysWhyTheCheckerGaveUp) {
   EXPECT_NE(dom.find("ran out of its 300 s time limit on key 7"), std::string::npos);
 }
 
+TEST(RunPageInBrowser, AnEmptyHistoryStillRendersTheVerdict) {
+  REQUIRE_BROWSER();
+  RunSummary summary;
+  summary.title = "register-default seed 3";
+  summary.system = "register";
+  summary.verdict = "internal-error";
+  summary.detail = "a client fiber threw: boom";
+  const std::string folder = testing::scratch_dir("empty-run");
+  std::ofstream(folder + "/index.html") << render_run_page(summary, {}, std::nullopt);
+  const std::string dom = testing::dump_dom(testing::file_url(folder + "/index.html"));
+  EXPECT_NE(dom.find("data-rendered=\"run\""), std::string::npos) << "the page's script did not finish";
+  EXPECT_TRUE(std::regex_search(dom, std::regex(R"(id="verdict"[^>]*>internal-error<)")));
+  EXPECT_NE(dom.find("Why: the lab failed"), std::string::npos);
+}
+
 TEST(RunPageInBrowser, LargeRunIsSampledAndSaysSo) {
   REQUIRE_BROWSER();
   RunSummary summary;
