@@ -185,6 +185,13 @@ TEST(ExplanationData, InvariantUnknownAndValidRuns) {
   unknown.detail = "the search ran out of its 300 s time limit";
   EXPECT_EQ(explanation_data(unknown, {})["kind"], "unknown");
   EXPECT_EQ(explanation_data(unknown, {})["reason"], unknown.detail);
+  RunSummary liveness;
+  liveness.verdict = "liveness-failure";
+  liveness.anomaly = "liveness";
+  EXPECT_EQ(explanation_data(liveness, {})["kind"], "liveness");
+  RunSummary lab;
+  lab.verdict = "internal-error";
+  EXPECT_EQ(explanation_data(lab, {})["kind"], "internal");
   RunSummary valid;
   valid.verdict = "valid";
   EXPECT_EQ(explanation_data(valid, {})["kind"], "none");
