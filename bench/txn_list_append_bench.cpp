@@ -50,7 +50,8 @@ int main(int argc, char** argv) {
                 static_cast<double>(count) / check_s, result.graph->edge_count(),
                 std::string(verdict_name(result.verdict)).c_str(), peak_rss_mib());
     std::fflush(stdout);
-    if (result.verdict != Verdict::valid) return 1;  // the generator is serializable by construction
+    if (result.verdict != Verdict::valid)
+      return 1;  // the generator is serializable by construction
   }
   return 0;
 }

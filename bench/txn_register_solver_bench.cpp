@@ -27,7 +27,9 @@ double peak_rss_mib() {
 
 const char* outcome_name(simlab::txn::SolverResult::Outcome outcome) {
   using Outcome = simlab::txn::SolverResult::Outcome;
-  return outcome == Outcome::satisfiable ? "sat" : outcome == Outcome::unsatisfiable ? "unsat" : "unknown";
+  return outcome == Outcome::satisfiable     ? "sat"
+         : outcome == Outcome::unsatisfiable ? "unsat"
+                                             : "unknown";
 }
 
 // Checks one size; prints a row; returns whether the answer was exact in time.
@@ -58,7 +60,8 @@ int main(int argc, char** argv) {
   auto spent_s = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   };
-  std::printf("%8s %12s %10s %8s %14s\n", "txns", "constraints", "solve_s", "outcome", "peak_rss_mib");
+  std::printf("%8s %12s %10s %8s %14s\n", "txns", "constraints", "solve_s", "outcome",
+              "peak_rss_mib");
   long exact = 0, failed = 0;
   // Doubling, then bisection between the last exact size and the first failure.
   for (long count = 250; failed == 0 && spent_s() + limit_s <= total_s; count *= 2) {

@@ -11,9 +11,9 @@ using enum ConsistencyModel;
 constexpr std::array kModels = {read_uncommitted,   read_committed, repeatable_read,
                                 snapshot_isolation, serializable,   strict_serializable};
 
-constexpr std::array<std::string_view, 6> kNames = {
-    "read-uncommitted",   "read-committed", "repeatable-read",
-    "snapshot-isolation", "serializable",   "strict-serializable"};
+constexpr std::array<std::string_view, 6> kNames = {"read-uncommitted", "read-committed",
+                                                    "repeatable-read",  "snapshot-isolation",
+                                                    "serializable",     "strict-serializable"};
 
 bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
@@ -60,11 +60,16 @@ std::string_view model_name(ConsistencyModel model) { return kNames[static_cast<
 bool implies(ConsistencyModel stronger, ConsistencyModel weaker) {
   if (stronger == weaker || weaker == read_uncommitted) return true;
   switch (stronger) {
-    case strict_serializable: return true;
-    case serializable: return weaker != strict_serializable;
-    case snapshot_isolation: return weaker == read_committed;
-    case repeatable_read: return weaker == read_committed;
-    default: return false;
+    case strict_serializable:
+      return true;
+    case serializable:
+      return weaker != strict_serializable;
+    case snapshot_isolation:
+      return weaker == read_committed;
+    case repeatable_read:
+      return weaker == read_committed;
+    default:
+      return false;
   }
 }
 
@@ -83,9 +88,9 @@ std::vector<ConsistencyModel> weakest_violated(const std::vector<std::string>& a
   }
   std::vector<ConsistencyModel> weakest;
   for (const auto model : violated) {
-    const bool has_weaker = std::any_of(violated.begin(), violated.end(), [&](ConsistencyModel other) {
-      return other != model && implies(model, other);
-    });
+    const bool has_weaker = std::any_of(
+        violated.begin(), violated.end(),
+        [&](ConsistencyModel other) { return other != model && implies(model, other); });
     if (!has_weaker) weakest.push_back(model);
   }
   return weakest;

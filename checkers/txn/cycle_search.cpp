@@ -19,11 +19,16 @@ constexpr std::array kClasses = {CycleClass::g0, CycleClass::g1c, CycleClass::g_
 
 const char* class_name(CycleClass cycle_class) {
   switch (cycle_class) {
-    case CycleClass::g0: return "G0";
-    case CycleClass::g1c: return "G1c";
-    case CycleClass::g_single: return "G-single";
-    case CycleClass::g_nonadjacent: return "G-nonadjacent";
-    case CycleClass::g2_item: return "G2-item";
+    case CycleClass::g0:
+      return "G0";
+    case CycleClass::g1c:
+      return "G1c";
+    case CycleClass::g_single:
+      return "G-single";
+    case CycleClass::g_nonadjacent:
+      return "G-nonadjacent";
+    case CycleClass::g2_item:
+      return "G2-item";
   }
   return "?";
 }
@@ -78,8 +83,12 @@ class ComponentSearch {
  public:
   ComponentSearch(const DependencyGraph& graph, const std::vector<std::uint32_t>& members,
                   std::vector<std::uint32_t>& local, const CycleSearchOptions& options)
-      : graph_(graph), members_(members), local_(local), options_(options),
-        stamp_(members.size() * kStates, 0), parent_(members.size() * kStates),
+      : graph_(graph),
+        members_(members),
+        local_(local),
+        options_(options),
+        stamp_(members.size() * kStates, 0),
+        parent_(members.size() * kStates),
         parent_slot_(members.size() * kStates) {
     for (std::uint32_t i = 0; i < members.size(); ++i) local_[members[i]] = i;
   }

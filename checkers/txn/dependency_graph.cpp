@@ -7,11 +7,16 @@ namespace simlab::txn {
 
 std::string_view edge_kind_name(EdgeKind kind) {
   switch (kind) {
-    case kWw: return "ww";
-    case kWr: return "wr";
-    case kRw: return "rw";
-    case kProcess: return "process";
-    case kRealtime: return "realtime";
+    case kWw:
+      return "ww";
+    case kWr:
+      return "wr";
+    case kRw:
+      return "rw";
+    case kProcess:
+      return "process";
+    case kRealtime:
+      return "realtime";
   }
   return "?";
 }

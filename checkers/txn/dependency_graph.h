@@ -14,11 +14,11 @@
 namespace simlab::txn {
 
 enum EdgeKind : std::uint8_t {
-  kWw = 1,        // write-write: the target installed the next version
-  kWr = 2,        // write-read: the target read the source's version
-  kRw = 4,        // read-write (anti-dependency): the target overwrote what the source read
-  kProcess = 8,   // same process, the source first
-  kRealtime = 16, // the source completed before the target was invoked
+  kWw = 1,         // write-write: the target installed the next version
+  kWr = 2,         // write-read: the target read the source's version
+  kRw = 4,         // read-write (anti-dependency): the target overwrote what the source read
+  kProcess = 8,    // same process, the source first
+  kRealtime = 16,  // the source completed before the target was invoked
 };
 inline constexpr std::uint8_t kDependencyKinds = kWw | kWr | kRw;
 inline constexpr std::uint8_t kOrderKinds = kProcess | kRealtime;

@@ -1,9 +1,9 @@
 #include "checkers/txn/explanation.h"
 
-#include <map>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <map>
 
 namespace simlab::txn {
 namespace {
@@ -23,19 +23,21 @@ std::string explain_dependency(const TxnHistory& history, const DependencyEdge& 
                    : fmt::format("{} wrote key {} = {}, and {} wrote the next version, {}", from,
                                  key, edge.value_from, to, edge.value_to);
     case kWr:
-      return lists ? fmt::format("{} read {}'s append of {} to key {}", to, from, edge.value_to, key)
-                   : fmt::format("{} read {}'s write of {} to key {}", to, from, edge.value_to, key);
+      return lists
+                 ? fmt::format("{} read {}'s append of {} to key {}", to, from, edge.value_to, key)
+                 : fmt::format("{} read {}'s write of {} to key {}", to, from, edge.value_to, key);
     case kRw:
       if (lists) {
         return edge.value_from == kNilValue
-                   ? fmt::format("{} read key {} empty, and {} appended {}, its first element", from,
-                                 key, to, edge.value_to)
+                   ? fmt::format("{} read key {} empty, and {} appended {}, its first element",
+                                 from, key, to, edge.value_to)
                    : fmt::format("{} read key {} up to {}, and {} appended {} right after it", from,
                                  key, edge.value_from, to, edge.value_to);
       }
       return fmt::format("{} read key {} = {}, and {} wrote the next version, {}", from, key,
                          value_text(edge.value_from), to, edge.value_to);
-    default: return "?";
+    default:
+      return "?";
   }
 }
 
@@ -115,7 +117,8 @@ std::string explain_edge(const TxnHistory& history, const DependencyGraph& graph
                        history.txns[from].process, txn_label(from));
   }
   return fmt::format("{} completed (index {}) before {} began (index {})", txn_label(from),
-                     history.txns[from].complete_index, txn_label(to), history.txns[to].invoke_index);
+                     history.txns[from].complete_index, txn_label(to),
+                     history.txns[to].invoke_index);
 }
 
 std::string txn_text(const TxnHistory& history, std::uint32_t txn) {
@@ -154,19 +157,18 @@ std::string explain_text(const TxnHistory& history, const TxnCheckResult& result
     for (std::size_t i = 0; i < anomalies.size() && i < per_type; ++i) {
       out += anomaly_text(history, result, *anomalies[i]);
     }
-    if (anomalies.size() > per_type) out += fmt::format("  ... and {} more\n", anomalies.size() - per_type);
+    if (anomalies.size() > per_type)
+      out += fmt::format("  ... and {} more\n", anomalies.size() - per_type);
   }
   return out;
 }
 
 nlohmann::json explain_json(const TxnHistory& history, const TxnCheckResult& result,
                             std::size_t per_type) {
-  nlohmann::json out = {{"valid", verdict_name(result.verdict)},
-                        {"model", model_name(result.model)},
-                        {"txn-count", result.txn_count},
-                        {"anomaly-types", nlohmann::json::array()},
-                        {"not", nlohmann::json::array()},
-                        {"anomalies", nlohmann::json::object()}};
+  nlohmann::json out = {
+      {"valid", verdict_name(result.verdict)}, {"model", model_name(result.model)},
+      {"txn-count", result.txn_count},         {"anomaly-types", nlohmann::json::array()},
+      {"not", nlohmann::json::array()},        {"anomalies", nlohmann::json::object()}};
   for (const auto model : result.weakest_violated) out["not"].push_back(model_name(model));
   for (const auto& [type, anomalies] : by_type(result)) {
     out["anomaly-types"].push_back(type);

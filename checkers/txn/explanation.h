@@ -4,9 +4,8 @@
 #pragma once
 
 #include <cstddef>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "checkers/txn/txn_checker.h"
 

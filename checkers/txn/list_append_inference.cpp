@@ -1,12 +1,12 @@
 // List-append inference (Elle, section 4.1): every read of a key returns a
 // prefix of the key's version order, so the longest read is the order, and
 // each read pins down exactly which version it saw.
-#include <algorithm>
-#include <span>
-#include <optional>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <algorithm>
+#include <optional>
+#include <span>
 
 #include "checkers/txn/inference.h"
 #include "checkers/txn/realtime_order.h"
@@ -38,12 +38,15 @@ void check_internal(const TxnHistory& history, std::uint32_t id, std::vector<Ano
       }
     }
     const auto got = history.elements_of(ops[i]);
-    const bool ok = prefix_known ? std::equal(got.begin(), got.end(), expected.begin(), expected.end())
-                                 : got.size() >= expected.size() &&
-                                       std::equal(expected.begin(), expected.end(),
-                                                  got.end() - static_cast<long>(expected.size()));
+    const bool ok = prefix_known
+                        ? std::equal(got.begin(), got.end(), expected.begin(), expected.end())
+                        : got.size() >= expected.size() &&
+                              std::equal(expected.begin(), expected.end(),
+                                         got.end() - static_cast<long>(expected.size()));
     if (ok) continue;
-    out.push_back({"internal", {id}, {},
+    out.push_back({"internal",
+                   {id},
+                   {},
                    fmt::format("{} read key {} = {} but its own earlier operations imply {}{}",
                                txn_label(id), history.key_names[ops[i].key], list_text(got),
                                prefix_known ? "" : "a list ending in ", list_text(expected))});
@@ -75,7 +78,8 @@ class ListAppendInference {
 
   Inference run() {
     for (std::uint32_t id = 0; id < history_.txns.size(); ++id) {
-      if (history_.txns[id].status == TxnStatus::committed) check_internal(history_, id, result_.anomalies);
+      if (history_.txns[id].status == TxnStatus::committed)
+        check_internal(history_, id, result_.anomalies);
     }
     group_reads();
     for (std::uint32_t key = 0; key < history_.key_names.size(); ++key) infer_key(key);
@@ -185,7 +189,8 @@ class ListAppendInference {
     } else {
       note_read_then_append(key, read.txn, kNilValue);
     }
-    if (external < order.size() && std::equal(seen.begin(), seen.begin() + external, order.begin())) {
+    if (external < order.size() &&
+        std::equal(seen.begin(), seen.begin() + external, order.begin())) {
       const WriteRecord* next = index_.find(key, order[external]);
       if (next != nullptr && next->txn != read.txn && visible(*next)) {
         graph_.add_dependency({read.txn, next->txn, key, kRw, last, order[external]});
@@ -198,21 +203,27 @@ class ListAppendInference {
       const WriteRecord* writer = index_.find(key, value);
       if (writer == nullptr) {
         result_.anomalies.push_back(
-            {"garbage-read", {read.txn}, {},
+            {"garbage-read",
+             {read.txn},
+             {},
              fmt::format("{} read key {} = {}, but no transaction appended {}", txn_label(read.txn),
                          history_.key_names[key], list_text(seen), value)});
         return;
       }
       if (writer->txn == read.txn && appended_after(read, value)) {
         result_.anomalies.push_back(
-            {"internal", {read.txn}, {},
+            {"internal",
+             {read.txn},
+             {},
              fmt::format("{} read key {} = {}, including {}, which it only appended later",
                          txn_label(read.txn), history_.key_names[key], list_text(seen), value)});
         return;
       }
       if (history_.txns[writer->txn].status == TxnStatus::aborted) {
         result_.anomalies.push_back(
-            {"G1a", {read.txn, writer->txn}, {},
+            {"G1a",
+             {read.txn, writer->txn},
+             {},
              fmt::format("{} read key {} = {}, including {}'s append of {}, and {} aborted",
                          txn_label(read.txn), history_.key_names[key], list_text(seen),
                          txn_label(writer->txn), value, txn_label(writer->txn))});
@@ -230,7 +241,9 @@ class ListAppendInference {
 
   void report_intermediate(std::uint32_t key, const ReadRef& read, const WriteRecord& writer) {
     result_.anomalies.push_back(
-        {"G1b", {read.txn, writer.txn}, {},
+        {"G1b",
+         {read.txn, writer.txn},
+         {},
          fmt::format("{} read key {} = {}, ending in {}'s append of {}, which {} followed with "
                      "another append to the same key",
                      txn_label(read.txn), history_.key_names[key],
@@ -242,10 +255,12 @@ class ListAppendInference {
                          std::span<const std::int64_t> order) {
     for (const ReadRef& read : reads) {
       if (history_.elements_of(*read.op).data() != order.data()) continue;
-      result_.anomalies.push_back({"duplicate-elements", {read.txn}, {},
-                                   fmt::format("{} read key {} = {}, which repeats an element",
-                                               txn_label(read.txn), history_.key_names[key],
-                                               list_text(order))});
+      result_.anomalies.push_back(
+          {"duplicate-elements",
+           {read.txn},
+           {},
+           fmt::format("{} read key {} = {}, which repeats an element", txn_label(read.txn),
+                       history_.key_names[key], list_text(order))});
       return;
     }
   }
@@ -253,7 +268,9 @@ class ListAppendInference {
   void report_incompatible(std::uint32_t key, const ReadRef& read,
                            std::span<const std::int64_t> order) {
     result_.anomalies.push_back(
-        {"incompatible-order", {read.txn}, {},
+        {"incompatible-order",
+         {read.txn},
+         {},
          fmt::format("{} read key {} = {}, which is not a prefix of the longest read {}",
                      txn_label(read.txn), history_.key_names[key],
                      list_text(history_.elements_of(*read.op)), list_text(order))});
@@ -308,7 +325,8 @@ void ListAppendInference::report_lost_updates() {
       anomaly.detail = fmt::format(
           "{} all read key {} {} and then appended to it: each overwrote the others' update",
           fmt::join(names, ", "), history_.key_names[first.key],
-          first.version == kNilValue ? std::string("empty") : "ending in " + value_text(first.version));
+          first.version == kNilValue ? std::string("empty")
+                                     : "ending in " + value_text(first.version));
       result_.anomalies.push_back(std::move(anomaly));
     }
     i = j;

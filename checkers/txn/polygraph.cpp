@@ -118,7 +118,8 @@ void compact(const Polygraph& graph, const Reachability& reach,
   std::vector<std::uint32_t> local(graph.node_count, ~std::uint32_t{0});
   auto& members = result.compact_nodes;
   for (const auto& choice : graph.choices) {
-    for (const auto node : {choice.first.from, choice.first.to, choice.second.from, choice.second.to}) {
+    for (const auto node :
+         {choice.first.from, choice.first.to, choice.second.from, choice.second.to}) {
       if (local[node] != ~std::uint32_t{0}) continue;
       local[node] = static_cast<std::uint32_t>(members.size());
       members.push_back(node);
@@ -134,8 +135,8 @@ void compact(const Polygraph& graph, const Reachability& reach,
     result.compact.known.push_back({local[e.from], local[e.to]});
   }
   for (const auto& c : graph.choices) {
-    result.compact.choices.push_back({{local[c.first.from], local[c.first.to]},
-                                      {local[c.second.from], local[c.second.to]}});
+    result.compact.choices.push_back(
+        {{local[c.first.from], local[c.first.to]}, {local[c.second.from], local[c.second.to]}});
   }
 }
 
@@ -146,7 +147,8 @@ PruneResult prune_polygraph(Polygraph graph, std::chrono::steady_clock::time_poi
   PruneResult result;
   if (graph.node_count > max_nodes) {
     result.compact = graph;
-    for (std::uint32_t node = 0; node < graph.node_count; ++node) result.compact_nodes.push_back(node);
+    for (std::uint32_t node = 0; node < graph.node_count; ++node)
+      result.compact_nodes.push_back(node);
     result.remaining = std::move(graph);
     return result;
   }
@@ -163,7 +165,8 @@ PruneResult prune_polygraph(Polygraph graph, std::chrono::steady_clock::time_poi
     changed = false;
     std::vector<PolygraphChoice> open;
     for (const auto& choice : graph.choices) {
-      const EdgeState first = state_of(reach, choice.first), second = state_of(reach, choice.second);
+      const EdgeState first = state_of(reach, choice.first),
+                      second = state_of(reach, choice.second);
       if (first == EdgeState::implied || second == EdgeState::implied) continue;  // satisfied
       if (first == EdgeState::impossible || second == EdgeState::impossible) {
         // Both impossible: keep one; the next reachability pass finds the cycle.

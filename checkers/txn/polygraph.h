@@ -32,8 +32,8 @@ struct Polygraph {
 
 struct PruneResult {
   bool timed_out = false;  // the deadline passed first: nothing is decided
-  bool cyclic = false;  // the known edges (with forced choices) have a cycle: not serializable
-  Polygraph remaining;  // known edges with forced ones added, and the undecided choices
+  bool cyclic = false;     // the known edges (with forced choices) have a cycle: not serializable
+  Polygraph remaining;     // known edges with forced ones added, and the undecided choices
   // The same problem over only the nodes the open choices touch: known
   // edges become the transitive reduction of reachability among them, so a
   // solver sees hundreds of variables instead of every transaction.

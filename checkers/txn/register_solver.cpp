@@ -1,22 +1,22 @@
 #include "checkers/txn/register_solver.h"
 
+#include <fmt/format.h>
+#include <z3++.h>
+
 #include <algorithm>
 #include <cassert>
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
-#include <thread>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <unordered_map>
-
-#include <fmt/format.h>
-#include <z3++.h>
 
 #include "checkers/txn/anomaly.h"
 #include "checkers/txn/polygraph.h"
-#include "checkers/txn/register_facts.h"
 #include "checkers/txn/realtime_order.h"
+#include "checkers/txn/register_facts.h"
 
 namespace simlab::txn {
 namespace {
@@ -26,7 +26,11 @@ class Encoder {
   // `tracked`: guard each fact with a literal, for unsat cores.
   Encoder(const TxnHistory& history, SolverModel model, bool tracked, z3::context& context,
           z3::solver& solver)
-      : history_(history), model_(model), tracked_(tracked), context_(context), solver_(solver),
+      : history_(history),
+        model_(model),
+        tracked_(tracked),
+        context_(context),
+        solver_(solver),
         facts_(gather_register_facts(history)) {
     for (std::uint32_t id = 0; id < history.txns.size(); ++id) {
       start_.push_back(context.int_const(fmt::format("s{}", id).c_str()));
@@ -67,25 +71,27 @@ class Encoder {
     const std::string& key = history_.key_names[read.key];
     const auto& writers = facts_.writers[read.key];
     if (read.value == kNilValue) {
-      const auto literal = track(fmt::format("{} read key {} = nil", txn_label(read.reader), key),
-                                 {read.reader});
+      const auto literal =
+          track(fmt::format("{} read key {} = nil", txn_label(read.reader), key), {read.reader});
       for (const auto other : writers) {
-        if (other != read.reader && !implied_by_realtime(read.reader, other)) solver_.add(z3::implies(literal, start_[read.reader] < commit_[other]));
+        if (other != read.reader && !implied_by_realtime(read.reader, other))
+          solver_.add(z3::implies(literal, start_[read.reader] < commit_[other]));
       }
       return;
     }
     auto it = facts_.writer_of.find({read.key, read.value});
     if (it == facts_.writer_of.end() || it->second == read.reader) return;  // reported by inference
     const std::uint32_t writer = it->second;
-    const auto literal = track(fmt::format("{} read key {} = {}, written by {}", txn_label(read.reader),
-                                           key, read.value, txn_label(writer)),
-                               {read.reader, writer});
+    const auto literal =
+        track(fmt::format("{} read key {} = {}, written by {}", txn_label(read.reader), key,
+                          read.value, txn_label(writer)),
+              {read.reader, writer});
     solver_.add(z3::implies(literal, commit_[writer] < start_[read.reader]));
     for (const auto other : writers) {
       if (other == writer || other == read.reader) continue;
       if (implied_by_realtime(other, writer) || implied_by_realtime(read.reader, other)) continue;
-      solver_.add(z3::implies(literal, commit_[other] < commit_[writer] ||
-                                           start_[read.reader] < commit_[other]));
+      solver_.add(z3::implies(
+          literal, commit_[other] < commit_[writer] || start_[read.reader] < commit_[other]));
     }
   }
 
@@ -102,8 +108,8 @@ class Encoder {
       if (facts_.included[id]) members.push_back(id);
     }
     for_each_realtime_edge(history_, members, [&](std::uint32_t from, std::uint32_t to) {
-      const auto literal = track(fmt::format("{} completed before {} began", txn_label(from),
-                                             txn_label(to)), {from, to});
+      const auto literal = track(
+          fmt::format("{} completed before {} began", txn_label(from), txn_label(to)), {from, to});
       solver_.add(z3::implies(literal, commit_[from] < start_[to]));
     });
   }
@@ -112,7 +118,9 @@ class Encoder {
     for (const auto& [key, writers] : facts_.writers) {
       if (writers.size() < 2) continue;
       const auto literal = track(fmt::format("writers of key {} may not overlap (first committer "
-                                             "wins)", history_.key_names[key]), writers);
+                                             "wins)",
+                                             history_.key_names[key]),
+                                 writers);
       for (std::size_t i = 0; i < writers.size(); ++i) {
         for (std::size_t j = i + 1; j < writers.size(); ++j) {
           const auto a = writers[i], b = writers[j];
@@ -179,7 +187,7 @@ bool completion_order_replays(const TxnHistory& history, SolverResult& result) {
       if (!op.result_known) continue;
       auto mine = own.find(op.key);
       auto shared = state.find(op.key);
-      const std::int64_t expected = mine != own.end()      ? mine->second
+      const std::int64_t expected = mine != own.end()       ? mine->second
                                     : shared != state.end() ? shared->second
                                                             : kNilValue;
       if (op.value != expected) return false;
@@ -217,7 +225,8 @@ Polygraph polygraph_of(const TxnHistory& history, const RegisterFacts& facts, bo
       continue;
     }
     const auto found = facts.writer_of.find({read.key, read.value});
-    if (found == facts.writer_of.end() || found->second == read.reader) continue;  // inference reports it
+    if (found == facts.writer_of.end() || found->second == read.reader)
+      continue;  // inference reports it
     const std::uint32_t writer = node_of[found->second];
     graph.known.push_back({writer, reader});
     for (const auto other : writers->second) {
@@ -240,8 +249,8 @@ class Watchdog {
   Watchdog(z3::context& context, double budget_s)
       : thread_([this, &context, budget_s] {
           std::unique_lock lock(mutex_);
-          const auto deadline = std::chrono::steady_clock::now() +
-                                std::chrono::duration<double>(budget_s);
+          const auto deadline =
+              std::chrono::steady_clock::now() + std::chrono::duration<double>(budget_s);
           if (!done_.wait_until(lock, deadline, [this] { return finished_; })) context.interrupt();
         }) {}
   ~Watchdog() {
@@ -266,8 +275,9 @@ z3::check_result run_pruned(const TxnHistory& history, bool strict, double budge
                             SolverResult& result) {
   std::vector<std::uint32_t> txn_of_node;
   const RegisterFacts facts = gather_register_facts(history);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                                             std::chrono::duration<double>(budget_s));
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double>(budget_s));
   const PruneResult pruned =
       prune_polygraph(polygraph_of(history, facts, strict, txn_of_node), deadline);
   const Polygraph& graph = pruned.compact;
@@ -334,7 +344,11 @@ z3::check_result run_solver(const TxnHistory& history, SolverModel model, bool t
   z3::expr_vector assumptions(context);
   for (const auto& literal : encoder.literals()) assumptions.push_back(literal);
   result.constraints = solver.assertions().size();
-  const z3::check_result outcome = tracked ? solver.check(assumptions) : solver.check();
+  z3::check_result outcome;
+  {
+    Watchdog watchdog(context, budget_s);
+    outcome = tracked ? solver.check(assumptions) : solver.check();
+  }
   if (outcome == z3::sat) read_witness(solver.get_model(), encoder, history.txns.size(), result);
   if (outcome == z3::unsat && tracked) explain_core(solver.unsat_core(), encoder, result);
   if (outcome == z3::unknown) result.reason = solver.reason_unknown();

@@ -31,9 +31,9 @@ struct SolverResult {
   Outcome outcome = Outcome::unknown;
   std::vector<std::uint32_t> serial_order;  // satisfiable: txns in a witness order
   bool by_replay = false;  // satisfiable without Z3: completion order replays every read
-  std::vector<std::uint32_t> core_txns;     // unsatisfiable: transactions in the core
-  std::vector<std::string> core_facts;      // unsatisfiable: the facts in the core, in words
-  std::string reason;                       // unknown: why (usually the time budget)
+  std::vector<std::uint32_t> core_txns;  // unsatisfiable: transactions in the core
+  std::vector<std::string> core_facts;   // unsatisfiable: the facts in the core, in words
+  std::string reason;                    // unknown: why (usually the time budget)
   double elapsed_s = 0;
   std::size_t constraints = 0;
 };

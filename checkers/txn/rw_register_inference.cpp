@@ -3,12 +3,12 @@
 // transaction which read v and then wrote w installed w after v, and (when
 // asked) that versions follow process or real-time order. The rest stays
 // open; infer_rw_register says so through orders_complete.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "checkers/txn/inference.h"
 #include "checkers/txn/realtime_order.h"
@@ -32,7 +32,10 @@ class RegisterInference {
  public:
   RegisterInference(const TxnHistory& history, const InferenceOptions& options,
                     DependencyGraph& graph)
-      : history_(history), options_(options), graph_(graph), index_(history),
+      : history_(history),
+        options_(options),
+        graph_(graph),
+        index_(history),
         successors_(history.key_names.size()) {}
 
   Inference run() {
@@ -67,7 +70,9 @@ class RegisterInference {
       const std::int64_t expected = access.writes ? access.write_value : access.read_value;
       if ((access.writes || access.reads) && op.value != expected) {
         result_.anomalies.push_back(
-            {"internal", {id}, {},
+            {"internal",
+             {id},
+             {},
              fmt::format("{} read key {} = {} but its own earlier {} of it implies {}",
                          txn_label(id), history_.key_names[op.key], value_text(op.value),
                          access.writes ? "write" : "read", value_text(expected))});
@@ -97,24 +102,33 @@ class RegisterInference {
     const std::string& key = history_.key_names[access.key];
     const std::string reader = txn_label(access.txn);
     if (writer == nullptr) {
-      result_.anomalies.push_back({"garbage-read", {access.txn}, {},
+      result_.anomalies.push_back({"garbage-read",
+                                   {access.txn},
+                                   {},
                                    fmt::format("{} read key {} = {}, which no transaction wrote",
                                                reader, key, access.read_value)});
     } else if (history_.txns[writer->txn].status == TxnStatus::aborted) {
       result_.anomalies.push_back(
-          {"G1a", {access.txn, writer->txn}, {},
+          {"G1a",
+           {access.txn, writer->txn},
+           {},
            fmt::format("{} read key {} = {}, written by {}, which aborted", reader, key,
                        access.read_value, txn_label(writer->txn))});
     } else if (writer->txn == access.txn) {
       result_.anomalies.push_back(
-          {"internal", {access.txn}, {},
+          {"internal",
+           {access.txn},
+           {},
            fmt::format("{} read key {} = {} before it wrote that value itself", reader, key,
                        access.read_value)});
     } else if (!writer->final) {
       result_.anomalies.push_back(
-          {"G1b", {access.txn, writer->txn}, {},
-           fmt::format("{} read key {} = {}, an intermediate write of {}, which later wrote it again",
-                       reader, key, access.read_value, txn_label(writer->txn))});
+          {"G1b",
+           {access.txn, writer->txn},
+           {},
+           fmt::format(
+               "{} read key {} = {}, an intermediate write of {}, which later wrote it again",
+               reader, key, access.read_value, txn_label(writer->txn))});
     }
   }
 
@@ -128,7 +142,8 @@ class RegisterInference {
 
   void infer_orders() {
     for (const Access& access : accesses_) {
-      if (access.reads && access.writes) add_version_edge(access.key, access.read_value, access.write_value);
+      if (access.reads && access.writes)
+        add_version_edge(access.key, access.read_value, access.write_value);
     }
     if (options_.sequential_keys || options_.linearizable_keys) infer_orders_from_time();
     // Initial nil precedes every version nothing else is known to precede.
@@ -151,7 +166,8 @@ class RegisterInference {
   void infer_orders_from_time() {
     std::vector<std::vector<const Access*>> by_key(history_.key_names.size());
     for (const Access& access : accesses_) {
-      if (history_.txns[access.txn].status == TxnStatus::committed) by_key[access.key].push_back(&access);
+      if (history_.txns[access.txn].status == TxnStatus::committed)
+        by_key[access.key].push_back(&access);
     }
     for (std::uint32_t key = 0; key < by_key.size(); ++key) {
       auto& list = by_key[key];
@@ -246,14 +262,17 @@ void RegisterInference::add_edges() {
   for (const Access& access : accesses_) {
     if (!access.reads || history_.txns[access.txn].status != TxnStatus::committed) continue;
     const auto& edges = successors_[access.key];
-    if (const WriteRecord* w = writer_of(access.key, access.read_value); w && w->txn != access.txn) {
-      graph_.add_dependency({w->txn, access.txn, access.key, kWr, access.read_value, access.read_value});
+    if (const WriteRecord* w = writer_of(access.key, access.read_value);
+        w && w->txn != access.txn) {
+      graph_.add_dependency(
+          {w->txn, access.txn, access.key, kWr, access.read_value, access.read_value});
     }
     for (auto it = edges.lower_bound({access.read_value, kNilValue});
          it != edges.end() && it->first == access.read_value; ++it) {
       const WriteRecord* next = writer_of(access.key, it->second);
       if (next != nullptr && next->txn != access.txn) {
-        graph_.add_dependency({access.txn, next->txn, access.key, kRw, access.read_value, it->second});
+        graph_.add_dependency(
+            {access.txn, next->txn, access.key, kRw, access.read_value, it->second});
       }
     }
   }
@@ -273,7 +292,9 @@ void RegisterInference::report_lost_updates() {
     std::vector<std::string> names;
     for (const auto txn : txns) names.push_back(txn_label(txn));
     result_.anomalies.push_back(
-        {"lost-update", txns, {},
+        {"lost-update",
+         txns,
+         {},
          fmt::format("{} all read key {} = {} and then wrote it: each overwrote the others' update",
                      fmt::join(names, ", "), history_.key_names[version.first],
                      value_text(version.second))});

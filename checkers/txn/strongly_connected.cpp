@@ -17,8 +17,11 @@ struct Frame {
 class Tarjan {
  public:
   Tarjan(const DependencyGraph& graph, std::uint8_t mask)
-      : graph_(graph), mask_(mask), index_(graph.node_count(), kUnvisited),
-        low_(graph.node_count(), 0), on_stack_(graph.node_count(), false) {
+      : graph_(graph),
+        mask_(mask),
+        index_(graph.node_count(), kUnvisited),
+        low_(graph.node_count(), 0),
+        on_stack_(graph.node_count(), false) {
     result_.component_of.assign(graph.node_count(), kUnvisited);
   }
 

@@ -12,7 +12,7 @@
 namespace simlab::txn {
 
 struct Components {
-  std::vector<std::uint32_t> component_of;            // node -> component id
+  std::vector<std::uint32_t> component_of;             // node -> component id
   std::vector<std::vector<std::uint32_t>> nontrivial;  // members of components with >= 2 nodes
 };
 

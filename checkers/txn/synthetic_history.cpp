@@ -23,7 +23,9 @@ struct Pending {
 class Generator {
  public:
   Generator(const SyntheticOptions& options, DataModel model)
-      : options_(options), random_(options.seed), slots_(options.active_keys),
+      : options_(options),
+        random_(options.seed),
+        slots_(options.active_keys),
         processes_(options.process_count) {
     out_.model = model;
     for (auto& slot : slots_) slot.key = new_key();
@@ -48,7 +50,8 @@ class Generator {
 
  private:
   std::uint32_t new_key() {
-    out_.key_names.push_back(std::to_string(options_.first_key + static_cast<std::int64_t>(out_.key_names.size())));
+    out_.key_names.push_back(
+        std::to_string(options_.first_key + static_cast<std::int64_t>(out_.key_names.size())));
     return static_cast<std::uint32_t>(out_.key_names.size() - 1);
   }
 
@@ -59,7 +62,8 @@ class Generator {
     pending.plan.clear();
     std::bernoulli_distribution reads(options_.read_fraction);
     for (std::uint32_t i = 0; i < options_.ops_per_txn; ++i) {
-      pending.plan.push_back({reads(random_), static_cast<std::uint32_t>(random_() % slots_.size())});
+      pending.plan.push_back(
+          {reads(random_), static_cast<std::uint32_t>(random_() % slots_.size())});
     }
     Txn txn;
     txn.process = p;
@@ -130,8 +134,10 @@ class Generator {
 history::Value micro_op_value(const TxnHistory& txns, const MicroOp& op, bool with_result) {
   using history::Value;
   const Value key = Value::integer(std::stoll(txns.key_names[op.key]));
-  if (op.kind == MicroOpKind::append) return Value::list({Value::string("append"), key, Value::integer(op.value)});
-  if (op.kind == MicroOpKind::write) return Value::list({Value::string("w"), key, Value::integer(op.value)});
+  if (op.kind == MicroOpKind::append)
+    return Value::list({Value::string("append"), key, Value::integer(op.value)});
+  if (op.kind == MicroOpKind::write)
+    return Value::list({Value::string("w"), key, Value::integer(op.value)});
   Value result;
   if (with_result && txns.model == DataModel::list_append) {
     Value::List items;
@@ -149,7 +155,8 @@ history::Op make_op(const TxnHistory& txns, std::uint32_t id, history::OpType ty
   op.type = type;
   op.f = "txn";
   history::Value::List micro;
-  for (const MicroOp& m : txns.ops_of(id)) micro.push_back(micro_op_value(txns, m, type == history::OpType::ok));
+  for (const MicroOp& m : txns.ops_of(id))
+    micro.push_back(micro_op_value(txns, m, type == history::OpType::ok));
   op.value = history::Value::list(std::move(micro));
   return op;
 }

@@ -30,7 +30,6 @@ struct SyntheticOptions {
 // overlap freely, and each transaction takes effect atomically at its
 // completion, which lies inside its own invocation interval.
 
-
 // Already compiled, without going through history::Value (a million
 // transactions as Values would not fit the benchmark's memory budget).
 TxnHistory generate_list_append(const SyntheticOptions& options);

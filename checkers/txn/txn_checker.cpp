@@ -1,8 +1,8 @@
 #include "checkers/txn/txn_checker.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "checkers/txn/cycle_search.h"
 #include "checkers/txn/realtime_order.h"
@@ -27,18 +27,25 @@ std::shared_ptr<DependencyGraph> build_graph(const TxnHistory& history,
 std::optional<SolverModel> solver_model_for(ConsistencyModel model) {
   switch (model) {
     case ConsistencyModel::repeatable_read:  // PL-2.99 over items is serializability
-    case ConsistencyModel::serializable: return SolverModel::serializable;
-    case ConsistencyModel::strict_serializable: return SolverModel::strict_serializable;
-    case ConsistencyModel::snapshot_isolation: return SolverModel::snapshot_isolation;
-    default: return std::nullopt;
+    case ConsistencyModel::serializable:
+      return SolverModel::serializable;
+    case ConsistencyModel::strict_serializable:
+      return SolverModel::strict_serializable;
+    case ConsistencyModel::snapshot_isolation:
+      return SolverModel::snapshot_isolation;
+    default:
+      return std::nullopt;
   }
 }
 
 std::string_view solver_anomaly(SolverModel model) {
   switch (model) {
-    case SolverModel::serializable: return "unsatisfiable-serializable";
-    case SolverModel::strict_serializable: return "unsatisfiable-strict-serializable";
-    case SolverModel::snapshot_isolation: return "unsatisfiable-snapshot-isolation";
+    case SolverModel::serializable:
+      return "unsatisfiable-serializable";
+    case SolverModel::strict_serializable:
+      return "unsatisfiable-strict-serializable";
+    case SolverModel::snapshot_isolation:
+      return "unsatisfiable-snapshot-isolation";
   }
   return "?";
 }
@@ -64,7 +71,8 @@ void decide_with_solver(const TxnHistory& history, const TxnCheckOptions& option
     result.verdict = Verdict::valid;
   } else if (solved.outcome == SolverResult::Outcome::unknown) {
     result.verdict = Verdict::unknown;
-    result.note = fmt::format("the solver gave up after {:.1f} s: {}", solved.elapsed_s, solved.reason);
+    result.note =
+        fmt::format("the solver gave up after {:.1f} s: {}", solved.elapsed_s, solved.reason);
   } else {
     result.verdict = Verdict::invalid;
     Anomaly anomaly{std::string(solver_anomaly(*solver_model)), solved.core_txns, {}, ""};
@@ -78,9 +86,12 @@ void decide_with_solver(const TxnHistory& history, const TxnCheckOptions& option
 
 std::string_view verdict_name(Verdict verdict) {
   switch (verdict) {
-    case Verdict::valid: return "valid";
-    case Verdict::invalid: return "invalid";
-    case Verdict::unknown: return "unknown";
+    case Verdict::valid:
+      return "valid";
+    case Verdict::invalid:
+      return "invalid";
+    case Verdict::unknown:
+      return "unknown";
   }
   return "?";
 }
@@ -117,7 +128,8 @@ TxnCheckResult check_transactions(const TxnHistory& history, const TxnCheckOptio
     result.verdict = Verdict::valid;
   }
   for (const auto& anomaly : result.anomalies) {
-    if (std::find(types.begin(), types.end(), anomaly.type) == types.end()) types.push_back(anomaly.type);
+    if (std::find(types.begin(), types.end(), anomaly.type) == types.end())
+      types.push_back(anomaly.type);
   }
   result.weakest_violated = weakest_violated(types);
   return result;

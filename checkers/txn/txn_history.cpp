@@ -1,9 +1,9 @@
 #include "checkers/txn/txn_history.h"
 
+#include <fmt/format.h>
+
 #include <string_view>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 namespace simlab::txn {
 namespace {
@@ -123,9 +123,12 @@ std::vector<Pairing> pair_ops(const history::History& history) {
 TxnStatus status_of(const history::History& history, const Pairing& pair) {
   if (pair.complete_position < 0) return TxnStatus::unknown;
   switch (history[pair.complete_position].type) {
-    case OpType::ok: return TxnStatus::committed;
-    case OpType::fail: return TxnStatus::aborted;
-    default: return TxnStatus::unknown;
+    case OpType::ok:
+      return TxnStatus::committed;
+    case OpType::fail:
+      return TxnStatus::aborted;
+    default:
+      return TxnStatus::unknown;
   }
 }
 

@@ -31,9 +31,9 @@ inline constexpr std::int64_t kNilValue = std::numeric_limits<std::int64_t>::min
 
 struct MicroOp {
   MicroOpKind kind = MicroOpKind::read;
-  bool result_known = false;  // reads only: false for reads of aborted or unknown txns
-  std::uint32_t key = 0;      // dense key id, see TxnHistory::key_names
-  std::int64_t value = 0;     // append/write value; register read result (kNilValue for nil)
+  bool result_known = false;     // reads only: false for reads of aborted or unknown txns
+  std::uint32_t key = 0;         // dense key id, see TxnHistory::key_names
+  std::int64_t value = 0;        // append/write value; register read result (kNilValue for nil)
   std::uint32_t list_begin = 0;  // list-append reads: slice of TxnHistory::elements
   std::uint32_t list_size = 0;
 };

@@ -19,12 +19,12 @@ VersionIndex::VersionIndex(const TxnHistory& history) {
     return a.key != b.key ? a.key < b.key : a.value != b.value ? a.value < b.value : a.txn < b.txn;
   });
   // Keep the first writer of a duplicated (key, value); remember the others.
-  auto kept = std::unique(records_.begin(), records_.end(), [&](const WriteRecord& a,
-                                                                const WriteRecord& b) {
-    const bool same = a.key == b.key && a.value == b.value;
-    if (same) duplicates_.push_back(b);
-    return same;
-  });
+  auto kept = std::unique(records_.begin(), records_.end(),
+                          [&](const WriteRecord& a, const WriteRecord& b) {
+                            const bool same = a.key == b.key && a.value == b.value;
+                            if (same) duplicates_.push_back(b);
+                            return same;
+                          });
   records_.erase(kept, records_.end());
   key_begin_.assign(history.key_names.size() + 1, 0);
   for (const auto& record : records_) ++key_begin_[record.key + 1];
@@ -35,8 +35,9 @@ VersionIndex::VersionIndex(const TxnHistory& history) {
 
 WriteRecord* VersionIndex::find(std::uint32_t key, std::int64_t value) {
   auto range = of_key(key);
-  auto it = std::lower_bound(range.begin(), range.end(), value,
-                             [](const WriteRecord& record, std::int64_t v) { return record.value < v; });
+  auto it =
+      std::lower_bound(range.begin(), range.end(), value,
+                       [](const WriteRecord& record, std::int64_t v) { return record.value < v; });
   return it != range.end() && it->value == value ? &*it : nullptr;
 }
 

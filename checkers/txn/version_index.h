@@ -15,7 +15,7 @@ struct WriteRecord {
   std::uint32_t key = 0;
   std::int64_t value = 0;
   std::uint32_t txn = 0;
-  bool final = true;          // the txn's last append/write to this key
+  bool final = true;           // the txn's last append/write to this key
   std::int32_t position = -1;  // index in the key's inferred version order, if known
 };
 

@@ -1,15 +1,14 @@
 // `simlab check --model list-append|rw-register` end to end: verdicts, exit
 // codes shared with the linearizability checker, FILE:LINE errors, JSON.
 // Runs the simlab binary built next to the tests; skipped if it is missing.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace {
 
@@ -45,8 +44,8 @@ class CmdCheckTxn : public ::testing::Test {
   }
 
   CliRun run(const std::string& args) {
-    const std::string command = binary_.string() + " check " + args + " >" + (dir_ / "out").string() +
-                                " 2>" + (dir_ / "err").string();
+    const std::string command = binary_.string() + " check " + args + " >" +
+                                (dir_ / "out").string() + " 2>" + (dir_ / "err").string();
     const int status = std::system(command.c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir_ / "out"), slurp(dir_ / "err")};
   }
@@ -55,21 +54,25 @@ class CmdCheckTxn : public ::testing::Test {
 };
 
 std::string op(int index, const char* type, int process, const std::string& value) {
-  return "{\"index\":" + std::to_string(index) + ",\"type\":\"" + type + "\",\"process\":" +
-         std::to_string(process) + ",\"f\":\"txn\",\"value\":" + value + "}\n";
+  return "{\"index\":" + std::to_string(index) + ",\"type\":\"" + type +
+         "\",\"process\":" + std::to_string(process) + ",\"f\":\"txn\",\"value\":" + value + "}\n";
 }
 
 TEST_F(CmdCheckTxn, VerdictsAndExitCodes) {
-  const auto valid = write("valid.jsonl", op(0, "invoke", 1, "[[\"append\",1,1]]") +
-                                              op(1, "ok", 1, "[[\"append\",1,1]]") +
-                                              op(2, "invoke", 2, "[[\"r\",1,null]]") +
-                                              op(3, "ok", 2, "[[\"r\",1,[1]]]"));
+  const auto valid =
+      write("valid.jsonl",
+            op(0, "invoke", 1, "[[\"append\",1,1]]") + op(1, "ok", 1, "[[\"append\",1,1]]") +
+                op(2, "invoke", 2, "[[\"r\",1,null]]") + op(3, "ok", 2, "[[\"r\",1,[1]]]"));
   EXPECT_EQ(run("--model list-append " + valid.string()).exit_code, 0);
-  const auto skew = run("--model list-append --consistency serializable ../shared/testdata/elle/si-without-g-single.edn");
+  const auto skew =
+      run("--model list-append --consistency serializable "
+          "../shared/testdata/elle/si-without-g-single.edn");
   EXPECT_EQ(skew.exit_code, 1);
   EXPECT_NE(skew.out.find("G2-item"), std::string::npos) << skew.out;
   EXPECT_EQ(run("--model list-append --consistency snapshot-isolation "
-                "../shared/testdata/elle/si-without-g-single.edn").exit_code, 0);
+                "../shared/testdata/elle/si-without-g-single.edn")
+                .exit_code,
+            0);
 }
 
 TEST_F(CmdCheckTxn, UnknownWhenTheSolverRunsOutOfBudget) {
@@ -80,13 +83,16 @@ TEST_F(CmdCheckTxn, UnknownWhenTheSolverRunsOutOfBudget) {
   for (int i = 0; i < kCount; ++i) {
     const int key = (i + 1) % 4, earlier = (i - key) / 4;
     std::string ops = "[[\"w\"," + std::to_string(i % 4) + "," + std::to_string(i + 1) + "]";
-    if (earlier > 0) ops += ",[\"r\"," + std::to_string(key) + "," + std::to_string(4 * ((i * 7 + 5) % earlier) + key + 1) + "]";
+    if (earlier > 0)
+      ops += ",[\"r\"," + std::to_string(key) + "," +
+             std::to_string(4 * ((i * 7 + 5) % earlier) + key + 1) + "]";
     values.push_back(ops + "]");
   }
   for (int i = 0; i < kCount; ++i) text += op(index++, "invoke", i, values[i]);
   for (int i = 0; i < kCount; ++i) text += op(index++, "ok", i, values[i]);
   const auto file = write("hard.jsonl", text);
-  const auto run_result = run("--model rw-register --consistency serializable --budget-s 0.001 " + file.string());
+  const auto run_result =
+      run("--model rw-register --consistency serializable --budget-s 0.001 " + file.string());
   EXPECT_EQ(run_result.exit_code, 2) << run_result.out << run_result.err;
   EXPECT_NE(run_result.out.find("gave up"), std::string::npos) << run_result.out;
 }
@@ -96,7 +102,8 @@ TEST_F(CmdCheckTxn, BadInputAndBadFlags) {
                                           op(1, "ok", 1, "[[\"append\",1,\"x\"]]"));
   const auto result = run("--model list-append " + bad.string());
   EXPECT_EQ(result.exit_code, 65);
-  EXPECT_NE(result.err.find(bad.string() + ":2: expected an integer value to append"), std::string::npos)
+  EXPECT_NE(result.err.find(bad.string() + ":2: expected an integer value to append"),
+            std::string::npos)
       << result.err;
   EXPECT_EQ(run("--model list-append --consistency linearizable " + bad.string()).exit_code, 64);
   EXPECT_EQ(run("--model list-append").exit_code, 64);
@@ -105,8 +112,9 @@ TEST_F(CmdCheckTxn, BadInputAndBadFlags) {
 }
 
 TEST_F(CmdCheckTxn, JsonOutput) {
-  const auto result = run("--model list-append --consistency serializable --json "
-                          "../shared/testdata/elle/si-without-g-single.edn");
+  const auto result =
+      run("--model list-append --consistency serializable --json "
+          "../shared/testdata/elle/si-without-g-single.edn");
   ASSERT_EQ(result.exit_code, 1);
   const auto json = nlohmann::json::parse(result.out);
   EXPECT_EQ(json["valid"], "invalid");

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "checkers/txn/consistency_model.h"
+
+#include <gtest/gtest.h>
 
 namespace simlab::txn {
 namespace {
@@ -39,7 +39,8 @@ TEST(ConsistencyModel, WhichModelsRuleOutWhat) {
 
 TEST(ConsistencyModel, WeakestViolatedAsElleReportsThem) {
   EXPECT_EQ(weakest_violated({"G2-item"}), Models{repeatable_read});
-  EXPECT_EQ(weakest_violated({"G2-item", "G-single"}), (Models{repeatable_read, snapshot_isolation}));
+  EXPECT_EQ(weakest_violated({"G2-item", "G-single"}),
+            (Models{repeatable_read, snapshot_isolation}));
   EXPECT_EQ(weakest_violated({"G-single", "G1c"}), Models{read_committed});
   EXPECT_EQ(weakest_violated({"G2-item-realtime"}), Models{strict_serializable});
   EXPECT_EQ(weakest_violated({"G0", "G1a"}), Models{read_uncommitted});

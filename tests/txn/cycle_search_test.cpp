@@ -1,8 +1,8 @@
 // Cycle classes on hand-built graphs: each class found with its shortest
 // cycle, variants only with order edges, and the budget honoured.
-#include <gtest/gtest.h>
-
 #include "checkers/txn/cycle_search.h"
+
+#include <gtest/gtest.h>
 
 namespace simlab::txn {
 namespace {
@@ -12,7 +12,8 @@ struct Edge {
   EdgeKind kind;
 };
 
-std::vector<std::pair<std::string, std::size_t>> classify(std::uint32_t nodes, std::vector<Edge> edges,
+std::vector<std::pair<std::string, std::size_t>> classify(std::uint32_t nodes,
+                                                          std::vector<Edge> edges,
                                                           std::uint8_t order_kinds = 0,
                                                           std::uint64_t budget = 1'000'000) {
   DependencyGraph graph(nodes);
@@ -37,7 +38,8 @@ TEST(CycleSearch, EachClassOnItsOwn) {
   EXPECT_EQ(classify(2, {{0, 1, kWw}, {1, 0, kWw}}), (Found{{"G0", 2}}));
   EXPECT_EQ(classify(2, {{0, 1, kWw}, {1, 0, kWr}}), (Found{{"G1c", 2}}));
   EXPECT_EQ(classify(3, {{0, 1, kWr}, {1, 2, kWw}, {2, 0, kRw}}), (Found{{"G-single", 3}}));
-  EXPECT_EQ(classify(4, {{0, 1, kRw}, {1, 2, kWr}, {2, 3, kRw}, {3, 0, kWr}}), (Found{{"G-nonadjacent", 4}}));
+  EXPECT_EQ(classify(4, {{0, 1, kRw}, {1, 2, kWr}, {2, 3, kRw}, {3, 0, kWr}}),
+            (Found{{"G-nonadjacent", 4}}));
   EXPECT_EQ(classify(2, {{0, 1, kRw}, {1, 0, kRw}}), (Found{{"G2-item", 2}}));
 }
 

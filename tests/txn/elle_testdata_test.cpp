@@ -1,8 +1,8 @@
 // Elle's own reference histories (../shared/testdata/elle), read through the
 // project's EDN reader, must get Elle's verdicts.
-#include <ctime>
-
 #include <gtest/gtest.h>
+
+#include <ctime>
 
 #include "checkers/history/history_format.h"
 #include "tests/txn/txn_history_support.h"

@@ -12,15 +12,18 @@ using testing::read_list;
 
 TEST(Explanation, SaysWhyEachEdgeExists) {
   HistoryWriter v;
-  v.txn(3, {append(8, 1)});                               // T1
-  v.txn(2, {read_list(8, {}), append(7, 3)});             // T2: stale read of 8
-  v.txn(1, {read_list(7, {{3}}), read_list(8, {{1}})});   // T3
+  v.txn(3, {append(8, 1)});                              // T1
+  v.txn(2, {read_list(8, {}), append(7, 3)});            // T2: stale read of 8
+  v.txn(1, {read_list(7, {{3}}), read_list(8, {{1}})});  // T3
   const auto txns = testing::compile(v.history(), DataModel::list_append);
   const auto result = check_transactions(txns, {});
   const std::string text = explain_text(txns, result);
   EXPECT_NE(text.find("G-single-realtime"), std::string::npos) << text;
-  EXPECT_NE(text.find("T2 read key 8 empty, and T1 appended 1, its first element"), std::string::npos) << text;
-  EXPECT_NE(text.find("T1 completed (index 1) before T2 began (index 2)"), std::string::npos) << text;
+  EXPECT_NE(text.find("T2 read key 8 empty, and T1 appended 1, its first element"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("T1 completed (index 1) before T2 began (index 2)"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("not strict-serializable"), std::string::npos) << text;
 
   const auto json = explain_json(txns, result);
@@ -55,8 +58,10 @@ TEST(Explanation, RegisterEdgesInWords) {
   const auto txns = testing::compile(w.history(), DataModel::rw_register);
   const auto result = check_transactions(txns, {});
   const std::string text = explain_text(txns, result);
-  EXPECT_NE(text.find("T3 read key 1 = 10, and T2 wrote the next version, 11"), std::string::npos) << text;
-  EXPECT_NE(text.find("T2 completed (index 3) before T3 began (index 4)"), std::string::npos) << text;
+  EXPECT_NE(text.find("T3 read key 1 = 10, and T2 wrote the next version, 11"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("T2 completed (index 3) before T3 began (index 4)"), std::string::npos)
+      << text;
 }
 
 }  // namespace

@@ -8,8 +8,8 @@
 namespace simlab::txn {
 namespace {
 
-using testing::append;
 using testing::anomaly_types;
+using testing::append;
 using testing::HistoryWriter;
 using testing::read_list;
 using Types = std::vector<std::string>;
@@ -31,10 +31,12 @@ history::History background(std::uint64_t seed) {
 TEST(SerialHistories, AreValidUnderEveryModel) {
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     const auto history = background(seed);
-    for (auto model : {ConsistencyModel::strict_serializable, ConsistencyModel::snapshot_isolation}) {
+    for (auto model :
+         {ConsistencyModel::strict_serializable, ConsistencyModel::snapshot_isolation}) {
       const auto result = testing::check(history, DataModel::list_append, model);
-      EXPECT_EQ(result.verdict, Verdict::valid) << "seed " << seed << "\n"
-                                                << explain_text(testing::compile(history, DataModel::list_append), result);
+      EXPECT_EQ(result.verdict, Verdict::valid)
+          << "seed " << seed << "\n"
+          << explain_text(testing::compile(history, DataModel::list_append), result);
       EXPECT_TRUE(result.anomalies.empty());
     }
   }
@@ -53,8 +55,10 @@ TEST(PlantedAnomalies, WriteSkewIsG2Item) {
     EXPECT_EQ(result.verdict, Verdict::invalid);
     EXPECT_EQ(result.weakest_violated, std::vector{ConsistencyModel::repeatable_read});
     // Snapshot isolation allows write skew.
-    EXPECT_EQ(testing::check(w.history(), DataModel::list_append, ConsistencyModel::snapshot_isolation).verdict,
-              Verdict::valid);
+    EXPECT_EQ(
+        testing::check(w.history(), DataModel::list_append, ConsistencyModel::snapshot_isolation)
+            .verdict,
+        Verdict::valid);
   }
 }
 
@@ -137,8 +141,10 @@ TEST(PlantedAnomalies, NonAdjacentAntiDependenciesAreGNonadjacent) {
   w.txn(kP2, {read_list(kX, {{1}}), read_list(kZ, {{1}})});
   const auto result = testing::check(w.history(), DataModel::list_append);
   EXPECT_EQ(anomaly_types(result), Types{"G-nonadjacent"});
-  EXPECT_EQ(testing::check(w.history(), DataModel::list_append, ConsistencyModel::snapshot_isolation).verdict,
-            Verdict::invalid);
+  EXPECT_EQ(
+      testing::check(w.history(), DataModel::list_append, ConsistencyModel::snapshot_isolation)
+          .verdict,
+      Verdict::invalid);
 }
 
 TEST(PlantedAnomalies, IntermediateReadIsG1b) {
@@ -146,7 +152,8 @@ TEST(PlantedAnomalies, IntermediateReadIsG1b) {
   w.txn(kP1, {append(kX, 1), append(kX, 2)});
   w.txn(kP2, {read_list(kX, {{1}})});
   w.txn(kP3, {read_list(kX, {{1, 2}})});
-  const auto result = testing::check(w.history(), DataModel::list_append, ConsistencyModel::read_committed);
+  const auto result =
+      testing::check(w.history(), DataModel::list_append, ConsistencyModel::read_committed);
   const auto types = anomaly_types(result);
   EXPECT_NE(std::find(types.begin(), types.end(), "G1b"), types.end());
   EXPECT_EQ(result.verdict, Verdict::invalid);
@@ -190,7 +197,8 @@ TEST(PlantedAnomalies, StaleReadAfterCommitIsGSingleRealtime) {
   w.txn(kP3, {read_list(kX, {{1}})});
   const auto strict = testing::check(w.history(), DataModel::list_append);
   EXPECT_EQ(anomaly_types(strict), Types{"G-single-realtime"});
-  const auto serializable = testing::check(w.history(), DataModel::list_append, ConsistencyModel::serializable);
+  const auto serializable =
+      testing::check(w.history(), DataModel::list_append, ConsistencyModel::serializable);
   EXPECT_EQ(serializable.verdict, Verdict::valid);
   EXPECT_TRUE(serializable.anomalies.empty());
 }

@@ -1,10 +1,11 @@
 // The reduced real-time order must have exactly the full order as its
 // transitive closure, with far fewer than n^2 edges.
-#include <random>
+#include "checkers/txn/realtime_order.h"
 
 #include <gtest/gtest.h>
 
-#include "checkers/txn/realtime_order.h"
+#include <random>
+
 #include "checkers/txn/strongly_connected.h"
 #include "tests/txn/txn_history_support.h"
 
@@ -16,7 +17,9 @@ TxnHistory random_intervals(std::mt19937_64& random, int count, int processes) {
   testing::HistoryWriter w;
   std::vector<bool> busy(processes, false), crashed(processes, false);
   int started = 0;
-  const auto live = [&] { return std::find(crashed.begin(), crashed.end(), false) != crashed.end(); };
+  const auto live = [&] {
+    return std::find(crashed.begin(), crashed.end(), false) != crashed.end();
+  };
   while ((started < count && live()) || std::find(busy.begin(), busy.end(), true) != busy.end()) {
     const int p = static_cast<int>(random() % processes);
     if (busy[p]) {

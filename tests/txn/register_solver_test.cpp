@@ -3,12 +3,12 @@
 // over every version order of every key (Adya's definition), over every
 // serial order, and for snapshot isolation over every interleaving of
 // starts and commits.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <map>
 #include <numeric>
 #include <random>
-
-#include <gtest/gtest.h>
 
 #include "checkers/txn/strongly_connected.h"
 #include "tests/txn/txn_history_support.h"
@@ -32,7 +32,8 @@ TEST(RegisterSolver, OpenOrdersWithNoSerialOrderAreUnsatWithACore) {
   w.ok(1, t1);
   w.ok(2, t2);
   w.ok(3, t3);
-  const auto result = testing::check(w.history(), DataModel::rw_register, ConsistencyModel::serializable);
+  const auto result =
+      testing::check(w.history(), DataModel::rw_register, ConsistencyModel::serializable);
   EXPECT_FALSE(result.orders_complete);
   ASSERT_TRUE(result.solver.has_value());
   EXPECT_EQ(result.solver->outcome, SolverResult::Outcome::unsatisfiable);
@@ -41,7 +42,8 @@ TEST(RegisterSolver, OpenOrdersWithNoSerialOrderAreUnsatWithACore) {
   EXPECT_EQ(result.solver->core_txns, (std::vector<std::uint32_t>{0, 1, 2}));
   EXPECT_EQ(result.weakest_violated, std::vector{ConsistencyModel::repeatable_read});
   // Inference alone sees no cycle here.
-  const std::string text = explain_text(testing::compile(w.history(), DataModel::rw_register), result);
+  const std::string text =
+      explain_text(testing::compile(w.history(), DataModel::rw_register), result);
   EXPECT_NE(text.find("T3 read key 1 = 1, written by T1"), std::string::npos) << text;
 }
 
@@ -64,8 +66,9 @@ TEST(RegisterSolver, StrictOrderRulesOutAStaleRead) {
   w.txn(1, {write(1, 1)});
   w.txn(2, {write(1, 2)});
   w.txn(3, {read_register(1, 1)});
-  EXPECT_EQ(testing::check(w.history(), DataModel::rw_register, ConsistencyModel::serializable).verdict,
-            Verdict::valid);
+  EXPECT_EQ(
+      testing::check(w.history(), DataModel::rw_register, ConsistencyModel::serializable).verdict,
+      Verdict::valid);
   const auto strict = testing::check(w.history(), DataModel::rw_register);
   EXPECT_EQ(strict.verdict, Verdict::invalid);
   EXPECT_EQ(testing::anomaly_types(strict), Types{"unsatisfiable-strict-serializable"});
@@ -93,7 +96,8 @@ TEST(RegisterSolver, ExhaustedBudgetIsUnknown) {
   TxnCheckOptions options;
   options.model = ConsistencyModel::serializable;
   options.solver_budget_s = 0.001;
-  const auto result = check_transactions(testing::compile(w.history(), DataModel::rw_register), options);
+  const auto result =
+      check_transactions(testing::compile(w.history(), DataModel::rw_register), options);
   EXPECT_TRUE(result.anomalies.empty())
       << explain_text(testing::compile(w.history(), DataModel::rw_register), result);
   ASSERT_TRUE(result.solver.has_value());
@@ -112,7 +116,8 @@ TEST(RegisterInference, LostUpdateInternalAndAbortedReads) {
   w.invoke(4, {write(3, 1)});
   w.fail(4, {write(3, 1)});
   w.txn(5, {read_register(3, 1)});
-  const auto result = testing::check(w.history(), DataModel::rw_register, ConsistencyModel::read_committed);
+  const auto result =
+      testing::check(w.history(), DataModel::rw_register, ConsistencyModel::read_committed);
   const auto types = testing::anomaly_types(result);
   for (const char* type : {"lost-update", "internal", "G1a"}) {
     EXPECT_NE(std::find(types.begin(), types.end(), type), types.end()) << type;
@@ -315,7 +320,9 @@ class VersionOrderBruteForce {
   bool acyclic() {
     DependencyGraph graph(static_cast<std::uint32_t>(txns_.size()));
     auto add = [&](int from, int to, EdgeKind kind) {
-      if (from != to) graph.add_dependency({static_cast<std::uint32_t>(from), static_cast<std::uint32_t>(to), 0, kind});
+      if (from != to)
+        graph.add_dependency(
+            {static_cast<std::uint32_t>(from), static_cast<std::uint32_t>(to), 0, kind});
     };
     for (const auto& [key, order] : writers_) {
       for (std::size_t i = 0; i + 1 < order.size(); ++i) add(order[i], order[i + 1], kWw);
@@ -326,7 +333,9 @@ class VersionOrderBruteForce {
       if (read.value != kNilValue) {
         const int writer = writer_of_.at({read.key, read.value});
         add(writer, read.reader, kWr);
-        next = static_cast<std::size_t>(std::find(order.begin(), order.end(), writer) - order.begin()) + 1;
+        next = static_cast<std::size_t>(std::find(order.begin(), order.end(), writer) -
+                                        order.begin()) +
+               1;
       }
       if (next < order.size()) add(read.reader, order[next], kRw);
     }
@@ -420,7 +429,8 @@ TEST(RegisterSolver, AgreesWithBruteForceOnSmallHistories) {
       options.model = model;
       const auto result = check_transactions(txns, options);
       ASSERT_EQ(result.verdict, expected ? Verdict::valid : Verdict::invalid)
-          << "round " << round << " " << model_name(model) << "\n" << explain_text(txns, result);
+          << "round " << round << " " << model_name(model) << "\n"
+          << explain_text(txns, result);
       decided_by_solver += result.solver.has_value() && !result.solver->by_replay;
       invalid += !expected;
     }

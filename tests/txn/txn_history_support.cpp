@@ -39,10 +39,18 @@ void HistoryWriter::add(std::int64_t process, history::OpType type, std::vector<
   history_.push_back(std::move(op));
 }
 
-void HistoryWriter::invoke(std::int64_t p, std::vector<Value> ops) { add(p, history::OpType::invoke, std::move(ops)); }
-void HistoryWriter::ok(std::int64_t p, std::vector<Value> ops) { add(p, history::OpType::ok, std::move(ops)); }
-void HistoryWriter::fail(std::int64_t p, std::vector<Value> ops) { add(p, history::OpType::fail, std::move(ops)); }
-void HistoryWriter::info(std::int64_t p, std::vector<Value> ops) { add(p, history::OpType::info, std::move(ops)); }
+void HistoryWriter::invoke(std::int64_t p, std::vector<Value> ops) {
+  add(p, history::OpType::invoke, std::move(ops));
+}
+void HistoryWriter::ok(std::int64_t p, std::vector<Value> ops) {
+  add(p, history::OpType::ok, std::move(ops));
+}
+void HistoryWriter::fail(std::int64_t p, std::vector<Value> ops) {
+  add(p, history::OpType::fail, std::move(ops));
+}
+void HistoryWriter::info(std::int64_t p, std::vector<Value> ops) {
+  add(p, history::OpType::info, std::move(ops));
+}
 
 void HistoryWriter::txn(std::int64_t process, std::vector<Value> ops) {
   invoke(process, ops);

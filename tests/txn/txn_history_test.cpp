@@ -31,8 +31,9 @@ TEST(CompileHistory, PairsByProcessAndKeepsStatuses) {
   const auto ops = txns.ops_of(0);
   ASSERT_EQ(ops.size(), 2u);
   EXPECT_TRUE(ops[1].result_known);
-  EXPECT_EQ(std::vector<std::int64_t>(txns.elements_of(ops[1]).begin(), txns.elements_of(ops[1]).end()),
-            std::vector<std::int64_t>{1});
+  EXPECT_EQ(
+      std::vector<std::int64_t>(txns.elements_of(ops[1]).begin(), txns.elements_of(ops[1]).end()),
+      std::vector<std::int64_t>{1});
   EXPECT_FALSE(txns.ops_of(2)[0].result_known);  // an :info read returned nothing we know
   EXPECT_EQ(txns.key_names, (std::vector<std::string>{"5", "6"}));
 }
