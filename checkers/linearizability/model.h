@@ -59,6 +59,7 @@ class Model {
   // lead from `state` to one where the known-output read `read` is legal.
   // May only be false for models whose other calls never replace the state.
   // Returning false must be a proof: the search drops the branch.
+  virtual bool prunes() const { return false; }  // true when may_reach can ever say no
   virtual bool resets(const Call&) const { return true; }
   virtual bool may_reach(std::int64_t /*state*/, const Call& /*read*/) const { return true; }
   // Whether `read` could be legal after `reset` and then calls that do not

@@ -98,6 +98,8 @@ class RegisterModel final : public Model {
     return history::format_value(table_.value(state));
   }
 
+  bool prunes() const override { return flavor_ == RegisterFlavor::kv; }
+
   bool resets(const Call& call) const override { return call.f == kWrite || call.f == kCas; }
 
   // Without writes left, a kv value only grows by appends, so a read that is

@@ -136,7 +136,9 @@ class ConfigurationCache {
 // state by the other calls alone.
 class ReachPruner {
  public:
-  ReachPruner(const Model& model, const std::vector<PartitionOp>& ops) : model_(model), ops_(ops) {
+  ReachPruner(const Model& model, const std::vector<PartitionOp>& ops)
+      : model_(model), ops_(ops), enabled_(model.prunes()) {
+    if (!enabled_) return;
     read_rank_.assign(ops.size(), -1);
     reset_rank_.assign(ops.size(), -1);
     for (std::size_t i = 0; i < ops.size(); ++i) {
@@ -156,7 +158,7 @@ class ReachPruner {
 
   // False when linearizing `op` into `next_state` provably leads nowhere.
   bool viable(std::int32_t op, std::int64_t next_state, const std::vector<std::uint64_t>& linearized) {
-    if (read_rank_[op] >= 0 || reads_.empty()) return true;  // a read leaves the state as it was
+    if (!enabled_ || read_rank_[op] >= 0 || reads_.empty()) return true;  // a read leaves the state as it was
     advance(reads_, read_cursor_, linearized);
     if (read_cursor_ == reads_.size()) return true;
     const std::int32_t read = reads_[read_cursor_];
@@ -172,6 +174,7 @@ class ReachPruner {
     return model_.may_reach(next_state, ops_[read].call);
   }
   void undone(std::int32_t op) {
+    if (!enabled_) return;
     lower(read_rank_[op], read_cursor_);
     lower(reset_rank_[op], reset_cursor_);
   }
@@ -189,6 +192,7 @@ class ReachPruner {
 
   const Model& model_;
   const std::vector<PartitionOp>& ops_;
+  bool enabled_;
   std::vector<std::int32_t> reads_;   // known-output reads by return
   std::vector<std::int32_t> resets_;  // state-replacing calls by invocation
   std::vector<std::int32_t> read_rank_;
