@@ -34,7 +34,7 @@ void write_run_inputs(const std::string& folder, const RunOutcome& outcome) {
   history::write_jsonl(outcome.history, out);
 }
 
-void write_run_folder(const std::string& folder, const RunOutcome& outcome) {
+void write_run_folder(const std::string& folder, const RunOutcome& outcome, bool with_report) {
   const std::filesystem::path root(folder);
   write_run_inputs(folder, outcome);
   open_for_writing(root / "result.json") << outcome_to_json(outcome, replay_command(folder)).dump(2) << "\n";
@@ -42,7 +42,7 @@ void write_run_folder(const std::string& folder, const RunOutcome& outcome) {
     auto out = open_for_writing(root / "trace.log");
     for (const auto& line : outcome.trace_lines) out << line << "\n";
   }
-  reports::write_run_report(folder);  // last: the page reads the files above
+  if (with_report) reports::write_run_report(folder);  // last: the page reads the files above
 }
 
 }  // namespace simlab

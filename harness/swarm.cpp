@@ -29,18 +29,21 @@ struct Worker {
   Clock::time_point started;
 };
 
-std::string folder_for(const SwarmOptions& options, std::uint64_t seed) {
-  return fmt::format("{}/seed-{}", options.out_dir, seed);
+// One folder per swarm under --out, so two swarms sharing --out never
+// overwrite each other's runs.
+std::string folder_for(const SwarmOptions& options, const std::string& swarm, std::uint64_t seed) {
+  return fmt::format("{}/{}/seed-{}", options.out_dir, swarm, seed);
 }
 
 // In the child: run one seed, write its folder, exit with the verdict's code.
-[[noreturn]] void run_child(const Scenario& scenario, std::uint64_t seed, const std::string& folder) {
+[[noreturn]] void run_child(const Scenario& scenario, std::uint64_t seed, const std::string& folder,
+                            bool keep_passing) {
   int code = 70;
   try {
     RunOutcome outcome = simulate_scenario(resolve_scenario(scenario, seed));
     write_run_inputs(folder, outcome);  // kept even if the checker crashes
     judge_outcome(outcome);
-    write_run_folder(folder, outcome);
+    write_run_folder(folder, outcome, keep_passing || outcome.verdict != RunVerdict::valid);
     code = run_verdict_exit_code(outcome.verdict);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "seed %llu: %s\n", static_cast<unsigned long long>(seed), error.what());
@@ -145,6 +148,7 @@ std::vector<std::uint64_t> shard_seeds(const std::vector<std::uint64_t>& seeds, 
 SwarmProgress run_swarm(const Scenario& scenario, const SwarmOptions& options, ResultsStore& store,
                         const std::function<void(const SwarmProgress&)>& on_progress) {
   const std::string key = scenario_key(scenario);
+  const std::string swarm = fmt::format("{}-{}", scenario.name, key.substr(0, 8));
   const std::set<std::uint64_t> recorded = store.recorded_seeds(key);
   std::vector<std::uint64_t> pending;
   for (std::uint64_t seed : options.seeds) {
@@ -161,12 +165,12 @@ SwarmProgress run_swarm(const Scenario& scenario, const SwarmOptions& options, R
   while ((!stopping && next < pending.size()) || !workers.empty()) {
     while (!stopping && next < pending.size() && workers.size() < std::max(1u, options.jobs)) {
       const std::uint64_t seed = pending[next++];
-      const std::string folder = folder_for(options, seed);
+      const std::string folder = folder_for(options, swarm, seed);
       std::filesystem::remove_all(folder);
       std::fflush(nullptr);
       const pid_t pid = fork();
       if (pid < 0) throw std::runtime_error("swarm: fork failed");
-      if (pid == 0) run_child(scenario, seed, folder);
+      if (pid == 0) run_child(scenario, seed, folder, options.keep_passing);
       workers.push_back(Worker{pid, seed, Clock::now()});
     }
     bool reaped = false;
@@ -182,7 +186,7 @@ SwarmProgress run_swarm(const Scenario& scenario, const SwarmOptions& options, R
         kill(it->pid, SIGKILL);
         waitpid(it->pid, &status, 0);
       }
-      const std::string folder = folder_for(options, it->seed);
+      const std::string folder = folder_for(options, swarm, it->seed);
       RunRow row = row_from_folder(scenario, key, it->seed, folder);
       if (done == 0) {
         row.verdict = "timeout";

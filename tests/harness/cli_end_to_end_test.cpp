@@ -70,7 +70,10 @@ TEST(CliEndToEnd, PlantedBugSwarmReplayAndShrink) {
   EXPECT_NE(std::ifstream(dir / "junit.xml").peek(), EOF);
 
   fs::path failing;
-  for (const auto& entry : fs::directory_iterator(dir / "runs")) failing = entry.path();
+  for (const auto& entry : fs::recursive_directory_iterator(dir / "runs")) {
+    if (entry.path().filename() == "result.json") failing = entry.path().parent_path();
+  }
+  EXPECT_TRUE(fs::exists(failing / "index.html")) << "a kept failing run has its report";
   ASSERT_FALSE(failing.empty()) << "no failing run folder was kept";
   const Ran replay = run("replay " + failing.string());
   EXPECT_EQ(replay.exit_code, 1) << replay.output;
