@@ -355,7 +355,8 @@ bool detected(std::uint64_t seed, const std::string& bug) {
 }
 
 TEST_P(ChaosBugs, FoundWithinTheSeedBudget) {
-  constexpr std::uint64_t kSeedsMax = 200;
+  const char* budget = std::getenv("SIMLAB_CHAOS_BUG_SEEDS");
+  const std::uint64_t kSeedsMax = budget != nullptr ? std::stoull(budget) : 200;
   std::uint64_t seed = 1;
   while (seed <= kSeedsMax && !detected(seed, GetParam())) ++seed;
   EXPECT_LE(seed, kSeedsMax) << GetParam() << " not found in " << kSeedsMax << " seeds";
