@@ -13,11 +13,13 @@ mkdir -p "$out"
 sources=$(ls checkers/history/*.cpp checkers/linearizability/*.cpp | grep -v '_fuzz\.cpp$')
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I.)
 
-# The library once, as objects, then each target against it.
+# The library once, as objects (rebuilt when their source or any header is
+# newer), then each target against it.
+newest_header=$(ls -t checkers/history/*.h checkers/linearizability/*.h | head -1)
 objects=()
 for source in $sources; do
   object="$out/$(echo "$source" | tr / _).o"
-  if [[ ! -f "$object" || "$source" -nt "$object" ]]; then
+  if [[ ! -f "$object" || "$source" -nt "$object" || "$newest_header" -nt "$object" ]]; then
     "$cxx" "${flags[@]/-fsanitize=fuzzer,/-fsanitize=fuzzer-no-link,}" -c "$source" -o "$object"
   fi
   objects+=("$object")
