@@ -159,3 +159,35 @@ TEST(CliEndToEnd, MalformedScenariosExit65NamingTheField) {
 
 }  // namespace
 }  // namespace simlab
+
+namespace simlab {
+namespace {
+
+TEST(CliEndToEnd, TuiDrawsInATerminalAndFallsBackToLinesWithout) {
+  const fs::path dir = scratch("tui");
+  const std::string swarm = fmt::format("swarm --bug register.stale-read --seeds 1..6 --jobs 2 --db {0}/{{}}.db --out {0}/runs --tui",
+                                        dir.string());
+  // No terminal (a pipe): plain progress lines, no escape sequences.
+  const Ran plain = run(fmt::format(fmt::runtime(swarm), "plain"));
+  EXPECT_EQ(plain.exit_code, 1) << plain.output;
+  EXPECT_NE(plain.output.find("seeds/s"), std::string::npos) << plain.output;
+  EXPECT_EQ(plain.output.find("\x1b["), std::string::npos) << "escape codes without a terminal";
+  if (!fs::exists("/usr/bin/script")) GTEST_SKIP() << "util-linux 'script' is needed to give the swarm a terminal";
+  // A pseudo-terminal from script(1): the ncurses view with its sections.
+  const std::string command = fmt::format("TERM=xterm script -qec \"{}/simlab {}\" /dev/null 2>&1", SIMLAB_BINARY_DIR,
+                                          fmt::format(fmt::runtime(swarm), "tui"));
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string screen;
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, pipe)) screen += buffer;
+  const int status = pclose(pipe);
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  for (const char* section : {"\x1b[", "failures by planted bug", "register.stale-read", "runs with each fault kind active",
+                              "latest failures", "simlab replay"}) {
+    EXPECT_NE(screen.find(section), std::string::npos) << "missing '" << section << "'";
+  }
+}
+
+}  // namespace
+}  // namespace simlab
