@@ -60,6 +60,14 @@ void read_field(EdnParser& parser, const std::string& key, OpFields& fields) {
   }
 }
 
+bool looks_like_transaction(const Value& value) {
+  if (!value.is_list() || value.as_list().empty()) return false;
+  for (const Value& micro_op : value.as_list()) {
+    if (!micro_op.is_list() || micro_op.as_list().empty() || !micro_op.as_list().front().is_string()) return false;
+  }
+  return true;
+}
+
 OpFields read_op_map(EdnParser& parser) {
   parser.expect('{', "'{' to start an op map");
   OpFields fields;
@@ -71,7 +79,15 @@ OpFields read_op_map(EdnParser& parser) {
   }
   parser.expect('}', "'}' to close the op map");
   if (!fields.has_type) parser.fail("expected a :type in the op map");
-  if (!fields.has_process) parser.fail("expected a :process in the op map");
+  // Elle's hand-written examples (testdata/elle/paper-example.edn) leave out
+  // :process and :f: such a history is one sequential process, and a value
+  // that is a vector of micro-op vectors is a transaction.
+  const bool elle_example = !fields.has_f && !fields.has_process && looks_like_transaction(fields.op.value);
+  if (elle_example) {
+    fields.op.f = "txn";
+    fields.has_f = true;
+  }
+  if (!fields.has_process && !elle_example) parser.fail("expected a :process in the op map");
   if (!fields.has_f && fields.client) parser.fail("expected an :f in the op map");
   return fields;
 }

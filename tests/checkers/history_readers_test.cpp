@@ -108,6 +108,19 @@ TEST(EdnReader, ReadsAVectorOfMaps) {
   EXPECT_EQ(history[1].key, Value::string("k"));
 }
 
+TEST(EdnReader, ElleStyleTransactionsWithoutProcessOrFunctionAreOneSequentialProcess) {
+  const History history = read_edn(
+      "{:index 0 :type :invoke :value [[:append 253 1] [:r 255 nil]]}\n"
+      "{:index 1 :type :ok :value [[:append 253 1] [:r 255 [2]]]}\n",
+      "paper.edn");
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].f, "txn");
+  EXPECT_EQ(history[1].process, 0);
+  EXPECT_EQ(history[1].value.as_list()[1].as_list()[2].as_list()[0].as_integer(), 2);
+  // Only a transaction may leave them out: a plain op still needs both.
+  expect_error(Format::edn, "{:type :invoke :value 3}", 1, "a :process");
+}
+
 TEST(EdnReader, MalformedInputNamesTheLine) {
   expect_error(Format::edn, "{:process 0, :type :invoke, :f :read}\n{:process 0, :type :ok", 2, "'}' to close the op map");
   expect_error(Format::edn, "{:process 0, :type :begun, :f :read}", 1, ":invoke, :ok, :fail or :info");

@@ -12,31 +12,11 @@ namespace {
 
 using Types = std::vector<std::string>;
 
-// paper-example.edn has no :process and no :f (Elle defaults them); the
-// project's EDN reader insists on both, so ops without them get process 0
-// and :f :txn here. Its ops are
-// sequential invoke/ok pairs, so one process pairs them correctly.
-std::string with_default_process(std::string text) {
-  std::string out;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    std::size_t end = text.find('\n', at);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(at, end - at);
-    if (line.starts_with("{") && line.find(":process") == std::string::npos) {
-      line.insert(1, ":process 0, ");
-    }
-    if (line.starts_with("{") && line.find(":f ") == std::string::npos) line.insert(1, ":f :txn, ");
-    out += line + "\n";
-    at = end + 1;
-  }
-  return out;
-}
-
 TxnHistory read_elle(const std::string& name) {
   const std::string path = "../shared/testdata/elle/" + name;
-  const std::string text = with_default_process(history::read_file(path));
-  return testing::compile(history::read_history(text, history::Format::edn, path),
+  // paper-example.edn has no :process and no :f, as Elle allows; the
+  // reader takes such transactions as one sequential process.
+  return testing::compile(history::read_history(history::read_file(path), history::Format::edn, path),
                           DataModel::list_append);
 }
 
