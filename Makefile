@@ -37,7 +37,29 @@ bench: build
 
 # libFuzzer runs of the history readers, FUZZ_SECONDS (default 20) each.
 fuzz:
+	@bash tools/install-deps.sh fuzz
 	bash tools/fuzz.sh
+
+# The long Raft swarms (not part of `make test`): every planted bug on every
+# scenarios/raft-*.json, and each scenario clean, SWARM_SEEDS seeds each.
+# Results go to runs/raft-swarm/*.db (see `simlab runs --db F`).
+SWARM_SEEDS ?= 1..1000
+RAFT_BUGS = raft.read-without-quorum raft.vote-ignores-log raft.commit-old-term \
+	raft.ack-before-fsync raft.no-truncate-on-conflict raft.lease-ignores-drift \
+	raft.unsafe-membership kv.no-dedupe
+swarm: build
+	@mkdir -p runs/raft-swarm
+	@for scenario in scenarios/raft-*.json; do \
+	  name=$$(basename $$scenario .json); \
+	  echo "== $$name clean"; \
+	  $(BUILD_DIR)/simlab swarm --scenario $$scenario --seeds $(SWARM_SEEDS) --jobs $(JOBS) \
+	    --db runs/raft-swarm/$$name-clean.db --out runs/raft-swarm/$$name-clean || true; \
+	  for bug in $(RAFT_BUGS); do \
+	    echo "== $$name $$bug"; \
+	    $(BUILD_DIR)/simlab swarm --scenario $$scenario --bug $$bug --seeds $(SWARM_SEEDS) --jobs $(JOBS) \
+	      --db runs/raft-swarm/$$name-$$bug.db --out runs/raft-swarm/$$name-$$bug || true; \
+	  done; \
+	done
 
 clean:
 	rm -rf $(BUILD_DIR) $(SANITIZE_DIR)
