@@ -23,8 +23,10 @@ enum class FaultKind : std::uint8_t {
   packet,     // loss, duplication, reordering and corruption on the links
   clog,       // a link holds everything for a while, then releases it
   disk,       // bit flips, EIO, stalls
+  membership, // remove a member (re-added on heal) or transfer leadership;
+              // needs the system's admin hook, ignored without one
 };
-inline constexpr std::size_t kFaultKindCount = 7;
+inline constexpr std::size_t kFaultKindCount = 8;
 std::string_view fault_kind_name(FaultKind kind);
 std::optional<FaultKind> parse_fault_kind(std::string_view name);
 

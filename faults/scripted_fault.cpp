@@ -45,6 +45,10 @@ std::string ScriptedFault::describe() const {
       if (mode == "flip") return fmt::format("disk bit flip n{} {}", node, file);
       if (mode == "eio") return fmt::format("disk EIO n{} for {}ms", node, ms);
       return fmt::format("disk stall n{} for {}ms", node, ms);
+    case FaultKind::membership:
+      if (mode == "remove") return fmt::format("membership remove n{}, re-add after {}ms", node, ms);
+      if (mode == "add") return fmt::format("membership add n{}", node);
+      return fmt::format("membership transfer leadership to n{}", node);
   }
   return "fault";
 }
@@ -64,6 +68,10 @@ json scripted_fault_to_json(const ScriptedFault& fault) {
     }
     case FaultKind::crash:
     case FaultKind::pause: out["node"] = fault.node; break;
+    case FaultKind::membership:
+      out["node"] = fault.node;
+      out["mode"] = fault.mode;
+      break;
     case FaultKind::clock:
       out["node"] = fault.node;
       out["mode"] = fault.mode;
@@ -125,7 +133,7 @@ ScriptedFault scripted_fault_from_json(const json& object, const std::string& pa
   }
   ScriptedFault fault;
   const auto kind = parse_fault_kind(field<std::string>(object, path, "kind", ""));
-  if (!kind) bad(path + ".kind", "expected partition, crash, pause, clock, packet, clog or disk");
+  if (!kind) bad(path + ".kind", "expected partition, crash, pause, clock, packet, clog, disk or membership");
   fault.kind = *kind;
   fault.at_ns = field<std::int64_t>(object, path, "at_ns", 0);
   fault.duration_ns = field<std::int64_t>(object, path, "duration_ns", 0);
@@ -159,6 +167,10 @@ ScriptedFault scripted_fault_from_json(const json& object, const std::string& pa
   }
   if (fault.kind == FaultKind::disk && fault.mode != "flip" && fault.mode != "eio" && fault.mode != "stall") {
     bad(path + ".mode", "expected flip, eio or stall");
+  }
+  if (fault.kind == FaultKind::membership && fault.mode != "remove" && fault.mode != "add" &&
+      fault.mode != "transfer") {
+    bad(path + ".mode", "expected remove, add or transfer");
   }
   if (fault.kind == FaultKind::clog && fault.links.size() != 1) bad(path + ".links", "a clog needs exactly one link");
   return fault;

@@ -25,9 +25,10 @@ struct ScriptedFault {
   // partition: the blocked directed links and the shape's name; clog: one link
   std::vector<std::pair<NodeId, NodeId>> links;
   std::string shape;
-  // crash, pause, clock, disk: the node
+  // crash, pause, clock, disk, membership: the node
   NodeId node = 0;
-  // clock: jump | drift | strobe; disk: flip | eio | stall
+  // clock: jump | drift | strobe; disk: flip | eio | stall;
+  // membership: remove (re-added on heal) | add | transfer (leadership to node)
   std::string mode;
   std::int64_t amount = 0;     // clock: jump delta ns, drift ppm, or strobe delta ns
   std::int64_t period_ns = 0;  // clock strobe

@@ -7,8 +7,13 @@
 
 namespace simlab::faults {
 
-SimNemesis::SimNemesis(sim::Simulator& simulator, FaultMix mix, std::vector<ScriptedFault> script)
-    : simulator_(simulator), mix_(std::move(mix)), script_(std::move(script)), random_(simulator.stream("nemesis")) {}
+SimNemesis::SimNemesis(sim::Simulator& simulator, FaultMix mix, std::vector<ScriptedFault> script,
+                       AdminAction admin)
+    : simulator_(simulator),
+      mix_(std::move(mix)),
+      script_(std::move(script)),
+      admin_(std::move(admin)),
+      random_(simulator.stream("nemesis")) {}
 
 void SimNemesis::start(std::int64_t until_ns) {
   for (std::size_t index = 0; index < kFaultKindCount; ++index) {
@@ -47,13 +52,19 @@ void SimNemesis::run_kind(FaultKind kind, std::int64_t until_ns) {
   }
 }
 
-ScriptedFault SimNemesis::draw(FaultKind kind, sim::Prng& random) {
-  const std::uint32_t nodes = simulator_.node_count();
-  const double strength = std::clamp(mix_.strength(kind), 0.0, 1.0);
+// A fault of `kind` starting now, for a random duration up to the mix's cap.
+ScriptedFault SimNemesis::fresh_fault(FaultKind kind, sim::Prng& random) const {
   ScriptedFault fault;
   fault.kind = kind;
   fault.at_ns = simulator_.now_ns();
   fault.duration_ns = random.between(mix_.duration_ms_max / 10 + 1, mix_.duration_ms_max) * kNanosecondsPerMillisecond;
+  return fault;
+}
+
+ScriptedFault SimNemesis::draw(FaultKind kind, sim::Prng& random) {
+  const std::uint32_t nodes = simulator_.node_count();
+  const double strength = std::clamp(mix_.strength(kind), 0.0, 1.0);
+  ScriptedFault fault = fresh_fault(kind, random);
   switch (kind) {
     case FaultKind::partition: {
       const auto& shapes = mix_.partition_shapes;
@@ -76,15 +87,31 @@ ScriptedFault SimNemesis::draw(FaultKind kind, sim::Prng& random) {
       return fault;
     }
     case FaultKind::disk: return draw_disk(random, strength);
+    case FaultKind::membership: return draw_membership(random, strength);
   }
   return fault;
 }
 
+ScriptedFault SimNemesis::draw_membership(sim::Prng& random, double strength) {
+  ScriptedFault fault = fresh_fault(FaultKind::membership, random);
+  fault.node = static_cast<NodeId>(kFirstNodeId + random.below(simulator_.node_count()));
+  // Transfers move leadership under load; removals shrink the quorum until
+  // the heal re-adds the node. The intensity is the share of removals
+  // (intensity 0: leader transfers only).
+  fault.mode = random.unit() < strength ? "remove" : "transfer";
+  return fault;
+}
+
+// Admin actions wait on the system's replies, so they get a fiber of their
+// own: scripted faults start from timer callbacks, and a rate fiber must keep
+// its schedule whatever the system answers.
+void SimNemesis::spawn_admin(const ScriptedFault& fault) {
+  if (!admin_) return;
+  simulator_.spawn(fmt::format("nemesis-admin-{}-n{}", fault.mode, fault.node), [this, fault] { admin_(fault); });
+}
+
 ScriptedFault SimNemesis::draw_clock(sim::Prng& random, double strength) {
-  ScriptedFault fault;
-  fault.kind = FaultKind::clock;
-  fault.at_ns = simulator_.now_ns();
-  fault.duration_ns = random.between(mix_.duration_ms_max / 10 + 1, mix_.duration_ms_max) * kNanosecondsPerMillisecond;
+  ScriptedFault fault = fresh_fault(FaultKind::clock, random);
   fault.node = static_cast<NodeId>(kFirstNodeId + random.below(simulator_.node_count()));
   const std::uint64_t choice = random.below(3);
   if (choice == 0) {
@@ -102,10 +129,7 @@ ScriptedFault SimNemesis::draw_clock(sim::Prng& random, double strength) {
 }
 
 ScriptedFault SimNemesis::draw_packet(sim::Prng& random, double strength) {
-  ScriptedFault fault;
-  fault.kind = FaultKind::packet;
-  fault.at_ns = simulator_.now_ns();
-  fault.duration_ns = random.between(mix_.duration_ms_max / 10 + 1, mix_.duration_ms_max) * kNanosecondsPerMillisecond;
+  ScriptedFault fault = fresh_fault(FaultKind::packet, random);
   fault.loss = strength * 0.3 * random.unit();
   fault.duplicate = strength * 0.2 * random.unit();
   fault.reorder = strength * 0.3 * random.unit();
@@ -115,10 +139,7 @@ ScriptedFault SimNemesis::draw_packet(sim::Prng& random, double strength) {
 }
 
 ScriptedFault SimNemesis::draw_disk(sim::Prng& random, double strength) {
-  ScriptedFault fault;
-  fault.kind = FaultKind::disk;
-  fault.at_ns = simulator_.now_ns();
-  fault.duration_ns = random.between(mix_.duration_ms_max / 10 + 1, mix_.duration_ms_max) * kNanosecondsPerMillisecond;
+  ScriptedFault fault = fresh_fault(FaultKind::disk, random);
   fault.node = static_cast<NodeId>(kFirstNodeId + random.below(simulator_.node_count()));
   const std::uint64_t choice = random.below(3);
   const auto files = simulator_.disk(fault.node).files();
@@ -188,6 +209,9 @@ std::size_t SimNemesis::apply(const ScriptedFault& fault) {
       }
       if (fault.mode == "stall") simulator_.disk(fault.node).faults().stall_until_ns = simulator_.now_ns() + fault.duration_ns;
       break;
+    case FaultKind::membership:
+      if (node_ok) spawn_admin(fault);
+      break;
   }
   ScriptedFault recorded = fault;
   recorded.at_ns = simulator_.now_ns();
@@ -222,6 +246,13 @@ void SimNemesis::heal(std::size_t index) {
       }
       break;
     case FaultKind::disk: simulator_.disk(fault.node).heal(); break;
+    case FaultKind::membership:
+      if (fault.mode == "remove") {
+        ScriptedFault re_add = fault;
+        re_add.mode = "add";
+        spawn_admin(re_add);
+      }
+      break;
   }
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,9 +24,17 @@ struct FaultEvent {
   std::int64_t end_ns = -1;  // when it healed; -1 while active
 };
 
+// Performs a membership fault's admin action (mode remove, add or transfer)
+// the way an operator would, through the system's own client protocol. The
+// nemesis cannot know any system's protocol, so the harness supplies this.
+// It runs inside a fiber of its own and may block there.
+using AdminAction = std::function<void(const ScriptedFault&)>;
+
 class SimNemesis {
  public:
-  SimNemesis(sim::Simulator& simulator, FaultMix mix, std::vector<ScriptedFault> script);
+  // Without `admin`, membership faults are recorded but do nothing.
+  SimNemesis(sim::Simulator& simulator, FaultMix mix, std::vector<ScriptedFault> script,
+             AdminAction admin = {});
   // Starts the rate fibers and schedules the script; nothing starts at or
   // after `until_ns` and everything still active heals there.
   void start(std::int64_t until_ns);
@@ -35,16 +44,20 @@ class SimNemesis {
 
  private:
   void run_kind(FaultKind kind, std::int64_t until_ns);
+  ScriptedFault fresh_fault(FaultKind kind, sim::Prng& random) const;
   ScriptedFault draw(FaultKind kind, sim::Prng& random);
   ScriptedFault draw_clock(sim::Prng& random, double strength);
   ScriptedFault draw_packet(sim::Prng& random, double strength);
   ScriptedFault draw_disk(sim::Prng& random, double strength);
+  ScriptedFault draw_membership(sim::Prng& random, double strength);
+  void spawn_admin(const ScriptedFault& fault);
   std::size_t apply(const ScriptedFault& fault);
   void heal(std::size_t event_index);
 
   sim::Simulator& simulator_;
   FaultMix mix_;
   std::vector<ScriptedFault> script_;
+  AdminAction admin_;
   sim::Prng random_;
   std::vector<FaultEvent> timeline_;
   bool healed_ = false;

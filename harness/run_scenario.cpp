@@ -46,6 +46,9 @@ Scenario resolve_scenario(Scenario scenario, std::uint64_t seed) {
     for (const auto& bug : system->bugs) known = known || bug.name == scenario.bug;
     if (!known) throw ScenarioError("bug", fmt::format("unknown bug '{}' for system '{}' (see simlab bugs)", scenario.bug, scenario.system));
   }
+  // Membership faults need the system's admin hook; without one the kind is
+  // off, so the swarm never spends a seed's mix on it.
+  if (!system->admin) scenario.faults.rate(faults::FaultKind::membership) = 0;
   if (scenario.swarm) {
     // The swarm's choice depends only on the seed; writing it into the
     // resolved scenario (with swarm off) makes the run replay exactly.
@@ -122,7 +125,11 @@ RunOutcome simulate_scenario(const Scenario& resolved, const RunOptions& options
   HistoryRecorder recorder;
   {
     sim::Simulator simulator(config);
-    faults::SimNemesis nemesis(simulator, resolved.faults, resolved.timeline);
+    const ClientSettings admin_settings{resolved.op_timeout_ms * kNanosecondsPerMillisecond,
+                                        resolved.think_ms_max * kNanosecondsPerMillisecond,
+                                        static_cast<std::int64_t>(resolved.clients)};
+    faults::SimNemesis nemesis(simulator, resolved.faults, resolved.timeline,
+                               system.admin ? system.admin(simulator, admin_settings) : faults::AdminAction{});
     std::vector<std::unique_ptr<ClientEnv>> envs;
     std::size_t clients_running = 0;
     const Phases phases{resolved.safety_ms * kNanosecondsPerMillisecond,

@@ -1,12 +1,37 @@
 #include "harness/system_registry.h"
 
+#include <memory>
+
 #include "systems/kv/raft_system.h"
 #include "systems/register/register_node.h"
+#include "workloads/kv_admin.h"
 #include "workloads/kv_workload.h"
 #include "workloads/register_workload.h"
 
 namespace simlab {
 namespace {
+
+// Re-adding a removed node is the heal of a remove: without it the liveness
+// phase would run on a smaller cluster than the scenario asked for, so an
+// add retries while nobody answers (no leader yet), up to the stop.
+constexpr int kAddAttempts = 20;
+
+faults::AdminAction raft_admin(sim::Simulator& simulator, const ClientSettings& settings) {
+  std::shared_ptr<ClientEnv> env = simulator.client_env("membership");
+  KvClientOptions options;
+  options.op_timeout_ns = settings.op_timeout_ns;
+  return [env, options](const faults::ScriptedFault& fault) {
+    if (fault.mode == "remove") {
+      request_remove_server(*env, fault.node, options);
+    } else if (fault.mode == "transfer") {
+      request_leader_transfer(*env, fault.node, options);
+    } else {
+      for (int attempt = 0; attempt < kAddAttempts && !env->stopping(); ++attempt) {
+        if (request_add_server(*env, fault.node, options) != AdminResult::no_answer) break;
+      }
+    }
+  };
+}
 
 SystemEntry raft_entry() {
   static const kv::RaftSystemFactory raft_factory;
@@ -23,7 +48,8 @@ SystemEntry raft_entry() {
                        options.process_stride = settings.process_stride;
                        run_kv_client(env, recorder, process, options);
                      }}},
-      {}};
+      {},
+      raft_admin};
   for (const auto& bug : kv::raft_bugs()) entry.bugs.push_back(PlantedBug{bug.name, bug.description});
   return entry;
 }
@@ -45,7 +71,8 @@ std::vector<SystemEntry> make_systems() {
                                                                    settings.process_stride});
                      }}},
       {PlantedBug{register_demo::kStaleReadBug,
-                  "backups answer reads from their own copy, which may lag the primary"}}});
+                  "backups answer reads from their own copy, which may lag the primary"}},
+      {}});
   return entries;
 }
 

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "faults/sim_nemesis.h"
+#include "sim/simulator.h"
 #include "systems/common/node.h"
 #include "workloads/client_env.h"
 #include "workloads/history_recorder.h"
@@ -36,12 +38,17 @@ struct PlantedBug {
   std::string_view description;
 };
 
+// Builds, for one run, the action that performs membership faults (remove,
+// add, transfer) through the system's client protocol.
+using AdminFactory = std::function<faults::AdminAction(sim::Simulator&, const ClientSettings&)>;
+
 struct SystemEntry {
   std::string_view name;
   std::string_view description;
   const SystemFactory* factory;
   std::vector<WorkloadEntry> workloads;  // the first is the default
   std::vector<PlantedBug> bugs;
+  AdminFactory admin;  // empty: the system has no membership faults
 };
 
 std::span<const SystemEntry> systems();

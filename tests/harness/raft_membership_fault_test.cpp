@@ -1,0 +1,77 @@
+// The membership fault kind: it reads and writes as a scripted fault, and on
+// the raft system a scripted removal really changes the configuration and
+// its heal really re-adds the node, through the registry's admin hook.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "faults/scripted_fault.h"
+#include "harness/run_scenario.h"
+
+namespace simlab {
+namespace {
+
+using faults::FaultKind;
+using faults::ScriptedFault;
+
+TEST(MembershipFault, RoundTripsThroughJson) {
+  ScriptedFault fault;
+  fault.kind = FaultKind::membership;
+  fault.at_ns = 5;
+  fault.duration_ns = 7;
+  fault.node = 3;
+  fault.mode = "remove";
+  const ScriptedFault back = faults::scripted_fault_from_json(faults::scripted_fault_to_json(fault), "t");
+  EXPECT_EQ(back.kind, FaultKind::membership);
+  EXPECT_EQ(back.node, 3u);
+  EXPECT_EQ(back.mode, "remove");
+  EXPECT_EQ(back.duration_ns, 7);
+  EXPECT_EQ(faults::parse_fault_kind("membership"), FaultKind::membership);
+}
+
+TEST(MembershipFault, RejectsAnUnknownMode) {
+  const nlohmann::json bad = {{"kind", "membership"}, {"node", 1}, {"mode", "explode"}};
+  EXPECT_THROW(faults::scripted_fault_from_json(bad, "timeline[0]"), std::invalid_argument);
+}
+
+bool has_line(const RunOutcome& outcome, const std::string& text) {
+  return std::any_of(outcome.trace_lines.begin(), outcome.trace_lines.end(),
+                     [&](const std::string& line) { return line.find(text) != std::string::npos; });
+}
+
+TEST(MembershipFault, ScriptedRemovalChangesRaftMembershipAndHealReAdds) {
+  Scenario scenario = default_scenario();
+  scenario.system = "raft";
+  scenario.nodes = 5;
+  scenario.clients = 2;
+  scenario.safety_ms = 3'000;
+  scenario.liveness_ms = 3'000;
+  scenario.faults = {};
+  ScriptedFault remove;
+  remove.kind = FaultKind::membership;
+  remove.at_ns = 1'000 * kNanosecondsPerMillisecond;
+  remove.duration_ns = 800 * kNanosecondsPerMillisecond;
+  remove.node = 4;
+  remove.mode = "remove";
+  scenario.timeline = {remove};
+  RunOptions options;
+  options.keep_trace_lines = true;
+  const RunOutcome outcome = run_scenario(resolve_scenario(scenario, 1), options);
+  EXPECT_EQ(outcome.verdict, RunVerdict::valid) << outcome.anomaly << " " << outcome.detail;
+  EXPECT_TRUE(has_line(outcome, "proposing voters=(1 2 3 5)"));
+  EXPECT_TRUE(has_line(outcome, "learners=(4)"));  // the re-add starts as a learner
+}
+
+TEST(MembershipFault, SystemsWithoutAnAdminHookNeverGetTheKind) {
+  Scenario scenario = default_scenario();  // the register system
+  scenario.faults.rate(FaultKind::membership) = 5.0;
+  scenario.faults.strength(FaultKind::membership) = 1.0;
+  scenario.swarm = true;
+  const Scenario resolved = resolve_scenario(scenario, 3);
+  EXPECT_EQ(resolved.faults.rate(FaultKind::membership), 0.0);
+}
+
+}  // namespace
+}  // namespace simlab
