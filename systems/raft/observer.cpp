@@ -10,13 +10,17 @@ std::string at(Index index) { return " at index " + std::to_string(index); }
 }  // namespace
 
 std::optional<Violation> RaftObserver::check(std::span<const Node* const> nodes) {
-  std::vector<const Raft*> rafts;
-  rafts.reserve(nodes.size());
-  for (const Node* node : nodes) {
-    const auto* host = dynamic_cast<const RaftHost*>(node);
-    rafts.push_back(host == nullptr ? nullptr : &host->raft());
+  nodes_.resize(nodes.size(), nullptr);
+  hosts_.resize(nodes.size(), nullptr);
+  rafts_.resize(nodes.size(), nullptr);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i] != nodes_[i]) {
+      nodes_[i] = nodes[i];
+      hosts_[i] = dynamic_cast<const RaftHost*>(nodes[i]);
+    }
+    rafts_[i] = hosts_[i] == nullptr ? nullptr : &hosts_[i]->raft();
   }
-  return check_rafts(rafts);
+  return check_rafts(rafts_);
 }
 
 std::optional<Violation> RaftObserver::check_rafts(const std::vector<const Raft*>& rafts) {

@@ -11,6 +11,7 @@
 
 #include "systems/common/node.h"
 #include "systems/raft/raft.h"
+#include "systems/raft/raft_host.h"
 
 namespace simlab::raft {
 
@@ -42,6 +43,15 @@ class RaftObserver final : public ClusterObserver {
     friend bool operator==(const Signature&, const Signature&) = default;
   };
   std::vector<Signature> signatures_;
+
+  // Each node as a RaftHost, cast once per node object: the check runs after
+  // every event, and a dynamic_cast per node per event was an eighth of the
+  // simulation's time. A restarted node may reuse a freed node's address;
+  // every node of a cluster has the same type, so the cast is the same, and
+  // raft() is asked afresh each time (the new node has a new Raft).
+  std::vector<const Node*> nodes_;
+  std::vector<const RaftHost*> hosts_;
+  std::vector<const Raft*> rafts_;
 
   std::map<Term, NodeId> leaders_;
   std::vector<Committed> committed_;  // by index; [0] unused
