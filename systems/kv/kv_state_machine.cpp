@@ -32,8 +32,10 @@ Response KvStateMachine::execute(const Request& request) {
       if (suffix == nullptr || std::holds_alternative<std::int64_t>(current.data)) {
         return Response{Status::fail, current};
       }
-      std::string text = current.is_nil() ? "" : std::get<std::string>(current.data);
-      current = KvValue{text + *suffix};
+      // In place: appended values grow all run long, and copying them on
+      // every append was a fifth of a long simulation's time.
+      if (current.is_nil()) current.data = std::string();
+      std::get<std::string>(current.data) += *suffix;
       return Response{Status::ok, {}};
     }
     default:
