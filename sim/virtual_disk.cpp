@@ -51,8 +51,17 @@ DiskStatus VirtualDisk::truncate(const std::string& name, std::uint64_t size) {
 DiskStatus VirtualDisk::fsync(const std::string& name) {
   auto it = files_.find(name);
   if (it == files_.end()) return DiskStatus::ok;
-  it->second.durable = it->second.current;
-  it->second.unsynced.clear();
+  // Replay only what changed since the last sync: copying the whole file
+  // made every fsync O(file size), a fifth of a Raft run's time.
+  File& file = it->second;
+  for (const PendingOp& op : file.unsynced) {
+    if (op.is_truncate) {
+      file.durable.resize(op.offset, 0);
+    } else {
+      apply(file.durable, op.offset, op.bytes);
+    }
+  }
+  file.unsynced.clear();
   return DiskStatus::ok;
 }
 
