@@ -22,6 +22,7 @@
 #include "checkers/linearizability/checker.h"
 #include "checkers/linearizability/partition.h"
 #include "harness/check_txn.h"
+#include "harness/check_outcome.h"
 #include "harness/command.h"
 #include "reports/check_report.h"
 
@@ -117,21 +118,6 @@ std::optional<int> parse_flags(int argc, char** argv, CheckFlags& flags) {
     return kExitUsage;
   }
   return std::nullopt;
-}
-
-// Outcome of one file, ranked so that the worst one sets the exit code.
-enum class FileOutcome { valid, unknown, invalid, bad_input, unreadable, report_unwritable };
-
-int exit_code(FileOutcome worst) {
-  switch (worst) {
-    case FileOutcome::valid: return kExitValid;
-    case FileOutcome::unknown: return kExitUnknown;
-    case FileOutcome::invalid: return kExitSafetyViolation;
-    case FileOutcome::bad_input: return kExitDataError;
-    case FileOutcome::unreadable: return kExitNoInput;
-    case FileOutcome::report_unwritable: return kExitCantCreate;
-  }
-  return kExitInternal;
 }
 
 void report_error(const CheckFlags& flags, const std::string& file, const std::string& message) {

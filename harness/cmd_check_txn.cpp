@@ -24,6 +24,7 @@
 #include "checkers/txn/explanation.h"
 #include "checkers/txn/txn_checker.h"
 #include "harness/check_txn.h"
+#include "harness/check_outcome.h"
 #include "harness/command.h"
 
 namespace simlab {
@@ -123,8 +124,6 @@ std::int64_t line_of_op(const std::string& text, std::int64_t position) {
   return 0;
 }
 
-enum class FileOutcome { valid, unknown, invalid, bad_input, unreadable };
-
 void report_error(const TxnFlags& flags, const std::string& file, const std::string& message) {
   if (flags.json) {
     std::cout << nlohmann::json{{"file", file}, {"valid", "bad-input"}, {"error", message}}.dump()
@@ -184,22 +183,6 @@ FileOutcome check_file(const TxnFlags& flags, const std::string& file) {
     report_error(flags, file, error.what());
   }
   return FileOutcome::bad_input;
-}
-
-int exit_code(FileOutcome worst) {
-  switch (worst) {
-    case FileOutcome::valid:
-      return kExitValid;
-    case FileOutcome::unknown:
-      return kExitUnknown;
-    case FileOutcome::invalid:
-      return kExitSafetyViolation;
-    case FileOutcome::bad_input:
-      return kExitDataError;
-    case FileOutcome::unreadable:
-      return kExitNoInput;
-  }
-  return kExitInternal;
 }
 
 }  // namespace
