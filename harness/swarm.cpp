@@ -77,9 +77,9 @@ RunRow row_from_folder(const Scenario& scenario, const std::string& key, std::ui
   row.anomaly = result.value("anomaly", "");
   row.detail = result.value("detail", "");
   row.trace_hash = result.value("trace_hash", "");
-  row.ops = result.value("ops", 0);
-  row.events = result.value("events", 0);
-  row.simulated_ns = result.value("simulated_ns", 0);
+  row.ops = result.value("ops", std::int64_t{0});
+  row.events = result.value("events", std::int64_t{0});
+  row.simulated_ns = result.value("simulated_ns", std::int64_t{0});  // int64: an int default would truncate
   row.wall_ms = result.value("wall_ms", 0.0);
   std::set<std::string> kinds;
   for (const auto& fault : result.value("faults", nlohmann::json::array())) kinds.insert(fault.value("kind", ""));

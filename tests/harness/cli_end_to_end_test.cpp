@@ -67,6 +67,9 @@ TEST(CliEndToEnd, PlantedBugSwarmReplayAndShrink) {
                                     dir.string()));
   EXPECT_EQ(swarm.exit_code, 1) << swarm.output;
   EXPECT_GT(count_rows(dir / "runs.db", "verdict = 'safety-violation'"), 0) << swarm.output;
+  // A passing run simulates its whole 5 s safety phase: past 2^31 ns, so a
+  // 32-bit slip anywhere on the way to the store shows.
+  EXPECT_EQ(count_rows(dir / "runs.db", "verdict = 'valid' AND simulated_ns < 5000000000"), 0);
   EXPECT_NE(std::ifstream(dir / "junit.xml").peek(), EOF);
 
   fs::path failing;
