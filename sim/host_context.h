@@ -14,6 +14,9 @@ class Simulator::HostContext final : public NodeContext {
 
   NodeId self() const override { return host_.id; }
   std::int64_t now_ns() const override { return host_.clock.local_ns(simulator_.now_ns_); }
+  std::int64_t monotonic_ns() const override {
+    return host_.clock.monotonic_ns(simulator_.now_ns_);
+  }
   RandomSource& random() override { return host_.random; }
   bool buggify(std::string_view site) override { return simulator_.buggify(host_, site); }
 

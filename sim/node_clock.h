@@ -3,6 +3,8 @@
 // or back, or strobe (flip between two offsets every period, as Jepsen's
 // clock nemesis does). Timers run at the clock's rate but ignore jumps, like
 // CLOCK_MONOTONIC, so a jump moves what a node reads and not when it wakes.
+// The monotonic reading is that clock: it runs at the drifted rate and
+// ignores jumps and strobe; it never goes backwards.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +15,9 @@ class NodeClock {
  public:
   // The node's reading at true time `true_ns`.
   std::int64_t local_ns(std::int64_t true_ns) const;
+
+  // The node's CLOCK_MONOTONIC at true time `true_ns` (non-decreasing in it).
+  std::int64_t monotonic_ns(std::int64_t true_ns) const;
 
   // A duration on this clock, converted to true time (drift stretches it).
   std::int64_t true_duration_ns(std::int64_t local_duration_ns) const;
@@ -33,6 +38,8 @@ class NodeClock {
 
   std::int64_t base_true_ns_ = 0;
   std::int64_t base_local_ns_ = 0;
+  std::int64_t monotonic_base_true_ns_ = 0;
+  std::int64_t monotonic_base_ns_ = 0;
   std::int64_t drift_ppm_ = 0;
   std::int64_t strobe_delta_ns_ = 0;
   std::int64_t strobe_period_ns_ = 0;

@@ -25,6 +25,10 @@ class NodeContext {
   // This node's own clock, in nanoseconds: it may be skewed, drift, jump
   // forward or back. Nothing else about time is visible to a node.
   virtual std::int64_t now_ns() const = 0;
+  // This node's CLOCK_MONOTONIC: runs at the clock's (possibly drifting)
+  // rate, from an arbitrary origin, and never jumps; it keeps running while
+  // the process is paused. What timeouts and leases should be measured with.
+  virtual std::int64_t monotonic_ns() const = 0;
   // This node's random stream (split from the run seed by its driver).
   virtual RandomSource& random() = 0;
   // BUGGIFY (FoundationDB): true, rarely and reproducibly, when the run has

@@ -22,9 +22,8 @@ struct Options {
   bool check_quorum = true;  // thesis §6.2: a leader without a quorum steps down
   // Lease reads (thesis §6.4.1): serve reads without a quorum round while a
   // lease holds. Safe only if every node's clock RATE is within
-  // clock_drift_max of real time; a pause or a clock jump shortens a lease
-  // (it must agree with both ticks and the wall clock) but cannot stretch it,
-  // unless a pause and a backward jump coincide on the leader.
+  // clock_drift_max of real time; a lease must agree with both ticks and the
+  // monotonic clock, so a pause shortens it and a clock jump does not move it.
   bool lease_reads = false;
   double clock_drift_max = 0.05;
   // Take a snapshot once this many applied entries follow the last one.

@@ -134,6 +134,7 @@ class Raft {
   void finish_ready_reads(NodeContext& context);
   void fail_pending_reads(NodeContext& context);
   bool lease_valid(NodeContext& context) const;
+  std::int64_t lease_clock_ns(NodeContext& context) const;
 
   // raft_membership.cpp
   ChangeResult check_change_allowed() const;
@@ -207,9 +208,9 @@ class Raft {
   std::deque<PendingRead> reads_;
   std::uint64_t read_round_ = 0;
   std::map<std::uint64_t, std::int64_t> round_sent_tick_;
-  std::map<std::uint64_t, std::int64_t> round_sent_ns_;
+  std::map<std::uint64_t, std::int64_t> round_sent_ns_;  // on lease_clock_ns()
   std::int64_t lease_until_tick_ = 0;
-  std::int64_t lease_round_ns_ = 0;  // wall clock when the lease's round was sent
+  std::int64_t lease_round_ns_ = 0;  // lease_clock_ns() when the lease's round was sent
   std::int64_t lease_until_ns_ = 0;  // PLANTED BUG raft.lease-ignores-drift
 
   // Storage.

@@ -33,15 +33,20 @@ bool Raft::read(NodeContext& context, std::uint64_t read_id) {
 // Thesis §6.4.1: after a quorum acknowledged a round sent at tick t, no
 // other leader can be elected before t + election timeout on the followers'
 // clocks; lease_ticks() shrinks that by the drift bound. Ticks alone would
-// miss a process pause (one overdue timer fires once), so the wall clock
-// must agree too: a pause or a forward jump ends the lease early, and a
-// backward jump cannot extend it past the tick bound.
-// The planted bug times the lease with the wall clock alone, no margin.
+// miss a process pause (one overdue timer fires once), so the monotonic
+// clock must agree too: it keeps running through a pause and ignores clock
+// jumps, so only its rate, bounded by clock_drift_max, matters.
+// The planted bug times the lease with the wall clock alone, no margin: a
+// backward jump stretches it.
 bool Raft::lease_valid(NodeContext& context) const {
   if (!options_.lease_reads || transfer_target_ != kNoNode) return false;
-  if (bugs_.lease_ignores_drift) return context.now_ns() < lease_until_ns_;
+  if (bugs_.lease_ignores_drift) return lease_clock_ns(context) < lease_until_ns_;
   const std::int64_t lease_ns = options_.lease_ticks() * options_.tick_ns;
-  return ticks_ < lease_until_tick_ && context.now_ns() < lease_round_ns_ + lease_ns;
+  return ticks_ < lease_until_tick_ && lease_clock_ns(context) < lease_round_ns_ + lease_ns;
+}
+
+std::int64_t Raft::lease_clock_ns(NodeContext& context) const {
+  return bugs_.lease_ignores_drift ? context.now_ns() : context.monotonic_ns();
 }
 
 void Raft::handle_read_round_acked(NodeContext& context) {

@@ -47,7 +47,8 @@ class TestContext final : public NodeContext {
  public:
   TestContext(TestCluster& cluster, NodeId id);
   NodeId self() const override { return id_; }
-  std::int64_t now_ns() const override { return now_ns_; }
+  std::int64_t now_ns() const override { return now_ns_ + skew_ns_; }
+  std::int64_t monotonic_ns() const override { return now_ns_; }
   RandomSource& random() override { return random_; }
   bool buggify(std::string_view) override { return false; }
   void send(NodeId to, Bytes payload) override;
@@ -61,7 +62,8 @@ class TestContext final : public NodeContext {
   void reply(RequestId request, Bytes response) override;
   void log(std::string_view line) override;
 
-  std::int64_t now_ns_ = 0;
+  std::int64_t now_ns_ = 0;   // the node's monotonic clock
+  std::int64_t skew_ns_ = 0;  // its wall clock's jumps (skew_clock)
   std::map<TimerId, std::int64_t> timers_;
   std::deque<PendingDiskOp> disk_ops_;
 
@@ -96,7 +98,8 @@ class TestCluster {
   // --- time, network, disk ---
   void tick(NodeId id, int count = 1);
   void tick_all(int count = 1);
-  void skew_clock(NodeId id, std::int64_t delta_ns) { contexts_.at(id)->now_ns_ += delta_ns; }
+  // Jumps a node's wall clock (its monotonic clock does not move).
+  void skew_clock(NodeId id, std::int64_t delta_ns) { contexts_.at(id)->skew_ns_ += delta_ns; }
   // Delivers queued messages (matching the filters; 0 = any) in order.
   int deliver(NodeId from = 0, NodeId to = 0, int count_max = 1 << 30);
   int drop(NodeId from = 0, NodeId to = 0);

@@ -81,8 +81,10 @@ void TestCluster::start(NodeId id) {
   nodes_[id].node = std::make_unique<kv::KvNode>(config);
   auto& context = contexts_[id];
   const std::int64_t now_ns = context ? context->now_ns_ : 0;
+  const std::int64_t skew_ns = context ? context->skew_ns_ : 0;
   context = std::make_unique<TestContext>(*this, id);
   context->now_ns_ = now_ns;
+  context->skew_ns_ = skew_ns;
   step(id, [](kv::KvNode& node, NodeContext& ctx) { node.on_start(ctx); });
 }
 

@@ -43,6 +43,21 @@ TEST(NodeClock, DriftStretchesTimersAndStrobeFlips) {
   EXPECT_EQ(strobing.local_ns(3'100), 3'100);
 }
 
+// CLOCK_MONOTONIC: drift changes its rate; jumps, strobe and a reset of the
+// wall clock leave it running on from where it was.
+TEST(NodeClock, MonotonicFollowsDriftAndIgnoresJumpsAndStrobe) {
+  NodeClock clock;
+  clock.jump(0, -5'000'000'000);
+  clock.start_strobe(2'000'000'000, 1'000);
+  EXPECT_EQ(clock.monotonic_ns(1'000'000'000), 1'000'000'000);
+  clock.set_drift(1'000'000'000, 100'000);  // 10% fast from here
+  EXPECT_EQ(clock.monotonic_ns(2'000'000'000), 2'100'000'000);
+  clock.jump(2'000'000'000, -1'000'000'000);
+  clock.reset(2'000'000'000);
+  EXPECT_EQ(clock.monotonic_ns(2'000'000'000), 2'100'000'000);
+  EXPECT_EQ(clock.monotonic_ns(3'000'000'000), 3'100'000'000);  // true rate again
+}
+
 TEST(NodeHost, CrashDropsMemoryAndTimersAndRestartRecovers) {
   ScriptFactory factory;
   int timers_fired = 0;
