@@ -1,11 +1,39 @@
 #include "systems/raft/observer.h"
 
+#include <algorithm>
+
 #include "systems/raft/raft_host.h"
 
 namespace simlab::raft {
 namespace {
 
 std::string at(Index index) { return " at index " + std::to_string(index); }
+
+// The end of the log a node would come back with after a crash now: its
+// in-memory log cut at what is synced (its disk may hold a longer stale
+// suffix; ignoring that can only miss a finding, never invent one).
+struct DurableEnd {
+  Index index = 0;
+  Term term = 0;
+};
+
+DurableEnd durable_end(const Raft& raft) {
+  const RaftLog& log = raft.log();
+  const Index index = std::max(std::min(raft.durable_index(), log.last_index()), log.snapshot_index());
+  return DurableEnd{index, log.term_at(index).value_or(log.snapshot_term())};
+}
+
+std::string end_text(const DurableEnd& end) {
+  return "last " + std::to_string(end.index) + "/t" + std::to_string(end.term);
+}
+
+// §5.4.1: a voter grants its vote only to a candidate whose log is at least
+// as up to date as its own.
+bool would_vote_for(const DurableEnd& voter, const DurableEnd& candidate) {
+  return candidate.term > voter.term ||
+         (candidate.term == voter.term && candidate.index >= voter.index);
+}
+
 
 }  // namespace
 
@@ -24,6 +52,23 @@ std::optional<Violation> RaftObserver::check(std::span<const Node* const> nodes)
 }
 
 std::optional<Violation> RaftObserver::check_rafts(const std::vector<const Raft*>& rafts) {
+  // What changed since the last step: pairs and quorums of unchanged nodes
+  // need not be looked at again (this runs after every event).
+  std::vector<bool> changed(rafts.size(), false);
+  bool any_changed = false;
+  signatures_.resize(rafts.size());
+  for (std::size_t i = 0; i < rafts.size(); ++i) {
+    Signature signature;
+    if (rafts[i] != nullptr && rafts[i]->ready()) {
+      const Raft& raft = *rafts[i];
+      const RaftLog& log = raft.log();
+      signature = Signature{log.last_index(), *log.chain_at(log.last_index()), raft.commit_index(),
+                            raft.durable_index(), raft.recovering(), true};
+    }
+    changed[i] = !(signature == signatures_[i]);
+    any_changed = any_changed || changed[i];
+    signatures_[i] = signature;
+  }
   if (auto violation = check_leaders(rafts)) return violation;
   for (const Raft* raft : rafts) {
     if (raft == nullptr || !raft->ready()) continue;
@@ -32,17 +77,8 @@ std::optional<Violation> RaftObserver::check_rafts(const std::vector<const Raft*
       if (auto violation = check_completeness(*raft)) return violation;
     }
   }
-  std::vector<bool> changed(rafts.size(), false);
-  signatures_.resize(rafts.size());
-  for (std::size_t i = 0; i < rafts.size(); ++i) {
-    Signature signature;
-    if (rafts[i] != nullptr && rafts[i]->ready()) {
-      const RaftLog& log = rafts[i]->log();
-      signature = Signature{log.last_index(), *log.chain_at(log.last_index()),
-                            rafts[i]->commit_index(), true};
-    }
-    changed[i] = !(signature == signatures_[i]);
-    signatures_[i] = signature;
+  if (any_changed) {
+    if (auto violation = check_commit_safe(rafts)) return violation;
   }
   for (std::size_t i = 0; i < rafts.size(); ++i) {
     for (std::size_t j = i + 1; j < rafts.size(); ++j) {
@@ -85,6 +121,7 @@ std::optional<Violation> RaftObserver::check_committed(const Raft& raft) {
       record = Committed{*chain, raft.term(), true};
       Index& newest = newest_by_commit_term_[raft.term()];
       newest = std::max(newest, index);
+      ++commits_version_;
     } else if (record.chain != *chain) {
       return Violation{"raft.state-machine-safety",
                        "node " + std::to_string(raft.self()) +
@@ -99,12 +136,16 @@ std::optional<Violation> RaftObserver::check_committed(const Raft& raft) {
 // Leader completeness (§5.4): a leader of term T holds every entry committed
 // in an earlier term. The chain hash at the newest such index covers all
 // entries before it too.
-std::optional<Violation> RaftObserver::check_completeness(const Raft& leader) const {
-  Index index = 0;
-  for (auto it = newest_by_commit_term_.begin();
-       it != newest_by_commit_term_.end() && it->first < leader.term(); ++it) {
-    index = std::max(index, it->second);
+std::optional<Violation> RaftObserver::check_completeness(const Raft& leader) {
+  if (completeness_cache_.version != commits_version_ || completeness_cache_.term != leader.term()) {
+    Index newest = 0;
+    for (auto it = newest_by_commit_term_.begin();
+         it != newest_by_commit_term_.end() && it->first < leader.term(); ++it) {
+      newest = std::max(newest, it->second);
+    }
+    completeness_cache_ = CompletenessCache{commits_version_, leader.term(), newest};
   }
+  const Index index = completeness_cache_.index;
   if (index == 0) return std::nullopt;
   const RaftLog& log = leader.log();
   if (index < log.snapshot_index()) return std::nullopt;  // compacted: cannot compare
@@ -115,6 +156,68 @@ std::optional<Violation> RaftObserver::check_completeness(const Raft& leader) co
                          std::to_string(leader.term()) + " lacks an entry committed earlier" +
                          at(index),
                      leader.self()};
+  }
+  return std::nullopt;
+}
+
+// Commit safety: the newest committed entry must survive any election. In
+// correct Raft the quorum that made it committed holds, durably, an entry of
+// the committing leader's term at or after it (§5.4.2), so none of them
+// votes for a node lacking it (§5.4.1), and every quorum contains one of
+// them. A node lacking it that could still collect a quorum of votes from
+// its own configuration, counting each live voter's log as a crash would
+// leave it, means a crash or an election can undo the commit: the Figure 8
+// hazard, or acknowledgements sent before fsync. Nodes that are down, still
+// loading or repairing a damaged log (they refuse votes) are left out, so
+// this can miss a hazard but not invent one.
+std::optional<Violation> RaftObserver::check_commit_safe(
+    const std::vector<const Raft*>& rafts) const {
+  const Raft* committer = nullptr;
+  for (const Raft* raft : rafts) {
+    if (raft == nullptr || !raft->ready()) continue;
+    if (committer == nullptr || raft->commit_index() > committer->commit_index()) committer = raft;
+  }
+  if (committer == nullptr || committer->commit_index() == 0) return std::nullopt;
+  const Index index = committer->commit_index();
+  const std::optional<std::uint64_t> chain = committer->log().chain_at(index);
+  if (!chain) return std::nullopt;
+  // Each live node that would vote, with the log end a crash would leave it.
+  std::vector<std::pair<NodeId, DurableEnd>> voters;
+  for (const Raft* raft : rafts) {
+    if (raft != nullptr && raft->ready() && !raft->recovering()) {
+      voters.emplace_back(raft->self(), durable_end(*raft));
+    }
+  }
+  for (const Raft* candidate : rafts) {
+    if (candidate == nullptr || !candidate->ready() || candidate->recovering()) continue;
+    const DurableEnd end = durable_end(*candidate);
+    const RaftLog& log = candidate->log();
+    if (index <= log.snapshot_index()) continue;  // covered by its snapshot
+    if (end.index >= index && log.chain_at(index) == chain) continue;
+    const ClusterConfig& config = candidate->config();
+    if (!std::binary_search(config.voters.begin(), config.voters.end(), candidate->self())) {
+      continue;  // not a voter in its own view: it does not campaign
+    }
+    std::vector<std::pair<NodeId, DurableEnd>> electors;
+    for (const auto& [id, voter_end] : voters) {
+      if (std::binary_search(config.voters.begin(), config.voters.end(), id) &&
+          would_vote_for(voter_end, end)) {
+        electors.emplace_back(id, voter_end);
+      }
+    }
+    if (electors.size() < config.quorum()) continue;
+    std::string names;
+    for (const auto& [id, elector_end] : electors) {
+      names += (names.empty() ? "" : ", ") + std::to_string(id) + " (" + end_text(elector_end) + ")";
+    }
+    return Violation{"raft.commit-at-risk",
+                     "node " + std::to_string(committer->self()) + " committed the entry" +
+                         at(index) + " (term " + std::to_string(*committer->log().term_at(index)) +
+                         "), but node " + std::to_string(candidate->self()) + " lacks it (" +
+                         end_text(end) + " on disk) and nodes {" + names +
+                         "}, a quorum of its configuration, would vote for it with the logs a crash now "
+                         "would leave them: the commit can be undone",
+                     candidate->self()};
   }
   return std::nullopt;
 }

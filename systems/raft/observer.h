@@ -2,7 +2,10 @@
 // after every step by the driver: election safety (one leader per term), log
 // matching, leader completeness and state machine safety. It remembers every
 // committed entry it has seen, so a later divergence is caught even after
-// the node that committed it crashed.
+// the node that committed it crashed. It also checks that the newest
+// committed entry is safe NOW: no node lacking it could win an election,
+// even after crashes drop every unsynced write. That catches a commit that
+// a crash or an election could undo before anything is lost.
 #pragma once
 
 #include <cstdint>
@@ -31,7 +34,8 @@ class RaftObserver final : public ClusterObserver {
   std::optional<Violation> check_leaders(const std::vector<const Raft*>& rafts);
   std::optional<Violation> check_committed(const Raft& raft);
   std::optional<Violation> check_log_matching(const Raft& a, const Raft& b) const;
-  std::optional<Violation> check_completeness(const Raft& leader) const;
+  std::optional<Violation> check_completeness(const Raft& leader);
+  std::optional<Violation> check_commit_safe(const std::vector<const Raft*>& rafts) const;
 
   // What a node's log looked like when pairs were last compared: a pair of
   // unchanged nodes need not be compared again (the check runs every step).
@@ -39,6 +43,8 @@ class RaftObserver final : public ClusterObserver {
     Index last = 0;
     std::uint64_t last_chain = 0;
     Index commit = 0;
+    Index durable = 0;
+    bool recovering = false;
     bool up = false;
     friend bool operator==(const Signature&, const Signature&) = default;
   };
@@ -58,6 +64,15 @@ class RaftObserver final : public ClusterObserver {
   // For each commit term, the newest index first seen committed at it: a
   // leader of term T is checked at the newest index over terms below T.
   std::map<Term, Index> newest_by_commit_term_;
+  // The newest index committed before a leader's term, for the last term
+  // asked about; recomputed only when newest_by_commit_term_ changes.
+  std::uint64_t commits_version_ = 0;
+  struct CompletenessCache {
+    std::uint64_t version = ~std::uint64_t{0};
+    Term term = 0;
+    Index index = 0;
+  };
+  CompletenessCache completeness_cache_;
   std::map<NodeId, Index> checked_;   // per node: committed entries compared so far
 };
 

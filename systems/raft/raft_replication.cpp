@@ -80,7 +80,7 @@ void Raft::send_snapshot(NodeContext& context, NodeId to) {
 void Raft::broadcast_heartbeat(NodeContext& context) {
   ++read_round_;
   round_sent_tick_[read_round_] = ticks_;
-  round_sent_ns_[read_round_] = context.now_ns();
+  round_sent_ns_[read_round_] = lease_clock_ns(context);
   for (auto& [id, progress] : progress_) {
     if (id == self_) continue;
     Message message;
@@ -303,9 +303,13 @@ void Raft::handle_snapshot(NodeContext& context, NodeId from, const Message& mes
                      std::to_string(from));
   const std::optional<Term> existing = log_.term_at(meta.index);
   if (existing && *existing == meta.term) {
-    log_.compact_to(meta.index);  // keep the suffix that follows (§7)
+    // Keep the suffix that follows (§7). What of it was durable stays
+    // durable: the old WAL segment is truncated only after the new one and
+    // the snapshot are synced (persist_snapshot's queue order).
+    log_.compact_to(meta.index);
   } else {
     log_.reset(meta.index, meta.term, meta.chain);
+    durable_index_ = std::min(durable_index_, meta.index);
   }
   configs_.erase(std::remove_if(configs_.begin(), configs_.end(),
                                 [&](const auto& item) { return item.first <= meta.index; }),
@@ -314,7 +318,6 @@ void Raft::handle_snapshot(NodeContext& context, NodeId from, const Message& mes
   snapshot_ = Snapshot{meta, message.snapshot_data};
   commit_ = meta.index;
   applied_ = meta.index;
-  durable_index_ = std::min(durable_index_, meta.index);
   const std::uint64_t ticket = persist_snapshot(context);
   if (recovering_ && meta.index >= recovering_until_) finish_repair(context, from);
   answer.hint = meta.index;

@@ -77,7 +77,10 @@ TEST(PlantedBug, VoteIgnoresLogLosesCommittedWrites) {
 }
 
 // --- raft.commit-old-term (the Raft paper's Figure 8) -------------------
-TestCluster figure_8_scenario(bool bug) {
+// With `rival_up` S5 is cut off instead of crashed while S1 leads term 3, so
+// the observer can see that S5 could still win: the commit is at risk the
+// moment it is made.
+TestCluster figure_8_scenario(bool bug, bool rival_up = false) {
   TestCluster cluster(5, bugs_if(bug, "raft.commit-old-term"),
                       R"({"raft":{"pre_vote":false,"check_quorum":false,"entries_per_message":1}})");
   cluster.stabilize();
@@ -91,7 +94,11 @@ TestCluster figure_8_scenario(bool bug) {
   EXPECT_TRUE(run_election(cluster, 5));  // (b) S5 leads term 2 with S3, S4
   cluster.drop(5, 0);                     // its no-op (index 2, term 2) stays local
   cluster.complete_disk(5);
-  cluster.crash(5);
+  if (rival_up) {
+    cluster.isolate(5);
+  } else {
+    cluster.crash(5);
+  }
   cluster.start(1);
   cluster.complete_disk(1);
   EXPECT_TRUE(run_election(cluster, 1, 6));  // (c) S1 leads term 3...
@@ -115,8 +122,12 @@ TestCluster figure_8_scenario(bool bug) {
     EXPECT_LT(s1_commit, 2u);  // index 2 waits for an entry of term 3
   }
   cluster.crash(1);  // (d) S5 returns and wins term 4 with a log lacking it
-  cluster.start(5);
-  cluster.complete_disk(5);
+  if (rival_up) {
+    cluster.heal();
+  } else {
+    cluster.start(5);
+    cluster.complete_disk(5);
+  }
   run_election(cluster, 5, 6);
   cluster.stabilize();
   return cluster;
@@ -128,6 +139,15 @@ TEST(PlantedBug, CommitOldTermIsFigure8) {
   const TestCluster correct = figure_8_scenario(false);
   EXPECT_EQ(correct.raft(5).role(), Role::leader);  // legitimately: index 2 never committed
   EXPECT_FALSE(has_violation(correct));
+}
+
+// The observer cannot see a crashed node's log, so the hazard shows only when
+// S5 wins; with S5 up but cut off it shows at the commit itself.
+TEST(PlantedBug, CommitOldTermIsAtRiskWhileTheRivalIsUp) {
+  const TestCluster buggy = figure_8_scenario(true, true);
+  ASSERT_FALSE(buggy.violations().empty());
+  EXPECT_EQ(buggy.violations().front().invariant, "raft.commit-at-risk");
+  EXPECT_FALSE(has_violation(figure_8_scenario(false, true)));
 }
 
 // --- raft.ack-before-fsync ----------------------------------------------
@@ -159,6 +179,8 @@ TEST(PlantedBug, AckBeforeFsyncLosesAcknowledgedWrites) {
   const TestCluster buggy = fsync_scenario(true, acknowledged);
   ASSERT_TRUE(buggy.response(acknowledged).has_value());
   EXPECT_EQ(buggy.response(acknowledged)->status, kv::Status::ok);
+  // Seen at the commit, while the entry is on the leader's disk alone.
+  EXPECT_TRUE(has_violation(buggy, "raft.commit-at-risk"));
   EXPECT_TRUE(has_violation(buggy, "raft.leader-completeness"));
   const TestCluster correct = fsync_scenario(false, acknowledged);
   EXPECT_FALSE(correct.response(acknowledged).has_value());  // never acknowledged
