@@ -21,7 +21,9 @@ std::vector<NodeId> ScriptedFault::nodes() const {
       }
       break;
     case FaultKind::packet: break;  // every link
-    default: touched.insert(node);
+    default:
+      touched.insert(node);
+      if (second_node != 0) touched.insert(second_node);
   }
   return {touched.begin(), touched.end()};
 }
@@ -46,6 +48,9 @@ std::string ScriptedFault::describe() const {
       if (mode == "eio") return fmt::format("disk EIO n{} for {}ms", node, ms);
       return fmt::format("disk stall n{} for {}ms", node, ms);
     case FaultKind::membership:
+      if (mode == "remove" && second_node != 0) {
+        return fmt::format("membership remove n{} and n{} at once, re-add after {}ms", node, second_node, ms);
+      }
       if (mode == "remove") return fmt::format("membership remove n{}, re-add after {}ms", node, ms);
       if (mode == "add") return fmt::format("membership add n{}", node);
       return fmt::format("membership transfer leadership to n{}", node);
@@ -70,6 +75,7 @@ json scripted_fault_to_json(const ScriptedFault& fault) {
     case FaultKind::pause: out["node"] = fault.node; break;
     case FaultKind::membership:
       out["node"] = fault.node;
+      if (fault.second_node != 0) out["second_node"] = fault.second_node;
       out["mode"] = fault.mode;
       break;
     case FaultKind::clock:
@@ -125,7 +131,7 @@ T field(const json& object, const std::string& path, const char* key, T fallback
 
 ScriptedFault scripted_fault_from_json(const json& object, const std::string& path) {
   if (!object.is_object()) bad(path, "expected an object");
-  static const std::set<std::string> known = {"at_ns", "duration_ns", "kind", "shape", "links", "node", "mode",
+  static const std::set<std::string> known = {"at_ns", "duration_ns", "kind", "shape", "links", "node", "second_node", "mode",
                                               "amount", "period_ns", "loss", "duplicate", "reorder", "corrupt",
                                               "latency_shape", "file", "read_error", "write_error"};
   for (const auto& [key, value] : object.items()) {
@@ -142,6 +148,7 @@ ScriptedFault scripted_fault_from_json(const json& object, const std::string& pa
   fault.shape = field<std::string>(object, path, "shape", "");
   fault.node = field<NodeId>(object, path, "node", 0);
   fault.mode = field<std::string>(object, path, "mode", "");
+  fault.second_node = field<NodeId>(object, path, "second_node", 0);
   fault.amount = field<std::int64_t>(object, path, "amount", 0);
   fault.period_ns = field<std::int64_t>(object, path, "period_ns", 0);
   fault.loss = field<double>(object, path, "loss", 0);
@@ -171,6 +178,9 @@ ScriptedFault scripted_fault_from_json(const json& object, const std::string& pa
   if (fault.kind == FaultKind::membership && fault.mode != "remove" && fault.mode != "add" &&
       fault.mode != "transfer") {
     bad(path + ".mode", "expected remove, add or transfer");
+  }
+  if (fault.second_node != 0 && (fault.kind != FaultKind::membership || fault.mode != "remove")) {
+    bad(path + ".second_node", "only a membership remove takes a second node");
   }
   if (fault.kind == FaultKind::clog && fault.links.size() != 1) bad(path + ".links", "a clog needs exactly one link");
   return fault;

@@ -30,6 +30,9 @@ struct ScriptedFault {
   // clock: jump | drift | strobe; disk: flip | eio | stall;
   // membership: remove (re-added on heal) | add | transfer (leadership to node)
   std::string mode;
+  // membership remove: a second node removed at the same instant, as two
+  // operators racing would (0: none). A correct system refuses one of them.
+  NodeId second_node = 0;
   std::int64_t amount = 0;     // clock: jump delta ns, drift ppm, or strobe delta ns
   std::int64_t period_ns = 0;  // clock strobe
   // packet

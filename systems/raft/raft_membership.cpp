@@ -22,6 +22,7 @@ ChangeResult Raft::check_change_allowed() const {
 
 ChangeResult Raft::add_server(NodeContext& context, NodeId id) {
   const ChangeResult allowed = check_change_allowed();
+  if (allowed == ChangeResult::busy) trace(context, "refusing to add " + std::to_string(id) + ": busy");
   if (allowed != ChangeResult::accepted) return allowed;
   if (id == kNoNode || config().is_member(id)) return ChangeResult::invalid;
   ClusterConfig next = config();
@@ -36,6 +37,7 @@ ChangeResult Raft::add_server(NodeContext& context, NodeId id) {
 
 ChangeResult Raft::remove_server(NodeContext& context, NodeId id) {
   const ChangeResult allowed = check_change_allowed();
+  if (allowed == ChangeResult::busy) trace(context, "refusing to remove " + std::to_string(id) + ": busy");
   if (allowed != ChangeResult::accepted) return allowed;
   if (!config().is_member(id)) return ChangeResult::invalid;
   ClusterConfig next = config();

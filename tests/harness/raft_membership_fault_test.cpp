@@ -31,6 +31,20 @@ TEST(MembershipFault, RoundTripsThroughJson) {
   EXPECT_EQ(faults::parse_fault_kind("membership"), FaultKind::membership);
 }
 
+TEST(MembershipFault, ARacingRemovalRoundTripsAndBelongsToRemovesOnly) {
+  ScriptedFault fault;
+  fault.kind = FaultKind::membership;
+  fault.node = 2;
+  fault.second_node = 4;
+  fault.mode = "remove";
+  const ScriptedFault back = faults::scripted_fault_from_json(faults::scripted_fault_to_json(fault), "t");
+  EXPECT_EQ(back.second_node, 4u);
+  EXPECT_EQ(back.nodes(), (std::vector<NodeId>{2, 4}));
+  EXPECT_NE(back.describe().find("n2 and n4 at once"), std::string::npos) << back.describe();
+  const nlohmann::json transfer = {{"kind", "membership"}, {"node", 1}, {"mode", "transfer"}, {"second_node", 2}};
+  EXPECT_THROW(faults::scripted_fault_from_json(transfer, "timeline[0]"), std::invalid_argument);
+}
+
 TEST(MembershipFault, RejectsAnUnknownMode) {
   const nlohmann::json bad = {{"kind", "membership"}, {"node", 1}, {"mode", "explode"}};
   EXPECT_THROW(faults::scripted_fault_from_json(bad, "timeline[0]"), std::invalid_argument);
@@ -62,6 +76,39 @@ TEST(MembershipFault, ScriptedRemovalChangesRaftMembershipAndHealReAdds) {
   EXPECT_EQ(outcome.verdict, RunVerdict::valid) << outcome.anomaly << " " << outcome.detail;
   EXPECT_TRUE(has_line(outcome, "proposing voters=(1 2 3 5)"));
   EXPECT_TRUE(has_line(outcome, "learners=(4)"));  // the re-add starts as a learner
+}
+
+// Two removals at the same instant: a correct Raft proposes one and refuses
+// the other while it is uncommitted; raft.unsafe-membership proposes both.
+RunOutcome racing_removals(const std::string& bug) {
+  Scenario scenario = default_scenario();
+  scenario.system = "raft";
+  scenario.nodes = 5;
+  scenario.clients = 2;
+  scenario.safety_ms = 2'000;
+  scenario.liveness_ms = 3'000;
+  scenario.faults = {};
+  scenario.bug = bug;
+  ScriptedFault remove;
+  remove.kind = FaultKind::membership;
+  remove.at_ns = 1'000 * kNanosecondsPerMillisecond;
+  remove.duration_ns = 500 * kNanosecondsPerMillisecond;
+  remove.node = 4;
+  remove.second_node = 5;
+  remove.mode = "remove";
+  scenario.timeline = {remove};
+  RunOptions options;
+  options.keep_trace_lines = true;
+  return run_scenario(resolve_scenario(scenario, 1), options);
+}
+
+TEST(MembershipFault, RacingRemovalsReachTheLeaderTogether) {
+  const RunOutcome correct = racing_removals("");
+  EXPECT_EQ(correct.verdict, RunVerdict::valid) << correct.anomaly << " " << correct.detail;
+  EXPECT_TRUE(has_line(correct, ": busy")) << "the second removal must wait for the first";
+  const RunOutcome buggy = racing_removals("raft.unsafe-membership");
+  EXPECT_FALSE(has_line(buggy, ": busy"));
+  EXPECT_TRUE(has_line(buggy, "proposing voters=(1 2 3)")) << "both removals went in";
 }
 
 TEST(MembershipFault, SystemsWithoutAnAdminHookNeverGetTheKind) {
