@@ -42,6 +42,10 @@ inline constexpr std::size_t kPartitionShapeCount = 6;
 std::string_view partition_shape_name(PartitionShape shape);
 std::optional<PartitionShape> parse_partition_shape(std::string_view name);
 
+// A clock fault of intensity 1 drifts a clock by up to this fraction of
+// real time (20%), either way.
+inline constexpr double kClockDriftPerIntensity = 0.2;
+
 struct FaultMix {
   std::array<double, kFaultKindCount> rate_per_s{};  // indexed by FaultKind
   std::array<double, kFaultKindCount> intensity{};   // 0..1, how hard (e.g. loss probability scale)
@@ -53,6 +57,8 @@ struct FaultMix {
   double& strength(FaultKind kind) { return intensity[static_cast<std::size_t>(kind)]; }
   double strength(FaultKind kind) const { return intensity[static_cast<std::size_t>(kind)]; }
   bool any() const;
+  // The largest clock-rate error this mix's clock faults can cause.
+  double clock_drift_bound() const { return strength(FaultKind::clock) * kClockDriftPerIntensity; }
 };
 
 // Swarm testing (Groce et al., "Swarm Testing", ISSTA 2012; TigerBeetle's

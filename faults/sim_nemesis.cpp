@@ -99,6 +99,14 @@ ScriptedFault SimNemesis::draw_membership(sim::Prng& random, double strength) {
   // the heal re-adds the node. The intensity is the share of removals
   // (intensity 0: leader transfers only).
   fault.mode = random.unit() < strength ? "remove" : "transfer";
+  // A third of removals race a second one, as two operators (or an operator
+  // and an autoscaler) would; the draw happens either way so the rest of
+  // the fault stream does not shift.
+  const bool racing = random.chance(1.0 / 3);
+  const auto other = static_cast<NodeId>(kFirstNodeId + random.below(simulator_.node_count()));
+  if (fault.mode == "remove" && racing && other != fault.node && simulator_.node_count() >= 3) {
+    fault.second_node = other;
+  }
   return fault;
 }
 
@@ -119,7 +127,8 @@ ScriptedFault SimNemesis::draw_clock(sim::Prng& random, double strength) {
     fault.amount = static_cast<std::int64_t>(strength * 10e9 * (2 * random.unit() - 1));
   } else if (choice == 1) {
     fault.mode = "drift";
-    fault.amount = static_cast<std::int64_t>(strength * 200'000 * (2 * random.unit() - 1));
+    fault.amount = static_cast<std::int64_t>(strength * kClockDriftPerIntensity * 1e6 *
+                                             (2 * random.unit() - 1));
   } else {
     fault.mode = "strobe";
     fault.amount = static_cast<std::int64_t>(strength * 5e9 * random.unit()) + 1;
@@ -211,6 +220,12 @@ std::size_t SimNemesis::apply(const ScriptedFault& fault) {
       break;
     case FaultKind::membership:
       if (node_ok) spawn_admin(fault);
+      if (fault.second_node != 0 && simulator_.is_node(fault.second_node)) {
+        ScriptedFault second = fault;
+        second.node = fault.second_node;
+        second.second_node = 0;
+        spawn_admin(second);
+      }
       break;
   }
   ScriptedFault recorded = fault;
@@ -250,7 +265,12 @@ void SimNemesis::heal(std::size_t index) {
       if (fault.mode == "remove") {
         ScriptedFault re_add = fault;
         re_add.mode = "add";
+        re_add.second_node = 0;
         spawn_admin(re_add);
+        if (fault.second_node != 0 && simulator_.is_node(fault.second_node)) {
+          re_add.node = fault.second_node;
+          spawn_admin(re_add);
+        }
       }
       break;
   }

@@ -1,6 +1,8 @@
 #include "harness/run_scenario.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <set>
 
 #include <fmt/format.h>
@@ -33,6 +35,24 @@ int run_verdict_exit_code(RunVerdict verdict) {
   return 70;
 }
 
+namespace {
+
+// The largest clock-rate error a run's faults can cause: the rate-driven
+// clock faults' bound and every scripted drift.
+double clock_drift_bound(const Scenario& scenario) {
+  double bound = scenario.faults.rate(faults::FaultKind::clock) > 0
+                     ? scenario.faults.clock_drift_bound()
+                     : 0.0;
+  for (const auto& fault : scenario.timeline) {
+    if (fault.kind == faults::FaultKind::clock && fault.mode == "drift") {
+      bound = std::max(bound, static_cast<double>(std::abs(fault.amount)) / 1e6);
+    }
+  }
+  return bound;
+}
+
+}  // namespace
+
 Scenario resolve_scenario(Scenario scenario, std::uint64_t seed) {
   scenario.seed = seed;
   const SystemEntry* system = find_system(scenario.system);
@@ -54,6 +74,11 @@ Scenario resolve_scenario(Scenario scenario, std::uint64_t seed) {
     // resolved scenario (with swarm off) makes the run replay exactly.
     sim::Prng chooser = sim::Prng(seed).split("swarm");
     scenario.faults = faults::choose_swarm_mix(scenario.faults, chooser);
+    if (system->swarm_options) {
+      sim::Prng knobs = sim::Prng(seed).split("swarm-options");
+      scenario.system_options = system->swarm_options(scenario.system_options,
+                                                      clock_drift_bound(scenario), knobs);
+    }
     scenario.swarm = false;
   }
   return scenario;

@@ -1,10 +1,15 @@
 #include "harness/scenario_flags.h"
 
+#include "harness/system_registry.h"
+
 namespace simlab {
 
 Scenario scenario_from_flags(const ScenarioFlags& flags) {
   Scenario scenario = flags.file.empty() ? default_scenario() : load_scenario(flags.file);
-  if (!flags.system.empty() && flags.system != scenario.system) {
+  const SystemEntry* system = flags.system.empty() ? nullptr : find_system(flags.system);
+  if (flags.file.empty() && system != nullptr && system->default_scenario) {
+    scenario = system->default_scenario();  // the system's own default
+  } else if (!flags.system.empty() && flags.system != scenario.system) {
     scenario.system = flags.system;
     scenario.name = flags.system + "-default";
     scenario.workload.clear();

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "systems/kv/raft_system.h"
+#include "systems/raft/swarm_options.h"
 #include "systems/register/register_node.h"
 #include "workloads/kv_admin.h"
 #include "workloads/kv_workload.h"
@@ -33,6 +34,35 @@ faults::AdminAction raft_admin(sim::Simulator& simulator, const ClientSettings& 
   };
 }
 
+// `simlab swarm --system raft`: five nodes under every fault kind, swarm on,
+// so each seed draws its own fault mix and Raft settings. Kept equal to
+// scenarios/raft-default.json by a test.
+Scenario raft_default_scenario() {
+  return parse_scenario(nlohmann::json::parse(R"({
+    "name": "raft-default",
+    "system": "raft",
+    "nodes": 5,
+    "clients": 5,
+    "safety_ms": 8000,
+    "liveness_ms": 8000,
+    "op_timeout_ms": 1000,
+    "think_ms_max": 20,
+    "swarm": true,
+    "faults": {
+      "duration_ms_max": 1500,
+      "partition": {"rate": 0.6, "intensity": 1.0},
+      "crash": {"rate": 0.5, "intensity": 1.0},
+      "pause": {"rate": 0.3, "intensity": 1.0},
+      "clock": {"rate": 0.3, "intensity": 1.0},
+      "packet": {"rate": 0.2, "intensity": 1.0},
+      "clog": {"rate": 0.3, "intensity": 1.0},
+      "disk": {"rate": 0.2, "intensity": 1.0},
+      "membership": {"rate": 0.8, "intensity": 0.6}
+    },
+    "system_options": {"raft": {"election_ticks": 6}}
+  })"));
+}
+
 SystemEntry raft_entry() {
   static const kv::RaftSystemFactory raft_factory;
   SystemEntry entry{
@@ -49,7 +79,9 @@ SystemEntry raft_entry() {
                        run_kv_client(env, recorder, process, options);
                      }}},
       {},
-      raft_admin};
+      raft_admin,
+      raft::choose_swarm_options,
+      raft_default_scenario};
   for (const auto& bug : kv::raft_bugs()) entry.bugs.push_back(PlantedBug{bug.name, bug.description});
   return entry;
 }
@@ -72,6 +104,8 @@ std::vector<SystemEntry> make_systems() {
                      }}},
       {PlantedBug{register_demo::kStaleReadBug,
                   "backups answer reads from their own copy, which may lag the primary"}},
+      {},
+      {},
       {}});
   return entries;
 }

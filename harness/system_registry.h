@@ -10,7 +10,10 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "faults/sim_nemesis.h"
+#include "harness/scenario.h"
 #include "sim/simulator.h"
 #include "systems/common/node.h"
 #include "workloads/client_env.h"
@@ -42,6 +45,12 @@ struct PlantedBug {
 // add, transfer) through the system's client protocol.
 using AdminFactory = std::function<faults::AdminAction(sim::Simulator&, const ClientSettings&)>;
 
+// Draws, for one swarm seed, the system options its scenario leaves open
+// (FoundationDB's randomized knobs), given the largest clock-rate error the
+// run's faults can cause.
+using SwarmOptionsChooser = std::function<nlohmann::json(
+    const nlohmann::json& written, double clock_drift_bound, RandomSource& random)>;
+
 struct SystemEntry {
   std::string_view name;
   std::string_view description;
@@ -49,6 +58,10 @@ struct SystemEntry {
   std::vector<WorkloadEntry> workloads;  // the first is the default
   std::vector<PlantedBug> bugs;
   AdminFactory admin;  // empty: the system has no membership faults
+  SwarmOptionsChooser swarm_options;  // empty: the options are used as written
+  // What `--system NAME` runs without a scenario file; empty: the built-in
+  // default scenario with this system swapped in.
+  std::function<Scenario()> default_scenario;
 };
 
 std::span<const SystemEntry> systems();

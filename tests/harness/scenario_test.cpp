@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "harness/run_scenario.h"
 #include "harness/scenario.h"
+#include "harness/scenario_flags.h"
+#include "systems/raft/options.h"
 
 namespace simlab {
 namespace {
@@ -59,6 +63,50 @@ TEST(Scenario, SwarmChoiceIsWrittenIntoTheResolvedScenario) {
                         scenario_to_json(resolve_scenario(scenario, seed))["faults"] != scenario_to_json(first)["faults"];
   }
   EXPECT_TRUE(some_seed_differs);
+}
+
+TEST(Scenario, RaftDefaultFileMatchesTheBuiltInDefault) {
+  ScenarioFlags flags;
+  flags.system = "raft";
+  const Scenario built_in = scenario_from_flags(flags);
+  const Scenario file = load_scenario(std::string(SIMLAB_SOURCE_DIR) + "/scenarios/raft-default.json");
+  EXPECT_EQ(scenario_to_json(built_in), scenario_to_json(file));
+  EXPECT_TRUE(built_in.swarm);
+  EXPECT_GT(built_in.faults.rate(faults::FaultKind::membership), 0.0);
+  EXPECT_GT(built_in.faults.rate(faults::FaultKind::clock), 0.0);
+}
+
+// Swarm knobs: every drawn configuration is valid, seeds differ, what the
+// scenario writes is kept, and a lease is only drawn with a drift bound
+// that covers the run's clock faults.
+TEST(Scenario, SwarmDrawsTheRaftSettingsTheScenarioLeavesOpen) {
+  ScenarioFlags flags;
+  flags.system = "raft";
+  const Scenario base = scenario_from_flags(flags);
+  std::set<bool> leases;
+  std::set<std::uint64_t> batches;
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    const Scenario resolved = resolve_scenario(base, seed);
+    const auto& raft = resolved.system_options["raft"];
+    raft::Options options;
+    EXPECT_EQ(raft::parse_options(resolved.system_options.dump(), options), "") << seed;
+    EXPECT_EQ(raft["election_ticks"], 6) << "a written setting is kept";
+    leases.insert(options.lease_reads);
+    batches.insert(options.entries_per_message);
+    if (options.lease_reads) {
+      EXPECT_TRUE(options.check_quorum);
+      EXPECT_GE(options.clock_drift_max, resolved.faults.rate(faults::FaultKind::clock) > 0
+                                             ? resolved.faults.clock_drift_bound()
+                                             : 0.0);
+    }
+  }
+  EXPECT_EQ(leases.size(), 2u);
+  EXPECT_GE(batches.size(), 2u);
+  Scenario no_lease = base;
+  no_lease.system_options["raft"]["lease_reads"] = false;
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    EXPECT_EQ(resolve_scenario(no_lease, seed).system_options["raft"]["lease_reads"], false);
+  }
 }
 
 TEST(RunScenario, PlantedBugIsFoundAndBaselineIsValid) {
