@@ -27,8 +27,10 @@ using LastSeen = std::map<std::uint64_t, std::int64_t>;
 PlannedOp plan(ClientEnv& env, const KvWorkloadOptions& options, std::int64_t unique,
                const LastSeen& last_seen) {
   PlannedOp op;
-  op.request.key = env.random().below(options.key_count);
-  const bool register_key = op.request.key % 2 == 0;
+  const std::uint64_t slot = env.random().below(options.key_count);
+  const auto epoch = static_cast<std::uint64_t>(env.now_ns() / options.key_epoch_ns);
+  op.request.key = epoch * options.key_count + slot;
+  const bool register_key = slot % 2 == 0;
   const std::uint64_t draw = env.random().below(100);
   auto seen = last_seen.find(op.request.key);
   if (draw < options.read_percent) {

@@ -19,6 +19,11 @@ struct KvWorkloadOptions {
   std::int64_t think_ns_max = 20 * kNanosecondsPerMillisecond;
   std::int64_t process_stride = 1;  // added to the process id after an `info`
   std::uint64_t key_count = 8;
+  // Keys rotate, like Jepsen's max-writes-per-key: every key_epoch_ns of
+  // the client's clock, all clients move on to a fresh set of key_count
+  // keys. Without it an appended string grows for the whole run and is
+  // copied whole into every read, reply, snapshot and checker step.
+  std::int64_t key_epoch_ns = 1000 * kNanosecondsPerMillisecond;
   // Op mix, out of 100: the rest are writes (register keys) or appends.
   std::uint64_t read_percent = 50;
   std::uint64_t cas_percent = 15;
