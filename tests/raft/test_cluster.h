@@ -104,6 +104,8 @@ class TestCluster {
   int deliver(NodeId from = 0, NodeId to = 0, int count_max = 1 << 30);
   int drop(NodeId from = 0, NodeId to = 0);
   std::size_t queued(NodeId from = 0, NodeId to = 0) const;
+  // The queue position of the `nth` (from 0) message from `from` to `to`.
+  std::optional<std::size_t> position_of(NodeId from, NodeId to, std::size_t nth = 0) const;
   // By position in the network queue (reordering, loss, duplication).
   void deliver_at(std::size_t position);
   void drop_at(std::size_t position);

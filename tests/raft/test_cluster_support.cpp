@@ -205,6 +205,13 @@ std::size_t TestCluster::queued(NodeId from, NodeId to) const {
       }));
 }
 
+std::optional<std::size_t> TestCluster::position_of(NodeId from, NodeId to, std::size_t nth) const {
+  for (std::size_t position = 0; position < network_.size(); ++position) {
+    if (network_[position].from == from && network_[position].to == to && nth-- == 0) return position;
+  }
+  return std::nullopt;
+}
+
 int TestCluster::drop(NodeId from, NodeId to) {
   int dropped = 0;
   for (auto it = network_.begin(); it != network_.end();) {
