@@ -63,7 +63,7 @@ std::optional<Violation> RaftObserver::check_rafts(const std::vector<const Raft*
       const Raft& raft = *rafts[i];
       const RaftLog& log = raft.log();
       signature = Signature{log.last_index(), *log.chain_at(log.last_index()), raft.commit_index(),
-                            raft.durable_index(), raft.recovering(), true};
+                            raft.durable_index(), raft.repair_mark_on_disk(), true};
     }
     changed[i] = !(signature == signatures_[i]);
     any_changed = any_changed || changed[i];
@@ -168,8 +168,9 @@ std::optional<Violation> RaftObserver::check_completeness(const Raft& leader) {
 // its own configuration, counting each live voter's log as a crash would
 // leave it, means a crash or an election can undo the commit: the Figure 8
 // hazard, or acknowledgements sent before fsync. Nodes that are down, still
-// loading or repairing a damaged log (they refuse votes) are left out, so
-// this can miss a hazard but not invent one.
+// loading, or that would come back repairing a damaged log (they vote only
+// for logs past what they lost) are left out, so this can miss a hazard but
+// not invent one.
 std::optional<Violation> RaftObserver::check_commit_safe(
     const std::vector<const Raft*>& rafts) const {
   const Raft* committer = nullptr;
@@ -184,12 +185,12 @@ std::optional<Violation> RaftObserver::check_commit_safe(
   // Each live node that would vote, with the log end a crash would leave it.
   std::vector<std::pair<NodeId, DurableEnd>> voters;
   for (const Raft* raft : rafts) {
-    if (raft != nullptr && raft->ready() && !raft->recovering()) {
+    if (raft != nullptr && raft->ready() && !raft->repair_mark_on_disk()) {
       voters.emplace_back(raft->self(), durable_end(*raft));
     }
   }
   for (const Raft* candidate : rafts) {
-    if (candidate == nullptr || !candidate->ready() || candidate->recovering()) continue;
+    if (candidate == nullptr || !candidate->ready() || candidate->repair_mark_on_disk()) continue;
     const DurableEnd end = durable_end(*candidate);
     const RaftLog& log = candidate->log();
     if (index <= log.snapshot_index()) continue;  // covered by its snapshot

@@ -44,7 +44,7 @@ class RaftObserver final : public ClusterObserver {
     std::uint64_t last_chain = 0;
     Index commit = 0;
     Index durable = 0;
-    bool recovering = false;
+    bool recovering = false;  // repair_mark_on_disk()
     bool up = false;
     friend bool operator==(const Signature&, const Signature&) = default;
   };

@@ -246,6 +246,7 @@ void Raft::finish_repair(NodeContext& context, NodeId leader) {
   hard_.repair_until = 0;
   hard_.repair_term = 0;
   hard_state_ticket_ = persist_hard_state(context);
+  repair_cleared_ticket_ = hard_state_ticket_;
   trace(context, "repaired from leader " + std::to_string(leader) + ": voting again");
 }
 

@@ -74,6 +74,12 @@ class Raft {
   NodeId leader() const { return leader_; }
   bool ready() const { return loaded_; }
   bool recovering() const { return recovering_; }
+  // The repair mark is still on disk: a crash now would bring the node back
+  // repairing (finish_repair's hard-state write is queued behind the
+  // entries it waited for).
+  bool repair_mark_on_disk() const {
+    return recovering_ || repair_cleared_ticket_ > synced_ticket_;
+  }
   const RaftLog& log() const { return log_; }
   Index commit_index() const { return commit_; }
   Index applied_index() const { return applied_; }
@@ -233,6 +239,7 @@ class Raft {
   // brought the log back past everything the node may have acknowledged.
   bool recovering_ = false;
   Index recovering_until_ = 0;
+  std::uint64_t repair_cleared_ticket_ = 0;  // the hard-state write that clears the mark
   // Scratch state of an in-progress recovery.
   struct Loading {
     std::optional<HardState> hard_state;

@@ -49,7 +49,7 @@ void Raft::recover(NodeContext& context) {
   reset_role_state(context);
   term_start_index_ = 0;
   wal_sequence_ = wal_offset_ = 0;
-  next_ticket_ = synced_ticket_ = hard_state_ticket_ = 0;
+  next_ticket_ = synced_ticket_ = hard_state_ticket_ = repair_cleared_ticket_ = 0;
   durable_index_ = 0;
   unsynced_.clear();
   held_.clear();
