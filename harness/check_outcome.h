@@ -3,6 +3,12 @@
 // transactional checks.
 #pragma once
 
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
 #include "harness/command.h"
 
 namespace simlab {
@@ -19,6 +25,17 @@ inline int exit_code(FileOutcome worst) {
     case FileOutcome::report_unwritable: return kExitCantCreate;
   }
   return kExitInternal;
+}
+
+// A file `simlab check` could not judge: the message on stderr and, with
+// --json, one line in the same shape for every model: {"file", "verdict":
+// "bad-input", "error"}.
+inline void report_bad_input(bool json, const std::string& file, const std::string& message) {
+  if (json) {
+    std::cout << nlohmann::json{{"file", file}, {"verdict", "bad-input"}, {"error", message}}.dump()
+              << "\n";
+  }
+  std::fprintf(stderr, "%s\n", message.c_str());
 }
 
 }  // namespace simlab

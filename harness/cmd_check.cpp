@@ -120,13 +120,6 @@ std::optional<int> parse_flags(int argc, char** argv, CheckFlags& flags) {
   return std::nullopt;
 }
 
-void report_error(const CheckFlags& flags, const std::string& file, const std::string& message) {
-  if (flags.json) {
-    std::cout << history::dump_json({{"file", file}, {"verdict", "bad-input"}, {"error", message}}) << "\n";
-  }
-  std::fprintf(stderr, "%s\n", message.c_str());
-}
-
 void report(const CheckFlags& flags, const std::string& file, const linearizability::CheckResult& result,
             double elapsed_s) {
   const auto& stats = result.stats;
@@ -156,7 +149,7 @@ FileOutcome check_file(const CheckFlags& flags, const linearizability::ModelFact
   try {
     text = history::read_file(file);
   } catch (const std::system_error& error) {
-    report_error(flags, file, fmt::format("{}: cannot read: {}", file, error.code().message()));
+    report_bad_input(flags.json, file, fmt::format("{}: cannot read: {}", file, error.code().message()));
     return FileOutcome::unreadable;
   }
   try {
@@ -180,9 +173,9 @@ FileOutcome check_file(const CheckFlags& flags, const linearizability::ModelFact
       case Verdict::unknown: return FileOutcome::unknown;
     }
   } catch (const history::ParseError& error) {
-    report_error(flags, file, error.what());
+    report_bad_input(flags.json, file, error.what());
   } catch (const linearizability::ModelError& error) {
-    report_error(flags, file, fmt::format("{}: {} for the {} model", file, error.what(), flags.model));
+    report_bad_input(flags.json, file, fmt::format("{}: {} for the {} model", file, error.what(), flags.model));
   }
   return FileOutcome::bad_input;
 }

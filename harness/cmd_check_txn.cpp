@@ -124,14 +124,6 @@ std::int64_t line_of_op(const std::string& text, std::int64_t position) {
   return 0;
 }
 
-void report_error(const TxnFlags& flags, const std::string& file, const std::string& message) {
-  if (flags.json) {
-    std::cout << nlohmann::json{{"file", file}, {"valid", "bad-input"}, {"error", message}}.dump()
-              << "\n";
-  }
-  std::fprintf(stderr, "%s\n", message.c_str());
-}
-
 void report(const TxnFlags& flags, const std::string& file, const txn::TxnHistory& txns,
             const txn::TxnCheckResult& result, double elapsed_s) {
   if (flags.json) {
@@ -149,7 +141,7 @@ FileOutcome check_file(const TxnFlags& flags, const std::string& file) {
   try {
     text = history::read_file(file);
   } catch (const std::system_error& error) {
-    report_error(flags, file, fmt::format("{}: cannot read: {}", file, error.code().message()));
+    report_bad_input(flags.json, file, fmt::format("{}: cannot read: {}", file, error.code().message()));
     return FileOutcome::unreadable;
   }
   try {
@@ -163,8 +155,8 @@ FileOutcome check_file(const TxnFlags& flags, const std::string& file) {
                                            return op.index == compiled.error->op_index;
                                          }) -
                             ops.begin();
-      report_error(
-          flags, file,
+      report_bad_input(
+          flags.json, file,
           fmt::format("{}:{}: {}", file, line_of_op(text, position), compiled.error->what));
       return FileOutcome::bad_input;
     }
@@ -180,7 +172,7 @@ FileOutcome check_file(const TxnFlags& flags, const std::string& file) {
         return FileOutcome::unknown;
     }
   } catch (const history::ParseError& error) {
-    report_error(flags, file, error.what());
+    report_bad_input(flags.json, file, error.what());
   }
   return FileOutcome::bad_input;
 }

@@ -166,7 +166,9 @@ std::string explain_text(const TxnHistory& history, const TxnCheckResult& result
 nlohmann::json explain_json(const TxnHistory& history, const TxnCheckResult& result,
                             std::size_t per_type) {
   nlohmann::json out = {
-      {"valid", verdict_name(result.verdict)}, {"model", model_name(result.model)},
+      // "valid" as Elle names it; "verdict" as every simlab check names it.
+      {"valid", verdict_name(result.verdict)}, {"verdict", verdict_name(result.verdict)},
+      {"model", model_name(result.model)},
       {"txn-count", result.txn_count},         {"anomaly-types", nlohmann::json::array()},
       {"not", nlohmann::json::array()},        {"anomalies", nlohmann::json::object()}};
   for (const auto model : result.weakest_violated) out["not"].push_back(model_name(model));

@@ -109,6 +109,9 @@ TEST_F(CmdCheckTxn, BadInputAndBadFlags) {
   EXPECT_EQ(run("--model list-append").exit_code, 64);
   EXPECT_EQ(run("--model rw-register --budget-s 0 " + bad.string()).exit_code, 64);
   EXPECT_EQ(run("--model list-append " + (dir_ / "missing.jsonl").string()).exit_code, 66);
+  // --json names bad input with the key every simlab check uses.
+  const auto json = run("--model list-append --json " + bad.string());
+  EXPECT_EQ(nlohmann::json::parse(json.out)["verdict"], "bad-input") << json.out;
 }
 
 TEST_F(CmdCheckTxn, JsonOutput) {
@@ -118,6 +121,7 @@ TEST_F(CmdCheckTxn, JsonOutput) {
   ASSERT_EQ(result.exit_code, 1);
   const auto json = nlohmann::json::parse(result.out);
   EXPECT_EQ(json["valid"], "invalid");
+  EXPECT_EQ(json["verdict"], "invalid");
   EXPECT_EQ(json["anomaly-types"], nlohmann::json::array({"G2-item"}));
   EXPECT_EQ(json["not"], nlohmann::json::array({"repeatable-read"}));
   EXPECT_EQ(json["anomalies"]["G2-item"][0]["cycle"][0]["kind"], "rw");
