@@ -25,7 +25,7 @@ struct PlannedOp {
 using LastSeen = std::map<std::uint64_t, std::int64_t>;
 
 PlannedOp plan(ClientEnv& env, const KvWorkloadOptions& options, std::int64_t unique,
-               const LastSeen& last_seen) {
+               const LastSeen& last_seen, bool reader) {
   PlannedOp op;
   const std::uint64_t slot = env.random().below(options.key_count);
   const auto epoch = static_cast<std::uint64_t>(env.now_ns() / options.key_epoch_ns);
@@ -33,7 +33,7 @@ PlannedOp plan(ClientEnv& env, const KvWorkloadOptions& options, std::int64_t un
   const bool register_key = slot % 2 == 0;
   const std::uint64_t draw = env.random().below(100);
   auto seen = last_seen.find(op.request.key);
-  if (draw < options.read_percent) {
+  if (reader || draw < options.read_percent) {
     op.f = "read";
     op.request.kind = kv::RequestKind::read;
   } else if (!register_key) {
@@ -62,6 +62,10 @@ PlannedOp plan(ClientEnv& env, const KvWorkloadOptions& options, std::int64_t un
 void run_kv_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
                    const KvWorkloadOptions& options) {
   std::int64_t counter = 0;
+  // The client's slot survives retirements: process ids advance by the
+  // stride, so process % stride names the client.
+  const std::int64_t slot = options.process_stride > 0 ? process % options.process_stride : process;
+  const bool reader = options.reader_every > 0 && slot % options.reader_every == options.reader_every - 1;
   while (!env.stopping()) {
     KvClient client(env, static_cast<std::uint64_t>(process) + 1, options.client);
     LastSeen last_seen;
@@ -69,7 +73,7 @@ void run_kv_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t proce
     while (!retired && !env.stopping()) {
       // Unique across the run: process ids never repeat.
       const std::int64_t unique = process * 1'000'000 + ++counter;
-      const PlannedOp op = plan(env, options, unique, last_seen);
+      const PlannedOp op = plan(env, options, unique, last_seen, reader);
       const auto key = Value::integer(static_cast<std::int64_t>(op.request.key));
       recorder.invoke(env.now_ns(), process, op.f, key, op.invoke_value);
       const KvResult result = client.perform(op.request);

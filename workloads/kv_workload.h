@@ -26,6 +26,10 @@ struct KvWorkloadOptions {
   std::int64_t key_epoch_ns = 1000 * kNanosecondsPerMillisecond;
   // Op mix, out of 100: the rest are writes (register keys) or appends.
   std::uint64_t read_percent = 50;
+  // Every reader_every-th client only reads (0: none), as read-heavy
+  // clients do: a reader never waits on a write, so it keeps asking a
+  // leader that is cut off for as long as that leader answers.
+  std::int64_t reader_every = 4;
   std::uint64_t cas_percent = 15;
 };
 

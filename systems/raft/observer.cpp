@@ -55,6 +55,7 @@ std::optional<Violation> RaftObserver::check_rafts(const std::vector<const Raft*
   // What changed since the last step: pairs and quorums of unchanged nodes
   // need not be looked at again (this runs after every event).
   std::vector<bool> changed(rafts.size(), false);
+  std::vector<bool> read_locally(rafts.size(), false);
   bool any_changed = false;
   signatures_.resize(rafts.size());
   for (std::size_t i = 0; i < rafts.size(); ++i) {
@@ -63,7 +64,8 @@ std::optional<Violation> RaftObserver::check_rafts(const std::vector<const Raft*
       const Raft& raft = *rafts[i];
       const RaftLog& log = raft.log();
       signature = Signature{log.last_index(), *log.chain_at(log.last_index()), raft.commit_index(),
-                            raft.durable_index(), raft.repair_mark_on_disk(), true};
+                            raft.durable_index(), raft.local_reads(), raft.repair_mark_on_disk(), true};
+      read_locally[i] = signatures_[i].up && raft.local_reads() > signatures_[i].local_reads;
     }
     changed[i] = !(signature == signatures_[i]);
     any_changed = any_changed || changed[i];
@@ -79,6 +81,10 @@ std::optional<Violation> RaftObserver::check_rafts(const std::vector<const Raft*
   }
   if (any_changed) {
     if (auto violation = check_commit_safe(rafts)) return violation;
+  }
+  for (std::size_t i = 0; i < rafts.size(); ++i) {
+    if (!read_locally[i]) continue;
+    if (auto violation = check_local_read(*rafts[i], rafts)) return violation;
   }
   for (std::size_t i = 0; i < rafts.size(); ++i) {
     for (std::size_t j = i + 1; j < rafts.size(); ++j) {
@@ -219,6 +225,32 @@ std::optional<Violation> RaftObserver::check_commit_safe(
                          "}, a quorum of its configuration, would vote for it with the logs a crash now "
                          "would leave them: the commit can be undone",
                      candidate->self()};
+  }
+  return std::nullopt;
+}
+
+// Lease safety (thesis §6.4.1): a read answered from a lease, without a
+// quorum round, is linearizable only if no later leader has committed
+// anything the reader lacks. Checked in the step the read was vouched for,
+// against every live node, so a lease that outlives its leadership shows
+// even if no client happens to read the key that moved on.
+std::optional<Violation> RaftObserver::check_local_read(
+    const Raft& reader, const std::vector<const Raft*>& rafts) const {
+  for (const Raft* other : rafts) {
+    if (other == nullptr || !other->ready() || other->term() <= reader.term()) continue;
+    if (other->commit_index() <= reader.commit_index()) continue;
+    const auto leader = leaders_.upper_bound(reader.term());
+    if (leader == leaders_.end()) continue;  // no later leader: nothing newer committed
+    return Violation{"raft.stale-local-read",
+                     "node " + std::to_string(reader.self()) +
+                         " answered a read without a quorum round as leader of term " +
+                         std::to_string(reader.term()) + " at commit " +
+                         std::to_string(reader.commit_index()) + ", but node " +
+                         std::to_string(leader->second) + " led term " +
+                         std::to_string(leader->first) + " and node " +
+                         std::to_string(other->self()) + " has committed up to " +
+                         std::to_string(other->commit_index()) + ": the read can be stale",
+                     reader.self()};
   }
   return std::nullopt;
 }

@@ -36,6 +36,8 @@ class RaftObserver final : public ClusterObserver {
   std::optional<Violation> check_log_matching(const Raft& a, const Raft& b) const;
   std::optional<Violation> check_completeness(const Raft& leader);
   std::optional<Violation> check_commit_safe(const std::vector<const Raft*>& rafts) const;
+  std::optional<Violation> check_local_read(const Raft& reader,
+                                            const std::vector<const Raft*>& rafts) const;
 
   // What a node's log looked like when pairs were last compared: a pair of
   // unchanged nodes need not be compared again (the check runs every step).
@@ -44,6 +46,7 @@ class RaftObserver final : public ClusterObserver {
     std::uint64_t last_chain = 0;
     Index commit = 0;
     Index durable = 0;
+    std::uint64_t local_reads = 0;
     bool recovering = false;  // repair_mark_on_disk()
     bool up = false;
     friend bool operator==(const Signature&, const Signature&) = default;

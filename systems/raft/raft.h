@@ -84,6 +84,9 @@ class Raft {
   Index commit_index() const { return commit_; }
   Index applied_index() const { return applied_; }
   Index durable_index() const { return durable_index_; }
+  // Reads answered without a quorum round (lease reads), counted so the
+  // observer can check each against the leaders it knows of.
+  std::uint64_t local_reads() const { return local_reads_; }
   const ClusterConfig& config() const { return configs_.back().second; }
   const std::map<NodeId, Progress>& progress() const { return progress_; }
   std::string status_text() const;
@@ -212,6 +215,7 @@ class Raft {
     bool confirmed = false;
   };
   std::deque<PendingRead> reads_;
+  std::uint64_t local_reads_ = 0;
   std::uint64_t read_round_ = 0;
   std::map<std::uint64_t, std::int64_t> round_sent_tick_;
   std::map<std::uint64_t, std::int64_t> round_sent_ns_;  // on lease_clock_ns()

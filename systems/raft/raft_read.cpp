@@ -15,12 +15,14 @@ bool Raft::read(NodeContext& context, std::uint64_t read_id) {
   if (bugs_.read_without_quorum) {
     // PLANTED BUG: local state, no round. A deposed leader that has not
     // noticed yet answers from a past it believes is the present.
+    ++local_reads_;
     application_.read_done(context, read_id, true);
     return true;
   }
   PendingRead pending{read_id, commit_, read_round_ + 1, false};
   if (commit_ >= term_start_index_ && lease_valid(context)) {
-    pending.confirmed = true;
+    pending.confirmed = true;  // no round: the lease vouches that we still lead
+    ++local_reads_;
   }
   reads_.push_back(pending);
   // Batching: while a round is unanswered, new reads wait for the next one,

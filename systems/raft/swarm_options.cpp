@@ -22,7 +22,7 @@ nlohmann::json choose_swarm_options(const nlohmann::json& written, double clock_
   // Every draw happens whether or not its key is written, so what a seed
   // picks for one knob does not depend on which others a scenario fixes.
   const bool pre_vote = random.chance(0.75);
-  const bool check_quorum = random.chance(0.75);
+  const bool check_quorum = random.chance(0.5);
   const bool lease_reads = random.chance(0.5);
   const auto entries_per_message = pick(std::array<std::uint64_t, 3>{1, 4, 64}, random);
   const auto inflight_appends = pick(std::array<std::uint64_t, 2>{1, 8}, random);

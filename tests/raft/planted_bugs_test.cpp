@@ -299,7 +299,7 @@ TEST(PlantedBug, UnsafeMembershipMakesDisjointMajorities) {
 // round; the others elect a leader and accept a write while the old leader
 // has not yet stepped down; then its wall clock jumps back a second. A lease
 // timed by that clock still holds; one timed in ticks has run out.
-std::optional<kv::Response> lease_scenario(bool bug) {
+std::optional<kv::Response> lease_scenario(bool bug, bool& flagged) {
   TestCluster cluster(3, bugs_if(bug, "raft.lease-ignores-drift"),
                       R"({"raft":{"lease_reads":true}})");
   cluster.stabilize();
@@ -324,15 +324,19 @@ std::optional<kv::Response> lease_scenario(bool bug) {
   cluster.skew_clock(1, -kNanosecondsPerSecond);
   const RequestId stale = read(cluster, 1, 5);
   cluster.stabilize();
+  flagged = has_violation(cluster, "raft.stale-local-read");
   return cluster.response(stale);
 }
 
 TEST(PlantedBug, LeaseIgnoresDriftServesStaleReads) {
-  const auto buggy = lease_scenario(true);
+  bool flagged = false;
+  const auto buggy = lease_scenario(true, flagged);
   ASSERT_TRUE(buggy.has_value());
   EXPECT_EQ(buggy->status, kv::Status::ok);
   EXPECT_EQ(buggy->value, kv::KvValue{std::int64_t{1}});
-  EXPECT_FALSE(lease_scenario(false).has_value());  // lease over: a round, no quorum
+  EXPECT_TRUE(flagged) << "the observer sees the lease outlive the leadership";
+  EXPECT_FALSE(lease_scenario(false, flagged).has_value());  // lease over: a round, no quorum
+  EXPECT_FALSE(flagged);
 }
 
 }  // namespace
