@@ -10,6 +10,23 @@ namespace simlab::faults {
 
 using nlohmann::json;
 
+std::vector<NodeId> ScriptedFault::targets() const {
+  std::vector<NodeId> all{node};
+  all.insert(all.end(), more_nodes.begin(), more_nodes.end());
+  return all;
+}
+
+namespace {
+
+// "n2" or "n2,n4,n5".
+std::string targets_text(const ScriptedFault& fault) {
+  std::string text;
+  for (NodeId target : fault.targets()) text += fmt::format("{}n{}", text.empty() ? "" : ",", target);
+  return text;
+}
+
+}  // namespace
+
 std::vector<NodeId> ScriptedFault::nodes() const {
   std::set<NodeId> touched;
   switch (kind) {
@@ -22,8 +39,7 @@ std::vector<NodeId> ScriptedFault::nodes() const {
       break;
     case FaultKind::packet: break;  // every link
     default:
-      touched.insert(node);
-      if (second_node != 0) touched.insert(second_node);
+      for (NodeId target : targets()) touched.insert(target);
   }
   return {touched.begin(), touched.end()};
 }
@@ -35,9 +51,9 @@ std::string ScriptedFault::describe() const {
     case FaultKind::crash: return fmt::format("crash n{}, restart after {}ms", node, ms);
     case FaultKind::pause: return fmt::format("pause n{} for {}ms", node, ms);
     case FaultKind::clock:
-      if (mode == "drift") return fmt::format("clock drift n{} {:+}ppm for {}ms", node, amount, ms);
-      if (mode == "strobe") return fmt::format("clock strobe n{} {}ms every {}ms for {}ms", node, amount / 1'000'000, period_ns / 1'000'000, ms);
-      return fmt::format("clock jump n{} {:+}ms for {}ms", node, amount / 1'000'000, ms);
+      if (mode == "drift") return fmt::format("clock drift {} {:+}ppm for {}ms", targets_text(*this), amount, ms);
+      if (mode == "strobe") return fmt::format("clock strobe {} {}ms every {}ms for {}ms", targets_text(*this), amount / 1'000'000, period_ns / 1'000'000, ms);
+      return fmt::format("clock jump {} {:+}ms for {}ms", targets_text(*this), amount / 1'000'000, ms);
     case FaultKind::packet:
       return fmt::format("packet loss {:.0f}% dup {:.0f}% reorder {:.0f}% corrupt {:.1f}% for {}ms", loss * 100,
                          duplicate * 100, reorder * 100, corrupt * 100, ms);
@@ -48,8 +64,8 @@ std::string ScriptedFault::describe() const {
       if (mode == "eio") return fmt::format("disk EIO n{} for {}ms", node, ms);
       return fmt::format("disk stall n{} for {}ms", node, ms);
     case FaultKind::membership:
-      if (mode == "remove" && second_node != 0) {
-        return fmt::format("membership remove n{} and n{} at once, re-add after {}ms", node, second_node, ms);
+      if (mode == "remove" && !more_nodes.empty()) {
+        return fmt::format("membership remove {} at once, re-add after {}ms", targets_text(*this), ms);
       }
       if (mode == "remove") return fmt::format("membership remove n{}, re-add after {}ms", node, ms);
       if (mode == "add") return fmt::format("membership add n{}", node);
@@ -75,11 +91,12 @@ json scripted_fault_to_json(const ScriptedFault& fault) {
     case FaultKind::pause: out["node"] = fault.node; break;
     case FaultKind::membership:
       out["node"] = fault.node;
-      if (fault.second_node != 0) out["second_node"] = fault.second_node;
+      if (!fault.more_nodes.empty()) out["more_nodes"] = fault.more_nodes;
       out["mode"] = fault.mode;
       break;
     case FaultKind::clock:
       out["node"] = fault.node;
+      if (!fault.more_nodes.empty()) out["more_nodes"] = fault.more_nodes;
       out["mode"] = fault.mode;
       out["amount"] = fault.amount;
       if (fault.mode == "strobe") out["period_ns"] = fault.period_ns;
@@ -131,7 +148,7 @@ T field(const json& object, const std::string& path, const char* key, T fallback
 
 ScriptedFault scripted_fault_from_json(const json& object, const std::string& path) {
   if (!object.is_object()) bad(path, "expected an object");
-  static const std::set<std::string> known = {"at_ns", "duration_ns", "kind", "shape", "links", "node", "second_node", "mode",
+  static const std::set<std::string> known = {"at_ns", "duration_ns", "kind", "shape", "links", "node", "more_nodes", "mode",
                                               "amount", "period_ns", "loss", "duplicate", "reorder", "corrupt",
                                               "latency_shape", "file", "read_error", "write_error"};
   for (const auto& [key, value] : object.items()) {
@@ -148,7 +165,15 @@ ScriptedFault scripted_fault_from_json(const json& object, const std::string& pa
   fault.shape = field<std::string>(object, path, "shape", "");
   fault.node = field<NodeId>(object, path, "node", 0);
   fault.mode = field<std::string>(object, path, "mode", "");
-  fault.second_node = field<NodeId>(object, path, "second_node", 0);
+  if (auto it = object.find("more_nodes"); it != object.end()) {
+    if (!it->is_array()) bad(path + ".more_nodes", "expected an array of node ids");
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      if (!(*it)[i].is_number_unsigned() || (*it)[i].get<NodeId>() == 0) {
+        bad(fmt::format("{}.more_nodes[{}]", path, i), "expected a node id");
+      }
+      fault.more_nodes.push_back((*it)[i].get<NodeId>());
+    }
+  }
   fault.amount = field<std::int64_t>(object, path, "amount", 0);
   fault.period_ns = field<std::int64_t>(object, path, "period_ns", 0);
   fault.loss = field<double>(object, path, "loss", 0);
@@ -179,8 +204,9 @@ ScriptedFault scripted_fault_from_json(const json& object, const std::string& pa
       fault.mode != "transfer") {
     bad(path + ".mode", "expected remove, add or transfer");
   }
-  if (fault.second_node != 0 && (fault.kind != FaultKind::membership || fault.mode != "remove")) {
-    bad(path + ".second_node", "only a membership remove takes a second node");
+  if (!fault.more_nodes.empty() && fault.kind != FaultKind::clock &&
+      (fault.kind != FaultKind::membership || fault.mode != "remove")) {
+    bad(path + ".more_nodes", "only clock faults and membership removes take more nodes");
   }
   if (fault.kind == FaultKind::clog && fault.links.size() != 1) bad(path + ".links", "a clog needs exactly one link");
   return fault;

@@ -30,9 +30,13 @@ struct ScriptedFault {
   // clock: jump | drift | strobe; disk: flip | eio | stall;
   // membership: remove (re-added on heal) | add | transfer (leadership to node)
   std::string mode;
-  // membership remove: a second node removed at the same instant, as two
-  // operators racing would (0: none). A correct system refuses one of them.
-  NodeId second_node = 0;
+  // clock, membership remove: the same fault on these nodes too, at the
+  // same instant. Clock faults hit a random subset of nodes, as Jepsen's
+  // clock nemesis does; a second removal races the first, as two operators
+  // would (a correct system refuses it while the first is uncommitted).
+  std::vector<NodeId> more_nodes;
+  // `node` and then `more_nodes`.
+  std::vector<NodeId> targets() const;
   std::int64_t amount = 0;     // clock: jump delta ns, drift ppm, or strobe delta ns
   std::int64_t period_ns = 0;  // clock strobe
   // packet

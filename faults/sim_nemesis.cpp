@@ -105,7 +105,7 @@ ScriptedFault SimNemesis::draw_membership(sim::Prng& random, double strength) {
   const bool racing = random.chance(1.0 / 3);
   const auto other = static_cast<NodeId>(kFirstNodeId + random.below(simulator_.node_count()));
   if (fault.mode == "remove" && racing && other != fault.node && simulator_.node_count() >= 3) {
-    fault.second_node = other;
+    fault.more_nodes = {other};
   }
   return fault;
 }
@@ -121,6 +121,11 @@ void SimNemesis::spawn_admin(const ScriptedFault& fault) {
 ScriptedFault SimNemesis::draw_clock(sim::Prng& random, double strength) {
   ScriptedFault fault = fresh_fault(FaultKind::clock, random);
   fault.node = static_cast<NodeId>(kFirstNodeId + random.below(simulator_.node_count()));
+  // A random subset of nodes, as Jepsen's clock nemesis bumps and strobes:
+  // each other node joins with probability one half.
+  for (NodeId other = kFirstNodeId; other < kFirstNodeId + simulator_.node_count(); ++other) {
+    if (random.chance(0.5) && other != fault.node) fault.more_nodes.push_back(other);
+  }
   const std::uint64_t choice = random.below(3);
   if (choice == 0) {
     fault.mode = "jump";
@@ -186,10 +191,13 @@ std::size_t SimNemesis::apply(const ScriptedFault& fault) {
       if (node_ok) simulator_.pause(fault.node, fault.duration_ns);
       break;
     case FaultKind::clock:
-      if (!node_ok) break;
-      if (fault.mode == "jump") simulator_.clock(fault.node).jump(simulator_.now_ns(), fault.amount);
-      if (fault.mode == "drift") simulator_.clock(fault.node).set_drift(simulator_.now_ns(), fault.amount);
-      if (fault.mode == "strobe") simulator_.clock(fault.node).start_strobe(fault.amount, fault.period_ns);
+      for (NodeId target : fault.targets()) {
+        if (!simulator_.is_node(target)) continue;
+        sim::NodeClock& clock = simulator_.clock(target);
+        if (fault.mode == "jump") clock.jump(simulator_.now_ns(), fault.amount);
+        if (fault.mode == "drift") clock.set_drift(simulator_.now_ns(), fault.amount);
+        if (fault.mode == "strobe") clock.start_strobe(fault.amount, fault.period_ns);
+      }
       break;
     case FaultKind::packet: {
       sim::LinkFaults faults;
@@ -219,12 +227,12 @@ std::size_t SimNemesis::apply(const ScriptedFault& fault) {
       if (fault.mode == "stall") simulator_.disk(fault.node).faults().stall_until_ns = simulator_.now_ns() + fault.duration_ns;
       break;
     case FaultKind::membership:
-      if (node_ok) spawn_admin(fault);
-      if (fault.second_node != 0 && simulator_.is_node(fault.second_node)) {
-        ScriptedFault second = fault;
-        second.node = fault.second_node;
-        second.second_node = 0;
-        spawn_admin(second);
+      for (NodeId target : fault.targets()) {
+        if (!simulator_.is_node(target)) continue;
+        ScriptedFault one = fault;
+        one.node = target;
+        one.more_nodes.clear();
+        spawn_admin(one);
       }
       break;
   }
@@ -253,7 +261,11 @@ void SimNemesis::heal(std::size_t index) {
       break;
     case FaultKind::crash: simulator_.restart(fault.node); break;
     case FaultKind::pause: break;  // ends by itself
-    case FaultKind::clock: simulator_.clock(fault.node).reset(simulator_.now_ns()); break;
+    case FaultKind::clock:
+      for (NodeId target : fault.targets()) {
+        if (simulator_.is_node(target)) simulator_.clock(target).reset(simulator_.now_ns());
+      }
+      break;
     case FaultKind::packet: simulator_.network().set_all_faults({}); break;
     case FaultKind::clog:
       if (simulator_.is_node(fault.links[0].first) && simulator_.is_node(fault.links[0].second)) {
@@ -263,12 +275,12 @@ void SimNemesis::heal(std::size_t index) {
     case FaultKind::disk: simulator_.disk(fault.node).heal(); break;
     case FaultKind::membership:
       if (fault.mode == "remove") {
-        ScriptedFault re_add = fault;
-        re_add.mode = "add";
-        re_add.second_node = 0;
-        spawn_admin(re_add);
-        if (fault.second_node != 0 && simulator_.is_node(fault.second_node)) {
-          re_add.node = fault.second_node;
+        for (NodeId target : fault.targets()) {
+          if (!simulator_.is_node(target)) continue;
+          ScriptedFault re_add = fault;
+          re_add.mode = "add";
+          re_add.node = target;
+          re_add.more_nodes.clear();
           spawn_admin(re_add);
         }
       }

@@ -53,7 +53,7 @@ Scenario raft_default_scenario() {
       "partition": {"rate": 0.6, "intensity": 1.0},
       "crash": {"rate": 0.5, "intensity": 1.0},
       "pause": {"rate": 0.3, "intensity": 1.0},
-      "clock": {"rate": 0.3, "intensity": 1.0},
+      "clock": {"rate": 0.8, "intensity": 1.0},
       "packet": {"rate": 0.2, "intensity": 1.0},
       "clog": {"rate": 0.3, "intensity": 1.0},
       "disk": {"rate": 0.2, "intensity": 1.0},

@@ -35,13 +35,13 @@ TEST(MembershipFault, ARacingRemovalRoundTripsAndBelongsToRemovesOnly) {
   ScriptedFault fault;
   fault.kind = FaultKind::membership;
   fault.node = 2;
-  fault.second_node = 4;
+  fault.more_nodes = {4};
   fault.mode = "remove";
   const ScriptedFault back = faults::scripted_fault_from_json(faults::scripted_fault_to_json(fault), "t");
-  EXPECT_EQ(back.second_node, 4u);
+  EXPECT_EQ(back.more_nodes, (std::vector<NodeId>{4}));
   EXPECT_EQ(back.nodes(), (std::vector<NodeId>{2, 4}));
-  EXPECT_NE(back.describe().find("n2 and n4 at once"), std::string::npos) << back.describe();
-  const nlohmann::json transfer = {{"kind", "membership"}, {"node", 1}, {"mode", "transfer"}, {"second_node", 2}};
+  EXPECT_NE(back.describe().find("n2,n4 at once"), std::string::npos) << back.describe();
+  const nlohmann::json transfer = {{"kind", "membership"}, {"node", 1}, {"mode", "transfer"}, {"more_nodes", {2}}};
   EXPECT_THROW(faults::scripted_fault_from_json(transfer, "timeline[0]"), std::invalid_argument);
 }
 
@@ -94,7 +94,7 @@ RunOutcome racing_removals(const std::string& bug) {
   remove.at_ns = 1'000 * kNanosecondsPerMillisecond;
   remove.duration_ns = 500 * kNanosecondsPerMillisecond;
   remove.node = 4;
-  remove.second_node = 5;
+  remove.more_nodes = {5};
   remove.mode = "remove";
   scenario.timeline = {remove};
   RunOptions options;
