@@ -1,6 +1,7 @@
 #include "systems/raft/observer.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "systems/raft/raft_host.h"
 
@@ -261,8 +262,9 @@ std::optional<Violation> RaftObserver::check_local_read(
 std::optional<Violation> RaftObserver::check_log_matching(const Raft& a, const Raft& b) const {
   const Index probes[] = {a.log().last_index(), b.log().last_index(), a.commit_index(),
                           b.commit_index(), std::min(a.log().last_index(), b.log().last_index())};
-  for (Index index : probes) {
-    if (index == 0) continue;
+  for (std::size_t i = 0; i < std::size(probes); ++i) {
+    const Index index = probes[i];
+    if (index == 0 || std::find(probes, probes + i, index) != probes + i) continue;  // seen
     const auto term_a = a.log().term_at(index);
     const auto term_b = b.log().term_at(index);
     if (!term_a || !term_b || *term_a != *term_b) continue;

@@ -19,18 +19,6 @@ std::uint64_t chain_hash(std::uint64_t previous, const Entry& entry) {
   return hash;
 }
 
-std::optional<Term> RaftLog::term_at(Index index) const {
-  if (index == snapshot_index_) return snapshot_term_;
-  if (index < snapshot_index_ || index > last_index()) return std::nullopt;
-  return entries_[index - first_index()].entry.term;
-}
-
-std::optional<std::uint64_t> RaftLog::chain_at(Index index) const {
-  if (index == snapshot_index_) return snapshot_chain_;
-  if (index < snapshot_index_ || index > last_index()) return std::nullopt;
-  return entries_[index - first_index()].chain;
-}
-
 const Entry& RaftLog::at(Index index) const {
   SIMLAB_ASSERT(index >= first_index() && index <= last_index(), "raft.log-bounds",
                 "entry " + std::to_string(index) + " outside the log");

@@ -21,8 +21,17 @@ class RaftLog {
   Term last_term() const { return entries_.empty() ? snapshot_term_ : entries_.back().entry.term; }
   // Term of the entry at `index`, or nothing if it is compacted away (other
   // than the snapshot point itself) or beyond the end.
-  std::optional<Term> term_at(Index index) const;
-  std::optional<std::uint64_t> chain_at(Index index) const;
+  // Inline: the observer and the invariants ask these many times per step.
+  std::optional<Term> term_at(Index index) const {
+    if (index == snapshot_index_) return snapshot_term_;
+    if (index < snapshot_index_ || index > last_index()) return std::nullopt;
+    return entries_[index - first_index()].entry.term;
+  }
+  std::optional<std::uint64_t> chain_at(Index index) const {
+    if (index == snapshot_index_) return snapshot_chain_;
+    if (index < snapshot_index_ || index > last_index()) return std::nullopt;
+    return entries_[index - first_index()].chain;
+  }
   // REQUIRES: first_index() <= index <= last_index().
   const Entry& at(Index index) const;
   // Up to `count_max` entries from `from` on. REQUIRES: from >= first_index().
