@@ -138,9 +138,7 @@ void Raft::tick(NodeContext& context) {
   if (election_elapsed_ < election_timeout_) return;
   election_elapsed_ = 0;
   randomize_election_timeout(context);
-  // Only voters campaign; a node still repairing a corrupt log stays quiet
-  // until a leader has restored it (it might have lost promises it made).
-  if (!config().is_voter(self_) || recovering_) return;
+  if (!may_campaign()) return;
   campaign(context, options_.pre_vote, false);
 }
 

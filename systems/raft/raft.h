@@ -146,6 +146,7 @@ class Raft {
   std::int64_t lease_clock_ns(NodeContext& context) const;
 
   // raft_membership.cpp
+  bool may_campaign() const;
   ChangeResult check_change_allowed() const;
   void propose_config(NodeContext& context, ClusterConfig config);
   void on_config_appended(const Entry& entry);

@@ -11,7 +11,9 @@ void Raft::campaign(NodeContext& context, bool pre_vote, bool transfer) {
   } else {
     become_candidate(context, transfer);
   }
-  votes_[self_] = true;
+  // Our own vote counts only if we are a voter: a node whose removal is
+  // still uncommitted campaigns (may_campaign) but needs the others' votes.
+  if (config().is_voter(self_)) votes_[self_] = true;
   if (votes_.size() >= config().quorum()) {  // a one-voter cluster
     if (pre_vote) {
       campaign(context, false, transfer);
@@ -112,7 +114,7 @@ void Raft::check_quorum_active(NodeContext& context) {
 
 void Raft::handle_timeout_now(NodeContext& context, NodeId from, const Message& message) {
   (void)message;
-  if (role_ == Role::leader || from != leader_ || !config().is_voter(self_) || recovering_) return;
+  if (role_ == Role::leader || from != leader_ || !may_campaign()) return;
   trace(context, "leader " + std::to_string(from) + " asked for an immediate election");
   campaign(context, false, true);
 }

@@ -103,6 +103,22 @@ void Raft::sync_progress_with_config(NodeContext& context) {
   }
 }
 
+// Voters campaign, and so does a node whose removal is not yet committed: a
+// leader that appended its own removal and then lost its quorum (check-quorum)
+// or crashed must be able to lead again and finish the change. Otherwise,
+// with two voters left, the remaining one needs its vote, which it refuses
+// (its log holds the removal), and the cluster never elects anyone. A node
+// still repairing a corrupt log stays quiet until a leader has restored it
+// (it might have lost promises it made).
+bool Raft::may_campaign() const {
+  if (recovering_) return false;
+  if (config().is_voter(self_)) return true;
+  for (auto it = configs_.rbegin(); it != configs_.rend(); ++it) {
+    if (it->first <= commit_) return it->second.is_voter(self_);  // the committed one
+  }
+  return false;
+}
+
 // Thesis §4.2.2: a leader removed from the configuration manages the cluster
 // until the change commits, then steps down.
 void Raft::step_down_if_removed(NodeContext& context) {
