@@ -31,10 +31,8 @@ std::string end_text(const DurableEnd& end) {
 // §5.4.1: a voter grants its vote only to a candidate whose log is at least
 // as up to date as its own.
 bool would_vote_for(const DurableEnd& voter, const DurableEnd& candidate) {
-  return candidate.term > voter.term ||
-         (candidate.term == voter.term && candidate.index >= voter.index);
+  return at_least_as_up_to_date(candidate.index, candidate.term, voter.index, voter.term);
 }
-
 
 }  // namespace
 
@@ -55,8 +53,10 @@ std::optional<Violation> RaftObserver::check(std::span<const Node* const> nodes)
 std::optional<Violation> RaftObserver::check_rafts(const std::vector<const Raft*>& rafts) {
   // What changed since the last step: pairs and quorums of unchanged nodes
   // need not be looked at again (this runs after every event).
-  std::vector<bool> changed(rafts.size(), false);
-  std::vector<bool> read_locally(rafts.size(), false);
+  std::vector<bool>& changed = changed_;
+  std::vector<bool>& read_locally = read_locally_;
+  changed.assign(rafts.size(), false);
+  read_locally.assign(rafts.size(), false);
   bool any_changed = false;
   signatures_.resize(rafts.size());
   for (std::size_t i = 0; i < rafts.size(); ++i) {

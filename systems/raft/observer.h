@@ -52,6 +52,8 @@ class RaftObserver final : public ClusterObserver {
     friend bool operator==(const Signature&, const Signature&) = default;
   };
   std::vector<Signature> signatures_;
+  std::vector<bool> changed_;       // per node, this step (kept to reuse the storage)
+  std::vector<bool> read_locally_;  // per node: answered a read without a round this step
 
   // Each node as a RaftHost, cast once per node object: the check runs after
   // every event, and a dynamic_cast per node per event was an eighth of the

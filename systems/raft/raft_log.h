@@ -52,9 +52,7 @@ class RaftLog {
   void reset(Index index, Term term, std::uint64_t chain);
 
   // Raft §5.4.1: is a log ending at (index, term) at least as up to date?
-  bool is_up_to_date(Index index, Term term) const {
-    return term > last_term() || (term == last_term() && index >= last_index());
-  }
+  bool is_up_to_date(Index index, Term term) const;
 
  private:
   struct Slot {
@@ -69,5 +67,16 @@ class RaftLog {
 };
 
 std::uint64_t chain_hash(std::uint64_t previous, const Entry& entry);
+
+// Raft §5.4.1: a log ending at (index, term) is at least as up to date as
+// one ending at (other_index, other_term): a later last term, or the same
+// last term and at least as long.
+inline bool at_least_as_up_to_date(Index index, Term term, Index other_index, Term other_term) {
+  return term > other_term || (term == other_term && index >= other_index);
+}
+
+inline bool RaftLog::is_up_to_date(Index index, Term term) const {
+  return at_least_as_up_to_date(index, term, last_index(), last_term());
+}
 
 }  // namespace simlab::raft

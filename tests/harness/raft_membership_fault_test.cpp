@@ -55,24 +55,34 @@ bool has_line(const RunOutcome& outcome, const std::string& text) {
                      [&](const std::string& line) { return line.find(text) != std::string::npos; });
 }
 
-TEST(MembershipFault, ScriptedRemovalChangesRaftMembershipAndHealReAdds) {
+// Five Raft nodes, two clients, no random faults: one scripted removal of
+// node 4 at 1 s (and of `more_nodes` with it), healed (re-added) after
+// `held_ms`. Traced, so tests can read what Raft proposed.
+RunOutcome run_removal(std::int64_t safety_ms, std::int64_t held_ms, std::vector<NodeId> more_nodes,
+                       const std::string& bug) {
   Scenario scenario = default_scenario();
   scenario.system = "raft";
   scenario.nodes = 5;
   scenario.clients = 2;
-  scenario.safety_ms = 3'000;
+  scenario.safety_ms = safety_ms;
   scenario.liveness_ms = 3'000;
   scenario.faults = {};
+  scenario.bug = bug;
   ScriptedFault remove;
   remove.kind = FaultKind::membership;
   remove.at_ns = 1'000 * kNanosecondsPerMillisecond;
-  remove.duration_ns = 800 * kNanosecondsPerMillisecond;
+  remove.duration_ns = held_ms * kNanosecondsPerMillisecond;
   remove.node = 4;
+  remove.more_nodes = std::move(more_nodes);
   remove.mode = "remove";
   scenario.timeline = {remove};
   RunOptions options;
   options.keep_trace_lines = true;
-  const RunOutcome outcome = run_scenario(resolve_scenario(scenario, 1), options);
+  return run_scenario(resolve_scenario(scenario, 1), options);
+}
+
+TEST(MembershipFault, ScriptedRemovalChangesRaftMembershipAndHealReAdds) {
+  const RunOutcome outcome = run_removal(3'000, 800, {}, "");
   EXPECT_EQ(outcome.verdict, RunVerdict::valid) << outcome.anomaly << " " << outcome.detail;
   EXPECT_TRUE(has_line(outcome, "proposing voters=(1 2 3 5)"));
   EXPECT_TRUE(has_line(outcome, "learners=(4)"));  // the re-add starts as a learner
@@ -80,27 +90,7 @@ TEST(MembershipFault, ScriptedRemovalChangesRaftMembershipAndHealReAdds) {
 
 // Two removals at the same instant: a correct Raft proposes one and refuses
 // the other while it is uncommitted; raft.unsafe-membership proposes both.
-RunOutcome racing_removals(const std::string& bug) {
-  Scenario scenario = default_scenario();
-  scenario.system = "raft";
-  scenario.nodes = 5;
-  scenario.clients = 2;
-  scenario.safety_ms = 2'000;
-  scenario.liveness_ms = 3'000;
-  scenario.faults = {};
-  scenario.bug = bug;
-  ScriptedFault remove;
-  remove.kind = FaultKind::membership;
-  remove.at_ns = 1'000 * kNanosecondsPerMillisecond;
-  remove.duration_ns = 500 * kNanosecondsPerMillisecond;
-  remove.node = 4;
-  remove.more_nodes = {5};
-  remove.mode = "remove";
-  scenario.timeline = {remove};
-  RunOptions options;
-  options.keep_trace_lines = true;
-  return run_scenario(resolve_scenario(scenario, 1), options);
-}
+RunOutcome racing_removals(const std::string& bug) { return run_removal(2'000, 500, {5}, bug); }
 
 TEST(MembershipFault, RacingRemovalsReachTheLeaderTogether) {
   const RunOutcome correct = racing_removals("");
