@@ -5,15 +5,18 @@
 namespace simlab {
 
 Scenario scenario_from_flags(const ScenarioFlags& flags) {
-  Scenario scenario = flags.file.empty() ? default_scenario() : load_scenario(flags.file);
   const SystemEntry* system = flags.system.empty() ? nullptr : find_system(flags.system);
+  Scenario scenario;
   if (flags.file.empty() && system != nullptr && system->default_scenario) {
     scenario = system->default_scenario();  // the system's own default
-  } else if (!flags.system.empty() && flags.system != scenario.system) {
-    scenario.system = flags.system;
-    scenario.name = flags.system + "-default";
-    scenario.workload.clear();
-    scenario.checker.clear();
+  } else {
+    scenario = flags.file.empty() ? default_scenario() : load_scenario(flags.file);
+    if (!flags.system.empty() && flags.system != scenario.system) {
+      scenario.system = flags.system;
+      scenario.name = flags.system + "-default";
+      scenario.workload.clear();
+      scenario.checker.clear();
+    }
   }
   if (!flags.workload.empty()) scenario.workload = flags.workload;
   if (!flags.bug.empty()) scenario.bug = flags.bug;

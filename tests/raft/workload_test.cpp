@@ -4,6 +4,8 @@
 // judges. Replies are lost now and then, and the leader crashes mid-run.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "checkers/linearizability/checker.h"
 #include "tests/raft/scenario.h"
 #include "workloads/kv_admin.h"
@@ -86,7 +88,9 @@ class ClusterClientEnv final : public ClientEnv {
   Counter random_;
 };
 
-history::History run_workload(const std::set<std::string>& bugs, int lose_every) {
+history::History run_workload(const std::set<std::string>& bugs, int lose_every,
+                              std::int64_t process = 0,
+                              std::int64_t key_epoch_ns = 1000 * kNanosecondsPerMillisecond) {
   TestCluster cluster(3, bugs);
   cluster.print_messages = false;
   ClusterClientEnv env(cluster, 400, lose_every);
@@ -94,7 +98,8 @@ history::History run_workload(const std::set<std::string>& bugs, int lose_every)
   KvWorkloadOptions options;
   options.key_count = 4;
   options.process_stride = 10;
-  run_kv_client(env, recorder, 0, options);
+  options.key_epoch_ns = key_epoch_ns;
+  run_kv_client(env, recorder, process, options);
   EXPECT_FALSE(has_violation(cluster));
   return recorder.take();
 }
@@ -114,6 +119,31 @@ TEST(KvWorkload, HistoryIsLinearizableThroughLostRepliesAndACrash) {
 
 TEST(KvWorkload, RetriedAppendsWithoutDedupeAreCaught) {
   EXPECT_EQ(verdict(run_workload({"kv.no-dedupe"}, 5)), linearizability::Verdict::invalid);
+}
+
+// Client slots 3, 7, ... (every fourth) only read; the others also write.
+TEST(KvWorkload, EveryFourthClientOnlyReads) {
+  auto fs = [](const history::History& history) {
+    std::set<std::string> seen;
+    for (const history::Op& op : history) seen.insert(op.f);
+    return seen;
+  };
+  EXPECT_EQ(fs(run_workload({}, 0, 3)), (std::set<std::string>{"read"}));
+  EXPECT_GT(fs(run_workload({}, 0, 2)).size(), 1u);
+}
+
+// Keys rotate with the clock: each op's key belongs to the key_count keys
+// of the epoch it was invoked in, so a run spreads over many keys.
+TEST(KvWorkload, KeysRotateEachEpoch) {
+  constexpr std::int64_t kEpochNs = 20 * kNanosecondsPerMillisecond;
+  std::set<std::int64_t> keys;
+  for (const history::Op& op : run_workload({}, 0, 0, kEpochNs)) {
+    if (op.type != history::OpType::invoke) continue;
+    ASSERT_TRUE(op.key.has_value());
+    EXPECT_EQ(op.key->as_integer() / 4, op.time / kEpochNs) << "key " << op.key->as_integer();
+    keys.insert(op.key->as_integer());
+  }
+  EXPECT_GT(keys.size(), 8u);
 }
 
 TEST(KvWorkload, RetiresAProcessAfterAnUnknownOutcome) {
