@@ -1,6 +1,11 @@
 #include "systems/common/crc32c.h"
 
 #include <array>
+#include <cstring>
+
+#if defined(__x86_64__)
+#include <nmmintrin.h>
+#endif
 
 namespace simlab {
 namespace {
@@ -32,7 +37,7 @@ constexpr Tables kTables = make_tables();
 
 }  // namespace
 
-std::uint32_t crc32c(ByteView bytes, std::uint32_t seed) {
+std::uint32_t crc32c_portable(ByteView bytes, std::uint32_t seed) {
   std::uint32_t crc = ~seed;
   const std::uint8_t* data = bytes.data();
   std::size_t size = bytes.size();
@@ -48,6 +53,38 @@ std::uint32_t crc32c(ByteView bytes, std::uint32_t seed) {
   }
   for (; size > 0; --size, ++data) crc = kTables[0][(crc ^ *data) & 0xFFu] ^ (crc >> 8);
   return ~crc;
+}
+
+#if defined(__x86_64__)
+namespace {
+
+// SSE4.2's CRC32 instruction computes exactly this CRC (Castagnoli,
+// reflected), eight bytes per instruction: a few times faster than the
+// tables on every message and WAL record.
+__attribute__((target("sse4.2"))) std::uint32_t crc32c_sse42(ByteView bytes, std::uint32_t seed) {
+  std::uint64_t crc = ~seed;
+  const std::uint8_t* data = bytes.data();
+  std::size_t size = bytes.size();
+  for (; size >= 8; size -= 8, data += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, data, sizeof word);  // x86 is little-endian, as the tables assume
+    crc = _mm_crc32_u64(crc, word);
+  }
+  auto crc32 = static_cast<std::uint32_t>(crc);
+  for (; size > 0; --size, ++data) crc32 = _mm_crc32_u8(crc32, *data);
+  return ~crc32;
+}
+
+const bool kHaveSse42 = __builtin_cpu_supports("sse4.2");
+
+}  // namespace
+#endif
+
+std::uint32_t crc32c(ByteView bytes, std::uint32_t seed) {
+#if defined(__x86_64__)
+  if (kHaveSse42) return crc32c_sse42(bytes, seed);
+#endif
+  return crc32c_portable(bytes, seed);
 }
 
 }  // namespace simlab

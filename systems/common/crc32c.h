@@ -9,7 +9,11 @@
 
 namespace simlab {
 
+// Uses the CPU's CRC32 instruction where there is one (x86-64 SSE4.2).
 std::uint32_t crc32c(ByteView bytes, std::uint32_t seed = 0);
+// The table-driven computation, for machines without it (and for tests
+// that check both agree).
+std::uint32_t crc32c_portable(ByteView bytes, std::uint32_t seed = 0);
 
 }  // namespace simlab
 

@@ -21,6 +21,19 @@ TEST(Crc32c, ChainsLikeOneCall) {
   EXPECT_EQ(crc32c(view("6789"), first), 0xE3069283u);
 }
 
+TEST(Crc32c, TheInstructionAndTheTablesAgree) {
+  Bytes bytes;
+  std::uint64_t state = 0x9E3779B97F4A7C15ULL;
+  for (std::size_t length = 0; length < 300; ++length) {
+    EXPECT_EQ(crc32c(bytes, static_cast<std::uint32_t>(length)),
+              crc32c_portable(bytes, static_cast<std::uint32_t>(length)))
+        << length;
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    bytes.push_back(static_cast<std::uint8_t>(state >> 56));
+  }
+  EXPECT_EQ(crc32c_portable(view("123456789")), 0xE3069283u);
+}
+
 TEST(Crc32c, NoticesASingleBitFlip) {
   std::string text = "a record on disk";
   const std::uint32_t before = crc32c(view(text));
