@@ -73,13 +73,22 @@ std::optional<Violation> RaftObserver::check_rafts(const std::vector<const Raft*
     signatures_[i] = signature;
   }
   if (auto violation = check_leaders(rafts)) return violation;
-  for (const Raft* raft : rafts) {
-    if (raft == nullptr || !raft->ready()) continue;
+  // Committed entries and leader completeness change only with a node's log
+  // or commit index, or with what other nodes have committed.
+  const bool new_commits = commits_version_ != completeness_checked_version_;
+  for (std::size_t i = 0; i < rafts.size(); ++i) {
+    const Raft* raft = rafts[i];
+    if (raft == nullptr || !raft->ready() || !changed[i]) continue;
     if (auto violation = check_committed(*raft)) return violation;
-    if (raft->role() == Role::leader) {
-      if (auto violation = check_completeness(*raft)) return violation;
-    }
   }
+  for (std::size_t i = 0; i < rafts.size(); ++i) {
+    const Raft* raft = rafts[i];
+    if (raft == nullptr || !raft->ready() || raft->role() != Role::leader) continue;
+    if (!changed[i] && !new_commits && raft->term() == completeness_checked_term_) continue;
+    if (auto violation = check_completeness(*raft)) return violation;
+    completeness_checked_term_ = raft->term();
+  }
+  completeness_checked_version_ = commits_version_;
   if (any_changed) {
     if (auto violation = check_commit_safe(rafts)) return violation;
   }
@@ -100,7 +109,7 @@ std::optional<Violation> RaftObserver::check_rafts(const std::vector<const Raft*
 std::optional<Violation> RaftObserver::check_leaders(const std::vector<const Raft*>& rafts) {
   for (const Raft* raft : rafts) {
     if (raft == nullptr || !raft->ready() || raft->role() != Role::leader) continue;
-    auto [it, inserted] = leaders_.emplace(raft->term(), raft->self());
+    auto [it, inserted] = leaders_.try_emplace(raft->term(), raft->self());  // no node allocated when known
     if (!inserted && it->second != raft->self()) {
       return Violation{"raft.one-leader-per-term",
                        "nodes " + std::to_string(it->second) + " and " +

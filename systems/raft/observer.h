@@ -78,6 +78,10 @@ class RaftObserver final : public ClusterObserver {
     Index index = 0;
   };
   CompletenessCache completeness_cache_;
+  // What the last completeness check covered: skipped while neither the
+  // leader nor the committed entries changed.
+  std::uint64_t completeness_checked_version_ = ~std::uint64_t{0};
+  Term completeness_checked_term_ = 0;
   std::map<NodeId, Index> checked_;   // per node: committed entries compared so far
 };
 
