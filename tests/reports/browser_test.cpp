@@ -37,6 +37,14 @@ std::size_t count(const std::string& text, const std::string& pattern) {
       std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator()));
 }
 
+// Writes `page` as index.html in a fresh scratch folder `name` and returns
+// the page's URL (testing::dump_dom(url) is what the browser shows).
+std::string write_page(const std::string& name, const std::string& page) {
+  const std::string folder = testing::scratch_dir(name);
+  std::ofstream(folder + "/index.html") << page;
+  return testing::file_url(folder + "/index.html");
+}
+
 // The first seed of the planted stale-read bug whose run the checker rejects.
 RunOutcome failing_stale_read_run() {
   Scenario scenario = default_scenario();
@@ -119,9 +127,8 @@ TEST(RunPageInBrowser, HostileHistoryTextIsShownAndNeverRuns) {
   TraceExcerpt trace;
   trace.lines = {"       100 n0: <script>document.body.setAttribute('data-xss','5')</script>"};
   trace.total_lines = 1;
-  const std::string folder = testing::scratch_dir("hostile-run");
-  std::ofstream(folder + "/index.html") << render_run_page(hostile_summary(), history, trace);
-  const std::string dom = testing::dump_dom(testing::file_url(folder + "/index.html"));
+  const std::string url = write_page("hostile-run", render_run_page(hostile_summary(), history, trace));
+  const std::string dom = testing::dump_dom(url);
   EXPECT_NE(dom.find("data-rendered=\"run\""), std::string::npos)
       << "the page's script did not finish";
   EXPECT_FALSE(std::regex_search(dom, std::regex(R"(<body[^>]*data-xss)")))
@@ -134,8 +141,7 @@ TEST(RunPageInBrowser, HostileHistoryTextIsShownAndNeverRuns) {
   EXPECT_NE(dom.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
   EXPECT_NE(dom.find("&lt;img src=x onerror="), std::string::npos);
   EXPECT_NE(dom.find("&lt;b onmouseover=alert(1)&gt;detail&lt;/b&gt;"), std::string::npos);
-  EXPECT_TRUE(testing::screenshot(testing::file_url(folder + "/index.html"),
-                                  screenshot_path("run-hostile"), 1400, 1200));
+  EXPECT_TRUE(testing::screenshot(url, screenshot_path("run-hostile"), 1400, 1200));
 }
 
 TEST(RunPageInBrowser, InvariantViolationShowsInvariantNodeAndTime) {
@@ -148,10 +154,8 @@ TEST(RunPageInBrowser, InvariantViolationShowsInvariantNodeAndTime) {
   summary.detail = "two leaders in term 4";
   summary.node = 2;
   summary.failure_time_ns = 30'000'000;
-  const std::string folder = testing::scratch_dir("invariant-run");
-  std::ofstream(folder + "/index.html")
-      << render_run_page(summary, testing::synthetic_history(80, 3), std::nullopt);
-  const std::string dom = testing::dump_dom(testing::file_url(folder + "/index.html"));
+  const std::string dom = testing::dump_dom(
+      write_page("invariant-run", render_run_page(summary, testing::synthetic_history(80, 3), std::nullopt)));
   EXPECT_NE(dom.find("Why: an invariant broke"), std::string::npos);
   EXPECT_NE(dom.find("<dd>election-safety</dd>"), std::string::npos);
   EXPECT_NE(dom.find("<dd>n2</dd>"), std::string::npos);
@@ -166,10 +170,8 @@ TEST(RunPageInBrowser, UnknownVerdictSaysWhyTheCheckerGaveUp) {
   summary.verdict = "unknown";
   summary.anomaly = "checker-gave-up";
   summary.detail = "the search ran out of its 300 s time limit on key 7";
-  const std::string folder = testing::scratch_dir("unknown-run");
-  std::ofstream(folder + "/index.html")
-      << render_run_page(summary, testing::synthetic_history(20, 2), std::nullopt);
-  const std::string dom = testing::dump_dom(testing::file_url(folder + "/index.html"));
+  const std::string dom = testing::dump_dom(
+      write_page("unknown-run", render_run_page(summary, testing::synthetic_history(20, 2), std::nullopt)));
   EXPECT_TRUE(std::regex_search(dom, std::regex(R"(id="verdict"[^>]*>unknown<)")));
   EXPECT_NE(dom.find("Why: the checker gave up"), std::string::npos);
   EXPECT_NE(dom.find("ran out of its 300 s time limit on key 7"), std::string::npos);
@@ -182,9 +184,8 @@ TEST(RunPageInBrowser, AnEmptyHistoryStillRendersTheVerdict) {
   summary.system = "register";
   summary.verdict = "internal-error";
   summary.detail = "a client fiber threw: boom";
-  const std::string folder = testing::scratch_dir("empty-run");
-  std::ofstream(folder + "/index.html") << render_run_page(summary, {}, std::nullopt);
-  const std::string dom = testing::dump_dom(testing::file_url(folder + "/index.html"));
+  const std::string dom =
+      testing::dump_dom(write_page("empty-run", render_run_page(summary, {}, std::nullopt)));
   EXPECT_NE(dom.find("data-rendered=\"run\""), std::string::npos) << "the page's script did not finish";
   EXPECT_TRUE(std::regex_search(dom, std::regex(R"(id="verdict"[^>]*>internal-error<)")));
   EXPECT_NE(dom.find("Why: the lab failed"), std::string::npos);
@@ -196,11 +197,10 @@ TEST(RunPageInBrowser, LargeRunIsSampledAndSaysSo) {
   summary.title = "large run";
   summary.verdict = "valid";
   const history::History history = testing::synthetic_history(150'000, 16, 4999, 211);
-  const std::string folder = testing::scratch_dir("large-run");
   const std::string page = render_run_page(summary, history, std::nullopt);
   EXPECT_LT(page.size(), 6u << 20) << "the page stays small enough to open quickly";
-  std::ofstream(folder + "/index.html") << page;
-  const std::string dom = testing::dump_dom(testing::file_url(folder + "/index.html"));
+  const std::string url = write_page("large-run", page);
+  const std::string dom = testing::dump_dom(url);
   EXPECT_NE(dom.find("data-rendered=\"run\""), std::string::npos);
   EXPECT_NE(dom.find("id=\"sampling-note\""), std::string::npos);
   EXPECT_NE(dom.find("This run has 150000 ops; the timeline draws"), std::string::npos);
@@ -209,8 +209,7 @@ TEST(RunPageInBrowser, LargeRunIsSampledAndSaysSo) {
   // not 46.
   EXPECT_LE(count(dom, R"(class="lane-label")"), 16u)
       << "a fresh process reuses a finished one's lane";
-  EXPECT_TRUE(testing::screenshot(testing::file_url(folder + "/index.html"),
-                                  screenshot_path("run-large"), 1400, 1300));
+  EXPECT_TRUE(testing::screenshot(url, screenshot_path("run-large"), 1400, 1300));
 }
 
 std::vector<IndexRow> index_rows(const std::string& out_dir) {
