@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "harness/run_scenario.h"
+#include "harness/run/run_scenario.h"
 #include "harness/shrink.h"
-#include "harness/system_registry.h"
+#include "harness/systems/system_registry.h"
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "harness/run_scenario.h"
+#include "harness/run/run_scenario.h"
 
 namespace {
 

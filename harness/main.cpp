@@ -4,7 +4,7 @@
 #include <exception>
 #include <string_view>
 
-#include "harness/command.h"
+#include "harness/commands/command.h"
 
 namespace {
 

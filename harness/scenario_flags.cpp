@@ -1,6 +1,6 @@
 #include "harness/scenario_flags.h"
 
-#include "harness/system_registry.h"
+#include "harness/systems/system_registry.h"
 
 namespace simlab {
 

@@ -14,7 +14,7 @@
 #include <functional>
 #include <string>
 
-#include "harness/run_scenario.h"
+#include "harness/run/run_scenario.h"
 
 namespace simlab {
 

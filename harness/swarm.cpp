@@ -14,8 +14,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "harness/run_folder.h"
-#include "harness/run_scenario.h"
+#include "harness/run/run_folder.h"
+#include "harness/run/run_scenario.h"
 #include "sim/hash.h"
 
 namespace simlab {

@@ -12,7 +12,7 @@
 
 #include <fmt/format.h>
 
-#include "harness/run_scenario.h"
+#include "harness/run/run_scenario.h"
 
 namespace simlab {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "faults/scripted_fault.h"
-#include "harness/run_scenario.h"
+#include "harness/run/run_scenario.h"
 
 namespace simlab {
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/run_scenario.h"
+#include "harness/run/run_scenario.h"
 #include "harness/scenario_flags.h"
 
 namespace simlab {

@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "harness/run_scenario.h"
+#include "harness/run/run_scenario.h"
 #include "harness/scenario.h"
 #include "harness/scenario_flags.h"
 #include "systems/raft/options.h"

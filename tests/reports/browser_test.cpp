@@ -9,8 +9,8 @@
 #include <regex>
 
 #include "checkers/history/op_type.h"
-#include "harness/run_folder.h"
-#include "harness/run_scenario.h"
+#include "harness/run/run_folder.h"
+#include "harness/run/run_scenario.h"
 #include "reports/index_report.h"
 #include "reports/run_report.h"
 #include "reports/timeline_sample.h"

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <regex>
 
-#include "harness/command.h"
+#include "harness/commands/command.h"
 #include "tests/reports/browser_support.h"
 
 namespace simlab {

@@ -4,10 +4,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "harness/command.h"
+#include "harness/commands/command.h"
 #include "harness/results_store.h"
-#include "harness/run_folder.h"
-#include "harness/run_scenario.h"
+#include "harness/run/run_folder.h"
+#include "harness/run/run_scenario.h"
 #include "tests/reports/browser_support.h"
 
 namespace simlab {

@@ -1,5 +1,5 @@
 // The simlab command line is a table of subcommands, one file each
-// (harness/cmd_<name>.cpp), listed in harness/command_table.cpp.
+// (harness/commands/cmd_<name>.cpp), listed in harness/commands/command_table.cpp.
 #pragma once
 
 #include <span>

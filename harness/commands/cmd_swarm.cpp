@@ -7,8 +7,8 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
-#include "harness/command.h"
-#include "harness/run_scenario.h"
+#include "harness/commands/command.h"
+#include "harness/run/run_scenario.h"
 #include "harness/scenario_flags.h"
 #include "harness/swarm.h"
 #include "harness/swarm_view.h"

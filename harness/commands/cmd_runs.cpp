@@ -6,7 +6,7 @@
 
 #include <boost/program_options.hpp>
 
-#include "harness/command.h"
+#include "harness/commands/command.h"
 #include "harness/results_store.h"
 
 namespace simlab {

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/command.h"
+#include "harness/commands/command.h"
 
 namespace simlab {
 

@@ -1,8 +1,8 @@
 // simlab bugs: the planted bugs of every system, one line each.
 #include <cstdio>
 
-#include "harness/command.h"
-#include "harness/system_registry.h"
+#include "harness/commands/command.h"
+#include "harness/systems/system_registry.h"
 
 namespace simlab {
 

@@ -23,9 +23,9 @@
 #include "checkers/history/parse_error.h"
 #include "checkers/txn/explanation.h"
 #include "checkers/txn/txn_checker.h"
-#include "harness/check_txn.h"
-#include "harness/check_outcome.h"
-#include "harness/command.h"
+#include "harness/commands/check_txn.h"
+#include "harness/commands/check_outcome.h"
+#include "harness/commands/command.h"
 
 namespace simlab {
 namespace {

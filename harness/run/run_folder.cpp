@@ -1,4 +1,4 @@
-#include "harness/run_folder.h"
+#include "harness/run/run_folder.h"
 
 #include <filesystem>
 #include <fstream>

@@ -21,9 +21,9 @@
 #include "checkers/history/value_format.h"
 #include "checkers/linearizability/checker.h"
 #include "checkers/linearizability/partition.h"
-#include "harness/check_txn.h"
-#include "harness/check_outcome.h"
-#include "harness/command.h"
+#include "harness/commands/check_txn.h"
+#include "harness/commands/check_outcome.h"
+#include "harness/commands/command.h"
 #include "reports/check_report.h"
 
 namespace simlab {

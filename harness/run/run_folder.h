@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "harness/run_scenario.h"
+#include "harness/run/run_scenario.h"
 
 namespace simlab {
 

@@ -1,4 +1,4 @@
-#include "harness/run_scenario.h"
+#include "harness/run/run_scenario.h"
 
 #include <algorithm>
 #include <chrono>
@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "checkers/linearizability/checker.h"
-#include "harness/system_registry.h"
+#include "harness/systems/system_registry.h"
 #include "sim/simulator.h"
 
 namespace simlab {

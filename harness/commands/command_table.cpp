@@ -1,4 +1,4 @@
-#include "harness/command.h"
+#include "harness/commands/command.h"
 
 namespace simlab {
 

@@ -7,7 +7,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "harness/command.h"
+#include "harness/commands/command.h"
 #include "harness/results_store.h"
 #include "reports/index_report.h"
 #include "reports/run_report.h"

@@ -5,11 +5,11 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
-#include "harness/command.h"
-#include "harness/run_folder.h"
-#include "harness/run_scenario.h"
+#include "harness/commands/command.h"
+#include "harness/run/run_folder.h"
+#include "harness/run/run_scenario.h"
 #include "harness/scenario_flags.h"
-#include "harness/system_registry.h"
+#include "harness/systems/system_registry.h"
 
 namespace simlab {
 namespace {

@@ -8,8 +8,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "harness/command.h"
-#include "harness/run_scenario.h"
+#include "harness/commands/command.h"
+#include "harness/run/run_scenario.h"
 
 namespace simlab {
 namespace {

@@ -1,4 +1,4 @@
-#include "harness/system_registry.h"
+#include "harness/systems/system_registry.h"
 
 #include <memory>
 
