@@ -16,7 +16,7 @@ using namespace simlab;
 using Clock = std::chrono::steady_clock;
 
 Scenario raft_scenario(std::int64_t safety_ms) {
-  Scenario scenario = default_scenario();
+  Scenario scenario = register_demo_scenario();
   scenario.system = "raft";
   scenario.name = "raft-default";
   scenario.workload.clear();
@@ -60,7 +60,8 @@ void shrink_each_bug(std::uint64_t seeds_max) {
       continue;
     }
     const auto start = Clock::now();
-    const ShrinkResult result = shrink(*failing, failure_signature(outcome), std::chrono::seconds(60), [](const std::string&) {});
+    const ShrinkResult result = shrink(*failing, failure_signature(outcome), std::chrono::seconds(60), RunOptions{},
+                                       [](const std::string&) {});
     const double wall_s = std::chrono::duration<double>(Clock::now() - start).count();
     std::printf("%-30s seed %-4llu %-40s shrink %.1f s, %zu trials: ops %zu -> %zu, faults %zu -> %zu, nodes %u -> %u\n",
                 std::string(bug.name).c_str(), static_cast<unsigned long long>(failing->seed),

@@ -1,10 +1,13 @@
 #include "faults/scripted_fault.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 #include <stdexcept>
 
 #include <fmt/format.h>
+
+#include "faults/json_fields.h"
 
 namespace simlab::faults {
 
@@ -123,25 +126,64 @@ json scripted_fault_to_json(const ScriptedFault& fault) {
 
 namespace {
 
+using json_fields::FieldError;
+
 [[noreturn]] void bad(const std::string& field, const std::string& expected) {
-  throw std::invalid_argument(field + ": " + expected);
+  throw FieldError(field, expected);
 }
 
-template <typename T>
-T field(const json& object, const std::string& path, const char* key, T fallback) {
-  auto it = object.find(key);
-  if (it == object.end()) return fallback;
-  if constexpr (std::is_same_v<T, std::string>) {
-    if (!it->is_string()) bad(path + "." + key, "expected a string");
-  } else if constexpr (std::is_floating_point_v<T>) {
-    if (!it->is_number()) bad(path + "." + key, "expected a number");
-  } else {
-    if (!it->is_number_integer()) bad(path + "." + key, "expected an integer");
-    if (std::is_unsigned_v<T> && it->template get<std::int64_t>() < 0) {
-      bad(path + "." + key, "expected a non-negative integer");
-    }
+// A scripted fault lasts at most a day and starts within a day.
+constexpr std::int64_t kTimelineNsMax = 24 * 3600 * kNanosecondsPerSecond;
+
+NodeId node_id(const json& value, const std::string& field) {
+  if (!value.is_number_unsigned() || value.get<std::uint64_t>() == 0 ||
+      value.get<std::uint64_t>() > std::numeric_limits<NodeId>::max()) {
+    bad(field, "expected a node id (1 or more)");
   }
-  return it->template get<T>();
+  return value.get<NodeId>();
+}
+
+void read_links(const json& object, const std::string& path, ScriptedFault& fault) {
+  auto it = object.find("links");
+  if (it == object.end()) return;
+  if (!it->is_array()) bad(path + ".links", "expected an array of [from, to] pairs");
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    const json& link = (*it)[i];
+    const std::string field = fmt::format("{}.links[{}]", path, i);
+    if (!link.is_array() || link.size() != 2) bad(field, "expected [from, to] node ids");
+    fault.links.emplace_back(node_id(link[0], field), node_id(link[1], field));
+  }
+}
+
+void read_more_nodes(const json& object, const std::string& path, ScriptedFault& fault) {
+  auto it = object.find("more_nodes");
+  if (it == object.end()) return;
+  if (!it->is_array()) bad(path + ".more_nodes", "expected an array of node ids");
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    fault.more_nodes.push_back(node_id((*it)[i], fmt::format("{}.more_nodes[{}]", path, i)));
+  }
+}
+
+void read_parameters(const json& object, const std::string& path, ScriptedFault& fault) {
+  using json_fields::read_integer;
+  using json_fields::read_number;
+  read_integer<std::int64_t>(object, path, "at_ns", fault.at_ns, 0, kTimelineNsMax);
+  read_integer<std::int64_t>(object, path, "duration_ns", fault.duration_ns, 0, kTimelineNsMax);
+  json_fields::read_string(object, path, "shape", fault.shape);
+  if (object.contains("node")) fault.node = node_id(object["node"], path + ".node");
+  json_fields::read_string(object, path, "mode", fault.mode);
+  read_more_nodes(object, path, fault);
+  read_integer<std::int64_t>(object, path, "amount", fault.amount, -kTimelineNsMax, kTimelineNsMax);
+  read_integer<std::int64_t>(object, path, "period_ns", fault.period_ns, 0, kTimelineNsMax);
+  read_number(object, path, "loss", fault.loss, 0, 1);
+  read_number(object, path, "duplicate", fault.duplicate, 0, 1);
+  read_number(object, path, "reorder", fault.reorder, 0, 1);
+  read_number(object, path, "corrupt", fault.corrupt, 0, 1);
+  read_number(object, path, "latency_shape", fault.latency_shape, 0, 100);
+  json_fields::read_string(object, path, "file", fault.file);
+  read_number(object, path, "read_error", fault.read_error, 0, 1);
+  read_number(object, path, "write_error", fault.write_error, 0, 1);
+  read_links(object, path, fault);
 }
 
 }  // namespace
@@ -151,49 +193,14 @@ ScriptedFault scripted_fault_from_json(const json& object, const std::string& pa
   static const std::set<std::string> known = {"at_ns", "duration_ns", "kind", "shape", "links", "node", "more_nodes", "mode",
                                               "amount", "period_ns", "loss", "duplicate", "reorder", "corrupt",
                                               "latency_shape", "file", "read_error", "write_error"};
-  for (const auto& [key, value] : object.items()) {
-    if (!known.contains(key)) bad(path + "." + key, "unknown field");
-  }
+  json_fields::reject_unknown(object, path, known);
   ScriptedFault fault;
-  const auto kind = parse_fault_kind(field<std::string>(object, path, "kind", ""));
+  std::string kind_name;
+  json_fields::read_string(object, path, "kind", kind_name);
+  const auto kind = parse_fault_kind(kind_name);
   if (!kind) bad(path + ".kind", "expected partition, crash, pause, clock, packet, clog, disk or membership");
   fault.kind = *kind;
-  fault.at_ns = field<std::int64_t>(object, path, "at_ns", 0);
-  fault.duration_ns = field<std::int64_t>(object, path, "duration_ns", 0);
-  if (fault.at_ns < 0) bad(path + ".at_ns", "must not be negative");
-  if (fault.duration_ns < 0) bad(path + ".duration_ns", "must not be negative");
-  fault.shape = field<std::string>(object, path, "shape", "");
-  fault.node = field<NodeId>(object, path, "node", 0);
-  fault.mode = field<std::string>(object, path, "mode", "");
-  if (auto it = object.find("more_nodes"); it != object.end()) {
-    if (!it->is_array()) bad(path + ".more_nodes", "expected an array of node ids");
-    for (std::size_t i = 0; i < it->size(); ++i) {
-      if (!(*it)[i].is_number_unsigned() || (*it)[i].get<NodeId>() == 0) {
-        bad(fmt::format("{}.more_nodes[{}]", path, i), "expected a node id");
-      }
-      fault.more_nodes.push_back((*it)[i].get<NodeId>());
-    }
-  }
-  fault.amount = field<std::int64_t>(object, path, "amount", 0);
-  fault.period_ns = field<std::int64_t>(object, path, "period_ns", 0);
-  fault.loss = field<double>(object, path, "loss", 0);
-  fault.duplicate = field<double>(object, path, "duplicate", 0);
-  fault.reorder = field<double>(object, path, "reorder", 0);
-  fault.corrupt = field<double>(object, path, "corrupt", 0);
-  fault.latency_shape = field<double>(object, path, "latency_shape", 0);
-  fault.file = field<std::string>(object, path, "file", "");
-  fault.read_error = field<double>(object, path, "read_error", 0);
-  fault.write_error = field<double>(object, path, "write_error", 0);
-  if (auto it = object.find("links"); it != object.end()) {
-    if (!it->is_array()) bad(path + ".links", "expected an array of [from, to] pairs");
-    for (std::size_t i = 0; i < it->size(); ++i) {
-      const json& link = (*it)[i];
-      if (!link.is_array() || link.size() != 2 || !link[0].is_number_unsigned() || !link[1].is_number_unsigned()) {
-        bad(fmt::format("{}.links[{}]", path, i), "expected [from, to] node ids");
-      }
-      fault.links.emplace_back(link[0].get<NodeId>(), link[1].get<NodeId>());
-    }
-  }
+  read_parameters(object, path, fault);
   if (fault.kind == FaultKind::clock && fault.mode != "jump" && fault.mode != "drift" && fault.mode != "strobe") {
     bad(path + ".mode", "expected jump, drift or strobe");
   }

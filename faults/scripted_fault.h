@@ -53,7 +53,7 @@ struct ScriptedFault {
 };
 
 nlohmann::json scripted_fault_to_json(const ScriptedFault& fault);
-// Throws std::invalid_argument("FIELD: what was expected") on bad input;
+// Throws json_fields::FieldError (FIELD: what was expected) on bad input;
 // `path` prefixes the field names (e.g. "timeline[3]").
 ScriptedFault scripted_fault_from_json(const nlohmann::json& json, const std::string& path);
 

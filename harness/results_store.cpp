@@ -35,9 +35,18 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE INDEX IF NOT EXISTS runs_by_verdict ON runs (verdict);
 )sql";
 
+// Columns added after the first schema, with their defaults: a store
+// written by an older simlab gains them when it is opened.
+constexpr std::pair<const char*, const char*> kAddedColumns[] = {
+    {"judges", "TEXT NOT NULL DEFAULT ''"},
+    {"caught_by", "TEXT NOT NULL DEFAULT ''"},
+    {"white_box_anomaly", "TEXT NOT NULL DEFAULT ''"},
+    {"buggify", "INTEGER NOT NULL DEFAULT 0"},
+};
+
 constexpr const char* kColumns =
     "scenario_key, seed, system, scenario, workload, bug, verdict, exit_code, anomaly, detail, trace_hash, ops, "
-    "events, simulated_ns, wall_ms, fault_kinds, run_dir, replay";
+    "events, simulated_ns, wall_ms, fault_kinds, run_dir, replay, judges, caught_by, white_box_anomaly, buggify";
 
 // A prepared statement that finalizes itself.
 class Statement {
@@ -85,6 +94,16 @@ ResultsStore::ResultsStore(const std::string& path) : path_(path) {
   execute("PRAGMA journal_mode=WAL");
   execute("PRAGMA synchronous=NORMAL");
   execute(kSchema);
+  add_missing_columns();
+}
+
+void ResultsStore::add_missing_columns() {
+  std::set<std::string> present;
+  Statement columns(db_, "PRAGMA table_info(runs)");
+  while (columns.step()) present.insert(columns.column_text(1));
+  for (const auto& [name, type] : kAddedColumns) {
+    if (!present.contains(name)) execute(fmt::format("ALTER TABLE runs ADD COLUMN {} {}", name, type).c_str());
+  }
 }
 
 ResultsStore::~ResultsStore() { sqlite3_close(db_); }
@@ -100,7 +119,7 @@ void ResultsStore::execute(const char* sql) const {
 
 void ResultsStore::record(const RunRow& row) {
   Statement insert(db_, fmt::format("INSERT OR IGNORE INTO runs ({}, recorded) VALUES "
-                                    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
+                                    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
                                     "strftime('%s','now'))",
                                     kColumns)
                               .c_str());
@@ -122,6 +141,10 @@ void ResultsStore::record(const RunRow& row) {
   insert.text(16, row.fault_kinds);
   insert.text(17, row.run_dir);
   insert.text(18, row.replay);
+  insert.text(19, row.judges);
+  insert.text(20, row.caught_by);
+  insert.text(21, row.white_box_anomaly);
+  insert.integer(22, row.buggify ? 1 : 0);
   insert.step();
 }
 
@@ -161,18 +184,25 @@ std::vector<RunRow> ResultsStore::rows(const std::string& verdict, std::int64_t 
     row.fault_kinds = query.column_text(15);
     row.run_dir = query.column_text(16);
     row.replay = query.column_text(17);
+    row.judges = query.column_text(18);
+    row.caught_by = query.column_text(19);
+    row.white_box_anomaly = query.column_text(20);
+    row.buggify = sqlite3_column_int(query.get(), 21) != 0;
     rows.push_back(std::move(row));
   }
   return rows;
 }
 
 std::int64_t ResultsStore::merge_from(const std::string& other_path) {
+  { const ResultsStore upgrade(other_path); }  // brings an older store's columns up to date
   Statement attach(db_, "ATTACH DATABASE ?1 AS other");
   attach.text(1, other_path);
   attach.step();
   const int before = sqlite3_total_changes(db_);
   try {
-    execute(fmt::format("INSERT OR IGNORE INTO runs SELECT * FROM other.runs").c_str());
+    execute(fmt::format("INSERT OR IGNORE INTO runs ({0}, recorded) SELECT {0}, recorded FROM other.runs",
+                        kColumns)
+                .c_str());
   } catch (...) {
     execute("DETACH DATABASE other");
     throw;

@@ -33,6 +33,10 @@ struct RunRow {
   std::string fault_kinds;  // comma-separated kinds that were active
   std::string run_dir;      // where the run folder was kept ("" when not kept)
   std::string replay;       // the command that replays it
+  std::string judges;       // comma-separated judges that ran: history,nodes,observer
+  std::string caught_by;    // comma-separated judges that found a safety violation
+  std::string white_box_anomaly;  // the invariant a white-box judge saw broken
+  bool buggify = false;
 };
 
 class ResultsStore {
@@ -55,6 +59,7 @@ class ResultsStore {
 
  private:
   void execute(const char* sql) const;
+  void add_missing_columns();
   sqlite3* db_ = nullptr;
   std::string path_;
 };

@@ -36,21 +36,41 @@ struct Scenario {
 };
 
 // Bad scenario input, with the JSON path of the field at fault
-// (e.g. "faults.partition.rate").
+// (e.g. "faults.partition.rate") and, once known, the file it came from:
+// what() reads "FILE: FIELD: what was expected".
 class ScenarioError : public std::runtime_error {
  public:
-  ScenarioError(std::string field, const std::string& message)
-      : std::runtime_error(field.empty() ? message : field + ": " + message), field_(std::move(field)) {}
+  ScenarioError(std::string field, const std::string& message, std::string file = "",
+                bool missing_file = false)
+      : std::runtime_error(compose(file, field, message)),
+        field_(std::move(field)),
+        message_(message),
+        file_(std::move(file)),
+        missing_file_(missing_file) {}
   const std::string& field() const { return field_; }
+  const std::string& message() const { return message_; }
+  const std::string& file() const { return file_; }
+  bool missing_file() const { return missing_file_; }  // exit 66, not 65
+  ScenarioError in_file(const std::string& file) const {
+    return ScenarioError(field_, message_, file, missing_file_);
+  }
 
  private:
+  static std::string compose(const std::string& file, const std::string& field,
+                             const std::string& message) {
+    return (file.empty() ? "" : file + ": ") + (field.empty() ? "" : field + ": ") + message;
+  }
   std::string field_;
+  std::string message_;
+  std::string file_;
+  bool missing_file_;
 };
 
 Scenario parse_scenario(const nlohmann::json& json);
 Scenario load_scenario(const std::string& path);  // throws ScenarioError naming the file
 nlohmann::json scenario_to_json(const Scenario& scenario);
-// The scenario `simlab run --seed N` uses when given no file.
-Scenario default_scenario();
+// The register demo's scenario: three nodes, four clients, every network and
+// process fault; the base for a system that has no default scenario of its own.
+Scenario register_demo_scenario();
 
 }  // namespace simlab

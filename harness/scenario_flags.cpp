@@ -1,19 +1,27 @@
 #include "harness/scenario_flags.h"
 
+#include <fmt/format.h>
+
 #include "harness/systems/system_registry.h"
 
 namespace simlab {
 
+// No file and no --system: the default system's own scenario.
 Scenario scenario_from_flags(const ScenarioFlags& flags) {
-  const SystemEntry* system = flags.system.empty() ? nullptr : find_system(flags.system);
+  const std::string system_name =
+      flags.system.empty() && flags.file.empty() ? std::string(kDefaultSystem) : flags.system;
+  const SystemEntry* system = system_name.empty() ? nullptr : find_system(system_name);
+  if (!system_name.empty() && system == nullptr) {
+    throw ScenarioError("--system", fmt::format("unknown system '{}' (see simlab bugs)", system_name));
+  }
   Scenario scenario;
-  if (flags.file.empty() && system != nullptr && system->default_scenario) {
+  if (flags.file.empty() && system->default_scenario) {
     scenario = system->default_scenario();  // the system's own default
   } else {
-    scenario = flags.file.empty() ? default_scenario() : load_scenario(flags.file);
-    if (!flags.system.empty() && flags.system != scenario.system) {
-      scenario.system = flags.system;
-      scenario.name = flags.system + "-default";
+    scenario = flags.file.empty() ? register_demo_scenario() : load_scenario(flags.file);
+    if (system != nullptr && system_name != scenario.system) {
+      scenario.system = system_name;
+      scenario.name = system_name + "-default";
       scenario.workload.clear();
       scenario.checker.clear();
     }

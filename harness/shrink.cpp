@@ -11,8 +11,9 @@ using Clock = std::chrono::steady_clock;
 
 class Shrinker {
  public:
-  Shrinker(std::string signature, std::chrono::milliseconds budget, const std::function<void(const std::string&)>& log)
-      : signature_(std::move(signature)), deadline_(Clock::now() + budget), log_(log) {}
+  Shrinker(std::string signature, std::chrono::milliseconds budget, const RunOptions& options,
+           const std::function<void(const std::string&)>& log)
+      : signature_(std::move(signature)), deadline_(Clock::now() + budget), options_(options), log_(log) {}
 
   bool out_of_time() const { return Clock::now() >= deadline_; }
   std::size_t trials() const { return trials_; }
@@ -21,7 +22,7 @@ class Shrinker {
   bool try_candidate(const Scenario& candidate, Scenario& current, RunOutcome& current_outcome) {
     if (out_of_time()) return false;
     ++trials_;
-    RunOutcome outcome = run_scenario(candidate);
+    RunOutcome outcome = run_scenario(candidate, options_);
     if (failure_signature(outcome) != signature_) return false;
     current = candidate;
     current_outcome = std::move(outcome);
@@ -118,6 +119,7 @@ class Shrinker {
  private:
   std::string signature_;
   Clock::time_point deadline_;
+  RunOptions options_;
   const std::function<void(const std::string&)>& log_;
   std::size_t trials_ = 0;
 };
@@ -152,10 +154,10 @@ ShrinkStats shrink_stats(const Scenario& scenario, const RunOutcome& outcome) {
 }
 
 ShrinkResult shrink(const Scenario& failing, const std::string& signature, std::chrono::milliseconds budget,
-                    const std::function<void(const std::string&)>& log) {
-  Shrinker shrinker(signature, budget, log);
+                    const RunOptions& options, const std::function<void(const std::string&)>& log) {
+  Shrinker shrinker(signature, budget, options, log);
   ShrinkResult result;
-  RunOutcome outcome = run_scenario(failing);
+  RunOutcome outcome = run_scenario(failing, options);
   result.before = shrink_stats(failing, outcome);
   Scenario current = failing;
   Scenario as_script = scripted(failing, outcome);

@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <cstdint>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -15,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/run/run_folder.h"
+#include "harness/run/run_row.h"
 #include "harness/run/run_scenario.h"
 #include "sim/hash.h"
 
@@ -37,10 +40,10 @@ std::string folder_for(const SwarmOptions& options, const std::string& swarm, st
 
 // In the child: run one seed, write its folder, exit with the verdict's code.
 [[noreturn]] void run_child(const Scenario& scenario, std::uint64_t seed, const std::string& folder,
-                            bool keep_passing) {
+                            const RunOptions& run_options, bool keep_passing) {
   int code = 70;
   try {
-    RunOutcome outcome = simulate_scenario(resolve_scenario(scenario, seed));
+    RunOutcome outcome = simulate_scenario(resolve_scenario(scenario, seed), run_options);
     write_run_inputs(folder, outcome);  // kept even if the checker crashes
     judge_outcome(outcome);
     write_run_folder(folder, outcome, keep_passing || outcome.verdict != RunVerdict::valid);
@@ -50,41 +53,6 @@ std::string folder_for(const SwarmOptions& options, const std::string& swarm, st
   }
   std::fflush(nullptr);
   _exit(code);
-}
-
-RunRow row_from_folder(const Scenario& scenario, const std::string& key, std::uint64_t seed,
-                       const std::string& folder) {
-  RunRow row;
-  row.scenario_key = key;
-  row.seed = seed;
-  row.system = scenario.system;
-  row.scenario = scenario.name;
-  row.workload = scenario.workload;
-  row.bug = scenario.bug;
-  row.run_dir = folder;
-  row.replay = replay_command(folder);
-  std::ifstream in(folder + "/result.json");
-  nlohmann::json result;
-  if (!in || !(in >> result) || !result.is_object()) {
-    row.verdict = "crash";
-    row.exit_code = 70;
-    row.detail = "the worker wrote no result";
-    return row;
-  }
-  row.workload = result.value("workload", row.workload);
-  row.verdict = result.value("verdict", "internal-error");
-  row.exit_code = result.value("exit_code", 70);
-  row.anomaly = result.value("anomaly", "");
-  row.detail = result.value("detail", "");
-  row.trace_hash = result.value("trace_hash", "");
-  row.ops = result.value("ops", std::int64_t{0});
-  row.events = result.value("events", std::int64_t{0});
-  row.simulated_ns = result.value("simulated_ns", std::int64_t{0});  // int64: an int default would truncate
-  row.wall_ms = result.value("wall_ms", 0.0);
-  std::set<std::string> kinds;
-  for (const auto& fault : result.value("faults", nlohmann::json::array())) kinds.insert(fault.value("kind", ""));
-  for (const auto& kind : kinds) row.fault_kinds += (row.fault_kinds.empty() ? "" : ",") + kind;
-  return row;
 }
 
 void account(SwarmProgress& progress, const RunRow& row) {
@@ -106,30 +74,53 @@ void account(SwarmProgress& progress, const RunRow& row) {
 
 }  // namespace
 
-std::string scenario_key(const Scenario& scenario) {
+std::string scenario_key(const Scenario& scenario, const RunOptions& options) {
   nlohmann::json json = scenario_to_json(scenario);
   json.erase("seed");
+  // Judged by other judges, the same seeds are other results.
+  if (options.invariants != InvariantJudges::all || options.stop_at_first_violation) {
+    json["judges"] = {invariant_judges_name(options.invariants), options.stop_at_first_violation};
+  }
   return fmt::format("{:016x}", sim::name_hash64(json.dump()));
+}
+
+namespace {
+
+// Digits only: std::stoull would read "-1" as 2^64 - 1.
+std::optional<std::uint64_t> parse_unsigned(const std::string& text) {
+  if (text.empty() || text.size() > 20) return std::nullopt;
+  std::uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const std::uint64_t digit = static_cast<std::uint64_t>(c - '0');
+    if (value > (UINT64_MAX - digit) / 10) return std::nullopt;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+}  // namespace
+
+std::uint64_t parse_seed(const std::string& text, const std::string& flag) {
+  const auto seed = parse_unsigned(text);
+  if (!seed) throw std::invalid_argument(fmt::format("{}: expected a seed from 0 to {}, got '{}'", flag, UINT64_MAX, text));
+  return *seed;
 }
 
 std::vector<std::uint64_t> parse_seed_range(const std::string& range) {
   const auto dots = range.find("..");
-  try {
-    std::size_t used = 0;
-    const std::uint64_t first = std::stoull(range.substr(0, dots), &used);
-    if (dots == std::string::npos) {
-      if (used != range.size()) throw std::invalid_argument("");
-      return {first};
-    }
-    const std::string tail = range.substr(dots + 2);
-    const std::uint64_t last = std::stoull(tail, &used);
-    if (used != tail.size() || last < first || last - first >= 100'000'000) throw std::invalid_argument("");
-    std::vector<std::uint64_t> seeds;
-    for (std::uint64_t seed = first; seed <= last; ++seed) seeds.push_back(seed);
-    return seeds;
-  } catch (const std::exception&) {
-    throw std::invalid_argument(fmt::format("--seeds: expected N or A..B with A <= B, got '{}'", range));
+  const auto first = parse_unsigned(range.substr(0, dots));
+  const auto last = dots == std::string::npos ? first : parse_unsigned(range.substr(dots + 2));
+  if (!first || !last || *last < *first || *last - *first >= 100'000'000) {
+    throw std::invalid_argument(fmt::format(
+        "--seeds: expected N or A..B with 0 <= A <= B and at most 100000000 seeds, got '{}'", range));
   }
+  std::vector<std::uint64_t> seeds;
+  for (std::uint64_t seed = *first;; ++seed) {
+    seeds.push_back(seed);
+    if (seed == *last) break;
+  }
+  return seeds;
 }
 
 std::vector<std::uint64_t> shard_seeds(const std::vector<std::uint64_t>& seeds, const std::string& shard) {
@@ -147,7 +138,7 @@ std::vector<std::uint64_t> shard_seeds(const std::vector<std::uint64_t>& seeds, 
 
 SwarmProgress run_swarm(const Scenario& scenario, const SwarmOptions& options, ResultsStore& store,
                         const std::function<void(const SwarmProgress&)>& on_progress) {
-  const std::string key = scenario_key(scenario);
+  const std::string key = scenario_key(scenario, options.run);
   const std::string swarm = fmt::format("{}-{}", scenario.name, key.substr(0, 8));
   const std::set<std::uint64_t> recorded = store.recorded_seeds(key);
   std::vector<std::uint64_t> pending;
@@ -170,7 +161,7 @@ SwarmProgress run_swarm(const Scenario& scenario, const SwarmOptions& options, R
       std::fflush(nullptr);
       const pid_t pid = fork();
       if (pid < 0) throw std::runtime_error("swarm: fork failed");
-      if (pid == 0) run_child(scenario, seed, folder, options.keep_passing);
+      if (pid == 0) run_child(scenario, seed, folder, options.run, options.keep_passing);
       workers.push_back(Worker{pid, seed, Clock::now()});
     }
     bool reaped = false;
@@ -187,7 +178,7 @@ SwarmProgress run_swarm(const Scenario& scenario, const SwarmOptions& options, R
         waitpid(it->pid, &status, 0);
       }
       const std::string folder = folder_for(options, swarm, it->seed);
-      RunRow row = row_from_folder(scenario, key, it->seed, folder);
+      RunRow row = run_row(scenario, key, it->seed, folder, read_result_json(folder));
       if (done == 0) {
         row.verdict = "timeout";
         row.exit_code = 70;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "harness/results_store.h"
+#include "harness/run/run_outcome.h"
 #include "harness/scenario.h"
 
 namespace simlab {
@@ -21,6 +22,7 @@ struct SwarmOptions {
   double run_timeout_s = 300;          // wall-clock limit per run
   bool stop_on_failure = false;
   bool keep_passing = false;           // keep every run's folder, not just failures
+  RunOptions run;                      // the judges
 };
 
 // What the progress view and the summary need.
@@ -36,13 +38,16 @@ struct SwarmProgress {
   std::vector<RunRow> latest_failures;                 // newest last, at most 10
 };
 
-// A stable key for "this swarm": the scenario without its seed.
-std::string scenario_key(const Scenario& scenario);
+// A stable key for "this swarm": the scenario without its seed, and the
+// judges when they are not the default ones.
+std::string scenario_key(const Scenario& scenario, const RunOptions& options = {});
 
 // Parses "A..B" or "N" into seeds, then keeps every N-th for shard K/N
 // (K counted from 0, as a Kubernetes Indexed Job's JOB_COMPLETION_INDEX).
 // Throws std::invalid_argument naming the flag on bad input.
 std::vector<std::uint64_t> parse_seed_range(const std::string& range);
+// One seed (digits only); throws std::invalid_argument naming `flag`.
+std::uint64_t parse_seed(const std::string& text, const std::string& flag);
 std::vector<std::uint64_t> shard_seeds(const std::vector<std::uint64_t>& seeds, const std::string& shard);
 
 // Runs the swarm; `on_progress` is called after every finished run.

@@ -89,24 +89,23 @@ inline std::uint64_t Simulator::store(std::vector<T>& pool, std::vector<std::uin
   return slot;
 }
 
-// One step of a node, then its invariants and the cluster's. Defined here,
-// beside the context, because every delivery path instantiates it.
+// One step of a node, then the white-box judges. Defined here, beside the
+// context, because every delivery path instantiates it. A step that throws
+// aborts the node's process; the judges then have nothing to look at.
 template <typename Step>
 inline void Simulator::step_node(Host& host, Step&& step) {
   try {
     step();
-    if (host.node) {
-      if (auto violation = host.node->check_invariants()) {
-        fail_safety(violation->invariant, violation->detail, violation->node.value_or(host.id));
-        return;
-      }
-    }
-    check_cluster(host.id);
   } catch (const AssertionFailure& failure) {
-    fail_safety(failure.invariant(), failure.detail(), host.id);
+    abort_node(host, failure.invariant(), failure.detail());
+    return;
   } catch (const std::exception& error) {
-    fail_safety("node.exception", error.what(), host.id);
+    abort_node(host, "node.exception", error.what());
+    return;
   }
+  if (finding_) return;  // the white-box judges have spoken: one finding a run
+  check_node(host);
+  check_cluster(host.id);
 }
 
 }  // namespace simlab::sim

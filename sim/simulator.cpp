@@ -103,18 +103,65 @@ bool Simulator::defer_if_paused(Host& host, const Event& event) {
   return true;
 }
 
-void Simulator::check_cluster(NodeId node) {
-  if (!observer_) return;
-  if (auto violation = observer_->check(node_views_)) {
-    fail_safety(violation->invariant, violation->detail, violation->node.value_or(node));
+const char* white_box_judge_name(WhiteBoxFinding::Judge judge) {
+  return judge == WhiteBoxFinding::Judge::nodes ? "nodes" : "observer";
+}
+
+void Simulator::check_node(Host& host) {
+  if (!config_.node_invariants || !host.node) return;
+  try {
+    if (auto violation = host.node->check_invariants()) {
+      record_finding(WhiteBoxFinding::Judge::nodes, violation->invariant, violation->detail,
+                     violation->node.value_or(host.id));
+    }
+  } catch (const AssertionFailure& failure) {
+    record_finding(WhiteBoxFinding::Judge::nodes, failure.invariant(), failure.detail(), host.id);
   }
+}
+
+void Simulator::check_cluster(NodeId node) {
+  if (!config_.observer || !observer_ || finding_) return;
+  if (auto violation = observer_->check(node_views_)) {
+    record_finding(WhiteBoxFinding::Judge::observer, violation->invariant, violation->detail,
+                   violation->node.value_or(node));
+  }
+}
+
+// Findings add no trace record: the run (and its trace hash) is the same
+// whichever judges watch it.
+void Simulator::record_finding(WhiteBoxFinding::Judge judge, std::string invariant,
+                               std::string detail, std::optional<NodeId> node) {
+  if (finding_) return;
+  trace_.line(fmt::format("{:>15} VIOLATION ({}) {} on n{}: {}", now_ns_, white_box_judge_name(judge),
+                          invariant, node ? static_cast<std::int64_t>(*node) : -1, detail));
+  finding_ = WhiteBoxFinding{judge, invariant, detail, node, now_ns_};
+  if (config_.stop_at_first_violation) fail_safety(std::move(invariant), std::move(detail), node);
+}
+
+// The node's process dies as an assert would kill it: in-flight disk
+// operations are void, the disk keeps what it had (the page cache survives
+// a process's death), and a supervisor restarts it a moment later.
+void Simulator::abort_node(Host& host, std::string invariant, std::string detail) {
+  if (config_.node_invariants && !finding_) {
+    record_finding(WhiteBoxFinding::Judge::nodes, invariant, detail, host.id);
+    if (failure_) return;
+  }
+  aborts_.push_back(NodeAbort{host.id, now_ns_, invariant, detail});
+  trace_.record(now_ns_, EventKind::callback, host.id, 0, 0xAB0A'0000ull + aborts_.size());
+  trace_.line(fmt::format("{:>15} n{}: ABORT {}: {}", now_ns_, host.id, invariant, detail));
+  drop_process(host);
+  const NodeId id = host.id;
+  const std::uint64_t incarnation = host.incarnation;
+  at(now_ns_ + config_.abort_restart_ns, [this, id, incarnation] {
+    if (this->host(id).incarnation == incarnation) restart(id);
+  });
 }
 
 void Simulator::fail_safety(std::string invariant, std::string detail,
                             std::optional<NodeId> node) {
   if (failure_) return;
-  trace_.line(fmt::format("{:>15} VIOLATION {} on n{}: {}", now_ns_, invariant,
-                          node ? static_cast<std::int64_t>(*node) : -1, detail));
+  trace_.line(fmt::format("{:>15} STOP at the first violation: {} on n{}", now_ns_, invariant,
+                          node ? static_cast<std::int64_t>(*node) : -1));
   failure_ = RunFailure{RunFailure::Kind::safety, std::move(invariant), std::move(detail), node,
                         now_ns_};
 }

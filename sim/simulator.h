@@ -5,9 +5,15 @@
 // One seed gives one run: every draw comes from a stream split off the seed.
 //
 // Nodes are stepped one event at a time; after every step the node's own
-// check_invariants() and the system's ClusterObserver run. A violation (or a
-// SIMLAB_ASSERT thrown by the node) ends the run as a safety finding naming
-// the node; a failing fiber ends it as an internal error. Neither aborts.
+// check_invariants() and the system's ClusterObserver run (each can be
+// switched off: they are the white-box judges). The first violation is a
+// finding naming the node; the run ends there only with
+// stop_at_first_violation, otherwise it goes on so the history is complete
+// and the history's checker judges it too. A SIMLAB_ASSERT thrown inside a
+// step aborts that node's process, as an assert would: the node is dropped
+// (its disk, page cache included, is left as it was) and restarted a moment
+// later; with node invariants on it is also a finding. A failing fiber ends
+// the run as an internal error. Nothing aborts the lab.
 #pragma once
 
 #include <cstdint>
@@ -42,6 +48,31 @@ struct SimConfig {
   bool keep_trace_lines = false;
   bool keep_trace_records = false;
   std::uint32_t inbox_max = 1024;  // messages a paused node holds before dropping
+  // The white-box judges (`--invariants all|nodes|none`).
+  bool node_invariants = true;  // each node's check_invariants() after its steps
+  bool observer = true;         // the system's ClusterObserver after every step
+  bool stop_at_first_violation = true;
+  // A node whose step threw is restarted this long after (a supervisor).
+  std::int64_t abort_restart_ns = 500 * kNanosecondsPerMillisecond;
+};
+
+// What a white-box judge saw: the first broken invariant of the run.
+struct WhiteBoxFinding {
+  enum class Judge : std::uint8_t { nodes, observer };
+  Judge judge;
+  std::string invariant;
+  std::string detail;
+  std::optional<NodeId> node;
+  std::int64_t time_ns;
+};
+const char* white_box_judge_name(WhiteBoxFinding::Judge judge);
+
+// A node process that died of an assertion (or an exception) in its code.
+struct NodeAbort {
+  NodeId node;
+  std::int64_t time_ns;
+  std::string invariant;
+  std::string detail;
 };
 
 struct RunFailure {
@@ -102,7 +133,11 @@ class Simulator {
   bool is_node(NodeId node) const { return node >= kFirstNodeId && node - kFirstNodeId < hosts_.size(); }
   const Trace& trace() const { return trace_; }
   Trace& trace() { return trace_; }
+  // Set when the run ended early: an internal error, or a safety finding
+  // with stop_at_first_violation.
   const std::optional<RunFailure>& failure() const { return failure_; }
+  const std::optional<WhiteBoxFinding>& white_box_finding() const { return finding_; }
+  const std::vector<NodeAbort>& node_aborts() const { return aborts_; }
   std::uint64_t events() const { return trace_.events(); }
   const SimConfig& config() const { return config_; }
   void fail_internal(std::string detail);
@@ -163,9 +198,15 @@ class Simulator {
   bool defer_if_paused(Host& host, const Event& event);
   template <typename Step>
   void step_node(Host& host, Step&& step);
+  void check_node(Host& host);
   void check_cluster(NodeId node);
+  void record_finding(WhiteBoxFinding::Judge judge, std::string invariant, std::string detail,
+                      std::optional<NodeId> node);
+  void abort_node(Host& host, std::string invariant, std::string detail);
   void fail_safety(std::string invariant, std::string detail, std::optional<NodeId> node);
   void boot(Host& host);
+  // The process is gone (crash or abort); the disk is the caller's business.
+  void drop_process(Host& host);
 
   // Effects from HostContext.
   void send(NodeId from, NodeId to, Bytes payload);
@@ -190,6 +231,8 @@ class Simulator {
   RequestId next_request_ = 1;
   bool stopping_ = false;
   std::optional<RunFailure> failure_;
+  std::optional<WhiteBoxFinding> finding_;
+  std::vector<NodeAbort> aborts_;
   std::vector<NodeId> node_ids_;
   std::vector<std::unique_ptr<Host>> hosts_;
   std::vector<const Node*> node_views_;  // for the observer, by id - 1; nullptr when down

@@ -65,15 +65,19 @@ std::unique_ptr<ClientEnv> Simulator::client_env(std::string_view stream_name) {
   return std::make_unique<SimClientEnv>(*this, root_.split(stream_name));
 }
 
-CrashOutcome Simulator::crash(NodeId id) {
-  Host& host = this->host(id);
-  if (!host.node) return {};
+void Simulator::drop_process(Host& host) {
   host.node.reset();
-  node_views_[id - kFirstNodeId] = nullptr;
+  node_views_[host.id - kFirstNodeId] = nullptr;
   ++host.incarnation;  // disk completions and timers of the old process are void
   host.timers.clear();
   host.paused_until_ns = 0;
   host.deferred_messages = 0;
+}
+
+CrashOutcome Simulator::crash(NodeId id) {
+  Host& host = this->host(id);
+  if (!host.node) return {};
+  drop_process(host);
   CrashOutcome outcome = host.disk.crash(host.disk_random);
   trace_.record(now_ns_, EventKind::callback, id, 0, 0xC4A5'0000ull + outcome.writes.size());
   trace_.line(fmt::format("{:>15} n{}: CRASH ({} unsynced writes decided)", now_ns_, id,

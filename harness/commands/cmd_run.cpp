@@ -1,15 +1,20 @@
-// simlab run: one seed of a scenario, judged, written to a run folder.
+// simlab run: one seed of a scenario, judged, written to a run folder and a
+// row of the results store.
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
 #include "harness/commands/command.h"
+#include "harness/commands/judge_flags.h"
+#include "harness/commands/scenario_errors.h"
 #include "harness/run/run_folder.h"
+#include "harness/run/run_row.h"
 #include "harness/run/run_scenario.h"
 #include "harness/scenario_flags.h"
-#include "harness/systems/system_registry.h"
+#include "harness/swarm.h"
 
 namespace simlab {
 namespace {
@@ -17,19 +22,21 @@ namespace {
 namespace po = boost::program_options;
 
 struct RunFlags {
-  std::string scenario_file;
-  std::string system;
-  std::string workload;
-  std::string bug;
+  ScenarioFlags scenario;
   std::string out;
-  std::uint64_t seed = 1;
+  std::string seed = "1";
+  std::string db = "runs/results.db";
+  JudgeFlags judges;
   bool check_determinism = false;
   bool trace = false;
 };
 
 // Runs the seed twice and names the first event where the runs part.
 int check_determinism(const Scenario& resolved, const RunOutcome& first) {
-  const RunOutcome second = run_scenario(resolved, RunOptions{false, true});
+  RunOptions options = first.options;
+  options.keep_trace_lines = false;
+  options.keep_trace_records = true;
+  const RunOutcome second = run_scenario(resolved, options);
   const std::int64_t at = sim::first_difference(first.trace_records, second.trace_records);
   if (at < 0 && first.trace_hash == second.trace_hash && first.verdict == second.verdict) {
     std::printf("determinism: both runs have trace hash %016llx over %llu events\n",
@@ -53,14 +60,16 @@ int check_determinism(const Scenario& resolved, const RunOutcome& first) {
 int parse_flags(int argc, char** argv, RunFlags& flags) {
   po::options_description options("simlab run [options]");
   options.add_options()("help,h", "show this help")
-      ("seed", po::value(&flags.seed), "the run's seed (default 1)")
-      ("scenario", po::value(&flags.scenario_file), "scenario JSON file (default: the built-in default scenario)")
-      ("system", po::value(&flags.system), "system under test (overrides the scenario's)")
-      ("workload", po::value(&flags.workload), "workload (overrides the scenario's)")
-      ("bug", po::value(&flags.bug), "switch on a planted bug (see simlab bugs)")
+      ("seed", po::value(&flags.seed), "the run's seed, 0 to 2^64-1 (default 1)")
+      ("scenario", po::value(&flags.scenario.file), "scenario JSON file (default: the raft system's default scenario)")
+      ("system", po::value(&flags.scenario.system), "system under test (overrides the scenario's)")
+      ("workload", po::value(&flags.scenario.workload), "workload (overrides the scenario's)")
+      ("bug", po::value(&flags.scenario.bug), "switch on a planted bug (see simlab bugs)")
       ("out", po::value(&flags.out), "run folder to write (default runs/seed-N)")
+      ("db", po::value(&flags.db), "results store to add the run's row to (default runs/results.db; '' for none)")
       ("check-determinism", po::bool_switch(&flags.check_determinism), "run twice and compare trace hashes")
       ("trace", po::bool_switch(&flags.trace), "write a readable event log, trace.log");
+  add_judge_flags(options, flags.judges);
   po::variables_map values;
   try {
     po::store(po::command_line_parser(argc, argv).options(options).run(), values);
@@ -76,29 +85,25 @@ int parse_flags(int argc, char** argv, RunFlags& flags) {
   return -1;
 }
 
-}  // namespace
+void print_judges(const RunOutcome& outcome) {
+  const auto print = [](const char* label, const std::optional<JudgeFinding>& finding) {
+    if (finding) std::printf("  %s: %s: %s\n", label, finding->anomaly.c_str(), finding->detail.c_str());
+  };
+  std::string ran;
+  for (const auto& judge : judges_ran(outcome)) ran += (ran.empty() ? "" : ", ") + judge;
+  std::string caught;
+  for (const auto& judge : judges_caught(outcome)) caught += (caught.empty() ? "" : ", ") + judge;
+  std::printf("judges: %s; caught by: %s\n", ran.c_str(), caught.empty() ? "none" : caught.c_str());
+  print("history", outcome.history_judge);
+  if (outcome.white_box) print(outcome.white_box->judge.c_str(), outcome.white_box);
+  if (!outcome.node_aborts.empty()) {
+    std::printf("  %zu node abort(s), the first: n%u %s\n", outcome.node_aborts.size(),
+                outcome.node_aborts.front().node, outcome.node_aborts.front().invariant.c_str());
+  }
+}
 
-int cmd_run(int argc, char** argv) {
-  RunFlags flags;
-  if (const int code = parse_flags(argc, argv, flags); code >= 0) return code;
-  Scenario resolved;
-  try {
-    resolved = resolve_scenario(
-        scenario_from_flags({flags.scenario_file, flags.system, flags.workload, flags.bug}), flags.seed);
-  } catch (const ScenarioError& error) {
-    std::fprintf(stderr, "simlab run: %s\n", error.what());
-    return flags.scenario_file.empty() ? kExitUsage : kExitDataError;
-  }
-  const std::string folder = flags.out.empty() ? fmt::format("runs/seed-{}", flags.seed) : flags.out;
-  RunOutcome outcome = simulate_scenario(resolved, RunOptions{flags.trace, flags.check_determinism});
-  try {
-    write_run_inputs(folder, outcome);
-    judge_outcome(outcome);
-    write_run_folder(folder, outcome);
-  } catch (const std::runtime_error& error) {
-    std::fprintf(stderr, "simlab run: %s\n", error.what());
-    return kExitCantCreate;
-  }
+void print_summary(const RunOutcome& outcome, const std::string& folder) {
+  const Scenario& resolved = outcome.scenario;
   std::size_t ops = 0;
   for (const auto& op : outcome.history) ops += op.type == history::OpType::invoke;
   std::printf("seed %llu %s/%s%s: %s%s%s  ops=%zu events=%llu simulated=%.1fs wall=%.0fms trace=%016llx\n",
@@ -108,8 +113,52 @@ int cmd_run(int argc, char** argv) {
               outcome.anomaly.c_str(), ops, static_cast<unsigned long long>(outcome.events),
               static_cast<double>(outcome.simulated_ns) / 1e9, outcome.wall_ms,
               static_cast<unsigned long long>(outcome.trace_hash));
-  if (!outcome.detail.empty()) std::printf("  %s\n", outcome.detail.c_str());
+  print_judges(outcome);
   std::printf("verdict: %s\nrun folder: %s\n", run_verdict_name(outcome.verdict), folder.c_str());
+}
+
+void record_row(const std::string& db, const Scenario& unresolved, const RunOptions& options,
+                const std::string& folder) {
+  if (db.empty()) return;
+  const std::filesystem::path parent = std::filesystem::path(db).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent);
+  ResultsStore store(db);
+  RunRow row = run_row(unresolved, scenario_key(unresolved, options), unresolved.seed, folder,
+                       read_result_json(folder));
+  store.record(row);
+}
+
+}  // namespace
+
+int cmd_run(int argc, char** argv) {
+  RunFlags flags;
+  if (const int code = parse_flags(argc, argv, flags); code >= 0) return code;
+  Scenario unresolved;
+  Scenario resolved;
+  RunOptions options{flags.trace, flags.check_determinism};
+  try {
+    apply_judge_flags(flags.judges, options);
+    unresolved = scenario_from_flags(flags.scenario);
+    unresolved.seed = parse_seed(flags.seed, "--seed");
+    resolved = resolve_scenario(unresolved, unresolved.seed);
+  } catch (const ScenarioError& error) {
+    return report_scenario_error("run", error, !flags.scenario.file.empty());
+  } catch (const std::invalid_argument& error) {
+    std::fprintf(stderr, "simlab run: %s\n", error.what());
+    return kExitUsage;
+  }
+  const std::string folder = flags.out.empty() ? fmt::format("runs/seed-{}", resolved.seed) : flags.out;
+  RunOutcome outcome = simulate_scenario(resolved, options);
+  try {
+    write_run_inputs(folder, outcome);
+    judge_outcome(outcome);
+    write_run_folder(folder, outcome);
+    record_row(flags.db, unresolved, options, folder);
+  } catch (const std::runtime_error& error) {
+    std::fprintf(stderr, "simlab run: %s\n", error.what());
+    return kExitCantCreate;
+  }
+  print_summary(outcome, folder);
   if (flags.check_determinism) {
     if (const int code = check_determinism(resolved, outcome); code >= 0) return code;
   }

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/commands/command.h"
+#include "harness/commands/judge_flags.h"
+#include "harness/commands/scenario_errors.h"
 #include "harness/run/run_folder.h"
 #include "harness/shrink.h"
 
@@ -43,10 +45,12 @@ std::string describe(const ShrinkStats& stats) {
 
 int cmd_shrink(int argc, char** argv) {
   std::string folder, budget = "60s", out;
+  JudgeFlags judges;
   po::options_description options("simlab shrink RUN_DIR [options]");
   options.add_options()("help,h", "show this help")("run", po::value(&folder), "the failing run's folder")(
       "budget", po::value(&budget), "wall-clock budget, e.g. 60s, 2m, 500ms (default 60s)")(
       "out", po::value(&out), "where to write the minimal run (default RUN_DIR-shrunk)");
+  add_judge_flags(options, judges);
   po::positional_options_description positional;
   positional.add("run", 1);
   po::variables_map values;
@@ -67,21 +71,25 @@ int cmd_shrink(int argc, char** argv) {
     return kExitUsage;
   }
   Scenario failing;
+  RunOptions run_options = recorded_run_options(folder);
   try {
+    apply_judge_flags(judges, run_options);
     failing = load_scenario(folder + "/scenario.json");
     failing = resolve_scenario(failing, failing.seed);
   } catch (const ScenarioError& error) {
+    return report_scenario_error("shrink", error, true);
+  } catch (const std::invalid_argument& error) {
     std::fprintf(stderr, "simlab shrink: %s\n", error.what());
-    return kExitDataError;
+    return kExitUsage;
   }
-  const RunOutcome original = run_scenario(failing);
+  const RunOutcome original = run_scenario(failing, run_options);
   if (original.verdict == RunVerdict::valid) {
     std::fprintf(stderr, "simlab shrink: %s does not fail: nothing to shrink\n", folder.c_str());
     return kExitDataError;
   }
   const std::string signature = failure_signature(original);
   std::printf("shrinking %s (fails as %s) for up to %s\n", folder.c_str(), signature.c_str(), budget.c_str());
-  const ShrinkResult result = shrink(failing, signature, std::chrono::milliseconds(budget_ms),
+  const ShrinkResult result = shrink(failing, signature, std::chrono::milliseconds(budget_ms), run_options,
                                      [](const std::string& line) { std::printf("%s\n", line.c_str()); });
   const std::string target = out.empty() ? folder + "-shrunk" : out;
   try {

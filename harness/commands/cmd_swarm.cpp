@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 
 #include "harness/commands/command.h"
+#include "harness/commands/judge_flags.h"
+#include "harness/commands/scenario_errors.h"
 #include "harness/run/run_scenario.h"
 #include "harness/scenario_flags.h"
 #include "harness/swarm.h"
@@ -27,6 +29,7 @@ struct SwarmFlags {
   bool tui = false;
   bool swarm_faults = true;
   SwarmOptions options;
+  JudgeFlags judges;
 };
 
 int parse(int argc, char** argv, SwarmFlags& flags) {
@@ -47,12 +50,14 @@ int parse(int argc, char** argv, SwarmFlags& flags) {
       ("no-swarm-faults", "run the scenario's faults as written instead of a random subset per seed")
       ("junit", po::value(&flags.junit), "write JUnit XML here for CI")
       ("tui", po::bool_switch(&flags.tui), "an ncurses view (plain lines without a terminal)");
+  add_judge_flags(options, flags.judges);
   po::variables_map values;
   flags.options.jobs = std::max(1u, std::thread::hardware_concurrency());
   try {
     po::store(po::command_line_parser(argc, argv).options(options).run(), values);
     po::notify(values);
     flags.options.seeds = shard_seeds(parse_seed_range(flags.seeds), flags.shard);
+    apply_judge_flags(flags.judges, flags.options.run);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "simlab swarm: %s\n", error.what());
     return kExitUsage;
@@ -76,8 +81,7 @@ int cmd_swarm(int argc, char** argv) {
     if (flags.swarm_faults) scenario.swarm = true;
     resolve_scenario(scenario, 1);  // names a bad system, workload or bug now, not per seed
   } catch (const ScenarioError& error) {
-    std::fprintf(stderr, "simlab swarm: %s\n", error.what());
-    return flags.scenario.file.empty() ? kExitUsage : kExitDataError;
+    return report_scenario_error("swarm", error, !flags.scenario.file.empty());
   }
   try {
     ResultsStore store(flags.db);
@@ -87,7 +91,7 @@ int cmd_swarm(int argc, char** argv) {
     view->finish(progress);
     if (!flags.junit.empty()) {
       std::vector<RunRow> rows;
-      const std::string key = scenario_key(scenario);
+      const std::string key = scenario_key(scenario, flags.options.run);
       for (auto& row : store.rows()) {
         if (row.scenario_key == key) rows.push_back(std::move(row));
       }

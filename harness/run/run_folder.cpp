@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include "checkers/history/jsonl_writer.h"
 #include "reports/run_report.h"
 
@@ -19,6 +21,17 @@ std::ofstream open_for_writing(const std::filesystem::path& path) {
 }
 
 }  // namespace
+
+RunOptions recorded_run_options(const std::string& folder) {
+  RunOptions options;
+  std::ifstream in(std::filesystem::path(folder) / "result.json");
+  const nlohmann::json result = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
+  if (!result.is_object() || !result.contains("judges") || !result["judges"].is_object()) return options;
+  const nlohmann::json& judges = result["judges"];
+  if (const auto parsed = parse_invariant_judges(judges.value("invariants", "all"))) options.invariants = *parsed;
+  options.stop_at_first_violation = judges.value("stop_at_first_violation", false);
+  return options;
+}
 
 std::string replay_command(const std::string& folder) {
   return fmt::format("simlab replay {}", folder);

@@ -8,6 +8,10 @@
 
 namespace simlab {
 
+// The judges a run folder's result.json says ran (the defaults when it
+// says nothing), so replay and shrink judge it the same way.
+RunOptions recorded_run_options(const std::string& folder);
+
 // The command that replays this run exactly.
 std::string replay_command(const std::string& folder);
 

@@ -1,6 +1,8 @@
 // The systems simlab can run, by name: how to build their nodes, the
-// workloads their clients run, the model their histories are checked
-// against, and their planted bugs.
+// workloads their clients run, the models their histories are checked
+// against, their planted bugs (each system's own list, from its factory)
+// and their default scenario. One file per system registers it
+// (harness/systems/<name>_entry.cpp); the table is in system_registry.cpp.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +23,9 @@
 
 namespace simlab {
 
+// What `simlab run` runs without --scenario or --system.
+inline constexpr std::string_view kDefaultSystem = "raft";
+
 struct ClientSettings {
   std::int64_t op_timeout_ns;
   std::int64_t think_ns_max;
@@ -32,13 +37,10 @@ using WorkloadRunner =
 
 struct WorkloadEntry {
   std::string_view name;
-  std::string_view model;  // the linearizability model its history is checked with
+  // The models that can judge its histories (`checker`); the first is the
+  // default. Any other model would reject its ops.
+  std::vector<std::string_view> models;
   WorkloadRunner run;
-};
-
-struct PlantedBug {
-  std::string_view name;
-  std::string_view description;
 };
 
 // Builds, for one run, the action that performs membership faults (remove,
@@ -56,16 +58,21 @@ struct SystemEntry {
   std::string_view description;
   const SystemFactory* factory;
   std::vector<WorkloadEntry> workloads;  // the first is the default
-  std::vector<PlantedBug> bugs;
   AdminFactory admin;  // empty: the system has no membership faults
   SwarmOptionsChooser swarm_options;  // empty: the options are used as written
-  // What `--system NAME` runs without a scenario file; empty: the built-in
-  // default scenario with this system swapped in.
+  // What `--system NAME` runs without a scenario file; empty: the register
+  // demo's scenario with this system swapped in.
   std::function<Scenario()> default_scenario;
+  std::vector<PlantedBug> bugs;  // filled from factory->planted_bugs()
 };
 
 std::span<const SystemEntry> systems();
 const SystemEntry* find_system(std::string_view name);
 const WorkloadEntry* find_workload(const SystemEntry& system, std::string_view name);
+bool has_bug(const SystemEntry& system, std::string_view bug);
+
+// The entries, one function each (harness/systems/<name>_entry.cpp).
+SystemEntry raft_entry();
+SystemEntry register_entry();
 
 }  // namespace simlab

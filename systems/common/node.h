@@ -8,6 +8,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "systems/common/node_context.h"
@@ -49,12 +50,25 @@ class ClusterObserver {
   virtual std::optional<Violation> check(std::span<const Node* const> nodes) = 0;
 };
 
+// A planted bug (`--bug NAME`): a faithful copy of a failure documented in
+// a real system, off unless NodeConfig.bugs names it.
+struct PlantedBug {
+  std::string_view name;
+  std::string_view description;  // one line: what it does and the real failure
+};
+
 // How the harness builds a system by name.
 class SystemFactory {
  public:
   virtual ~SystemFactory() = default;
   virtual std::unique_ptr<Node> make_node(const NodeConfig& config) const = 0;
   virtual std::unique_ptr<ClusterObserver> make_observer() const { return nullptr; }
+  // Every planted bug of this system, its own list (a system built on
+  // another one lists the lower system's bugs too).
+  virtual std::vector<PlantedBug> planted_bugs() const { return {}; }
+  // Empty if `options_json` (NodeConfig.options_json) is valid, else a
+  // message naming the bad field: the harness rejects it before any run.
+  virtual std::string options_error(std::string_view options_json) const;
 };
 
 }  // namespace simlab

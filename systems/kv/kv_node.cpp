@@ -1,5 +1,7 @@
 #include "systems/kv/kv_node.h"
 
+#include "systems/kv/kv_bugs.h"
+
 #include <stdexcept>
 
 namespace simlab::kv {
@@ -15,7 +17,7 @@ raft::Options options_from(const NodeConfig& config) {
 }  // namespace
 
 KvNode::KvNode(const NodeConfig& config)
-    : state_(config.bugs.contains("kv.no-dedupe")),
+    : state_(KvBugs::from(config.bugs).no_dedupe),
       raft_(std::make_unique<raft::Raft>(config.id, config.initial_members, options_from(config),
                                          raft::Bugs::from(config.bugs), *this)) {}
 

@@ -1,6 +1,8 @@
 #include "systems/kv/raft_system.h"
 
+#include "systems/kv/kv_bugs.h"
 #include "systems/kv/kv_node.h"
+#include "systems/raft/bugs.h"
 #include "systems/raft/observer.h"
 #include "systems/raft/options.h"
 
@@ -16,9 +18,13 @@ std::unique_ptr<ClusterObserver> RaftSystemFactory::make_observer() const {
 
 std::unique_ptr<SystemFactory> make_raft_system() { return std::make_unique<RaftSystemFactory>(); }
 
-std::span<const BugInfo> raft_bugs() { return raft::raft_bugs(); }
+std::vector<PlantedBug> RaftSystemFactory::planted_bugs() const {
+  std::vector<PlantedBug> bugs(raft::raft_bugs().begin(), raft::raft_bugs().end());
+  bugs.insert(bugs.end(), kv_bugs().begin(), kv_bugs().end());
+  return bugs;
+}
 
-std::string options_error(std::string_view options_json) {
+std::string RaftSystemFactory::options_error(std::string_view options_json) const {
   raft::Options options;
   return raft::parse_options(options_json, options);
 }

@@ -5,7 +5,7 @@
 namespace simlab::raft {
 namespace {
 
-constexpr std::array<BugInfo, 8> kBugs = {{
+constexpr std::array<PlantedBug, 7> kBugs = {{
     {"raft.read-without-quorum",
      "the leader serves reads from local state with no ReadIndex round (etcd 0.4.1's stale "
      "reads under partition)"},
@@ -25,24 +25,11 @@ constexpr std::array<BugInfo, 8> kBugs = {{
     {"raft.unsafe-membership",
      "a membership change starts while another is uncommitted, and adds skip the learner "
      "catch-up (two disjoint majorities)"},
-    {"kv.no-dedupe",
-     "the KV store ignores client sequence numbers, so a retried command applies twice "
-     "(duplicate appends)"},
 }};
 
 }  // namespace
 
-std::span<const BugInfo> raft_bugs() { return kBugs; }
-
-std::set<std::string> unknown_bugs(const std::set<std::string>& requested) {
-  std::set<std::string> unknown;
-  for (const std::string& name : requested) {
-    bool known = false;
-    for (const BugInfo& bug : kBugs) known = known || bug.name == name;
-    if (!known) unknown.insert(name);
-  }
-  return unknown;
-}
+std::span<const PlantedBug> raft_bugs() { return kBugs; }
 
 Bugs Bugs::from(const std::set<std::string>& names) {
   Bugs bugs;
@@ -53,7 +40,6 @@ Bugs Bugs::from(const std::set<std::string>& names) {
   bugs.no_truncate_on_conflict = names.contains("raft.no-truncate-on-conflict");
   bugs.lease_ignores_drift = names.contains("raft.lease-ignores-drift");
   bugs.unsafe_membership = names.contains("raft.unsafe-membership");
-  bugs.kv_no_dedupe = names.contains("kv.no-dedupe");
   return bugs;
 }
 

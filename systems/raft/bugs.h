@@ -5,19 +5,13 @@
 #include <set>
 #include <span>
 #include <string>
-#include <string_view>
+
+#include "systems/common/node.h"
 
 namespace simlab::raft {
 
-struct BugInfo {
-  std::string_view name;
-  std::string_view description;
-};
-
-// Every bug of the "raft" system (Raft and the KV store on it).
-std::span<const BugInfo> raft_bugs();
-// The names in `requested` that are not bugs of this system (for a usage error).
-std::set<std::string> unknown_bugs(const std::set<std::string>& requested);
+// Raft's own planted bugs (a system on Raft adds its own to these).
+std::span<const PlantedBug> raft_bugs();
 
 // The switches, read once when a node is built.
 struct Bugs {
@@ -28,7 +22,6 @@ struct Bugs {
   bool no_truncate_on_conflict = false;
   bool lease_ignores_drift = false;
   bool unsafe_membership = false;
-  bool kv_no_dedupe = false;
   static Bugs from(const std::set<std::string>& names);
 };
 

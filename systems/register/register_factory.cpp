@@ -45,4 +45,9 @@ std::unique_ptr<ClusterObserver> RegisterFactory::make_observer() const {
   return std::make_unique<RegisterObserver>();
 }
 
+std::vector<PlantedBug> RegisterFactory::planted_bugs() const {
+  return {PlantedBug{kStaleReadBug,
+                     "backups answer reads from their own copy, which may lag the primary"}};
+}
+
 }  // namespace simlab::register_demo

@@ -77,6 +77,7 @@ class RegisterFactory final : public SystemFactory {
  public:
   std::unique_ptr<Node> make_node(const NodeConfig& config) const override;
   std::unique_ptr<ClusterObserver> make_observer() const override;
+  std::vector<PlantedBug> planted_bugs() const override;
 };
 
 }  // namespace simlab::register_demo

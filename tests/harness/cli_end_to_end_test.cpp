@@ -62,7 +62,7 @@ std::int64_t count_rows(const fs::path& db, const std::string& where = "1") {
 
 TEST(CliEndToEnd, PlantedBugSwarmReplayAndShrink) {
   const fs::path dir = scratch("bug-swarm");
-  const Ran swarm = run(fmt::format("swarm --bug register.stale-read --seeds 1..12 --jobs 2 --db {0}/runs.db --out {0}/runs "
+  const Ran swarm = run(fmt::format("swarm --system register --bug register.stale-read --seeds 1..12 --jobs 2 --db {0}/runs.db --out {0}/runs "
                                     "--junit {0}/junit.xml",
                                     dir.string()));
   EXPECT_EQ(swarm.exit_code, 1) << swarm.output;
@@ -168,7 +168,7 @@ namespace {
 
 TEST(CliEndToEnd, TuiDrawsInATerminalAndFallsBackToLinesWithout) {
   const fs::path dir = scratch("tui");
-  const std::string swarm = fmt::format("swarm --bug register.stale-read --seeds 1..6 --jobs 2 --db {0}/{{}}.db --out {0}/runs --tui",
+  const std::string swarm = fmt::format("swarm --system register --bug register.stale-read --seeds 1..6 --jobs 2 --db {0}/{{}}.db --out {0}/runs --tui",
                                         dir.string());
   // No terminal (a pipe): plain progress lines, no escape sequences.
   const Ran plain = run(fmt::format(fmt::runtime(swarm), "plain"));

@@ -21,7 +21,7 @@ constexpr std::uint64_t kSeeds = 200;
 constexpr const char* kChildVariable = "SIMLAB_DETERMINISM_CHILD";
 
 Scenario short_scenario(std::uint64_t seed) {
-  Scenario scenario = default_scenario();
+  Scenario scenario = register_demo_scenario();
   scenario.safety_ms = 1'000;
   scenario.liveness_ms = 2'000;
   scenario.swarm = true;  // the swarm's choice must replay too

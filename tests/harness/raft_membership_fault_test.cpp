@@ -60,7 +60,7 @@ bool has_line(const RunOutcome& outcome, const std::string& text) {
 // `held_ms`. Traced, so tests can read what Raft proposed.
 RunOutcome run_removal(std::int64_t safety_ms, std::int64_t held_ms, std::vector<NodeId> more_nodes,
                        const std::string& bug) {
-  Scenario scenario = default_scenario();
+  Scenario scenario = register_demo_scenario();
   scenario.system = "raft";
   scenario.nodes = 5;
   scenario.clients = 2;
@@ -102,7 +102,7 @@ TEST(MembershipFault, RacingRemovalsReachTheLeaderTogether) {
 }
 
 TEST(MembershipFault, SystemsWithoutAnAdminHookNeverGetTheKind) {
-  Scenario scenario = default_scenario();  // the register system
+  Scenario scenario = register_demo_scenario();  // the register system
   scenario.faults.rate(FaultKind::membership) = 5.0;
   scenario.faults.strength(FaultKind::membership) = 1.0;
   scenario.swarm = true;

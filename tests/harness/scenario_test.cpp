@@ -35,7 +35,7 @@ TEST(Scenario, UnknownFieldsAndWrongTypesNameTheField) {
 }
 
 TEST(Scenario, RoundTripsThroughJson) {
-  Scenario scenario = default_scenario();
+  Scenario scenario = register_demo_scenario();
   scenario.bug = "register.stale-read";
   scenario.faults.partition_shapes = {faults::PartitionShape::bridge};
   const Scenario again = parse_scenario(scenario_to_json(scenario));
@@ -43,16 +43,16 @@ TEST(Scenario, RoundTripsThroughJson) {
 }
 
 TEST(Scenario, ResolveRejectsUnknownSystemWorkloadAndBug) {
-  Scenario scenario = default_scenario();
+  Scenario scenario = register_demo_scenario();
   scenario.system = "nosuch";
   EXPECT_THROW(resolve_scenario(scenario, 1), ScenarioError);
-  scenario = default_scenario();
+  scenario = register_demo_scenario();
   scenario.bug = "register.nosuch";
   EXPECT_THROW(resolve_scenario(scenario, 1), ScenarioError);
 }
 
 TEST(Scenario, SwarmChoiceIsWrittenIntoTheResolvedScenario) {
-  Scenario scenario = default_scenario();
+  Scenario scenario = register_demo_scenario();
   scenario.swarm = true;
   const Scenario first = resolve_scenario(scenario, 7);
   EXPECT_FALSE(first.swarm);
@@ -110,7 +110,7 @@ TEST(Scenario, SwarmDrawsTheRaftSettingsTheScenarioLeavesOpen) {
 }
 
 TEST(RunScenario, PlantedBugIsFoundAndBaselineIsValid) {
-  Scenario scenario = default_scenario();
+  Scenario scenario = register_demo_scenario();
   scenario.safety_ms = 2'000;
   int found = 0;
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {

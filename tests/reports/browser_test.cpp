@@ -47,7 +47,7 @@ std::string write_page(const std::string& name, const std::string& page) {
 
 // The first seed of the planted stale-read bug whose run the checker rejects.
 RunOutcome failing_stale_read_run() {
-  Scenario scenario = default_scenario();
+  Scenario scenario = register_demo_scenario();
   scenario.bug = "register.stale-read";
   for (std::uint64_t seed = 1; seed <= 30; ++seed) {
     RunOptions options;

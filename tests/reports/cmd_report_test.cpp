@@ -32,7 +32,7 @@ std::string read(const fs::path& path) {
 TEST(CmdReport, WritesTheIndexOfAStoreAndPagesForKeptRunsThatLackOne) {
   const std::string dir = reports::testing::scratch_dir("cmd-report");
   const std::string db = dir + "/results.db", run_dir = dir + "/runs/seed-3";
-  Scenario scenario = default_scenario();
+  Scenario scenario = register_demo_scenario();
   scenario.safety_ms = 300;
   scenario.liveness_ms = 300;
   write_run_folder(run_dir, run_scenario(resolve_scenario(scenario, 3)));
@@ -47,7 +47,9 @@ TEST(CmdReport, WritesTheIndexOfAStoreAndPagesForKeptRunsThatLackOne) {
                 "abc",      10,
                 100,        1000,
                 2.5,        "crash,partition",
-                run_dir,    "simlab replay " + run_dir};
+                run_dir,    "simlab replay " + run_dir,
+                "history",  "",
+                "",         false};
     RunRow gone = kept;
     gone.seed = 4;
     gone.verdict = "safety-violation";

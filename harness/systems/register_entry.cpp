@@ -1,0 +1,29 @@
+// The "register" system: the kernel's demonstration system, the smallest
+// example for people writing their own.
+#include "harness/systems/system_registry.h"
+#include "systems/register/register_node.h"
+#include "workloads/register_workload.h"
+
+namespace simlab {
+
+SystemEntry register_entry() {
+  static const register_demo::RegisterFactory register_factory;
+  return SystemEntry{
+      "register",
+      "primary-backup replicated register (the kernel's demonstration system)",
+      &register_factory,
+      {WorkloadEntry{"register", {"cas-register"},
+                     [](ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                        const ClientSettings& settings) {
+                       run_register_client(env, recorder, process,
+                                           RegisterWorkloadOptions{settings.op_timeout_ns,
+                                                                   settings.think_ns_max,
+                                                                   settings.process_stride});
+                     }}},
+      {},
+      {},
+      register_demo_scenario,
+      register_factory.planted_bugs()};
+}
+
+}  // namespace simlab
