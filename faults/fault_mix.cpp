@@ -7,7 +7,7 @@ namespace simlab::faults {
 namespace {
 
 constexpr std::array<std::string_view, kFaultKindCount> kKindNames = {
-    "partition", "crash", "pause", "clock", "packet", "clog", "disk", "membership"};
+    "partition", "crash", "pause", "clock", "packet", "clog", "disk", "membership", "eio", "enospc"};
 constexpr std::array<std::string_view, kPartitionShapeCount> kShapeNames = {
     "halves", "random-halves", "one-node", "majorities-ring", "bridge", "one-way"};
 
@@ -73,17 +73,23 @@ FaultMix choose_swarm_mix(const FaultMix& enabled, RandomSource& random) {
     mix.rate_per_s[kind] = enabled.rate_per_s[kind];
     mix.intensity[kind] = enabled.intensity[kind];
   }
+  // Targeting is a knob like the others: a third of seeds aim nothing, the
+  // rest aim a random share up to what the scenario allows.
+  mix.targeted = random.chance(1.0 / 3) ? 0 : enabled.targeted * random.unit();
   return mix;
 }
 
 std::vector<std::pair<NodeId, NodeId>> partition_links(PartitionShape shape,
                                                        std::uint32_t node_count,
-                                                       RandomSource& random) {
+                                                       RandomSource& random, NodeId focus) {
   std::vector<std::pair<NodeId, NodeId>> links;
   if (node_count < 2) return links;
   std::vector<NodeId> nodes(node_count);
   std::iota(nodes.begin(), nodes.end(), kFirstNodeId);
   if (shape != PartitionShape::halves) nodes = shuffled_nodes(node_count, random);
+  // The focus goes first: the lone node, the bridge, or the smaller side.
+  const auto found = std::find(nodes.begin(), nodes.end(), focus);
+  if (found != nodes.end()) std::iter_swap(nodes.begin(), found);
   const std::size_t half = node_count / 2;
   const std::vector<NodeId> first(nodes.begin(), nodes.begin() + static_cast<std::ptrdiff_t>(half));
   const std::vector<NodeId> rest(nodes.begin() + static_cast<std::ptrdiff_t>(half), nodes.end());

@@ -22,11 +22,13 @@ enum class FaultKind : std::uint8_t {
   clock,      // a jump forward or back, drift, or strobe on one node
   packet,     // loss, duplication, reordering and corruption on the links
   clog,       // a link holds everything for a while, then releases it
-  disk,       // bit flips, EIO, stalls
+  disk,       // bit flips (latent corruption) or a stall
   membership, // remove a member (re-added on heal) or transfer leadership;
               // needs the system's admin hook, ignored without one
+  eio,        // a node's disk fails reads and writes with EIO, at random
+  enospc,     // a node's disk is full: every write that grows a file fails
 };
-inline constexpr std::size_t kFaultKindCount = 8;
+inline constexpr std::size_t kFaultKindCount = 10;
 std::string_view fault_kind_name(FaultKind kind);
 std::optional<FaultKind> parse_fault_kind(std::string_view name);
 
@@ -51,6 +53,11 @@ struct FaultMix {
   std::array<double, kFaultKindCount> intensity{};   // 0..1, how hard (e.g. loss probability scale)
   std::vector<PartitionShape> partition_shapes;      // empty: all shapes
   std::int64_t duration_ms_max = 3000;
+  // The share of partitions, crashes, pauses and clock faults aimed at a
+  // role rather than a random node (Jepsen's targeted nemeses): the
+  // leader, the node with the longest log, the node clients last talked to,
+  // a majority or every node at once. 0: every fault picks its nodes at random.
+  double targeted = 0;
 
   double& rate(FaultKind kind) { return rate_per_s[static_cast<std::size_t>(kind)]; }
   double rate(FaultKind kind) const { return rate_per_s[static_cast<std::size_t>(kind)]; }
@@ -66,9 +73,13 @@ struct FaultMix {
 // subset, at random rates and intensities up to the enabled ones.
 FaultMix choose_swarm_mix(const FaultMix& enabled, RandomSource& random);
 
-// Which links a partition shape blocks, as (from, to) pairs.
+// Which links a partition shape blocks, as (from, to) pairs. With a
+// `focus` node (a targeted fault), it is the node alone (one-node), or in
+// the smaller side (halves, one-way: it cannot reach the rest), or the
+// bridge; a majorities ring has no smaller side.
 std::vector<std::pair<NodeId, NodeId>> partition_links(PartitionShape shape,
                                                        std::uint32_t node_count,
-                                                       RandomSource& random);
+                                                       RandomSource& random,
+                                                       NodeId focus = kNoNode);
 
 }  // namespace simlab::faults

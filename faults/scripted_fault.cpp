@@ -48,10 +48,18 @@ std::vector<NodeId> ScriptedFault::nodes() const {
 }
 
 std::string ScriptedFault::describe() const {
+  std::string text = describe_action();
+  if (!target.empty()) text += " [" + target + "]";
+  return text;
+}
+
+std::string ScriptedFault::describe_action() const {
   const std::int64_t ms = duration_ns / 1'000'000;
   switch (kind) {
     case FaultKind::partition: return fmt::format("partition {} ({} links) for {}ms", shape, links.size(), ms);
-    case FaultKind::crash: return fmt::format("crash n{}, restart after {}ms", node, ms);
+    case FaultKind::crash:
+      if (!more_nodes.empty()) return fmt::format("crash {} at once, restart after {}ms", targets_text(*this), ms);
+      return fmt::format("crash n{}, restart after {}ms", node, ms);
     case FaultKind::pause: return fmt::format("pause n{} for {}ms", node, ms);
     case FaultKind::clock:
       if (mode == "drift") return fmt::format("clock drift {} {:+}ppm for {}ms", targets_text(*this), amount, ms);
@@ -64,8 +72,11 @@ std::string ScriptedFault::describe() const {
       return links.empty() ? "clog" : fmt::format("clog n{}->n{} for {}ms", links[0].first, links[0].second, ms);
     case FaultKind::disk:
       if (mode == "flip") return fmt::format("disk bit flip n{} {}", node, file);
-      if (mode == "eio") return fmt::format("disk EIO n{} for {}ms", node, ms);
       return fmt::format("disk stall n{} for {}ms", node, ms);
+    case FaultKind::eio:
+      return fmt::format("disk EIO n{} (reads {:.0f}%, writes {:.0f}%) for {}ms", node, read_error * 100,
+                         write_error * 100, ms);
+    case FaultKind::enospc: return fmt::format("disk full (ENOSPC) n{} for {}ms", node, ms);
     case FaultKind::membership:
       if (mode == "remove" && !more_nodes.empty()) {
         return fmt::format("membership remove {} at once, re-add after {}ms", targets_text(*this), ms);
@@ -91,7 +102,16 @@ json scripted_fault_to_json(const ScriptedFault& fault) {
       break;
     }
     case FaultKind::crash:
-    case FaultKind::pause: out["node"] = fault.node; break;
+      out["node"] = fault.node;
+      if (!fault.more_nodes.empty()) out["more_nodes"] = fault.more_nodes;
+      break;
+    case FaultKind::pause:
+    case FaultKind::enospc: out["node"] = fault.node; break;
+    case FaultKind::eio:
+      out["node"] = fault.node;
+      out["read_error"] = fault.read_error;
+      out["write_error"] = fault.write_error;
+      break;
     case FaultKind::membership:
       out["node"] = fault.node;
       if (!fault.more_nodes.empty()) out["more_nodes"] = fault.more_nodes;
@@ -115,12 +135,9 @@ json scripted_fault_to_json(const ScriptedFault& fault) {
       out["node"] = fault.node;
       out["mode"] = fault.mode;
       if (fault.mode == "flip") out["file"] = fault.file;
-      if (fault.mode == "eio") {
-        out["read_error"] = fault.read_error;
-        out["write_error"] = fault.write_error;
-      }
       break;
   }
+  if (!fault.target.empty()) out["target"] = fault.target;
   return out;
 }
 
@@ -181,6 +198,7 @@ void read_parameters(const json& object, const std::string& path, ScriptedFault&
   read_number(object, path, "corrupt", fault.corrupt, 0, 1);
   read_number(object, path, "latency_shape", fault.latency_shape, 0, 100);
   json_fields::read_string(object, path, "file", fault.file);
+  json_fields::read_string(object, path, "target", fault.target);
   read_number(object, path, "read_error", fault.read_error, 0, 1);
   read_number(object, path, "write_error", fault.write_error, 0, 1);
   read_links(object, path, fault);
@@ -192,28 +210,30 @@ ScriptedFault scripted_fault_from_json(const json& object, const std::string& pa
   if (!object.is_object()) bad(path, "expected an object");
   static const std::set<std::string> known = {"at_ns", "duration_ns", "kind", "shape", "links", "node", "more_nodes", "mode",
                                               "amount", "period_ns", "loss", "duplicate", "reorder", "corrupt",
-                                              "latency_shape", "file", "read_error", "write_error"};
+                                              "latency_shape", "file", "read_error", "write_error", "target"};
   json_fields::reject_unknown(object, path, known);
   ScriptedFault fault;
   std::string kind_name;
   json_fields::read_string(object, path, "kind", kind_name);
   const auto kind = parse_fault_kind(kind_name);
-  if (!kind) bad(path + ".kind", "expected partition, crash, pause, clock, packet, clog, disk or membership");
+  if (!kind) {
+    bad(path + ".kind", "expected partition, crash, pause, clock, packet, clog, disk, membership, eio or enospc");
+  }
   fault.kind = *kind;
   read_parameters(object, path, fault);
   if (fault.kind == FaultKind::clock && fault.mode != "jump" && fault.mode != "drift" && fault.mode != "strobe") {
     bad(path + ".mode", "expected jump, drift or strobe");
   }
-  if (fault.kind == FaultKind::disk && fault.mode != "flip" && fault.mode != "eio" && fault.mode != "stall") {
-    bad(path + ".mode", "expected flip, eio or stall");
+  if (fault.kind == FaultKind::disk && fault.mode != "flip" && fault.mode != "stall") {
+    bad(path + ".mode", "expected flip or stall (EIO and ENOSPC are kinds of their own: eio, enospc)");
   }
   if (fault.kind == FaultKind::membership && fault.mode != "remove" && fault.mode != "add" &&
       fault.mode != "transfer") {
     bad(path + ".mode", "expected remove, add or transfer");
   }
-  if (!fault.more_nodes.empty() && fault.kind != FaultKind::clock &&
+  if (!fault.more_nodes.empty() && fault.kind != FaultKind::clock && fault.kind != FaultKind::crash &&
       (fault.kind != FaultKind::membership || fault.mode != "remove")) {
-    bad(path + ".more_nodes", "only clock faults and membership removes take more nodes");
+    bad(path + ".more_nodes", "only crashes, clock faults and membership removes take more nodes");
   }
   if (fault.kind == FaultKind::clog && fault.links.size() != 1) bad(path + ".links", "a clog needs exactly one link");
   return fault;

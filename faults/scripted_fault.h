@@ -27,11 +27,12 @@ struct ScriptedFault {
   std::string shape;
   // crash, pause, clock, disk, membership: the node
   NodeId node = 0;
-  // clock: jump | drift | strobe; disk: flip | eio | stall;
+  // clock: jump | drift | strobe; disk: flip | stall;
   // membership: remove (re-added on heal) | add | transfer (leadership to node)
   std::string mode;
-  // clock, membership remove: the same fault on these nodes too, at the
-  // same instant. Clock faults hit a random subset of nodes, as Jepsen's
+  // crash, clock, membership remove: the same fault on these nodes too, at
+  // the same instant (a crash of a majority or of every node loses each
+  // one's unsynced writes at once, as Jepsen's LazyFS nemesis does). Clock faults hit a random subset of nodes, as Jepsen's
   // clock nemesis does; a second removal races the first, as two operators
   // would (a correct system refuses it while the first is uncommitted).
   std::vector<NodeId> more_nodes;
@@ -45,11 +46,17 @@ struct ScriptedFault {
   // disk
   std::string file;  // flip
   double read_error = 0, write_error = 0;  // eio
+  // What a targeted fault aimed at ("leader", "longest-log", "client-node",
+  // "majority", "all"), for a person: the nodes above are what it did.
+  std::string target;
 
   // Nodes the fault touches, for timelines and for dropping faults on nodes
   // a smaller cluster no longer has.
   std::vector<NodeId> nodes() const;
   std::string describe() const;
+
+ private:
+  std::string describe_action() const;
 };
 
 nlohmann::json scripted_fault_to_json(const ScriptedFault& fault);

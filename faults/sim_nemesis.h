@@ -1,9 +1,12 @@
 // The simulated nemesis. Rate mode: for each fault kind the mix turns on, a
 // fiber waits a random (exponential) time, draws one fault, applies it
 // through the simulator's hooks, holds it and heals it; kinds overlap, a kind
-// never overlaps itself, and each kind draws from its own stream. Script
-// mode: the faults of a timeline, each at its time. Either way every fault
-// is recorded, fully parameterised, so the run's faults replay as a script.
+// never overlaps itself, and each kind draws from its own stream. A share of
+// the faults (FaultMix::targeted) first asks the cluster who leads and aims
+// at that role, as Jepsen's nemeses do. Script mode: the faults of a
+// timeline, each at its time. Either way every fault is recorded, fully
+// parameterised (the nodes a target resolved to, not the target), so the
+// run's faults replay as a script.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "faults/cluster_view.h"
 #include "faults/fault_mix.h"
 #include "faults/scripted_fault.h"
 #include "sim/prng.h"
@@ -30,11 +34,26 @@ struct FaultEvent {
 // It runs inside a fiber of its own and may block there.
 using AdminAction = std::function<void(const ScriptedFault&)>;
 
+// What the nemesis needs from the system under test: how to perform
+// membership faults (without it they are recorded but do nothing) and how
+// to find roles for targeted faults (without it, a targeted fault aims at
+// the node that last answered a client).
+struct NemesisHooks {
+  AdminAction admin;
+  ClusterProbe probe;
+};
+
+// Where a targeted fault aims: a description and the nodes it resolves to.
+struct Aim {
+  std::string target;  // "leader", "longest-log", "client-node", "majority", "all"
+  NodeId node = kNoNode;
+  std::vector<NodeId> more_nodes;
+};
+
 class SimNemesis {
  public:
-  // Without `admin`, membership faults are recorded but do nothing.
   SimNemesis(sim::Simulator& simulator, FaultMix mix, std::vector<ScriptedFault> script,
-             AdminAction admin = {});
+             NemesisHooks hooks = {});
   // Starts the rate fibers and schedules the script; nothing starts at or
   // after `until_ns` and everything still active heals there.
   void start(std::int64_t until_ns);
@@ -44,20 +63,27 @@ class SimNemesis {
 
  private:
   void run_kind(FaultKind kind, std::int64_t until_ns);
+  ClusterView look() const;
+  Aim choose_aim(FaultKind kind, sim::Prng& random, const ClusterView& view) const;
   ScriptedFault fresh_fault(FaultKind kind, sim::Prng& random) const;
-  ScriptedFault draw(FaultKind kind, sim::Prng& random);
-  ScriptedFault draw_clock(sim::Prng& random, double strength);
+  NodeId pick_node(sim::Prng& random, const Aim& aim) const;
+  ScriptedFault draw(FaultKind kind, sim::Prng& random, const Aim& aim);
+  ScriptedFault draw_partition(sim::Prng& random, const Aim& aim);
+  ScriptedFault draw_clock(sim::Prng& random, double strength, const Aim& aim);
   ScriptedFault draw_packet(sim::Prng& random, double strength);
   ScriptedFault draw_disk(sim::Prng& random, double strength);
   ScriptedFault draw_membership(sim::Prng& random, double strength);
   void spawn_admin(const ScriptedFault& fault);
   std::size_t apply(const ScriptedFault& fault);
+  std::string apply_crash(const ScriptedFault& fault);
+  void apply_disk(const ScriptedFault& fault);
+  void heal_disk(const ScriptedFault& fault);
   void heal(std::size_t event_index);
 
   sim::Simulator& simulator_;
   FaultMix mix_;
   std::vector<ScriptedFault> script_;
-  AdminAction admin_;
+  NemesisHooks hooks_;
   sim::Prng random_;
   std::vector<FaultEvent> timeline_;
   bool healed_ = false;

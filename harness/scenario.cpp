@@ -38,12 +38,13 @@ void parse_fault_kinds(const json& object, faults::FaultMix& mix) {
 
 void parse_faults(const json& object, faults::FaultMix& mix) {
   if (!object.is_object()) throw FieldError("faults", "expected an object");
-  std::set<std::string> known = {"duration_ms_max", "partition_shapes"};
+  std::set<std::string> known = {"duration_ms_max", "partition_shapes", "targeted"};
   for (std::size_t kind = 0; kind < faults::kFaultKindCount; ++kind) {
     known.insert(std::string(faults::fault_kind_name(static_cast<faults::FaultKind>(kind))));
   }
   json_fields::reject_unknown(object, "faults", known);
   json_fields::read_integer<std::int64_t>(object, "faults", "duration_ms_max", mix.duration_ms_max, 1, kPhaseMsMax);
+  json_fields::read_number(object, "faults", "targeted", mix.targeted, 0, 1);
   parse_fault_kinds(object, mix);
   if (auto it = object.find("partition_shapes"); it != object.end()) {
     if (!it->is_array()) throw FieldError("faults.partition_shapes", "expected an array of shape names");
@@ -150,6 +151,7 @@ Scenario load_scenario(const std::string& path) {
 json scenario_to_json(const Scenario& scenario) {
   json faults_json = json::object();
   faults_json["duration_ms_max"] = scenario.faults.duration_ms_max;
+  if (scenario.faults.targeted > 0) faults_json["targeted"] = scenario.faults.targeted;
   for (std::size_t kind = 0; kind < faults::kFaultKindCount; ++kind) {
     if (scenario.faults.rate_per_s[kind] <= 0) continue;
     faults_json[std::string(faults::fault_kind_name(static_cast<faults::FaultKind>(kind)))] = {

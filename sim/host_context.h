@@ -45,7 +45,7 @@ class Simulator::HostContext final : public NodeContext {
   }
 
   void reply(RequestId request, Bytes response) override {
-    simulator_.reply(request, std::move(response));
+    simulator_.reply(host_.id, request, std::move(response));
   }
   void log(std::string_view line) override {
     if (!simulator_.trace_.keeps_lines()) return;
@@ -60,12 +60,13 @@ class Simulator::HostContext final : public NodeContext {
 
 class Simulator::SimClientEnv final : public ClientEnv {
  public:
-  SimClientEnv(Simulator& simulator, Prng random) : simulator_(simulator), random_(random) {}
+  SimClientEnv(Simulator& simulator, Prng random)
+      : simulator_(simulator), random_(random), latency_random_(random.split("latency")) {}
   std::int64_t now_ns() const override { return simulator_.now_ns(); }
   RandomSource& random() override { return random_; }
   void sleep_for(std::int64_t duration_ns) override { simulator_.sleep_for(duration_ns); }
   CallResult call(NodeId node, Bytes request, std::int64_t timeout_ns) override {
-    return simulator_.call(node, std::move(request), timeout_ns);
+    return simulator_.call(node, std::move(request), timeout_ns, latency_random_);
   }
   const std::vector<NodeId>& nodes() const override { return simulator_.node_ids(); }
   bool stopping() const override { return simulator_.stopping(); }
@@ -73,6 +74,7 @@ class Simulator::SimClientEnv final : public ClientEnv {
  private:
   Simulator& simulator_;
   Prng random_;
+  Prng latency_random_;  // its calls' network latencies
 };
 
 // Pools reuse freed slots so long runs do not grow them without bound.

@@ -1,9 +1,10 @@
 #include "sim/latency_model.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include <fmt/format.h>
+
+#include "sim/integer_math.h"
 
 namespace simlab::sim {
 
@@ -13,15 +14,12 @@ std::int64_t LatencyModel::sample(RandomSource& random) const {
       return min_ns;
     case Kind::uniform:
       return random.between(min_ns, std::max(min_ns, max_ns));
-    case Kind::exponential: {
-      // Inverse transform; 1 - u is in (0, 1], so the log is finite.
-      const double draw = -std::log(1.0 - random.unit()) * static_cast<double>(mean_ns);
-      return std::min(max_ns, min_ns + static_cast<std::int64_t>(draw));
-    }
-    case Kind::pareto: {
-      const double draw = static_cast<double>(min_ns) / std::pow(1.0 - random.unit(), 1.0 / shape);
-      return std::min(max_ns, static_cast<std::int64_t>(draw));
-    }
+    // Inverse transforms in integer arithmetic (integer_math.h: no libm, so
+    // every platform draws the same nanoseconds).
+    case Kind::exponential:
+      return std::min(max_ns, min_ns + exponential_draw(random.next_u64(), mean_ns));
+    case Kind::pareto:
+      return pareto_draw(random.next_u64(), min_ns, to_fixed(shape), std::max(min_ns, max_ns));
   }
   return min_ns;
 }

@@ -105,7 +105,11 @@ class Simulator {
   void at(std::int64_t time_ns, std::function<void()> action);
   // Only from inside a fiber:
   void sleep_for(std::int64_t duration_ns);
+  // The request's and the reply's latencies are drawn from `latency_random`
+  // (a client env's own stream: one client's calls never shift another's
+  // draws), or from a stream shared by every caller.
   CallResult call(NodeId node, Bytes request, std::int64_t timeout_ns);
+  CallResult call(NodeId node, Bytes request, std::int64_t timeout_ns, Prng& latency_random);
   // A ClientEnv for a client fiber, with its own named random stream.
   std::unique_ptr<ClientEnv> client_env(std::string_view stream_name);
   // Clients see stopping() become true; they finish their op and return.
@@ -124,6 +128,8 @@ class Simulator {
   void pause(NodeId node, std::int64_t duration_ns);
   bool is_up(NodeId node) const { return host(node).node != nullptr; }
   bool is_paused(NodeId node) const { return host(node).paused_until_ns > now_ns_; }
+  // The node whose reply most recently reached a client (kNoNode before any).
+  NodeId last_client_node() const { return last_client_node_; }
 
   // Inspection.
   std::uint32_t node_count() const { return static_cast<std::uint32_t>(hosts_.size()); }
@@ -213,7 +219,7 @@ class Simulator {
   void set_timer(Host& host, TimerId id, std::int64_t after_local_ns);
   DiskOpId issue_disk_op(Host& host, VirtualDisk::OpKind kind, const std::string& file,
                          std::uint64_t offset, std::uint64_t length, Bytes bytes);
-  void reply(RequestId request, Bytes response);
+  void reply(NodeId from, RequestId request, Bytes response);
   bool buggify(Host& host, std::string_view site);
 
   template <typename T>
@@ -246,7 +252,12 @@ class Simulator {
   std::vector<std::uint64_t> free_client_messages_;
   std::vector<std::function<void()>> callbacks_;
   std::vector<std::uint64_t> free_callbacks_;
-  std::unordered_map<RequestId, std::uint32_t> request_fibers_;  // request -> waiting fiber
+  struct PendingCall {
+    std::uint32_t fiber;
+    Prng* latency_random;
+  };
+  std::unordered_map<RequestId, PendingCall> request_fibers_;  // request -> waiting fiber
+  NodeId last_client_node_ = kNoNode;
 
   std::int64_t current_fiber_ = -1;
   // Last member: fibers unwind (Boost forced_unwind) before anything they use.

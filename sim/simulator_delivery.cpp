@@ -127,15 +127,15 @@ void Simulator::deliver_client_request(const Event& event) {
             [&] { host.node->on_client(*host.context, message.request, message.payload); });
 }
 
-void Simulator::reply(RequestId request, Bytes response) {
+void Simulator::reply(NodeId from, RequestId request, Bytes response) {
   auto it = request_fibers_.find(request);
   if (it == request_fibers_.end()) return;  // the client gave up and went away
-  const std::uint32_t fiber = it->second;
+  const PendingCall pending = it->second;
   request_fibers_.erase(it);
-  const std::int64_t latency_ns = config_.client_latency.sample(client_network_random_);
-  const std::uint64_t slot =
-      store(client_messages_, free_client_messages_, ClientMessage{fiber, 0, request, std::move(response)});
-  queue_.push(now_ns_ + latency_ns, EventKind::client_reply, fiber, slot, 0);
+  const std::int64_t latency_ns = config_.client_latency.sample(*pending.latency_random);
+  const std::uint64_t slot = store(client_messages_, free_client_messages_,
+                                   ClientMessage{pending.fiber, from, request, std::move(response)});
+  queue_.push(now_ns_ + latency_ns, EventKind::client_reply, pending.fiber, slot, 0);
 }
 
 void Simulator::deliver_client_reply(const Event& event) {
@@ -145,6 +145,7 @@ void Simulator::deliver_client_reply(const Event& event) {
   if (fiber.finished() || fiber.awaited_request != message.request) return;  // timed out
   trace_.record(now_ns_, EventKind::client_reply, message.fiber, 0,
                 fold64(message.request, bytes_hash64(message.payload)));
+  last_client_node_ = message.node;
   fiber.awaited_request = 0;
   fiber.reply_arrived = true;
   fiber.reply = std::move(message.payload);

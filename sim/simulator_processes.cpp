@@ -39,6 +39,10 @@ void Simulator::sleep_for(std::int64_t duration_ns) {
 }
 
 CallResult Simulator::call(NodeId node, Bytes request, std::int64_t timeout_ns) {
+  return call(node, std::move(request), timeout_ns, client_network_random_);
+}
+
+CallResult Simulator::call(NodeId node, Bytes request, std::int64_t timeout_ns, Prng& latency_random) {
   if (current_fiber_ < 0) throw std::logic_error("call made outside a fiber");
   if (!is_node(node)) throw std::out_of_range(fmt::format("call to unknown node {}", node));
   const auto fiber_id = static_cast<std::uint32_t>(current_fiber_);
@@ -47,8 +51,8 @@ CallResult Simulator::call(NodeId node, Bytes request, std::int64_t timeout_ns) 
   fiber.awaited_request = request_id;
   fiber.reply_arrived = false;
   fiber.reply.clear();
-  request_fibers_[request_id] = fiber_id;
-  const std::int64_t latency_ns = config_.client_latency.sample(client_network_random_);
+  request_fibers_[request_id] = PendingCall{fiber_id, &latency_random};
+  const std::int64_t latency_ns = config_.client_latency.sample(latency_random);
   const std::uint64_t slot = store(client_messages_, free_client_messages_,
                                    ClientMessage{fiber_id, node, request_id, std::move(request)});
   queue_.push(now_ns_ + latency_ns, EventKind::client_request, node, slot, 0);

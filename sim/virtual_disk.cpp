@@ -30,7 +30,7 @@ DiskStatus VirtualDisk::write(const std::string& name, std::uint64_t offset, Byt
   File& file = files_[name];
   const std::uint64_t end = offset + bytes.size();
   const std::uint64_t growth = end > file.current.size() ? end - file.current.size() : 0;
-  if (used_bytes() + growth > config_.capacity_bytes) return DiskStatus::no_space;
+  if (growth > 0 && (faults_.full || used_bytes() + growth > config_.capacity_bytes)) return DiskStatus::no_space;
   PendingOp op{false, offset, Bytes(bytes.begin(), bytes.end())};
   if (faults_.write_corrupt > 0 && random.chance(faults_.write_corrupt) && !op.bytes.empty()) {
     const std::uint64_t bit = random.below(op.bytes.size() * 8);

@@ -31,6 +31,7 @@ struct DiskFaults {
   double write_error = 0;    // probability a write fails with EIO (nothing written)
   double write_corrupt = 0;  // probability a write lands with one bit flipped
   std::int64_t stall_until_ns = 0;  // no operation completes before this
+  bool full = false;  // ENOSPC: a write that would grow the disk fails; overwrites still land
 };
 
 // What a crash did to each unsynced write, in issue order (for tests and the trace).

@@ -43,6 +43,14 @@ AdminResult request_leader_transfer(ClientEnv& env, NodeId target,
   return admin(env, kv::RequestKind::transfer_leader, target, options);
 }
 
+std::optional<kv::Response> request_status(ClientEnv& env, NodeId node, std::int64_t timeout_ns) {
+  kv::Request request;
+  request.kind = kv::RequestKind::status;
+  const CallResult result = env.call(node, kv::encode_request(request), timeout_ns);
+  if (result.status != CallResult::Status::ok) return std::nullopt;
+  return kv::decode_response(result.response);
+}
+
 void run_membership_nemesis(ClientEnv& env, const MembershipNemesisOptions& options) {
   const std::vector<NodeId>& nodes = env.nodes();
   std::set<NodeId> removed;

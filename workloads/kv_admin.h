@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -19,6 +20,10 @@ const char* admin_result_name(AdminResult result);
 AdminResult request_add_server(ClientEnv& env, NodeId node, const KvClientOptions& options);
 AdminResult request_remove_server(ClientEnv& env, NodeId node, const KvClientOptions& options);
 AdminResult request_leader_transfer(ClientEnv& env, NodeId target, const KvClientOptions& options);
+
+// One node's own account of itself, asked of that node alone (no redirects):
+// nullopt if it does not answer within `timeout_ns` (down, paused, slow).
+std::optional<kv::Response> request_status(ClientEnv& env, NodeId node, std::int64_t timeout_ns);
 
 struct MembershipNemesisOptions {
   KvClientOptions client;

@@ -14,6 +14,9 @@ constexpr std::size_t kPrefixTailMax = 10;
 constexpr std::size_t kConcurrentMax = 20;
 // A fast-path refutation is explained by a search too, within this much time.
 constexpr std::chrono::seconds kExplainTimeMax{2};
+// The explanation of a fast-path finding is searched on a work budget too,
+// so the same history is explained the same way everywhere.
+constexpr std::int64_t kExplainStepsMax = 20'000'000;
 
 ExplainedOp explain(const history::History& history, const PartitionOp& op) {
   return explain_op(history, op.invoke_position, op.completion_position);
@@ -52,6 +55,7 @@ CheckResult check_linearizability(const history::History& history, const ModelFa
   Budget budget;
   budget.deadline = std::chrono::steady_clock::now() + options.time_limit;
   budget.memory_bytes_max = options.memory_limit_bytes;
+  budget.steps_max = options.search_steps_max;
   CheckResult result;
   std::vector<Partition> partitions = partition_history(history, factory);
   result.stats.partitions = partitions.size();
@@ -63,6 +67,7 @@ CheckResult check_linearizability(const history::History& history, const ModelFa
         if (fast->verdict == Verdict::valid) continue;
         Budget explain_budget = budget;
         explain_budget.deadline = std::min(budget.deadline, std::chrono::steady_clock::now() + kExplainTimeMax);
+        explain_budget.steps_max = kExplainStepsMax;
         const SearchResult search = search_linearization(partition, explain_budget);
         result.explanation = search.verdict == Verdict::invalid ? explain_search(history, partition, search) : Explanation{};
         result.explanation->key = partition.key;
@@ -73,6 +78,7 @@ CheckResult check_linearizability(const history::History& history, const ModelFa
       }
     }
     ++result.stats.searched_partitions;
+    budget.steps_max = options.search_steps_max < 0 ? -1 : std::max<std::int64_t>(0, options.search_steps_max - result.stats.search_steps);
     const SearchResult search = search_linearization(partition, budget);
     result.stats.search_steps += search.steps;
     if (search.verdict == Verdict::invalid) {
@@ -84,6 +90,7 @@ CheckResult check_linearizability(const history::History& history, const ModelFa
     if (search.verdict == Verdict::unknown && result.verdict == Verdict::valid) {
       result.verdict = Verdict::unknown;  // a later part may still prove the history invalid
       result.reason = partition_name(partition) + ": " + search.reason;
+      result.safety_net = search.safety_net;
     }
   }
   return result;

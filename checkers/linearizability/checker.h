@@ -16,6 +16,10 @@
 namespace simlab::linearizability {
 
 struct CheckOptions {
+  // The work budget for the whole history, in search steps (-1: none): what
+  // decides `unknown`, the same on every machine.
+  std::int64_t search_steps_max = -1;
+  // A safety net only: a verdict it causes says so (CheckResult::safety_net).
   std::chrono::milliseconds time_limit{std::chrono::minutes(5)};  // for the whole history
   std::size_t memory_limit_bytes = std::size_t{4} << 30;         // per search cache
   bool fast_path = true;
@@ -34,6 +38,7 @@ struct CheckResult {
   std::string reason;  // one line for invalid and unknown
   std::optional<Explanation> explanation;  // for invalid
   CheckStats stats;
+  bool safety_net = false;  // unknown because of the wall clock (machine-dependent)
 };
 
 // REQUIRES: a history that passed the readers' checks (HistoryBuilder).

@@ -236,9 +236,15 @@ SearchResult search_linearization(Partition& partition, const Budget& budget) {
   std::int32_t node = events.first();
   while (!events.empty()) {
     if ((++result.steps & 1023) == 0) {
+      if (budget.out_of_steps(result.steps)) {
+        result.verdict = Verdict::unknown;
+        result.reason = "work budget of " + std::to_string(budget.steps_max) + " search steps spent";
+        return result;
+      }
       if (budget.expired()) {
         result.verdict = Verdict::unknown;
-        result.reason = "time limit reached after " + std::to_string(result.steps) + " search steps";
+        result.safety_net = true;
+        result.reason = "wall-clock safety limit reached after " + std::to_string(result.steps) + " search steps";
         return result;
       }
       if (cache.memory_bytes() > budget.memory_bytes_max) {

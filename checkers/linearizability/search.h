@@ -29,6 +29,7 @@ struct SearchResult {
   std::int32_t blocked_op = -1;
   std::int64_t state_after_prefix = 0;
   std::int64_t steps = 0;
+  bool safety_net = false;  // unknown because the wall clock ran out, not the work budget
 };
 
 SearchResult search_linearization(Partition& partition, const Budget& budget);

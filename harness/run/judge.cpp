@@ -9,6 +9,11 @@
 namespace simlab {
 namespace {
 
+// The history's checker decides on a work budget (the same verdict on every
+// machine); the wall clock is a safety net behind it.
+constexpr std::int64_t kSearchStepsMax = 200'000'000;
+constexpr std::chrono::minutes kCheckTimeSafetyNet{10};
+
 JudgeFinding history_finding(std::string anomaly, std::string detail) {
   JudgeFinding finding;
   finding.judge = "history";
@@ -24,13 +29,17 @@ void judge_history(RunOutcome& outcome) {
     return;
   }
   outcome.history_judged = true;
-  const auto result = linearizability::check_linearizability(outcome.history, *factory);
+  linearizability::CheckOptions options;
+  options.search_steps_max = kSearchStepsMax;
+  options.time_limit = kCheckTimeSafetyNet;
+  const auto result = linearizability::check_linearizability(outcome.history, *factory, options);
   if (result.verdict == linearizability::Verdict::invalid) {
     outcome.history_judge = history_finding("linearizability", result.reason);
     if (result.explanation) outcome.explanation = linearizability::explanation_json(*result.explanation);
   } else if (result.verdict == linearizability::Verdict::unknown) {
     outcome.history_judge = history_finding("checker-gave-up", result.reason);
     outcome.history_judge->gave_up = true;
+    outcome.history_judge->safety_net = result.safety_net;
   }
 }
 

@@ -10,6 +10,7 @@ nlohmann::json finding_json(const JudgeFinding& finding) {
   if (finding.node) json["node"] = *finding.node;
   if (finding.time_ns >= 0) json["time_ns"] = finding.time_ns;
   if (finding.gave_up) json["gave_up"] = true;
+  if (finding.safety_net) json["safety_net"] = true;
   return json;
 }
 

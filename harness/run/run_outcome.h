@@ -54,6 +54,9 @@ struct JudgeFinding {
   std::optional<std::uint32_t> node;
   std::int64_t time_ns = -1;
   bool gave_up = false;  // the checker could not decide (history judge only)
+  // It gave up on the wall-clock safety net rather than its work budget:
+  // the verdict depends on the machine, so replay does not compare it.
+  bool safety_net = false;
 };
 
 struct NodeAbortRecord {

@@ -39,6 +39,13 @@ sim::SimConfig sim_config(const Scenario& resolved, const SystemEntry& system,
   return config;
 }
 
+faults::NemesisHooks nemesis_hooks(sim::Simulator& simulator, const SystemEntry& system, const Scenario& resolved) {
+  faults::NemesisHooks hooks;
+  if (system.admin) hooks.admin = system.admin(simulator, client_settings(resolved));
+  if (system.probe) hooks.probe = system.probe(simulator, client_settings(resolved));
+  return hooks;
+}
+
 void spawn_clients(sim::Simulator& simulator, const Scenario& scenario, const WorkloadEntry& workload,
                    HistoryRecorder& recorder, std::vector<std::unique_ptr<ClientEnv>>& envs,
                    std::size_t& clients_running) {
@@ -100,9 +107,7 @@ RunOutcome simulate_scenario(const Scenario& resolved, const RunOptions& options
   HistoryRecorder recorder;
   {
     sim::Simulator simulator(sim_config(resolved, system, options));
-    faults::SimNemesis nemesis(simulator, resolved.faults, resolved.timeline,
-                               system.admin ? system.admin(simulator, client_settings(resolved))
-                                            : faults::AdminAction{});
+    faults::SimNemesis nemesis(simulator, resolved.faults, resolved.timeline, nemesis_hooks(simulator, system, resolved));
     std::vector<std::unique_ptr<ClientEnv>> envs;
     std::size_t clients_running = 0;
     const Phases phases{resolved.safety_ms * kNanosecondsPerMillisecond,

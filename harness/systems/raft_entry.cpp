@@ -33,6 +33,29 @@ faults::AdminAction raft_admin(sim::Simulator& simulator, const ClientSettings& 
   };
 }
 
+// A status request to every node, one at a time, each with a short
+// timeout: a node that is down or paused simply does not answer.
+constexpr std::int64_t kStatusTimeoutNs = 20 * kNanosecondsPerMillisecond;
+
+faults::ClusterProbe raft_probe(sim::Simulator& simulator, const ClientSettings&) {
+  std::shared_ptr<ClientEnv> env = simulator.client_env("probe");
+  return [env] {
+    std::vector<faults::NodeStatus> statuses;
+    for (NodeId node : env->nodes()) {
+      faults::NodeStatus status;
+      status.node = node;
+      if (const auto answer = request_status(*env, node, kStatusTimeoutNs)) {
+        status.answered = true;
+        status.leader = answer->leader;
+        status.term = answer->term;
+        status.last_index = answer->last_index;
+      }
+      statuses.push_back(status);
+    }
+    return statuses;
+  };
+}
+
 // `simlab swarm --system raft`: five nodes under every fault kind, swarm on,
 // so each seed draws its own fault mix and Raft settings. Kept equal to
 // scenarios/raft-default.json by a test.
@@ -80,6 +103,7 @@ SystemEntry raft_entry() {
                        run_kv_client(env, recorder, process, options);
                      }}},
       raft_admin,
+      raft_probe,
       raft::choose_swarm_options,
       raft_default_scenario,
       raft_factory.planted_bugs()};

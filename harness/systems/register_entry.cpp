@@ -22,6 +22,7 @@ SystemEntry register_entry() {
                      }}},
       {},
       {},
+      {},
       register_demo_scenario,
       register_factory.planted_bugs()};
 }

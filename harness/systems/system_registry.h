@@ -47,6 +47,10 @@ struct WorkloadEntry {
 // add, transfer) through the system's client protocol.
 using AdminFactory = std::function<faults::AdminAction(sim::Simulator&, const ClientSettings&)>;
 
+// Builds, for one run, how the nemesis asks the cluster who is who
+// (targeted faults), through the system's client protocol.
+using ProbeFactory = std::function<faults::ClusterProbe(sim::Simulator&, const ClientSettings&)>;
+
 // Draws, for one swarm seed, the system options its scenario leaves open
 // (FoundationDB's randomized knobs), given the largest clock-rate error the
 // run's faults can cause.
@@ -59,6 +63,7 @@ struct SystemEntry {
   const SystemFactory* factory;
   std::vector<WorkloadEntry> workloads;  // the first is the default
   AdminFactory admin;  // empty: the system has no membership faults
+  ProbeFactory probe;  // empty: targeted faults aim at the node clients last talked to
   SwarmOptionsChooser swarm_options;  // empty: the options are used as written
   // What `--system NAME` runs without a scenario file; empty: the register
   // demo's scenario with this system swapped in.

@@ -51,6 +51,7 @@ void KvNode::on_client(NodeContext& context, RequestId request_id, ByteView payl
     case RequestKind::add_server:
     case RequestKind::remove_server:
     case RequestKind::transfer_leader: handle_admin(context, request_id, *request); break;
+    case RequestKind::status: answer(context, request_id, status()); break;
     case RequestKind::read: {
       const std::uint64_t read_id = ++next_read_id_;
       reads_[read_id] = PendingRead{request_id, request->key};
@@ -139,6 +140,15 @@ void KvNode::after_step(NodeContext& context) {
 
 void KvNode::answer(NodeContext& context, RequestId request_id, Response response) {
   context.reply(request_id, encode_response(response));
+}
+
+Response KvNode::status() const {
+  Response response;
+  response.leader = raft_->role() == raft::Role::leader;
+  response.leader_hint = raft_->leader();
+  response.term = raft_->term();
+  response.last_index = raft_->log().last_index();
+  return response;
 }
 
 Response KvNode::redirect() const {

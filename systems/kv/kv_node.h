@@ -43,6 +43,7 @@ class KvNode final : public Node, public raft::Application, public raft::RaftHos
   void after_step(NodeContext& context);
   void answer(NodeContext& context, RequestId request_id, Response response);
   Response redirect() const;
+  Response status() const;
 
   KvStateMachine state_;
   std::unique_ptr<raft::Raft> raft_;

@@ -42,6 +42,7 @@ const char* request_kind_name(RequestKind kind) {
     case RequestKind::add_server: return "add-server";
     case RequestKind::remove_server: return "remove-server";
     case RequestKind::transfer_leader: return "transfer-leader";
+    case RequestKind::status: return "status";
   }
   return "?";
 }
@@ -73,7 +74,7 @@ std::optional<Request> decode_request(ByteView bytes) {
   ByteReader reader(bytes);
   Request request;
   const std::uint8_t kind = reader.u8();
-  if (kind < 1 || kind > static_cast<std::uint8_t>(RequestKind::transfer_leader)) {
+  if (kind < 1 || kind > static_cast<std::uint8_t>(RequestKind::status)) {
     return std::nullopt;
   }
   request.kind = static_cast<RequestKind>(kind);
@@ -92,6 +93,9 @@ Bytes encode_response(const Response& response) {
   writer.u8(static_cast<std::uint8_t>(response.status));
   encode_value(writer, response.value);
   writer.u32(response.leader_hint);
+  writer.u8(response.leader ? 1 : 0);
+  writer.u64(response.term);
+  writer.u64(response.last_index);
   return writer.take();
 }
 
@@ -103,6 +107,9 @@ std::optional<Response> decode_response(ByteView bytes) {
   response.status = static_cast<Status>(status);
   response.value = decode_value(reader);
   response.leader_hint = reader.u32();
+  response.leader = reader.u8() != 0;
+  response.term = reader.u64();
+  response.last_index = reader.u64();
   if (!reader.ok() || !reader.at_end()) return std::nullopt;
   return response;
 }

@@ -28,6 +28,8 @@ enum class RequestKind : std::uint8_t {
   add_server,      // admin: membership change (node)
   remove_server,   // admin
   transfer_leader, // admin: hand leadership to node
+  status,          // what this node thinks it is (the nemesis finds roles with it, as Jepsen
+                   // asks etcd's status endpoint): never changes anything
 };
 const char* request_kind_name(RequestKind kind);
 
@@ -57,6 +59,10 @@ struct Response {
   Status status = Status::ok;
   KvValue value;
   NodeId leader_hint = kNoLeader;
+  // Answers to a status request (zero otherwise).
+  bool leader = false;  // it believes it leads
+  std::uint64_t term = 0;
+  std::uint64_t last_index = 0;
 };
 
 Bytes encode_request(const Request& request);

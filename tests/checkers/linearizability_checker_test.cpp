@@ -126,7 +126,22 @@ TEST(Budget, RunningOutOfTimeGivesUnknownWithTheReason) {
   options.time_limit = std::chrono::milliseconds(50);
   const CheckResult result = check(hard_queue_history(), "queue", Value(), options);
   ASSERT_EQ(result.verdict, Verdict::unknown);
-  EXPECT_NE(result.reason.find("time limit"), std::string::npos) << result.reason;
+  EXPECT_NE(result.reason.find("wall-clock safety limit"), std::string::npos) << result.reason;
+  EXPECT_TRUE(result.safety_net) << "a verdict the wall clock decided says so";
+}
+
+// The work budget decides the same way on any machine and at any load: the
+// same history and budget give the same reason, step count included.
+TEST(Budget, RunningOutOfWorkGivesTheSameUnknownEveryTime) {
+  CheckOptions options;
+  options.search_steps_max = 100'000;
+  const CheckResult first = check(hard_queue_history(), "queue", Value(), options);
+  const CheckResult second = check(hard_queue_history(), "queue", Value(), options);
+  ASSERT_EQ(first.verdict, Verdict::unknown);
+  EXPECT_FALSE(first.safety_net);
+  EXPECT_NE(first.reason.find("work budget of 100000 search steps"), std::string::npos) << first.reason;
+  EXPECT_EQ(first.reason, second.reason);
+  EXPECT_EQ(first.stats.search_steps, second.stats.search_steps);
 }
 
 TEST(Budget, RunningOutOfMemoryGivesUnknownWithTheReason) {
