@@ -1,5 +1,6 @@
 #include "checkers/linearizability/model.h"
 
+#include "checkers/history/value_format.h"
 #include "checkers/linearizability/collection_models.h"
 #include "checkers/linearizability/register_model.h"
 
@@ -9,6 +10,13 @@ std::span<const std::string_view> model_names() {
   static constexpr std::string_view kNames[] = {"register", "cas-register", "kv", "set",
                                                 "queue", "counter", "mutex"};
   return kNames;
+}
+
+std::string expected_functions(std::string_view functions, std::string_view model_name,
+                               const history::Op& invocation) {
+  // Quoted and escaped: f came from a file and may hold anything.
+  return "expected f " + std::string(functions) + " for the " + std::string(model_name) +
+         " model, found f " + history::format_value(history::Value::string(invocation.f));
 }
 
 std::optional<ModelFactory> make_model_factory(std::string_view name, const history::Value& init) {

@@ -77,4 +77,9 @@ using ModelFactory = std::function<std::unique_ptr<Model>()>;
 std::optional<ModelFactory> make_model_factory(std::string_view name, const history::Value& init);
 std::span<const std::string_view> model_names();
 
+// The message for an op whose f the model does not know: "expected f
+// FUNCTIONS for the MODEL model, found f \"F\"".
+std::string expected_functions(std::string_view functions, std::string_view model_name,
+                               const history::Op& invocation);
+
 }  // namespace simlab::linearizability

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "checkers/history/value_format.h"
 #include "checkers/linearizability/value_table.h"
 
 namespace simlab::linearizability {
@@ -34,16 +35,22 @@ class RegisterModel final : public Model {
       call.input = intern(invocation.value);
     } else if (f == "cas" && flavor_ != RegisterFlavor::plain) {
       const Value& pair = invocation.value;
-      if (!pair.is_list() || pair.as_list().size() != 2) return "expected a cas value [from to]";
+      if (!pair.is_list() || pair.as_list().size() != 2) {
+        return "expected a cas value [from to] for the " + std::string(names().model) +
+               " model, found " + history::format_value(pair);
+      }
       call.f = kCas;
       call.input = intern(pair.as_list()[0]);
       call.input2 = intern(pair.as_list()[1]);
     } else if (kv && f == "append") {
-      if (!invocation.value.is_string()) return "expected an append value that is a string";
+      if (!invocation.value.is_string()) {
+        return "expected an append value that is a string for the kv model, found " +
+               history::format_value(invocation.value);
+      }
       call.f = kAppend;
       call.input = intern(invocation.value);
     } else {
-      return expected_functions();
+      return expected_functions(names().functions, names().model, invocation);
     }
     return std::nullopt;
   }
@@ -149,11 +156,16 @@ class RegisterModel final : public Model {
     return true;
   }
 
-  std::string expected_functions() const {
+  // The flavor's name for --model and the functions it knows, for messages.
+  struct Names {
+    std::string_view model;
+    std::string_view functions;
+  };
+  Names names() const {
     switch (flavor_) {
-      case RegisterFlavor::plain: return "expected f read or write for the register model";
-      case RegisterFlavor::cas: return "expected f read, write or cas for the cas-register model";
-      case RegisterFlavor::kv: return "expected f get, put, append, read, write or cas for the kv model";
+      case RegisterFlavor::plain: return {"register", "read or write"};
+      case RegisterFlavor::cas: return {"cas-register", "read, write or cas"};
+      case RegisterFlavor::kv: return {"kv", "get, put, append, read, write or cas"};
     }
     return {};
   }

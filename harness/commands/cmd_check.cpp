@@ -175,7 +175,10 @@ FileOutcome check_file(const CheckFlags& flags, const linearizability::ModelFact
   } catch (const history::ParseError& error) {
     report_bad_input(flags.json, file, error.what());
   } catch (const linearizability::ModelError& error) {
-    report_bad_input(flags.json, file, fmt::format("{}: {} for the {} model", file, error.what(), flags.model));
+    // The message names the model already; say only where the op is.
+    const std::string where = error.line() > 0 ? fmt::format("{}:{}", file, error.line())
+                                               : fmt::format("{}: op {}", file, error.position());
+    report_bad_input(flags.json, file, fmt::format("{}: {}", where, error.expected()));
   }
   return FileOutcome::bad_input;
 }

@@ -106,24 +106,6 @@ std::optional<int> parse_txn_flags(int argc, char** argv, TxnFlags& flags) {
   return std::nullopt;
 }
 
-// The 1-based line of the op at `position`, for files with one op per line
-// (JSONL, line-per-op EDN); 0 when the file is laid out otherwise.
-std::int64_t line_of_op(const std::string& text, std::int64_t position) {
-  std::int64_t line = 0, ops = 0;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    ++line;
-    std::size_t end = text.find('\n', at);
-    if (end == std::string::npos) end = text.size();
-    const std::size_t first = text.find_first_not_of(" \t\r", at);
-    if (first < end && text[first] == '{' && text.find("nemesis", at) >= end) {
-      if (ops++ == position) return line;
-    }
-    at = end + 1;
-  }
-  return 0;
-}
-
 void report(const TxnFlags& flags, const std::string& file, const txn::TxnHistory& txns,
             const txn::TxnCheckResult& result, double elapsed_s) {
   if (flags.json) {
@@ -150,14 +132,12 @@ FileOutcome check_file(const TxnFlags& flags, const std::string& file) {
     const history::History ops = history::read_history(text, format, file);
     auto compiled = txn::compile_history(ops, flags.data_model);
     if (compiled.error) {
-      const auto position = std::find_if(ops.begin(), ops.end(),
-                                         [&](const history::Op& op) {
-                                           return op.index == compiled.error->op_index;
-                                         }) -
-                            ops.begin();
-      report_bad_input(
-          flags.json, file,
-          fmt::format("{}:{}: {}", file, line_of_op(text, position), compiled.error->what));
+      const auto bad = std::find_if(ops.begin(), ops.end(), [&](const history::Op& op) {
+        return op.index == compiled.error->op_index;
+      });
+      const std::int64_t line = bad == ops.end() ? 0 : bad->line;
+      report_bad_input(flags.json, file,
+                       fmt::format("{}:{}: {}", file, line, compiled.error->what));
       return FileOutcome::bad_input;
     }
     const auto result = txn::check_transactions(compiled.history, flags.options);

@@ -81,6 +81,32 @@ TEST_F(CmdCheck, MalformedInputExits65WithFileAndLine) {
   EXPECT_EQ(simlab_check("--model register /nonexistent/history.jsonl").exit_code, 66);
 }
 
+// Runs `simlab check ARGUMENTS` and expects exactly this exit code and
+// output: a refusal is one line, and the test spells it in full.
+void expect_run(const std::string& arguments, int exit_code, const std::string& output) {
+  const CommandRun run = simlab_check(arguments);
+  EXPECT_EQ(run.exit_code, exit_code) << arguments << "\n" << run.output;
+  EXPECT_EQ(run.output, output) << arguments;
+}
+
+std::size_t count_of(const std::string& text, const std::string& part) {
+  std::size_t count = 0;
+  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
+  return count;
+}
+
+TEST_F(CmdCheck, AnUnknownFNamesTheModelOnceWithFileAndLine) {
+  const std::string file = temp_file("unknown_f.jsonl", "{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":1}\n"
+                                                        "{\"process\":0,\"type\":\"ok\",\"f\":\"write\",\"value\":1}\n"
+                                                        "{\"process\":0,\"type\":\"invoke\",\"f\":\"enqueue\"}\n");
+  expect_run("--model register " + file, 65,
+             file + ":3: expected f read or write for the register model, found f \"enqueue\"\n");
+  EXPECT_EQ(count_of(simlab_check("--model register " + file).output, "for the register model"), 1u);
+  const std::string cas = temp_file("bad_cas.edn", "{:process 0 :type :invoke :f :cas :value 3}\n");
+  expect_run("--model cas-register " + cas, 65,
+             cas + ":1: expected a cas value [from to] for the cas-register model, found 3\n");
+}
+
 TEST_F(CmdCheck, BadFlagsExit64) {
   EXPECT_EQ(simlab_check("--model nosuch " + kJepsen + "etcd_002.log").exit_code, 64);
   EXPECT_EQ(simlab_check(kJepsen + "etcd_002.log").exit_code, 64);

@@ -50,6 +50,14 @@ class CmdCheckTxn : public ::testing::Test {
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir_ / "out"), slurp(dir_ / "err")};
   }
 
+  // Expects a refusal: this exit code, nothing on stdout, exactly `err`.
+  void expect_refusal(const std::string& args, int exit_code, const std::string& err) {
+    const CliRun result = run(args);
+    EXPECT_EQ(result.exit_code, exit_code) << args << "\n" << result.err;
+    EXPECT_EQ(result.out, "") << args;
+    EXPECT_EQ(result.err, err) << args;
+  }
+
   fs::path binary_, dir_;
 };
 
@@ -112,6 +120,18 @@ TEST_F(CmdCheckTxn, BadInputAndBadFlags) {
   // --json names bad input with the key every simlab check uses.
   const auto json = run("--model list-append --json " + bad.string());
   EXPECT_EQ(nlohmann::json::parse(json.out)["verdict"], "bad-input") << json.out;
+}
+
+// The line of a bad transaction comes from the reader, so an EDN vector
+// spread over lines with comments still names the right one.
+TEST_F(CmdCheckTxn, ABadTransactionNamesItsLineInAnyLayout) {
+  const auto file = write("laid_out.edn",
+                          "[; a comment line\n"
+                          " {:process 1 :type :invoke :f :txn :value [[:append 1 2]]}\n"
+                          " {:process 1 :type :ok :f :txn\n"
+                          "  :value [[:append 1 \"x\"]]}]\n");
+  expect_refusal("--model list-append " + file.string(), 65,
+                 file.string() + ":3: expected an integer value to append\n");
 }
 
 TEST_F(CmdCheckTxn, JsonOutput) {
