@@ -107,6 +107,37 @@ TEST_F(CmdCheck, AnUnknownFNamesTheModelOnceWithFileAndLine) {
              cas + ":1: expected a cas value [from to] for the cas-register model, found 3\n");
 }
 
+// Jepsen and Knossos write EDN this reader once refused: a list with ;
+// comments, records, discards, tags, nested maps, escapes, characters and
+// floats. The history below is not linearizable (a read of 3 that nobody
+// wrote), so reading it all the way gives exit 1, not 65.
+TEST_F(CmdCheck, ReadsJepsenAndKnossosEdn) {
+  const std::string file = temp_file("knossos.edn",
+      "; Knossos-style: a list, not a vector\n"
+      "({:type :invoke, :f :write, :value 0, :process 0}\n"
+      " #jepsen.history.Op{:type :ok, :f :write, :value 0, :process 0, :time 5}\n"
+      " #_ {:type :invoke, :f :write, :value 3, :process 7} ; discarded: nobody writes 3\n"
+      " {:type :invoke, :f :read, :value nil, :process 1, :debug {:note \"a \\\"quoted\\\" \\u00e9\\n\"}}\n"
+      " {:type :info, :f :start, :process :nemesis, :value {:at #inst \"2024-01-01\", :c \\a, :load 0.5}}\n"
+      " {:type :ok, :f :read, :value 3, :process 1, :error [:none #{:x}]})\n");
+  const CommandRun run = simlab_check("--model cas-register " + file);
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find(file + ": invalid: "), std::string::npos) << run.output;
+  // Floats are read; a model that needs an integer says so.
+  const std::string counter = temp_file("float_counter.edn", "[{:process 0 :type :invoke :f :add :value 1.5}]\n");
+  expect_run("--model counter " + counter, 65,
+             counter + ":1: expected an integer amount to add for the counter model, found 1.5\n");
+}
+
+TEST_F(CmdCheck, AProcessThatIsASymbolIsBadInput) {
+  const std::string file = temp_file("symbol_process.edn",
+      "{:process 0, :type :invoke, :f :read, :value nil}\n"
+      "{:process 0, :type :ok, :f :read, :value nil}\n"
+      "{:process foo, :type :invoke, :f :read, :value nil}\n");
+  expect_run("--model register " + file, 65,
+             file + ":3: expected :process to be an integer or a keyword such as :nemesis, found the symbol foo\n");
+}
+
 TEST_F(CmdCheck, BadFlagsExit64) {
   EXPECT_EQ(simlab_check("--model nosuch " + kJepsen + "etcd_002.log").exit_code, 64);
   EXPECT_EQ(simlab_check(kJepsen + "etcd_002.log").exit_code, 64);
