@@ -12,6 +12,10 @@ std::span<const std::string_view> model_names() {
   return kNames;
 }
 
+bool nil_read_applies(std::string_view model_name) {
+  return model_name == "register" || model_name == "cas-register" || model_name == "kv";
+}
+
 std::string expected_functions(std::string_view functions, std::string_view model_name,
                                const history::Op& invocation) {
   // Quoted and escaped: f came from a file and may hold anything.
@@ -19,10 +23,14 @@ std::string expected_functions(std::string_view functions, std::string_view mode
          " model, found f " + history::format_value(history::Value::string(invocation.f));
 }
 
-std::optional<ModelFactory> make_model_factory(std::string_view name, const history::Value& init) {
-  if (name == "register") return [init] { return make_register_model(RegisterFlavor::plain, init); };
-  if (name == "cas-register") return [init] { return make_register_model(RegisterFlavor::cas, init); };
-  if (name == "kv") return [init] { return make_register_model(RegisterFlavor::kv, init); };
+std::optional<ModelFactory> make_model_factory(std::string_view name, const history::Value& init,
+                                               NilRead nil_read) {
+  const auto registers = [init, nil_read](RegisterFlavor flavor) -> ModelFactory {
+    return [init, nil_read, flavor] { return make_register_model(flavor, init, nil_read); };
+  };
+  if (name == "register") return registers(RegisterFlavor::plain);
+  if (name == "cas-register") return registers(RegisterFlavor::cas);
+  if (name == "kv") return registers(RegisterFlavor::kv);
   if (name == "set") return [init] { return make_set_model(init); };
   if (name == "queue") return [init] { return make_queue_model(init); };
   if (name == "counter") return [init] { return make_counter_model(init); };

@@ -54,7 +54,8 @@ class ModelError : public std::runtime_error {
 };
 
 // Drops ops that failed (they did not happen) and reads with unknown outcomes
-// (they constrain nothing). REQUIRES: a history that passed HistoryBuilder's
+// (they constrain nothing: pending, :info, and under NilRead::any :ok reads
+// of nil). REQUIRES: a history that passed HistoryBuilder's
 // checks. Throws ModelError.
 std::vector<Partition> partition_history(const history::History& history, const ModelFactory& factory);
 

@@ -21,7 +21,10 @@ constexpr std::int64_t kUnseen = -2;
 
 class RegisterModel final : public Model {
  public:
-  RegisterModel(RegisterFlavor flavor, const Value& init) : flavor_(flavor) { init_ = intern(init); }
+  RegisterModel(RegisterFlavor flavor, const Value& init, NilRead nil_read)
+      : flavor_(flavor), nil_read_(nil_read) {
+    init_ = intern(init);
+  }
 
   std::optional<std::string> compile(const Op& invocation, const Op* completion, Call& call) override {
     const std::string& f = invocation.f;
@@ -30,6 +33,9 @@ class RegisterModel final : public Model {
     if (f == "read" || (kv && f == "get")) {
       call.f = kRead;
       if (completion) call.output = intern(completion->value);
+      // The raw value, before kv's "" -> nil: a Porcupine get of "" is a real read.
+      const bool nil_unknown = nil_read_ == NilRead::any && completion && completion->value.is_nil();
+      if (nil_unknown) call.output_known = false;
     } else if (f == "write" || (kv && f == "put")) {
       call.f = kWrite;
       call.input = intern(invocation.value);
@@ -171,14 +177,16 @@ class RegisterModel final : public Model {
   }
 
   RegisterFlavor flavor_;
+  NilRead nil_read_;
   ValueTable table_;
   std::int64_t init_ = 0;
 };
 
 }  // namespace
 
-std::unique_ptr<Model> make_register_model(RegisterFlavor flavor, const Value& init) {
-  return std::make_unique<RegisterModel>(flavor, init);
+std::unique_ptr<Model> make_register_model(RegisterFlavor flavor, const Value& init,
+                                          NilRead nil_read) {
+  return std::make_unique<RegisterModel>(flavor, init, nil_read);
 }
 
 }  // namespace simlab::linearizability

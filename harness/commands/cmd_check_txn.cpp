@@ -23,8 +23,9 @@
 #include "checkers/history/parse_error.h"
 #include "checkers/txn/explanation.h"
 #include "checkers/txn/txn_checker.h"
-#include "harness/commands/check_txn.h"
+#include "harness/commands/check_nil_read.h"
 #include "harness/commands/check_outcome.h"
+#include "harness/commands/check_txn.h"
 #include "harness/commands/command.h"
 
 namespace simlab {
@@ -65,7 +66,10 @@ std::optional<int> fail_usage(const std::string& message) {
 std::optional<int> parse_txn_flags(int argc, char** argv, TxnFlags& flags) {
   const po::options_description options = txn_options();
   po::options_description all;
-  all.add(options).add_options()("file", po::value<std::vector<std::string>>());
+  // --nil-read is the linearizability models' flag: taken here only to
+  // refuse `any` in the same words (check_nil_read.h), so not in --help.
+  all.add(options).add_options()("file", po::value<std::vector<std::string>>())(
+      "nil-read", po::value<std::string>()->default_value("value"));
   po::positional_options_description positional;
   positional.add("file", -1);
   po::variables_map vm;
@@ -86,6 +90,9 @@ std::optional<int> parse_txn_flags(int argc, char** argv, TxnFlags& flags) {
   }
   flags.data_model =
       model == "list-append" ? txn::DataModel::list_append : txn::DataModel::rw_register;
+  const auto nil_read = parse_nil_read(vm["nil-read"].as<std::string>());
+  if (!nil_read) return fail_usage("expected --nil-read value or any");
+  if (const auto misuse = nil_read_misuse(*nil_read, model)) return fail_usage(*misuse);
   const auto consistency = txn::parse_consistency_model(vm["consistency"].as<std::string>());
   if (!consistency)
     return fail_usage(

@@ -129,6 +129,32 @@ TEST_F(CmdCheck, ReadsJepsenAndKnossosEdn) {
              counter + ":1: expected an integer amount to add for the counter model, found 1.5\n");
 }
 
+// Knossos's register models read nil as "value unknown". One history, both
+// readings: the read of nil after the write of 1 is wrong only if nil is a value.
+TEST_F(CmdCheck, NilReadAnyIsKnossosReading) {
+  const std::string file = temp_file("nil_read.edn",
+      "{:process 0, :type :invoke, :f :write, :value 1}\n"
+      "{:process 0, :type :ok, :f :write, :value 1}\n"
+      "{:process 1, :type :invoke, :f :read, :value nil}\n"
+      "{:process 1, :type :ok, :f :read, :value nil}\n");
+  for (const std::string model : {"register", "cas-register", "kv"}) {
+    const CommandRun as_value = simlab_check("--model " + model + " --nil-read value " + file);
+    EXPECT_EQ(as_value.exit_code, 1) << model << ": " << as_value.output;
+    EXPECT_EQ(simlab_check("--model " + model + " " + file).exit_code, 1) << model << ": value is the default";
+    const CommandRun as_any = simlab_check("--model " + model + " --nil-read any " + file);
+    EXPECT_EQ(as_any.exit_code, 0) << model << ": " << as_any.output;
+  }
+  expect_run("--model queue --nil-read any " + file, 64,
+             "simlab check: --nil-read any applies only to --model register, cas-register or kv; the queue "
+             "model has no unknown-value reading of nil\n");
+  EXPECT_EQ(simlab_check("--model queue --nil-read value " + file).exit_code, 65);  // value is every model's reading
+  expect_run("--model register --nil-read maybe " + file, 64, "simlab check: expected --nil-read value or any\n");
+  const CommandRun help = simlab_check("--help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.output.find("--nil-read"), std::string::npos) << help.output;
+  EXPECT_NE(help.output.find("Knossos"), std::string::npos) << help.output;
+}
+
 TEST_F(CmdCheck, AProcessThatIsASymbolIsBadInput) {
   const std::string file = temp_file("symbol_process.edn",
       "{:process 0, :type :invoke, :f :read, :value nil}\n"

@@ -134,6 +134,16 @@ TEST_F(CmdCheckTxn, ABadTransactionNamesItsLineInAnyLayout) {
                  file.string() + ":3: expected an integer value to append\n");
 }
 
+TEST_F(CmdCheckTxn, NilReadAnyIsRefused) {
+  const auto file = write("valid.jsonl", op(0, "invoke", 1, "[[\"append\",1,1]]") +
+                                             op(1, "ok", 1, "[[\"append\",1,1]]"));
+  expect_refusal("--model list-append --nil-read any " + file.string(), 64,
+                 "simlab check: --nil-read any applies only to --model register, cas-register or kv; "
+                 "the list-append model has no unknown-value reading of nil\n");
+  EXPECT_EQ(run("--model rw-register --nil-read any " + file.string()).exit_code, 64);
+  EXPECT_EQ(run("--model list-append --nil-read value " + file.string()).exit_code, 0);
+}
+
 TEST_F(CmdCheckTxn, JsonOutput) {
   const auto result =
       run("--model list-append --consistency serializable --json "
