@@ -7,6 +7,7 @@
 // 2 any unknown (and none invalid), 65 malformed input, 66 unreadable file,
 // 64 bad flags.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <boost/program_options.hpp>
@@ -15,6 +16,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -113,6 +115,29 @@ std::optional<int> parse_txn_flags(int argc, char** argv, TxnFlags& flags) {
   return std::nullopt;
 }
 
+// A history without one transaction is not a history of this data model
+// (say a register history given --model list-append): saying "valid" about
+// it would hide the mistake.
+std::string no_transactions(const std::string& file, const history::History& ops,
+                            txn::DataModel model) {
+  const bool append = model == txn::DataModel::list_append;
+  std::string message = fmt::format(
+      "{}: holds no transactions for --model {}: expected ops with f txn whose value lists "
+      "micro-ops such as {}; ",
+      file, append ? "list-append" : "rw-register",
+      append ? "[[:append 1 2] [:r 1 [2]]]" : "[[:w 1 2] [:r 1 2]]");
+  if (ops.empty()) return message + "it holds no client ops";
+  std::set<std::string> functions;
+  for (const history::Op& op : ops) functions.insert(op.f);
+  std::vector<std::string> names(functions.begin(), functions.end());
+  constexpr std::size_t kNamesMax = 6;
+  if (names.size() > kNamesMax) {
+    names.resize(kNamesMax);
+    names.back() = "...";
+  }
+  return message + fmt::format("its {} client ops have f {}", ops.size(), fmt::join(names, ", "));
+}
+
 void report(const TxnFlags& flags, const std::string& file, const txn::TxnHistory& txns,
             const txn::TxnCheckResult& result, double elapsed_s) {
   if (flags.json) {
@@ -145,6 +170,10 @@ FileOutcome check_file(const TxnFlags& flags, const std::string& file) {
       const std::int64_t line = bad == ops.end() ? 0 : bad->line;
       report_bad_input(flags.json, file,
                        fmt::format("{}:{}: {}", file, line, compiled.error->what));
+      return FileOutcome::bad_input;
+    }
+    if (compiled.history.txns.empty()) {
+      report_bad_input(flags.json, file, no_transactions(file, ops, flags.data_model));
       return FileOutcome::bad_input;
     }
     const auto result = txn::check_transactions(compiled.history, flags.options);

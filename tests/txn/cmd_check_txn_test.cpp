@@ -122,6 +122,32 @@ TEST_F(CmdCheckTxn, BadInputAndBadFlags) {
   EXPECT_EQ(nlohmann::json::parse(json.out)["verdict"], "bad-input") << json.out;
 }
 
+// A history with no transactions is not "valid" for a transactional model:
+// most often it is a register history given the wrong --model.
+TEST_F(CmdCheckTxn, AHistoryWithoutTransactionsIsBadInput) {
+  const auto registers = write("registers.edn",
+                               "{:process 0 :type :invoke :f :write :value 1}\n"
+                               "{:process 0 :type :ok :f :write :value 1}\n"
+                               "{:process 1 :type :invoke :f :read :value nil}\n"
+                               "{:process 1 :type :ok :f :read :value 1}\n");
+  expect_refusal("--model list-append " + registers.string(), 65,
+                 registers.string() +
+                     ": holds no transactions for --model list-append: expected ops with f txn "
+                     "whose value lists micro-ops such as [[:append 1 2] [:r 1 [2]]]; its 4 "
+                     "client ops have f read, write\n");
+  const auto rw = run("--model rw-register " + registers.string());
+  EXPECT_EQ(rw.exit_code, 65);
+  EXPECT_NE(rw.err.find("holds no transactions for --model rw-register"), std::string::npos) << rw.err;
+  EXPECT_NE(rw.err.find("[[:w 1 2] [:r 1 2]]"), std::string::npos) << rw.err;
+  const auto empty = write("empty.jsonl", "");
+  const auto nothing = run("--model list-append " + empty.string());
+  EXPECT_EQ(nothing.exit_code, 65);
+  EXPECT_NE(nothing.err.find(empty.string() + ": holds no transactions"), std::string::npos) << nothing.err;
+  EXPECT_NE(nothing.err.find("it holds no client ops"), std::string::npos) << nothing.err;
+  const auto json = run("--model list-append --json " + registers.string());
+  EXPECT_EQ(nlohmann::json::parse(json.out)["verdict"], "bad-input") << json.out;
+}
+
 // The line of a bad transaction comes from the reader, so an EDN vector
 // spread over lines with comments still names the right one.
 TEST_F(CmdCheckTxn, ABadTransactionNamesItsLineInAnyLayout) {
