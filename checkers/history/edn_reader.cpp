@@ -3,6 +3,7 @@
 #include "checkers/history/edn_parser.h"
 #include "checkers/history/history_builder.h"
 #include "checkers/history/op_type.h"
+#include "checkers/history/value_format.h"
 
 namespace simlab::history {
 namespace {
@@ -18,7 +19,10 @@ struct OpFields {
 
 std::int64_t expect_integer(EdnParser& parser, std::string_view key) {
   const Value value = parser.parse_value();
-  if (!value.is_integer()) parser.fail("expected an integer after :" + std::string(key));
+  if (!value.is_integer()) {
+    parser.fail("expected an integer after :" + std::string(key) + ", found " +
+                describe_form(parser.last_kind(), value));
+  }
   return value.as_integer();
 }
 
@@ -28,17 +32,25 @@ std::string expect_name(EdnParser& parser, std::string_view key) {
   return value.as_string();
 }
 
+// Jepsen's clients are integers and its nemeses keywords (:nemesis); a
+// symbol or a string there is a typo (:process nemesis), not a process to
+// skip quietly.
+void read_process(EdnParser& parser, OpFields& fields) {
+  const Value value = parser.parse_value();
+  fields.has_process = true;
+  if (parser.last_kind() == FormKind::integer) {
+    fields.op.process = value.as_integer();
+  } else if (parser.last_kind() == FormKind::keyword) {
+    fields.client = false;
+  } else {
+    parser.fail("expected :process to be an integer or a keyword such as :nemesis, found " +
+                describe_form(parser.last_kind(), value));
+  }
+}
+
 void read_field(EdnParser& parser, const std::string& key, OpFields& fields) {
   if (key == "process") {
-    const Value value = parser.parse_value();
-    fields.has_process = true;
-    if (value.is_integer()) {
-      fields.op.process = value.as_integer();
-    } else if (value.is_string()) {
-      fields.client = false;
-    } else {
-      parser.fail("expected an integer or keyword after :process");
-    }
+    read_process(parser, fields);
   } else if (key == "type") {
     const std::string name = expect_name(parser, key);
     const auto type = parse_op_type(name);
@@ -68,14 +80,28 @@ bool looks_like_transaction(const Value& value) {
   return true;
 }
 
+// Keys that are not keywords are no field we know: their values are skipped
+// like :error's.
+void read_entry(EdnParser& parser, OpFields& fields) {
+  const Value key = parser.parse_value();
+  const bool keyword = parser.last_kind() == FormKind::keyword;
+  if (parser.peek() == '}' || parser.peek() == '\0') {
+    parser.fail("expected a value after " + (keyword ? ":" + key.as_string() : format_value(key)));
+  }
+  if (keyword) {
+    read_field(parser, key.as_string(), fields);
+  } else {
+    parser.parse_value();
+  }
+}
+
 OpFields read_op_map(EdnParser& parser) {
+  parser.skip_tag();  // #jepsen.history.Op{...}: a record reads as the map it wraps
   parser.expect('{', "'{' to start an op map");
   OpFields fields;
   while (parser.peek() != '}') {
     if (parser.peek() == '\0') parser.fail("expected '}' to close the op map");
-    const std::string key = parser.parse_keyword();
-    if (parser.peek() == '}' || parser.peek() == '\0') parser.fail("expected a value after :" + key);
-    read_field(parser, key, fields);
+    read_entry(parser, fields);
   }
   parser.expect('}', "'}' to close the op map");
   if (!fields.has_type) parser.fail("expected a :type in the op map");
@@ -97,17 +123,23 @@ OpFields read_op_map(EdnParser& parser) {
 History read_edn(std::string_view text, const std::string& file_name) {
   EdnParser parser(text, file_name);
   HistoryBuilder builder(file_name);
-  const bool vector = parser.peek() == '[';
-  if (vector) parser.expect('[', "'['");
+  // Jepsen writes a vector or one map per line; Knossos's test data also
+  // has lists, ( ... ).
+  const char open = parser.peek();
+  const char close = open == '[' ? ']' : open == '(' ? ')' : '\0';
+  const std::string collection = open == '[' ? "history vector" : "history list";
+  if (close != '\0') parser.expect(open, std::string(1, open));
   while (true) {
     const char next = parser.peek();
-    if (vector && next == ']') {
-      parser.expect(']', "']'");
-      if (!parser.at_end()) parser.fail("expected the end of the input after the history vector");
+    if (close != '\0' && next == close) {
+      parser.expect(close, std::string(1, close));
+      if (!parser.at_end()) parser.fail("expected the end of the input after the " + collection);
       break;
     }
     if (next == '\0') {
-      if (vector) parser.fail("expected ']' to close the history vector");
+      if (close != '\0') {
+        parser.fail(std::string("expected '") + close + "' to close the " + collection);
+      }
       break;
     }
     const std::int64_t line = parser.line();

@@ -8,6 +8,7 @@ namespace simlab::history {
 void HistoryBuilder::add(Op op, std::int64_t line, bool has_time) {
   const auto position = static_cast<std::int64_t>(history_.size());
   op.index = position;
+  op.line = line;
   if (!has_time) op.time = position;
   const auto found = pending_.find(op.process);
   if (op.type == OpType::invoke) {

@@ -15,7 +15,7 @@ class HistoryBuilder {
  public:
   explicit HistoryBuilder(std::string file_name) : file_name_(std::move(file_name)) {}
 
-  // Appends `op` read from 1-based `line`. Sets op.index to its position, and
+  // Appends `op` read from 1-based `line`. Sets op.line, op.index to its position, and
   // op.time to the position too when `has_time` is false (only order matters).
   // Throws ParseError naming the line when the op breaks the shape above.
   void add(Op op, std::int64_t line, bool has_time);

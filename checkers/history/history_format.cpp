@@ -19,7 +19,9 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 std::optional<Format> format_from_content(std::string_view text) {
   const std::size_t first = text.find_first_not_of(" \t\r\n,");
   if (first == std::string_view::npos) return std::nullopt;
-  if (text[first] == '[') return Format::edn;
+  // Neither JSON nor a log line starts with these: a vector, a list, a
+  // record literal or #_ discard, a ; comment.
+  if (std::string_view("[(#;").find(text[first]) != std::string_view::npos) return Format::edn;
   if (text[first] == '{') {
     const std::size_t second = text.find_first_not_of(" \t\r\n,", first + 1);
     if (second == std::string_view::npos) return std::nullopt;

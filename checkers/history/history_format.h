@@ -14,7 +14,8 @@ enum class Format { jsonl, edn, jepsen_log };
 std::optional<Format> parse_format(std::string_view name);  // "jsonl", "edn", "jepsen-log"
 std::string_view format_name(Format format);
 
-// By content first (a JSON object starts {" , an EDN map {: or a vector [,
+// By content first (a JSON object starts {" ; EDN starts with a map {:, a
+// vector [, a list (, a tag or discard #, or a ; comment;
 // a Jepsen log line holds "jepsen.util - "), then by the file's extension
 // (.jsonl/.json, .edn, .log); JSONL when neither tells.
 Format detect_format(std::string_view text, std::string_view path);

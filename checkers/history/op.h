@@ -26,6 +26,9 @@ struct Op {
   std::string f;                     // "read", "write", "cas", "append", "txn", ...
   std::optional<Value> key;          // absent for single-register histories
   Value value;
+  // 1-based line of the file the op was read from (where its text starts),
+  // so errors found after reading can still name it; 0 when not from a file.
+  std::int64_t line = 0;
 };
 
 using History = std::vector<Op>;

@@ -1,5 +1,5 @@
 // Printing, hashing and JSON conversion of history values. Printing uses EDN
-// syntax (nil, 3, "x", [1 2]) because that is how Jepsen users read values.
+// syntax (nil, 3, 1.5, "x", [1 2]) because that is how Jepsen users read values.
 #pragma once
 
 #include <cstddef>
@@ -26,7 +26,8 @@ std::string dump_json(const nlohmann::json& json);
 
 // Null, integers, strings and arrays of those; booleans become 0/1 so that a
 // Jepsen-style flag survives. Returns false (leaving `out` unspecified) for
-// floats and objects, which no model uses.
+// floats and objects: JSONL histories keep to the values our own runs write
+// (EDN histories may hold floats, see edn_parser.h).
 bool value_from_json(const nlohmann::json& json, Value& out);
 
 }  // namespace simlab::history

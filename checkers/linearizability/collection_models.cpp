@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "checkers/history/value_format.h"
 #include "checkers/linearizability/value_table.h"
 
 namespace simlab::linearizability {
@@ -44,11 +45,14 @@ class SetModel final : public SequenceModel {
     } else if (invocation.f == "read") {
       call.f = kSetRead;
       if (completion) {
-        if (!completion->value.is_list() && !completion->value.is_nil()) return "expected a set read to return a list";
+        if (!completion->value.is_list() && !completion->value.is_nil()) {
+          return "expected a set read to return a list, found " +
+                 history::format_value(completion->value);
+        }
         call.output = canonical(elements(completion->value));
       }
     } else {
-      return "expected f add or read for the set model";
+      return expected_functions("add or read", "set", invocation);
     }
     return std::nullopt;
   }
@@ -91,7 +95,7 @@ class QueueModel final : public SequenceModel {
       call.f = kDequeue;
       if (completion) call.output = values_.intern(completion->value);
     } else {
-      return "expected f enqueue or dequeue for the queue model";
+      return expected_functions("enqueue or dequeue", "queue", invocation);
     }
     return std::nullopt;
   }
@@ -132,16 +136,20 @@ class CounterModel final : public Model {
       } else if (invocation.value.is_nil() && invocation.f == "increment") {
         call.input = 1;
       } else {
-        return "expected an integer amount to add";
+        return "expected an integer amount to add for the counter model, found " +
+               history::format_value(invocation.value);
       }
     } else if (invocation.f == "read") {
       call.f = kCounterRead;
       if (completion) {
-        if (!completion->value.is_integer()) return "expected a counter read to return an integer";
+        if (!completion->value.is_integer()) {
+          return "expected a counter read to return an integer, found " +
+                 history::format_value(completion->value);
+        }
         call.output = completion->value.as_integer();
       }
     } else {
-      return "expected f add, increment or read for the counter model";
+      return expected_functions("add, increment or read", "counter", invocation);
     }
     return std::nullopt;
   }
@@ -172,7 +180,7 @@ class MutexModel final : public Model {
     } else if (invocation.f == "release") {
       call.f = kRelease;
     } else {
-      return "expected f acquire or release for the mutex model";
+      return expected_functions("acquire or release", "mutex", invocation);
     }
     return std::nullopt;
   }

@@ -72,9 +72,25 @@ class Model {
 // Makes a fresh model per partition (one per key), each with its own tables.
 using ModelFactory = std::function<std::unique_ptr<Model>()>;
 
+// What an :ok read that returned nil means to a register. `value`: the
+// register held nil. `any`: the read's value is unknown, so it matches any
+// state, as in Knossos's Register and CASRegister (knossos.model, where a
+// read of nil is "we don't know what the read was"). Only the register
+// models (register, cas-register, kv) have reads of a single value to
+// reinterpret; see nil_read_applies().
+enum class NilRead { value, any };
+
 // The models `simlab check --model` knows: register, cas-register, kv, set,
-// queue, counter, mutex. nullopt for any other name.
-std::optional<ModelFactory> make_model_factory(std::string_view name, const history::Value& init);
+// queue, counter, mutex. nullopt for any other name. Models for which
+// nil_read_applies() is false ignore `nil_read`.
+std::optional<ModelFactory> make_model_factory(std::string_view name, const history::Value& init,
+                                               NilRead nil_read = NilRead::value);
 std::span<const std::string_view> model_names();
+bool nil_read_applies(std::string_view model_name);
+
+// The message for an op whose f the model does not know: "expected f
+// FUNCTIONS for the MODEL model, found f \"F\"".
+std::string expected_functions(std::string_view functions, std::string_view model_name,
+                               const history::Op& invocation);
 
 }  // namespace simlab::linearizability

@@ -54,9 +54,9 @@ std::vector<Partition> partition_history(const history::History& history, const 
     PartitionOp op;
     const bool known = done && done->type == OpType::ok;
     if (auto error = partition.model->compile(invocation, known ? done : nullptr, op.call)) {
-      throw ModelError(static_cast<std::int64_t>(i), *error);
+      throw ModelError(static_cast<std::int64_t>(i), invocation.line, *error);
     }
-    if (!known && partition.model->read_only(op.call)) continue;
+    if (!op.call.output_known && partition.model->read_only(op.call)) continue;
     op.invoke_position = static_cast<std::int64_t>(i);
     op.completion_position = completion[i];
     op.return_position = known ? completion[i] : kOpenReturn;

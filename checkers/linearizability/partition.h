@@ -33,19 +33,29 @@ struct Partition {
   std::vector<PartitionOp> ops;  // in invocation order
 };
 
-// An op the model does not know (say a cas with no [from to]).
+// An op the model does not know (say a cas with no [from to]). expected()
+// names the model itself ("expected f read or write for the register
+// model, found f \"enqueue\""), so a caller adds only where the op is.
 class ModelError : public std::runtime_error {
  public:
-  ModelError(std::int64_t position, const std::string& expected)
-      : std::runtime_error("op " + std::to_string(position) + ": " + expected), position_(position) {}
-  std::int64_t position() const { return position_; }
+  ModelError(std::int64_t position, std::int64_t line, const std::string& expected)
+      : std::runtime_error("op " + std::to_string(position) + ": " + expected),
+        position_(position),
+        line_(line),
+        expected_(expected) {}
+  std::int64_t position() const { return position_; }  // in the history, 0-based
+  std::int64_t line() const { return line_; }           // Op::line of the invocation; 0 if unknown
+  const std::string& expected() const { return expected_; }
 
  private:
   std::int64_t position_;
+  std::int64_t line_;
+  std::string expected_;
 };
 
 // Drops ops that failed (they did not happen) and reads with unknown outcomes
-// (they constrain nothing). REQUIRES: a history that passed HistoryBuilder's
+// (they constrain nothing: pending, :info, and under NilRead::any :ok reads
+// of nil). REQUIRES: a history that passed HistoryBuilder's
 // checks. Throws ModelError.
 std::vector<Partition> partition_history(const history::History& history, const ModelFactory& factory);
 

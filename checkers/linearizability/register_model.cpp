@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "checkers/history/value_format.h"
 #include "checkers/linearizability/value_table.h"
 
 namespace simlab::linearizability {
@@ -20,7 +21,10 @@ constexpr std::int64_t kUnseen = -2;
 
 class RegisterModel final : public Model {
  public:
-  RegisterModel(RegisterFlavor flavor, const Value& init) : flavor_(flavor) { init_ = intern(init); }
+  RegisterModel(RegisterFlavor flavor, const Value& init, NilRead nil_read)
+      : flavor_(flavor), nil_read_(nil_read) {
+    init_ = intern(init);
+  }
 
   std::optional<std::string> compile(const Op& invocation, const Op* completion, Call& call) override {
     const std::string& f = invocation.f;
@@ -29,21 +33,30 @@ class RegisterModel final : public Model {
     if (f == "read" || (kv && f == "get")) {
       call.f = kRead;
       if (completion) call.output = intern(completion->value);
+      // The raw value, before kv's "" -> nil: a Porcupine get of "" is a real read.
+      const bool nil_unknown = nil_read_ == NilRead::any && completion && completion->value.is_nil();
+      if (nil_unknown) call.output_known = false;
     } else if (f == "write" || (kv && f == "put")) {
       call.f = kWrite;
       call.input = intern(invocation.value);
     } else if (f == "cas" && flavor_ != RegisterFlavor::plain) {
       const Value& pair = invocation.value;
-      if (!pair.is_list() || pair.as_list().size() != 2) return "expected a cas value [from to]";
+      if (!pair.is_list() || pair.as_list().size() != 2) {
+        return "expected a cas value [from to] for the " + std::string(names().model) +
+               " model, found " + history::format_value(pair);
+      }
       call.f = kCas;
       call.input = intern(pair.as_list()[0]);
       call.input2 = intern(pair.as_list()[1]);
     } else if (kv && f == "append") {
-      if (!invocation.value.is_string()) return "expected an append value that is a string";
+      if (!invocation.value.is_string()) {
+        return "expected an append value that is a string for the kv model, found " +
+               history::format_value(invocation.value);
+      }
       call.f = kAppend;
       call.input = intern(invocation.value);
     } else {
-      return expected_functions();
+      return expected_functions(names().functions, names().model, invocation);
     }
     return std::nullopt;
   }
@@ -149,24 +162,31 @@ class RegisterModel final : public Model {
     return true;
   }
 
-  std::string expected_functions() const {
+  // The flavor's name for --model and the functions it knows, for messages.
+  struct Names {
+    std::string_view model;
+    std::string_view functions;
+  };
+  Names names() const {
     switch (flavor_) {
-      case RegisterFlavor::plain: return "expected f read or write for the register model";
-      case RegisterFlavor::cas: return "expected f read, write or cas for the cas-register model";
-      case RegisterFlavor::kv: return "expected f get, put, append, read, write or cas for the kv model";
+      case RegisterFlavor::plain: return {"register", "read or write"};
+      case RegisterFlavor::cas: return {"cas-register", "read, write or cas"};
+      case RegisterFlavor::kv: return {"kv", "get, put, append, read, write or cas"};
     }
     return {};
   }
 
   RegisterFlavor flavor_;
+  NilRead nil_read_;
   ValueTable table_;
   std::int64_t init_ = 0;
 };
 
 }  // namespace
 
-std::unique_ptr<Model> make_register_model(RegisterFlavor flavor, const Value& init) {
-  return std::make_unique<RegisterModel>(flavor, init);
+std::unique_ptr<Model> make_register_model(RegisterFlavor flavor, const Value& init,
+                                          NilRead nil_read) {
+  return std::make_unique<RegisterModel>(flavor, init, nil_read);
 }
 
 }  // namespace simlab::linearizability

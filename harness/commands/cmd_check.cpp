@@ -1,5 +1,6 @@
 // simlab check: judges history files against a consistency model.
-//   simlab check --model M [--format jsonl|edn|jepsen-log] [--init V] [--json] FILE...
+//   simlab check --model M [--format jsonl|edn|jepsen-log] [--init V] [--nil-read value|any]
+//                [--json] FILE...
 // One verdict line per file (an invalid one is followed by its explanation,
 // indented). Exit 0 if all are valid, 1 if any is invalid, 2 if any is
 // unknown (and none invalid), 65 if any file is malformed, 66 if one cannot
@@ -21,8 +22,9 @@
 #include "checkers/history/value_format.h"
 #include "checkers/linearizability/checker.h"
 #include "checkers/linearizability/partition.h"
-#include "harness/commands/check_txn.h"
+#include "harness/commands/check_nil_read.h"
 #include "harness/commands/check_outcome.h"
+#include "harness/commands/check_txn.h"
 #include "harness/commands/command.h"
 #include "reports/check_report.h"
 
@@ -36,6 +38,7 @@ struct CheckFlags {
   std::string model;
   std::optional<history::Format> format;
   history::Value init;
+  linearizability::NilRead nil_read = linearizability::NilRead::value;
   bool json = false;
   linearizability::CheckOptions options;
   std::vector<std::string> files;
@@ -50,6 +53,7 @@ po::options_description visible_options() {
       "transactional checker)")("format", po::value<std::string>(),
                                 "jsonl, edn or jepsen-log (default: detected from content and extension)")(
       "init", po::value<std::string>(), "initial value as EDN, e.g. 0, \"\", [1 2] (default nil)")(
+      "nil-read", po::value<std::string>()->default_value("value"), kNilReadHelp)(
       "json", po::bool_switch(), "print one JSON object per file instead of text")(
       "time-limit", po::value<double>()->default_value(300), "seconds per file before the verdict is unknown")(
       "memory-limit", po::value<std::size_t>()->default_value(4096), "MiB the search cache may use per key")(
@@ -102,6 +106,12 @@ std::optional<int> parse_flags(int argc, char** argv, CheckFlags& flags) {
       return kExitUsage;
     }
   }
+  const auto nil_read = parse_nil_read(vm["nil-read"].as<std::string>());
+  if (!nil_read) {
+    std::fprintf(stderr, "simlab check: expected --nil-read value or any\n");
+    return kExitUsage;
+  }
+  flags.nil_read = *nil_read;
   const double seconds = vm["time-limit"].as<double>();
   if (!(seconds > 0)) {
     std::fprintf(stderr, "simlab check: expected a positive --time-limit\n");
@@ -175,7 +185,10 @@ FileOutcome check_file(const CheckFlags& flags, const linearizability::ModelFact
   } catch (const history::ParseError& error) {
     report_bad_input(flags.json, file, error.what());
   } catch (const linearizability::ModelError& error) {
-    report_bad_input(flags.json, file, fmt::format("{}: {} for the {} model", file, error.what(), flags.model));
+    // The message names the model already; say only where the op is.
+    const std::string where = error.line() > 0 ? fmt::format("{}:{}", file, error.line())
+                                               : fmt::format("{}: op {}", file, error.position());
+    report_bad_input(flags.json, file, fmt::format("{}: {}", where, error.expected()));
   }
   return FileOutcome::bad_input;
 }
@@ -193,9 +206,13 @@ int cmd_check(int argc, char** argv) {
   }
   CheckFlags flags;
   if (const auto stop = parse_flags(argc, argv, flags)) return *stop;
-  const auto factory = linearizability::make_model_factory(flags.model, flags.init);
+  const auto factory = linearizability::make_model_factory(flags.model, flags.init, flags.nil_read);
   if (!factory) {
     std::fprintf(stderr, "simlab check: unknown --model %s (see simlab check --help)\n", flags.model.c_str());
+    return kExitUsage;
+  }
+  if (const auto misuse = nil_read_misuse(flags.nil_read, flags.model)) {
+    std::fprintf(stderr, "simlab check: %s\n", misuse->c_str());
     return kExitUsage;
   }
   FileOutcome worst = FileOutcome::valid;

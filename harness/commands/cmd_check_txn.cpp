@@ -7,6 +7,7 @@
 // 2 any unknown (and none invalid), 65 malformed input, 66 unreadable file,
 // 64 bad flags.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <boost/program_options.hpp>
@@ -15,6 +16,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -23,8 +25,9 @@
 #include "checkers/history/parse_error.h"
 #include "checkers/txn/explanation.h"
 #include "checkers/txn/txn_checker.h"
-#include "harness/commands/check_txn.h"
+#include "harness/commands/check_nil_read.h"
 #include "harness/commands/check_outcome.h"
+#include "harness/commands/check_txn.h"
 #include "harness/commands/command.h"
 
 namespace simlab {
@@ -65,7 +68,10 @@ std::optional<int> fail_usage(const std::string& message) {
 std::optional<int> parse_txn_flags(int argc, char** argv, TxnFlags& flags) {
   const po::options_description options = txn_options();
   po::options_description all;
-  all.add(options).add_options()("file", po::value<std::vector<std::string>>());
+  // --nil-read is the linearizability models' flag: taken here only to
+  // refuse `any` in the same words (check_nil_read.h), so not in --help.
+  all.add(options).add_options()("file", po::value<std::vector<std::string>>())(
+      "nil-read", po::value<std::string>()->default_value("value"));
   po::positional_options_description positional;
   positional.add("file", -1);
   po::variables_map vm;
@@ -86,6 +92,9 @@ std::optional<int> parse_txn_flags(int argc, char** argv, TxnFlags& flags) {
   }
   flags.data_model =
       model == "list-append" ? txn::DataModel::list_append : txn::DataModel::rw_register;
+  const auto nil_read = parse_nil_read(vm["nil-read"].as<std::string>());
+  if (!nil_read) return fail_usage("expected --nil-read value or any");
+  if (const auto misuse = nil_read_misuse(*nil_read, model)) return fail_usage(*misuse);
   const auto consistency = txn::parse_consistency_model(vm["consistency"].as<std::string>());
   if (!consistency)
     return fail_usage(
@@ -106,22 +115,27 @@ std::optional<int> parse_txn_flags(int argc, char** argv, TxnFlags& flags) {
   return std::nullopt;
 }
 
-// The 1-based line of the op at `position`, for files with one op per line
-// (JSONL, line-per-op EDN); 0 when the file is laid out otherwise.
-std::int64_t line_of_op(const std::string& text, std::int64_t position) {
-  std::int64_t line = 0, ops = 0;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    ++line;
-    std::size_t end = text.find('\n', at);
-    if (end == std::string::npos) end = text.size();
-    const std::size_t first = text.find_first_not_of(" \t\r", at);
-    if (first < end && text[first] == '{' && text.find("nemesis", at) >= end) {
-      if (ops++ == position) return line;
-    }
-    at = end + 1;
+// A history without one transaction is not a history of this data model
+// (say a register history given --model list-append): saying "valid" about
+// it would hide the mistake.
+std::string no_transactions(const std::string& file, const history::History& ops,
+                            txn::DataModel model) {
+  const bool append = model == txn::DataModel::list_append;
+  std::string message = fmt::format(
+      "{}: holds no transactions for --model {}: expected ops with f txn whose value lists "
+      "micro-ops such as {}; ",
+      file, append ? "list-append" : "rw-register",
+      append ? "[[:append 1 2] [:r 1 [2]]]" : "[[:w 1 2] [:r 1 2]]");
+  if (ops.empty()) return message + "it holds no client ops";
+  std::set<std::string> functions;
+  for (const history::Op& op : ops) functions.insert(op.f);
+  std::vector<std::string> names(functions.begin(), functions.end());
+  constexpr std::size_t kNamesMax = 6;
+  if (names.size() > kNamesMax) {
+    names.resize(kNamesMax);
+    names.back() = "...";
   }
-  return 0;
+  return message + fmt::format("its {} client ops have f {}", ops.size(), fmt::join(names, ", "));
 }
 
 void report(const TxnFlags& flags, const std::string& file, const txn::TxnHistory& txns,
@@ -150,14 +164,16 @@ FileOutcome check_file(const TxnFlags& flags, const std::string& file) {
     const history::History ops = history::read_history(text, format, file);
     auto compiled = txn::compile_history(ops, flags.data_model);
     if (compiled.error) {
-      const auto position = std::find_if(ops.begin(), ops.end(),
-                                         [&](const history::Op& op) {
-                                           return op.index == compiled.error->op_index;
-                                         }) -
-                            ops.begin();
-      report_bad_input(
-          flags.json, file,
-          fmt::format("{}:{}: {}", file, line_of_op(text, position), compiled.error->what));
+      const auto bad = std::find_if(ops.begin(), ops.end(), [&](const history::Op& op) {
+        return op.index == compiled.error->op_index;
+      });
+      const std::int64_t line = bad == ops.end() ? 0 : bad->line;
+      report_bad_input(flags.json, file,
+                       fmt::format("{}:{}: {}", file, line, compiled.error->what));
+      return FileOutcome::bad_input;
+    }
+    if (compiled.history.txns.empty()) {
+      report_bad_input(flags.json, file, no_transactions(file, ops, flags.data_model));
       return FileOutcome::bad_input;
     }
     const auto result = txn::check_transactions(compiled.history, flags.options);

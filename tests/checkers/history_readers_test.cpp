@@ -129,8 +129,35 @@ TEST(EdnReader, MalformedInputNamesTheLine) {
   expect_error(Format::edn, "{:process 99999999999999999999, :type :ok, :f :read}", 1, "64-bit integer");
   expect_error(Format::edn, "{:process 0, :type :invoke, :f :read, :value \"abc}", 1, "'\"' to close the string");
   expect_error(Format::edn, "[{:process 0, :type :invoke, :f :read}", 1, "']' to close the history vector");
-  expect_error(Format::edn, "{:process 0, :type :invoke, :f :read, :value #inst \"x\"}", 1, "tagged literals");
+  expect_error(Format::edn, "{:process 0, :type :invoke, :f :read, :time 1.5}", 1, "an integer after :time, found the float 1.5");
+  expect_error(Format::edn, "(\n{:process 0, :type :invoke, :f :read}", 2, "')' to close the history list");
   expect_error(Format::edn, "{:process 0, :type :invoke, :f :read, :value " + std::string(300, '[') + "}", 1, "nested");
+}
+
+// Knossos's test data is a list with ; comments; Jepsen's ops may be
+// records and carry nested maps, escaped strings, tags and floats.
+TEST(EdnReader, ReadsKnossosListsAndJepsenRecords) {
+  const History history = read_edn(
+      "; two writes\n"
+      "({:type :invoke, :f :write, :value 1.5, :process 0}\n"
+      " #_{:type :invoke, :f :write, :value 9, :process 9}\n"
+      " #jepsen.history.Op{:type :ok, :f :write, :value 1.5, :process 0, :time 12,\n"
+      "   :error {:cause \"said \\\"no\\\"\\n\", :at #inst \"2024-01-01\", :tags #{:a \\b}}}\n"
+      " {:type :info, :f :start, :process :nemesis, :value [\\newline \"caf\\u00e9\"]})\n",
+      "knossos.edn");
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].value, Value::floating(1.5));
+  EXPECT_EQ(history[1].time, 12);
+  EXPECT_EQ(history[0].line, 2);
+  EXPECT_EQ(history[1].line, 4);  // where the op starts, though it ends on line 5
+}
+
+TEST(EdnReader, AProcessIsAnIntegerOrAKeyword) {
+  expect_error(Format::edn, "{:process 0, :type :invoke, :f :read}\n{:process foo, :type :invoke, :f :read}", 2,
+               "expected :process to be an integer or a keyword such as :nemesis, found the symbol foo");
+  expect_error(Format::edn, "{:process \"nemesis\", :type :info, :f :start}", 1, "found the string \"nemesis\"");
+  expect_error(Format::edn, "{:process 1.0, :type :invoke, :f :read}", 1, "found the float 1.0");
+  EXPECT_TRUE(read_edn("{:process :nemesis, :type :info, :f :start}", "n.edn").empty());
 }
 
 TEST(JepsenLogReader, ReadsTabAndSpaceSeparatedLines) {
@@ -162,6 +189,9 @@ TEST(HistoryFormat, DetectsTheFormatFromContentThenExtension) {
   EXPECT_EQ(detect_format("{\"process\":1}", "a.txt"), Format::jsonl);
   EXPECT_EQ(detect_format("{:process 1}", "a.jsonl"), Format::edn);
   EXPECT_EQ(detect_format("  [{:process 1}]", "a"), Format::edn);
+  EXPECT_EQ(detect_format("({:process 1})", "a.jsonl"), Format::edn);
+  EXPECT_EQ(detect_format("; Knossos\n[{:process 1}]", "a"), Format::edn);
+  EXPECT_EQ(detect_format("#jepsen.history.Op{:process 1}", "a"), Format::edn);
   EXPECT_EQ(detect_format("INFO  jepsen.util - 1\t:invoke\t:read\tnil", "a"), Format::jepsen_log);
   EXPECT_EQ(detect_format("", "x.edn"), Format::edn);
   EXPECT_EQ(detect_format("", "x.log"), Format::jepsen_log);

@@ -50,6 +50,14 @@ class CmdCheckTxn : public ::testing::Test {
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir_ / "out"), slurp(dir_ / "err")};
   }
 
+  // Expects a refusal: this exit code, nothing on stdout, exactly `err`.
+  void expect_refusal(const std::string& args, int exit_code, const std::string& err) {
+    const CliRun result = run(args);
+    EXPECT_EQ(result.exit_code, exit_code) << args << "\n" << result.err;
+    EXPECT_EQ(result.out, "") << args;
+    EXPECT_EQ(result.err, err) << args;
+  }
+
   fs::path binary_, dir_;
 };
 
@@ -112,6 +120,54 @@ TEST_F(CmdCheckTxn, BadInputAndBadFlags) {
   // --json names bad input with the key every simlab check uses.
   const auto json = run("--model list-append --json " + bad.string());
   EXPECT_EQ(nlohmann::json::parse(json.out)["verdict"], "bad-input") << json.out;
+}
+
+// A history with no transactions is not "valid" for a transactional model:
+// most often it is a register history given the wrong --model.
+TEST_F(CmdCheckTxn, AHistoryWithoutTransactionsIsBadInput) {
+  const auto registers = write("registers.edn",
+                               "{:process 0 :type :invoke :f :write :value 1}\n"
+                               "{:process 0 :type :ok :f :write :value 1}\n"
+                               "{:process 1 :type :invoke :f :read :value nil}\n"
+                               "{:process 1 :type :ok :f :read :value 1}\n");
+  expect_refusal("--model list-append " + registers.string(), 65,
+                 registers.string() +
+                     ": holds no transactions for --model list-append: expected ops with f txn "
+                     "whose value lists micro-ops such as [[:append 1 2] [:r 1 [2]]]; its 4 "
+                     "client ops have f read, write\n");
+  const auto rw = run("--model rw-register " + registers.string());
+  EXPECT_EQ(rw.exit_code, 65);
+  EXPECT_NE(rw.err.find("holds no transactions for --model rw-register"), std::string::npos) << rw.err;
+  EXPECT_NE(rw.err.find("[[:w 1 2] [:r 1 2]]"), std::string::npos) << rw.err;
+  const auto empty = write("empty.jsonl", "");
+  const auto nothing = run("--model list-append " + empty.string());
+  EXPECT_EQ(nothing.exit_code, 65);
+  EXPECT_NE(nothing.err.find(empty.string() + ": holds no transactions"), std::string::npos) << nothing.err;
+  EXPECT_NE(nothing.err.find("it holds no client ops"), std::string::npos) << nothing.err;
+  const auto json = run("--model list-append --json " + registers.string());
+  EXPECT_EQ(nlohmann::json::parse(json.out)["verdict"], "bad-input") << json.out;
+}
+
+// The line of a bad transaction comes from the reader, so an EDN vector
+// spread over lines with comments still names the right one.
+TEST_F(CmdCheckTxn, ABadTransactionNamesItsLineInAnyLayout) {
+  const auto file = write("laid_out.edn",
+                          "[; a comment line\n"
+                          " {:process 1 :type :invoke :f :txn :value [[:append 1 2]]}\n"
+                          " {:process 1 :type :ok :f :txn\n"
+                          "  :value [[:append 1 \"x\"]]}]\n");
+  expect_refusal("--model list-append " + file.string(), 65,
+                 file.string() + ":3: expected an integer value to append\n");
+}
+
+TEST_F(CmdCheckTxn, NilReadAnyIsRefused) {
+  const auto file = write("valid.jsonl", op(0, "invoke", 1, "[[\"append\",1,1]]") +
+                                             op(1, "ok", 1, "[[\"append\",1,1]]"));
+  expect_refusal("--model list-append --nil-read any " + file.string(), 64,
+                 "simlab check: --nil-read any applies only to --model register, cas-register or kv; "
+                 "the list-append model has no unknown-value reading of nil\n");
+  EXPECT_EQ(run("--model rw-register --nil-read any " + file.string()).exit_code, 64);
+  EXPECT_EQ(run("--model list-append --nil-read value " + file.string()).exit_code, 0);
 }
 
 TEST_F(CmdCheckTxn, JsonOutput) {
