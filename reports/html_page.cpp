@@ -11,6 +11,16 @@
 #include "reports/script_json.h"
 
 namespace simlab::reports {
+namespace {
+
+// A blank line before each inlined asset: the pages have always had it, and
+// keeping it lets a new report diff clean against an old one.
+void append_asset(std::string& page, std::string_view asset) {
+  page += '\n';
+  page += asset;
+}
+
+}  // namespace
 
 std::string html_page(std::string_view title, std::string_view data_id, const nlohmann::json& data,
                       std::string_view script) {
@@ -21,7 +31,7 @@ std::string html_page(std::string_view title, std::string_view data_id, const nl
       "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n";
   page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   page += "<title>" + html_escape(title) + "</title>\n<style>\n";
-  page += kPageStyle;
+  append_asset(page, kPageStyle);
   page +=
       "</style>\n</head>\n<body>\n<main id=\"app\"><noscript>This report draws itself with "
       "JavaScript; "
@@ -29,8 +39,8 @@ std::string html_page(std::string_view title, std::string_view data_id, const nl
   page += fmt::format("<script type=\"application/json\" id=\"{}\">", html_escape(data_id));
   page += json_for_script(data);
   page += "</script>\n<script>\n";
-  page += kPageHelpersScript;
-  page += script;
+  append_asset(page, kPageHelpersScript);
+  append_asset(page, script);
   page += "</script>\n</body>\n</html>\n";
   return page;
 }

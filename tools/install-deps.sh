@@ -12,11 +12,15 @@ packages=(
   libnl-3-dev libnl-route-3-dev libncurses-dev
 )
 # Extra groups, asked for by name: `install-deps.sh browser fuzz`.
+# node: Debian's nodejs (no npm), for `node --check` on the report's scripts.
+# lint: clang-format 14 and clang-tidy 14, for tools/lint-changed.sh.
 for group in "$@"; do
   case "$group" in
     browser) packages+=(chromium) ;;
     fuzz) packages+=(clang libclang-rt-14-dev) ;;
-    *) echo "install-deps.sh: unknown group '$group' (expected: browser, fuzz)" >&2; exit 64 ;;
+    node) packages+=(nodejs) ;;
+    lint) packages+=(clang-format clang-tidy) ;;
+    *) echo "install-deps.sh: unknown group '$group' (expected: browser, fuzz, node, lint)" >&2; exit 64 ;;
   esac
 done
 

@@ -1,66 +1,15 @@
 #include "tests/reports/browser_support.h"
 
 #include <fmt/format.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <memory>
 #include <stdexcept>
 
 namespace simlab::reports::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;
-};
-
-CommandResult run_command(const std::string& command) {
-  CommandResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 65536> buffer;
-  std::size_t read = 0;
-  while ((read = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    result.output.append(buffer.data(), read);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-std::string find_chromium() {
-  for (const char* candidate : {"/usr/bin/chromium", "/usr/bin/chromium-browser"}) {
-    if (fs::exists(candidate)) return candidate;
-  }
-  return "";
-}
-
-Browser install_and_find() {
-  Browser found;
-  // ctest runs test processes in parallel: the lock keeps two apt-gets from racing for dpkg's lock.
-  const CommandResult install = run_command(fmt::format(
-      "flock /tmp/simlab-install-deps.lock bash '{}/tools/install-deps.sh' browser 2>&1",
-      SIMLAB_SOURCE_DIR));
-  found.binary = find_chromium();
-  if (!found.binary.empty()) return found;
-  if (install.exit_code == 69) {  // EX_UNAVAILABLE: not root, so apt-get cannot run
-    found.skip = true;
-    found.why_unavailable =
-        "SKIPPED: chromium is not installed and this user cannot install it (not root):\n" +
-        install.output;
-  } else {
-    found.why_unavailable =
-        fmt::format("tools/install-deps.sh browser exited {} and no chromium was found:\n{}",
-                    install.exit_code, install.output);
-  }
-  return found;
-}
 
 std::string chromium_command(const std::string& arguments) {
   static int profile_number = 0;
@@ -78,7 +27,8 @@ std::string chromium_command(const std::string& arguments) {
 }  // namespace
 
 const Browser& browser() {
-  static const Browser found = install_and_find();
+  static const Browser found =
+      install_debian_tool("browser", {"/usr/bin/chromium", "/usr/bin/chromium-browser"});
   return found;
 }
 

@@ -3,16 +3,13 @@
 // and no network-facing services.
 #pragma once
 
-#include <optional>
 #include <string>
+
+#include "tests/reports/debian_tool_support.h"
 
 namespace simlab::reports::testing {
 
-struct Browser {
-  std::string binary;  // empty when unavailable
-  std::string why_unavailable;
-  bool skip = false;  // true only when it cannot be installed for want of root
-};
+using Browser = DebianTool;
 
 // Installs chromium when missing (once per process) and finds it.
 const Browser& browser();
@@ -33,9 +30,4 @@ std::string scratch_dir(const std::string& name);
 }  // namespace simlab::reports::testing
 
 // In a test: skips (root missing) or fails (install broken) when there is no browser.
-#define REQUIRE_BROWSER()                                                                \
-  do {                                                                                   \
-    const auto& chromium_for_test = ::simlab::reports::testing::browser();               \
-    if (chromium_for_test.skip) GTEST_SKIP() << chromium_for_test.why_unavailable;       \
-    ASSERT_FALSE(chromium_for_test.binary.empty()) << chromium_for_test.why_unavailable; \
-  } while (false)
+#define REQUIRE_BROWSER() REQUIRE_DEBIAN_TOOL(::simlab::reports::testing::browser())

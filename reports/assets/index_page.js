@@ -1,12 +1,3 @@
-// The index page's script: the runs table (sort by any column, filter by
-// verdict, system and bug, also from the URL's #verdict=..&system=..&bug=..
-// &sort=..&order=..) and the summary charts, drawn from the page's JSON with
-// textContent only.
-#include "reports/page_assets.h"
-
-namespace simlab::reports {
-
-const std::string_view kIndexPageScript = R"JS(
 'use strict';
 (function () {
   const data = JSON.parse(document.getElementById('index-data').textContent);
@@ -165,6 +156,3 @@ const std::string_view kIndexPageScript = R"JS(
   update();
   document.body.setAttribute('data-rendered', 'index');
 })();
-)JS";
-
-}  // namespace simlab::reports

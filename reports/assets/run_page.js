@@ -1,11 +1,3 @@
-// The run page's script: draws the header, the explanation, the timeline,
-// the charts and the trace excerpt from the page's JSON. Data only ever
-// reaches the DOM through textContent and setAttribute, never as markup.
-#include "reports/page_assets.h"
-
-namespace simlab::reports {
-
-const std::string_view kRunPageScript = R"JS(
 'use strict';
 (function () {
   const data = JSON.parse(document.getElementById('run-data').textContent);
@@ -491,6 +483,3 @@ const std::string_view kRunPageScript = R"JS(
   add(app, el('p', { class: 'muted' }, 'Written by simlab. Self-contained: this file loads nothing from the network.'));
   document.body.setAttribute('data-rendered', 'run');
 })();
-)JS";
-
-}  // namespace simlab::reports

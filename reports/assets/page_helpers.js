@@ -1,10 +1,3 @@
-// Helpers both report pages' scripts use: building DOM and SVG nodes with
-// text set through textContent (never markup), and formatting durations.
-#include "reports/page_assets.h"
-
-namespace simlab::reports {
-
-const std::string_view kPageHelpersScript = R"JS(
 'use strict';
 const SimlabDom = (function () {
   const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -31,6 +24,3 @@ const SimlabDom = (function () {
   }
   return { el, svgEl, add, formatNs };
 })();
-)JS";
-
-}  // namespace simlab::reports
