@@ -57,9 +57,13 @@ std::string ScriptedFault::describe_action() const {
   const std::int64_t ms = duration_ns / 1'000'000;
   switch (kind) {
     case FaultKind::partition: return fmt::format("partition {} ({} links) for {}ms", shape, links.size(), ms);
-    case FaultKind::crash:
-      if (!more_nodes.empty()) return fmt::format("crash {} at once, restart after {}ms", targets_text(*this), ms);
-      return fmt::format("crash n{}, restart after {}ms", node, ms);
+    case FaultKind::crash: {
+      const char* loss = mode == "lose-unsynced" ? ", every unsynced write lost" : "";
+      if (!more_nodes.empty()) {
+        return fmt::format("crash {} at once{}, restart after {}ms", targets_text(*this), loss, ms);
+      }
+      return fmt::format("crash n{}{}, restart after {}ms", node, loss, ms);
+    }
     case FaultKind::pause: return fmt::format("pause n{} for {}ms", node, ms);
     case FaultKind::clock:
       if (mode == "drift") return fmt::format("clock drift {} {:+}ppm for {}ms", targets_text(*this), amount, ms);
@@ -104,6 +108,7 @@ json scripted_fault_to_json(const ScriptedFault& fault) {
     case FaultKind::crash:
       out["node"] = fault.node;
       if (!fault.more_nodes.empty()) out["more_nodes"] = fault.more_nodes;
+      if (!fault.mode.empty()) out["mode"] = fault.mode;
       break;
     case FaultKind::pause:
     case FaultKind::enospc: out["node"] = fault.node; break;
@@ -226,6 +231,9 @@ ScriptedFault scripted_fault_from_json(const json& object, const std::string& pa
   }
   if (fault.kind == FaultKind::disk && fault.mode != "flip" && fault.mode != "stall") {
     bad(path + ".mode", "expected flip or stall (EIO and ENOSPC are kinds of their own: eio, enospc)");
+  }
+  if (fault.kind == FaultKind::crash && !fault.mode.empty() && fault.mode != "lose-unsynced") {
+    bad(path + ".mode", "expected lose-unsynced, or no mode (a seeded choice of unsynced writes survives)");
   }
   if (fault.kind == FaultKind::membership && fault.mode != "remove" && fault.mode != "add" &&
       fault.mode != "transfer") {

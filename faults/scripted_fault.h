@@ -27,6 +27,7 @@ struct ScriptedFault {
   std::string shape;
   // crash, pause, clock, disk, membership: the node
   NodeId node = 0;
+  // crash: "" (a seeded choice of unsynced writes survives) | lose-unsynced;
   // clock: jump | drift | strobe; disk: flip | stall;
   // membership: remove (re-added on heal) | add | transfer (leadership to node)
   std::string mode;

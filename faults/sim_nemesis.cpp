@@ -58,6 +58,7 @@ void SimNemesis::run_kind(FaultKind kind, std::int64_t until_ns) {
     Aim aim;
     if (targetable(kind) && mix_.targeted > 0 && random.chance(mix_.targeted)) {
       aim = choose_aim(kind, random, look());  // asking takes simulated time
+      if (!aim.more_nodes.empty()) wait_for_acknowledgement(until_ns);
       if (healed_ || simulator_.now_ns() >= until_ns) return;
     }
     ScriptedFault fault = draw(kind, random, aim);
@@ -65,6 +66,19 @@ void SimNemesis::run_kind(FaultKind kind, std::int64_t until_ns) {
     const std::size_t event = apply(fault);
     simulator_.sleep_for(fault.duration_ns);
     if (!healed_) heal(event);
+  }
+}
+
+// Polls at a fine grain for a short while: a workload acknowledges writes
+// every few milliseconds, and a crash that waits longer is a random one.
+void SimNemesis::wait_for_acknowledgement(std::int64_t until_ns) {
+  constexpr std::int64_t kPollNs = 20 * kNanosecondsPerMicrosecond;
+  constexpr std::int64_t kWaitNsMax = 200 * kNanosecondsPerMillisecond;
+  if (!hooks_.acknowledged_writes) return;
+  const std::uint64_t before = hooks_.acknowledged_writes();
+  const std::int64_t give_up_ns = std::min(until_ns, simulator_.now_ns() + kWaitNsMax);
+  while (!healed_ && simulator_.now_ns() < give_up_ns && hooks_.acknowledged_writes() == before) {
+    simulator_.sleep_for(kPollNs);
   }
 }
 
@@ -89,6 +103,8 @@ Aim SimNemesis::choose_aim(FaultKind kind, sim::Prng& random, const ClusterView&
     into.node = leader ? *leader : view.client_node;
   };
   if (kind == FaultKind::crash) {
+    // The leader, the longest log, a majority and every node at once: a
+    // quarter each (one of the last two loses every unsynced write).
     const std::uint64_t choice = random.below(4);
     if (choice == 1 && view.longest_log()) {
       aim.target = "longest-log";
@@ -141,7 +157,12 @@ ScriptedFault SimNemesis::draw(FaultKind kind, sim::Prng& random, const Aim& aim
     case FaultKind::pause:
     case FaultKind::enospc:
       fault.node = pick_node(random, aim);
-      if (kind == FaultKind::crash && simulator_.is_node(aim.node)) fault.more_nodes = aim.more_nodes;
+      if (kind == FaultKind::crash && simulator_.is_node(aim.node)) {
+        fault.more_nodes = aim.more_nodes;
+        // Several nodes at once is Jepsen's LazyFS nemesis: each loses
+        // every write it had not synced.
+        if (!aim.more_nodes.empty()) fault.mode = "lose-unsynced";
+      }
       break;
     case FaultKind::clock: return draw_clock(random, strength, aim);
     case FaultKind::packet: return draw_packet(random, strength);
@@ -316,7 +337,7 @@ std::string SimNemesis::apply_crash(const ScriptedFault& fault) {
   std::size_t lost = 0, unsynced = 0;
   for (NodeId target : fault.targets()) {
     if (!simulator_.is_node(target)) continue;
-    const sim::CrashOutcome outcome = simulator_.crash(target);
+    const sim::CrashOutcome outcome = simulator_.crash(target, fault.mode == "lose-unsynced");
     for (const auto& write : outcome.writes) lost += write.fate != sim::CrashOutcome::Fate::kept;
     unsynced += outcome.writes.size();
   }

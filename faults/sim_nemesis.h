@@ -41,6 +41,10 @@ using AdminAction = std::function<void(const ScriptedFault&)>;
 struct NemesisHooks {
   AdminAction admin;
   ClusterProbe probe;
+  // How many writes clients have seen acknowledged so far: a crash of
+  // several nodes strikes right after the next one, when the promise is
+  // freshest and the least of it may be on disk.
+  std::function<std::uint64_t()> acknowledged_writes;
 };
 
 // Where a targeted fault aims: a description and the nodes it resolves to.
@@ -64,6 +68,7 @@ class SimNemesis {
  private:
   void run_kind(FaultKind kind, std::int64_t until_ns);
   ClusterView look() const;
+  void wait_for_acknowledgement(std::int64_t until_ns);
   Aim choose_aim(FaultKind kind, sim::Prng& random, const ClusterView& view) const;
   ScriptedFault fresh_fault(FaultKind kind, sim::Prng& random) const;
   NodeId pick_node(sim::Prng& random, const Aim& aim) const;

@@ -106,7 +106,11 @@ Scenario parse_fields(const json& object) {
   json_fields::read_string(object, "", "bug", scenario.bug);
   json_fields::read_string(object, "", "checker", scenario.checker);
   json_fields::read_bool(object, "", "swarm", scenario.swarm);
-  json_fields::read_bool(object, "", "buggify", scenario.buggify);
+  if (object.contains("buggify")) {
+    bool buggify = false;
+    json_fields::read_bool(object, "", "buggify", buggify);
+    scenario.buggify = buggify;
+  }
   read_numbers(object, scenario);
   if (auto it = object.find("faults"); it != object.end()) parse_faults(*it, scenario.faults);
   if (auto it = object.find("timeline"); it != object.end()) parse_timeline(*it, scenario);
@@ -164,15 +168,17 @@ json scenario_to_json(const Scenario& scenario) {
   }
   json timeline = json::array();
   for (const auto& fault : scenario.timeline) timeline.push_back(faults::scripted_fault_to_json(fault));
-  return json{{"name", scenario.name},           {"system", scenario.system},
+  json out{{"name", scenario.name},           {"system", scenario.system},
               {"workload", scenario.workload},   {"nodes", scenario.nodes},
               {"clients", scenario.clients},     {"safety_ms", scenario.safety_ms},
               {"liveness_ms", scenario.liveness_ms}, {"op_timeout_ms", scenario.op_timeout_ms},
               {"think_ms_max", scenario.think_ms_max}, {"faults", faults_json},
               {"swarm", scenario.swarm},         {"bug", scenario.bug},
-              {"buggify", scenario.buggify},     {"checker", scenario.checker},
+              {"checker", scenario.checker},
               {"system_options", scenario.system_options}, {"timeline", timeline},
               {"seed", scenario.seed}};
+  if (scenario.buggify) out["buggify"] = *scenario.buggify;  // unset: the swarm's to choose
+  return out;
 }
 
 Scenario register_demo_scenario() {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -29,7 +30,10 @@ struct Scenario {
   std::vector<faults::ScriptedFault> timeline;  // scripted faults, on top of the rates
   bool swarm = false;  // each seed picks a random subset of `faults`
   std::string bug;     // a planted bug, or empty
-  bool buggify = false;
+  // BUGGIFY (rare-path switches in the systems): on, off, or unset: then a
+  // swarm turns it on for half the seeds, and a plain run leaves it off.
+  // A resolved scenario always says which.
+  std::optional<bool> buggify;
   std::string checker;  // empty: the workload's model
   nlohmann::json system_options = nlohmann::json::object();
   std::uint64_t seed = 1;

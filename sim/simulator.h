@@ -123,7 +123,7 @@ class Simulator {
   Network& network() { return network_; }
   VirtualDisk& disk(NodeId node) { return host(node).disk; }
   NodeClock& clock(NodeId node) { return host(node).clock; }
-  CrashOutcome crash(NodeId node);
+  CrashOutcome crash(NodeId node, bool lose_all_unsynced = false);
   void restart(NodeId node);
   void pause(NodeId node, std::int64_t duration_ns);
   bool is_up(NodeId node) const { return host(node).node != nullptr; }

@@ -78,11 +78,11 @@ void Simulator::drop_process(Host& host) {
   host.deferred_messages = 0;
 }
 
-CrashOutcome Simulator::crash(NodeId id) {
+CrashOutcome Simulator::crash(NodeId id, bool lose_all_unsynced) {
   Host& host = this->host(id);
   if (!host.node) return {};
   drop_process(host);
-  CrashOutcome outcome = host.disk.crash(host.disk_random);
+  CrashOutcome outcome = host.disk.crash(host.disk_random, lose_all_unsynced);
   trace_.record(now_ns_, EventKind::callback, id, 0, 0xC4A5'0000ull + outcome.writes.size());
   trace_.line(fmt::format("{:>15} n{}: CRASH ({} unsynced writes decided)", now_ns_, id,
                           outcome.writes.size()));

@@ -91,11 +91,15 @@ void VirtualDisk::apply_torn(Bytes& target, const PendingOp& op, RandomSource& r
   }
 }
 
-CrashOutcome VirtualDisk::crash(RandomSource& random) {
+CrashOutcome VirtualDisk::crash(RandomSource& random, bool lose_all_unsynced) {
   CrashOutcome outcome;
   for (auto& [name, file] : files_) {
     Bytes survived = file.durable;
     for (const PendingOp& op : file.unsynced) {
+      if (lose_all_unsynced) {
+        if (!op.is_truncate) outcome.writes.push_back({name, op.offset, op.bytes.size(), CrashOutcome::Fate::dropped});
+        continue;
+      }
       if (op.is_truncate) {
         // Metadata: lost or kept whole, never torn.
         if (random.chance(0.5)) survived.resize(op.offset, 0);

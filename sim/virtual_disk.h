@@ -63,7 +63,10 @@ class VirtualDisk {
                   Bytes& out, RandomSource& random);
   DiskStatus truncate(const std::string& file, std::uint64_t size);
 
-  CrashOutcome crash(RandomSource& random);
+  // What survives: every synced byte, plus (unless `lose_all_unsynced`, a
+  // power cut with a cold page cache, as Jepsen's LazyFS clear-cache) a
+  // seeded choice of the unsynced writes.
+  CrashOutcome crash(RandomSource& random, bool lose_all_unsynced = false);
 
   // Flips one seeded bit of `file` in both its durable and current bytes.
   // Returns false when the file is empty or missing.

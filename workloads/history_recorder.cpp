@@ -34,6 +34,7 @@ void HistoryRecorder::complete(std::int64_t time_ns, std::int64_t process, histo
     if (it->type != history::OpType::invoke) break;
     history::Op invocation = *it;
     history::Op& op = append(time_ns, process, type);
+    if (type == history::OpType::ok && invocation.f != "read") ++acknowledged_writes_;
     op.f = std::move(invocation.f);
     op.key = std::move(invocation.key);
     op.value = std::move(value);

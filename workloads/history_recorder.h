@@ -23,11 +23,14 @@ class HistoryRecorder {
   // outcome was known. Returns how many were closed.
   std::size_t close_pending(std::int64_t time_ns);
   const history::History& history() const { return history_; }
+  // Ops that completed ok and were not reads: the promises a system made.
+  std::uint64_t acknowledged_writes() const { return acknowledged_writes_; }
   history::History take() { return std::move(history_); }
 
  private:
   history::Op& append(std::int64_t time_ns, std::int64_t process, history::OpType type);
   history::History history_;
+  std::uint64_t acknowledged_writes_ = 0;
 };
 
 }  // namespace simlab

@@ -1,6 +1,9 @@
 #include "workloads/kv_workload.h"
 
+#include <algorithm>
 #include <map>
+#include <set>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -24,6 +27,16 @@ struct PlannedOp {
 // A process's view: the last value it knows per key (for cas).
 using LastSeen = std::map<std::uint64_t, std::int64_t>;
 
+// A read now and then looks back at an earlier epoch's key: nothing writes
+// there any more, so any change it shows is a lost or phantom write.
+std::uint64_t read_key(ClientEnv& env, const KvWorkloadOptions& options, std::uint64_t epoch,
+                       std::uint64_t slot) {
+  const bool past = env.random().below(100) < options.past_read_percent;
+  const std::uint64_t back = 1 + env.random().below(std::max<std::uint64_t>(options.past_epochs, 1));
+  if (!past || epoch == 0) return epoch * options.key_count + slot;
+  return (epoch - std::min(back, epoch)) * options.key_count + slot;
+}
+
 PlannedOp plan(ClientEnv& env, const KvWorkloadOptions& options, std::int64_t unique,
                const LastSeen& last_seen, bool reader) {
   PlannedOp op;
@@ -36,6 +49,7 @@ PlannedOp plan(ClientEnv& env, const KvWorkloadOptions& options, std::int64_t un
   if (reader || draw < options.read_percent) {
     op.f = "read";
     op.request.kind = kv::RequestKind::read;
+    op.request.key = read_key(env, options, epoch, slot);
   } else if (!register_key) {
     op.f = "append";
     op.request.kind = kv::RequestKind::append;
@@ -104,6 +118,49 @@ void run_kv_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t proce
           break;
       }
       if (!retired) env.sleep_for(env.random().between(0, options.think_ns_max));
+    }
+  }
+}
+
+namespace {
+
+// Every key in the history so far, in the order first seen.
+std::vector<std::uint64_t> keys_seen(const history::History& history) {
+  std::vector<std::uint64_t> keys;
+  std::set<std::uint64_t> seen;
+  for (const history::Op& op : history) {
+    if (!op.key || !op.key->is_integer()) continue;
+    const auto key = static_cast<std::uint64_t>(op.key->as_integer());
+    if (seen.insert(key).second) keys.push_back(key);
+  }
+  return keys;
+}
+
+}  // namespace
+
+void run_kv_final_reads(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                        std::int64_t slot, std::int64_t readers, const KvClientOptions& options) {
+  const std::vector<std::uint64_t> keys = keys_seen(recorder.history());
+  for (std::size_t i = static_cast<std::size_t>(slot); i < keys.size() && !env.stopping();
+       i += static_cast<std::size_t>(readers)) {
+    while (!env.stopping()) {
+      KvClient client(env, static_cast<std::uint64_t>(process) + 1, options);
+      const auto key = Value::integer(static_cast<std::int64_t>(keys[i]));
+      recorder.invoke(env.now_ns(), process, "read", key, Value());
+      kv::Request request;
+      request.kind = kv::RequestKind::read;
+      request.key = keys[i];
+      const KvResult result = client.perform(request);
+      if (result.outcome == KvOutcome::ok) {
+        recorder.complete(env.now_ns(), process, history::OpType::ok, history_value(result.response.value));
+        break;
+      }
+      if (result.outcome == KvOutcome::fail) {
+        recorder.complete(env.now_ns(), process, history::OpType::fail, Value());
+        break;
+      }
+      recorder.complete(env.now_ns(), process, history::OpType::info, Value());
+      process += readers;  // an unknown outcome retires the process, as for any client
     }
   }
 }

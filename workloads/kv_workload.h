@@ -31,6 +31,10 @@ struct KvWorkloadOptions {
   // leader that is cut off for as long as that leader answers.
   std::int64_t reader_every = 4;
   std::uint64_t cas_percent = 15;
+  // Reads out of 100 that look at a key of an earlier epoch (up to
+  // past_epochs back): a write lost after its keys rotated out is still seen.
+  std::uint64_t past_read_percent = 20;
+  std::uint64_t past_epochs = 4;
 };
 
 inline constexpr std::string_view kKvWorkloadName = "kv";
@@ -40,5 +44,13 @@ inline constexpr std::string_view kKvModelName = "kv";
 // (>= 0). Client session ids are process + 1.
 void run_kv_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
                    const KvWorkloadOptions& options);
+
+// Jepsen's final reads: once the cluster has healed, read every key the
+// history has touched so far, so that a write lost while its key was idle
+// still shows. Reader `slot` of `readers` takes every readers-th key; a
+// read whose outcome is unknown is retried (as a fresh process, `process`
+// advancing by the stride) until it succeeds or the run stops.
+void run_kv_final_reads(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                        std::int64_t slot, std::int64_t readers, const KvClientOptions& options);
 
 }  // namespace simlab

@@ -76,4 +76,18 @@ void run_register_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t
   }
 }
 
+void run_register_final_read(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                             const RegisterWorkloadOptions& options) {
+  while (!env.stopping()) {
+    recorder.invoke(env.now_ns(), process, "read", std::nullopt, history::Value());
+    const auto reply = perform(env, ClientRequest{}, options.op_timeout_ns);
+    if (reply && reply->status != ReplyStatus::cas_mismatch) {
+      recorder.complete(env.now_ns(), process, history::OpType::ok, read_value(reply->value));
+      return;
+    }
+    recorder.complete(env.now_ns(), process, history::OpType::info, history::Value());
+    process += options.process_stride;
+  }
+}
+
 }  // namespace simlab

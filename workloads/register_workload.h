@@ -21,4 +21,10 @@ struct RegisterWorkloadOptions {
 void run_register_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
                          const RegisterWorkloadOptions& options);
 
+// The final read: once healed, read the register until a read succeeds (an
+// unknown outcome retires the process, which advances by the stride) or the
+// run stops.
+void run_register_final_read(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                             const RegisterWorkloadOptions& options);
+
 }  // namespace simlab

@@ -60,7 +60,7 @@ nlohmann::json outcome_to_json(const RunOutcome& outcome, const std::string& rep
       {"scenario", outcome.scenario.name},
       {"workload", outcome.scenario.workload},
       {"bug", outcome.scenario.bug},
-      {"buggify", outcome.scenario.buggify},
+      {"buggify", outcome.scenario.buggify.value_or(false)},
       {"verdict", run_verdict_name(outcome.verdict)},
       {"exit_code", run_verdict_exit_code(outcome.verdict)},
       {"anomaly", outcome.anomaly},

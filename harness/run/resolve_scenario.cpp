@@ -60,6 +60,10 @@ Scenario resolve_scenario(Scenario scenario, std::uint64_t seed) {
     throw ScenarioError("bug", fmt::format("unknown bug '{}' for system '{}' (see simlab bugs)", scenario.bug, scenario.system));
   }
   check_system_options(*system, scenario.system_options);
+  if (scenario.nodes > system->factory->nodes_max()) {
+    throw ScenarioError("nodes", fmt::format("the {} system runs at most {} nodes, not {}", scenario.system,
+                                             system->factory->nodes_max(), scenario.nodes));
+  }
   // Membership faults need the system's admin hook; without one the kind is
   // off, so the swarm never spends a seed's mix on it.
   if (!system->admin) scenario.faults.rate(faults::FaultKind::membership) = 0;
@@ -74,8 +78,12 @@ Scenario resolve_scenario(Scenario scenario, std::uint64_t seed) {
                                                       clock_drift_bound(scenario), knobs);
     }
     check_system_options(*system, scenario.system_options);
+    // BUGGIFY is a knob like the others: unless the scenario says, half of
+    // the seeds run with the systems' rare paths switched on.
+    if (!scenario.buggify) scenario.buggify = sim::Prng(seed).split("swarm-buggify").chance(0.5);
     scenario.swarm = false;
   }
+  if (!scenario.buggify) scenario.buggify = false;
   return scenario;
 }
 

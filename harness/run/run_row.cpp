@@ -42,7 +42,7 @@ RunRow run_row(const Scenario& scenario, const std::string& key, std::uint64_t s
   row.scenario = scenario.name;
   row.workload = scenario.workload;
   row.bug = scenario.bug;
-  row.buggify = scenario.buggify;
+  row.buggify = scenario.buggify.value_or(false);
   row.run_dir = folder;
   row.replay = replay_command(folder);
   if (!result.is_object()) {

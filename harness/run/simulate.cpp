@@ -30,7 +30,7 @@ sim::SimConfig sim_config(const Scenario& resolved, const SystemEntry& system,
   config.factory = system.factory;
   if (!resolved.bug.empty()) config.node_template.bugs.insert(resolved.bug);
   config.node_template.options_json = resolved.system_options.dump();
-  config.buggify = resolved.buggify;
+  config.buggify = resolved.buggify.value_or(false);
   config.keep_trace_lines = options.keep_trace_lines;
   config.keep_trace_records = options.keep_trace_records;
   config.node_invariants = options.invariants != InvariantJudges::none;
@@ -39,8 +39,10 @@ sim::SimConfig sim_config(const Scenario& resolved, const SystemEntry& system,
   return config;
 }
 
-faults::NemesisHooks nemesis_hooks(sim::Simulator& simulator, const SystemEntry& system, const Scenario& resolved) {
+faults::NemesisHooks nemesis_hooks(sim::Simulator& simulator, const SystemEntry& system, const Scenario& resolved,
+                                   const HistoryRecorder& recorder) {
   faults::NemesisHooks hooks;
+  hooks.acknowledged_writes = [&recorder] { return recorder.acknowledged_writes(); };
   if (system.admin) hooks.admin = system.admin(simulator, client_settings(resolved));
   if (system.probe) hooks.probe = system.probe(simulator, client_settings(resolved));
   return hooks;
@@ -61,7 +63,26 @@ void spawn_clients(sim::Simulator& simulator, const Scenario& scenario, const Wo
   }
 }
 
-// Liveness: every client must complete an op it invoked after healing.
+// After the heal, one final reader per client reads its share of every key.
+void spawn_final_readers(sim::Simulator& simulator, const Scenario& scenario, const WorkloadEntry& workload,
+                         HistoryRecorder& recorder, std::vector<std::unique_ptr<ClientEnv>>& envs,
+                         std::size_t& readers_running) {
+  if (!workload.final_reads) return;
+  const ClientSettings settings = client_settings(scenario);
+  const auto readers = static_cast<std::int64_t>(scenario.clients);
+  for (std::int64_t slot = 0; slot < readers; ++slot) {
+    envs.push_back(simulator.client_env(fmt::format("final-reader-{}", slot)));
+    ClientEnv* env = envs.back().get();
+    ++readers_running;
+    simulator.spawn(fmt::format("final-reader-{}", slot), [&, env, slot, readers, settings] {
+      workload.final_reads(*env, recorder, kFinalReaderProcessBase + slot, slot, readers, settings);
+      --readers_running;
+    });
+  }
+}
+
+// Liveness: every client must complete an op it invoked after healing
+// (final readers are not clients: they only add reads).
 // Called after every event, it looks only at ops recorded since its last
 // call, so the liveness phase stays linear in its length.
 class ProgressWatch {
@@ -71,7 +92,8 @@ class ProgressWatch {
   bool every_client_served() {
     const auto& ops = recorder_.history();
     for (; scanned_ < ops.size(); ++scanned_) {
-      if (ops[scanned_].type == history::OpType::ok) served_.insert(ops[scanned_].process % clients_);
+      const history::Op& op = ops[scanned_];
+      if (op.type == history::OpType::ok && op.process < kFinalReaderProcessBase) served_.insert(op.process % clients_);
     }
     return served_.size() >= clients_;
   }
@@ -107,9 +129,10 @@ RunOutcome simulate_scenario(const Scenario& resolved, const RunOptions& options
   HistoryRecorder recorder;
   {
     sim::Simulator simulator(sim_config(resolved, system, options));
-    faults::SimNemesis nemesis(simulator, resolved.faults, resolved.timeline, nemesis_hooks(simulator, system, resolved));
+    faults::SimNemesis nemesis(simulator, resolved.faults, resolved.timeline, nemesis_hooks(simulator, system, resolved, recorder));
     std::vector<std::unique_ptr<ClientEnv>> envs;
     std::size_t clients_running = 0;
+    std::size_t readers_running = 0;
     const Phases phases{resolved.safety_ms * kNanosecondsPerMillisecond,
                         (resolved.safety_ms + resolved.liveness_ms) * kNanosecondsPerMillisecond};
     simulator.start();
@@ -120,13 +143,15 @@ RunOutcome simulate_scenario(const Scenario& resolved, const RunOptions& options
     outcome.heal_ns = phases.heal_ns;
     ProgressWatch progress(recorder, resolved.clients);
     if (ok) {
-      ok = simulator.run_until(phases.liveness_end_ns, [&] { return progress.every_client_served(); });
+      spawn_final_readers(simulator, resolved, workload, recorder, envs, readers_running);
+      ok = simulator.run_until(phases.liveness_end_ns,
+                               [&] { return progress.every_client_served() && readers_running == 0; });
       outcome.live = progress.every_client_served();
     }
     simulator.request_stop();
     if (ok) {
       simulator.run_until(simulator.now_ns() + 2 * (resolved.op_timeout_ms + resolved.think_ms_max + 10) * kNanosecondsPerMillisecond,
-                          [&] { return clients_running == 0; });
+                          [&] { return clients_running == 0 && readers_running == 0; });
     }
     recorder.close_pending(simulator.now_ns());
     outcome.faults = nemesis.timeline();

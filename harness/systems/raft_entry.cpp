@@ -72,6 +72,7 @@ Scenario raft_default_scenario() {
     "swarm": true,
     "faults": {
       "duration_ms_max": 1500,
+      "targeted": 1.0,
       "partition": {"rate": 0.6, "intensity": 1.0},
       "crash": {"rate": 0.5, "intensity": 1.0},
       "pause": {"rate": 0.3, "intensity": 1.0},
@@ -79,7 +80,9 @@ Scenario raft_default_scenario() {
       "packet": {"rate": 0.2, "intensity": 1.0},
       "clog": {"rate": 0.3, "intensity": 1.0},
       "disk": {"rate": 0.2, "intensity": 1.0},
-      "membership": {"rate": 0.8, "intensity": 0.6}
+      "membership": {"rate": 0.8, "intensity": 0.6},
+      "eio": {"rate": 0.2, "intensity": 1.0},
+      "enospc": {"rate": 0.2, "intensity": 1.0}
     },
     "system_options": {"raft": {"election_ticks": 6}}
   })"));
@@ -101,6 +104,12 @@ SystemEntry raft_entry() {
                        options.think_ns_max = settings.think_ns_max;
                        options.process_stride = settings.process_stride;
                        run_kv_client(env, recorder, process, options);
+                     },
+                     [](ClientEnv& env, HistoryRecorder& recorder, std::int64_t process, std::int64_t slot,
+                        std::int64_t readers, const ClientSettings& settings) {
+                       KvClientOptions options;
+                       options.op_timeout_ns = settings.op_timeout_ns;
+                       run_kv_final_reads(env, recorder, process, slot, readers, options);
                      }}},
       raft_admin,
       raft_probe,

@@ -19,6 +19,13 @@ SystemEntry register_entry() {
                                            RegisterWorkloadOptions{settings.op_timeout_ns,
                                                                    settings.think_ns_max,
                                                                    settings.process_stride});
+                     },
+                     [](ClientEnv& env, HistoryRecorder& recorder, std::int64_t process, std::int64_t slot,
+                        std::int64_t readers, const ClientSettings& settings) {
+                       if (slot != 0) return;  // one register: one final read
+                       run_register_final_read(env, recorder, process,
+                                               RegisterWorkloadOptions{settings.op_timeout_ns,
+                                                                       settings.think_ns_max, readers});
                      }}},
       {},
       {},

@@ -35,12 +35,22 @@ struct ClientSettings {
 using WorkloadRunner =
     std::function<void(ClientEnv&, HistoryRecorder&, std::int64_t process, const ClientSettings&)>;
 
+// Final reads (Jepsen's final generator): after the heal, reader `slot` of
+// `readers` reads its share of every key the history touched; `process` is
+// its first process id.
+using FinalReadsRunner = std::function<void(ClientEnv&, HistoryRecorder&, std::int64_t process,
+                                            std::int64_t slot, std::int64_t readers, const ClientSettings&)>;
+
+// Final readers' process ids start here, far above any client's.
+inline constexpr std::int64_t kFinalReaderProcessBase = 1'000'000'000;
+
 struct WorkloadEntry {
   std::string_view name;
   // The models that can judge its histories (`checker`); the first is the
   // default. Any other model would reject its ops.
   std::vector<std::string_view> models;
   WorkloadRunner run;
+  FinalReadsRunner final_reads;  // empty: none
 };
 
 // Builds, for one run, the action that performs membership faults (remove,

@@ -3,6 +3,7 @@
 // state machine"). No sockets, clocks, threads or global randomness inside.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <set>
@@ -69,6 +70,8 @@ class SystemFactory {
   // Empty if `options_json` (NodeConfig.options_json) is valid, else a
   // message naming the bad field: the harness rejects it before any run.
   virtual std::string options_error(std::string_view options_json) const;
+  // The largest cluster it supports.
+  virtual std::uint32_t nodes_max() const { return 64; }
 };
 
 }  // namespace simlab

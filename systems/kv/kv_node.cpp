@@ -53,6 +53,12 @@ void KvNode::on_client(NodeContext& context, RequestId request_id, ByteView payl
     case RequestKind::transfer_leader: handle_admin(context, request_id, *request); break;
     case RequestKind::status: answer(context, request_id, status()); break;
     case RequestKind::read: {
+      // BUGGIFY: a leader that cannot serve reads just now says it is not
+      // the leader and names nobody: the client has to search.
+      if (context.buggify("kv.read-refused")) {
+        answer(context, request_id, Response{Status::not_leader, {}, kNoLeader});
+        break;
+      }
       const std::uint64_t read_id = ++next_read_id_;
       reads_[read_id] = PendingRead{request_id, request->key};
       if (!raft_->read(context, read_id)) {
@@ -88,6 +94,12 @@ void KvNode::handle_admin(NodeContext& context, RequestId request_id, const Requ
 void KvNode::handle_command(NodeContext& context, RequestId request_id, const Request& request) {
   if (raft_->role() != raft::Role::leader) {
     answer(context, request_id, redirect());
+    return;
+  }
+  // BUGGIFY: an overloaded leader turns the command away (definitely not
+  // applied), so the client's retry path runs under the same sequence number.
+  if (context.buggify("kv.busy")) {
+    answer(context, request_id, Response{Status::busy, {}, raft_->leader()});
     return;
   }
   const auto session = std::make_pair(request.client_id, request.sequence);

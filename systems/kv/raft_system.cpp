@@ -3,6 +3,7 @@
 #include "systems/kv/kv_bugs.h"
 #include "systems/kv/kv_node.h"
 #include "systems/raft/bugs.h"
+#include "systems/raft/limits.h"
 #include "systems/raft/observer.h"
 #include "systems/raft/options.h"
 
@@ -22,6 +23,10 @@ std::vector<PlantedBug> RaftSystemFactory::planted_bugs() const {
   std::vector<PlantedBug> bugs(raft::raft_bugs().begin(), raft::raft_bugs().end());
   bugs.insert(bugs.end(), kv_bugs().begin(), kv_bugs().end());
   return bugs;
+}
+
+std::uint32_t RaftSystemFactory::nodes_max() const {
+  return static_cast<std::uint32_t>(raft::kMembersMax);
 }
 
 std::string RaftSystemFactory::options_error(std::string_view options_json) const {

@@ -19,6 +19,7 @@ class RaftSystemFactory final : public SystemFactory {
   // Raft's planted bugs, then the KV store's.
   std::vector<PlantedBug> planted_bugs() const override;
   std::string options_error(std::string_view options_json) const override;
+  std::uint32_t nodes_max() const override;
 };
 
 inline constexpr std::string_view kRaftSystemName = "raft";

@@ -53,6 +53,7 @@ class DiskQueue {
     std::uint64_t offset = 0;  // write offset, read length or truncate size
     Bytes bytes;
     Done done;
+    bool delayed = false;  // a buggified fsync already issued twice
   };
   void push(NodeContext& context, Op op);
   void pump(NodeContext& context);

@@ -31,29 +31,57 @@ std::string validate_options(const Options& options) {
   return {};
 }
 
+namespace {
+
+// One option's value, checked for its type (and sign) before it is read:
+// nlohmann's get<> would throw a message naming no field, or wrap -1 into
+// 2^64 - 1.
+template <typename T>
+std::string read_option(const std::string& key, const nlohmann::json& value, T& out) {
+  const std::string field = "raft." + key;
+  if constexpr (std::is_same_v<T, bool>) {
+    if (!value.is_boolean()) return field + ": expected true or false";
+  } else if constexpr (std::is_floating_point_v<T>) {
+    if (!value.is_number()) return field + ": expected a number";
+  } else {
+    if (!value.is_number_integer()) return field + ": expected an integer";
+    if (value.is_number_integer() && !value.is_number_unsigned() && value.get<std::int64_t>() < 0 &&
+        std::is_unsigned_v<T>) {
+      return field + ": expected a non-negative integer";
+    }
+  }
+  out = value.get<T>();
+  return {};
+}
+
+std::string read_key(const std::string& key, const nlohmann::json& value, Options& options) {
+  if (key == "tick_ns") return read_option(key, value, options.tick_ns);
+  if (key == "heartbeat_ticks") return read_option(key, value, options.heartbeat_ticks);
+  if (key == "election_ticks") return read_option(key, value, options.election_ticks);
+  if (key == "pre_vote") return read_option(key, value, options.pre_vote);
+  if (key == "check_quorum") return read_option(key, value, options.check_quorum);
+  if (key == "lease_reads") return read_option(key, value, options.lease_reads);
+  if (key == "clock_drift_max") return read_option(key, value, options.clock_drift_max);
+  if (key == "snapshot_entries") return read_option(key, value, options.snapshot_entries);
+  if (key == "entries_per_message") return read_option(key, value, options.entries_per_message);
+  if (key == "inflight_appends") return read_option(key, value, options.inflight_appends);
+  return "raft." + key + ": unknown option";
+}
+
+}  // namespace
+
 std::string parse_options(std::string_view json_text, Options& options) {
   if (json_text.empty()) return {};
   const auto root = nlohmann::json::parse(json_text, nullptr, false);
-  if (root.is_discarded() || !root.is_object()) return "options: not a JSON object";
+  if (root.is_discarded() || !root.is_object()) return "not a JSON object";
+  for (const auto& [key, value] : root.items()) {
+    if (key != "raft") return key + ": unknown option group (expected raft)";
+  }
   if (!root.contains("raft")) return {};
   const auto& raft = root.at("raft");
-  if (!raft.is_object()) return "options.raft: not a JSON object";
-  try {
-    for (const auto& [key, value] : raft.items()) {
-      if (key == "tick_ns") options.tick_ns = value.get<std::int64_t>();
-      else if (key == "heartbeat_ticks") options.heartbeat_ticks = value.get<std::int64_t>();
-      else if (key == "election_ticks") options.election_ticks = value.get<std::int64_t>();
-      else if (key == "pre_vote") options.pre_vote = value.get<bool>();
-      else if (key == "check_quorum") options.check_quorum = value.get<bool>();
-      else if (key == "lease_reads") options.lease_reads = value.get<bool>();
-      else if (key == "clock_drift_max") options.clock_drift_max = value.get<double>();
-      else if (key == "snapshot_entries") options.snapshot_entries = value.get<std::uint64_t>();
-      else if (key == "entries_per_message") options.entries_per_message = value.get<std::uint64_t>();
-      else if (key == "inflight_appends") options.inflight_appends = value.get<std::uint64_t>();
-      else return "options.raft: unknown key \"" + key + "\"";
-    }
-  } catch (const nlohmann::json::exception& error) {
-    return std::string("options.raft: ") + error.what();
+  if (!raft.is_object()) return "raft: expected an object";
+  for (const auto& [key, value] : raft.items()) {
+    if (std::string error = read_key(key, value, options); !error.empty()) return error;
   }
   return validate_options(options);
 }

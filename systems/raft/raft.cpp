@@ -226,6 +226,12 @@ void Raft::randomize_election_timeout(NodeContext& context) {
   election_timeout_ = options_.election_ticks +
                       static_cast<std::int64_t>(context.random().below(
                           static_cast<std::uint64_t>(options_.election_ticks)));
+  // BUGGIFY: a timeout at the bottom of the range or below it (a badly
+  // tuned node): elections race and leaders churn.
+  if (context.buggify("raft.short-election-timeout")) {
+    election_timeout_ = 1 + static_cast<std::int64_t>(context.random().below(
+                                static_cast<std::uint64_t>(options_.election_ticks)));
+  }
 }
 
 void Raft::set_hard_state(NodeContext& context, Term term, NodeId vote) {

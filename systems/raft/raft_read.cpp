@@ -27,7 +27,10 @@ bool Raft::read(NodeContext& context, std::uint64_t read_id) {
   reads_.push_back(pending);
   // Batching: while a round is unanswered, new reads wait for the next one,
   // sent when it is answered or at the next heartbeat.
-  if (!pending.confirmed && round_sent_tick_.empty()) broadcast_heartbeat(context);
+  // BUGGIFY: a round for this read alone, though one is in flight (rounds
+  // then overlap and acknowledge out of order).
+  const bool extra_round = context.buggify("raft.repeat-read-round");
+  if (!pending.confirmed && (round_sent_tick_.empty() || extra_round)) broadcast_heartbeat(context);
   finish_ready_reads(context);
   return true;
 }

@@ -51,13 +51,21 @@ void Raft::send_append(NodeContext& context, NodeId to, bool allow_empty) {
   message.log_term = *log_.term_at(progress.next - 1);
   message.commit = commit_;
   if (progress.next <= log_.last_index()) {
-    message.entries = log_.slice(progress.next, options_.entries_per_message);
+    // BUGGIFY: the smallest batch, one entry, whatever the option says.
+    const bool smallest = context.buggify("raft.one-entry-batch");
+    message.entries = log_.slice(progress.next, smallest ? 1 : options_.entries_per_message);
   }
   if (progress.state == Progress::State::replicate && !message.entries.empty()) {
     progress.next = message.entries.back().index + 1;
     progress.inflight.push_back(message.entries.back().index);
   } else {
     progress.probe_sent = true;
+  }
+  // BUGGIFY: the batch is lost on the way out (a full socket buffer); the
+  // progress says it was sent, so only a probe or a heartbeat repairs it.
+  if (context.buggify("raft.drop-append")) {
+    trace(context, "buggify: dropped an append to " + std::to_string(to));
+    return;
   }
   send(context, to, std::move(message));
 }
@@ -138,8 +146,11 @@ void Raft::handle_append(NodeContext& context, NodeId from, const Message& messa
   append_from_leader(context, message.entries);
   const Index last_new = message.log_index + message.entries.size();
   // Commit only what this message proved we share with the leader (§5.3:
-  // min(leaderCommit, index of last new entry)), never our whole log.
-  const Index commit = std::min(message.commit, last_new);
+  // min(leaderCommit, index of last new entry)), never our whole log. The
+  // planted bug commits over its own log, the pitfall that pairs with not
+  // truncating (the Students' Guide to Raft warns of both): a kept stale
+  // suffix then reaches the state machine.
+  const Index commit = std::min(message.commit, bugs_.no_truncate_on_conflict ? log_.last_index() : last_new);
   if (commit > commit_) advance_commit(context, commit);
   if (recovering_ && last_new >= recovering_until_ && commit_ >= recovering_until_) {
     finish_repair(context, from);

@@ -11,6 +11,10 @@
 namespace simlab::raft {
 namespace {
 
+// An early (buggified) snapshot still covers a few entries: one per apply
+// would rewrite the WAL on every entry.
+constexpr Index kEarlySnapshotEntriesMin = 8;
+
 
 Bytes snapshot_record(const SnapshotMeta& meta, std::uint64_t wal_sequence, ByteView data) {
   ByteWriter writer;
@@ -98,8 +102,12 @@ void Raft::on_synced(NodeContext& context, std::uint64_t ticket, Index durable_l
 }
 
 void Raft::maybe_snapshot(NodeContext& context) {
-  if (snapshot_in_progress_) return;
-  if (applied_ - log_.snapshot_index() < options_.snapshot_entries) return;
+  if (snapshot_in_progress_ || applied_ == log_.snapshot_index()) return;
+  // BUGGIFY: a snapshot at whatever index was just applied, long before the
+  // interval: followers then catch up by snapshot at odd points.
+  const bool early = applied_ - log_.snapshot_index() >= kEarlySnapshotEntriesMin &&
+                     context.buggify("raft.early-snapshot");
+  if (!early && applied_ - log_.snapshot_index() < options_.snapshot_entries) return;
   SnapshotMeta meta;
   meta.index = applied_;
   meta.term = *log_.term_at(applied_);

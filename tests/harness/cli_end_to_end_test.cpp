@@ -17,32 +17,18 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/harness/cli_support.h"
+
 namespace simlab {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Ran {
-  int exit_code;
-  std::string output;
-};
+using testing::Ran;
 
-Ran run(const std::string& arguments) {
-  const std::string command = fmt::format("{}/simlab {} 2>&1", SIMLAB_BINARY_DIR, arguments);
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (pipe && std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
-  const int status = pipe ? pclose(pipe) : -1;
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+Ran run(const std::string& arguments) { return testing::run_simlab(arguments); }
 
-fs::path scratch(const std::string& name) {
-  const fs::path path = fs::path(SIMLAB_BINARY_DIR) / "test-scratch" / name;
-  fs::remove_all(path);
-  fs::create_directories(path);
-  return path;
-}
+fs::path scratch(const std::string& name) { return testing::scratch_folder(name); }
 
 std::int64_t count_rows(const fs::path& db, const std::string& where = "1") {
   sqlite3* handle = nullptr;
