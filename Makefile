@@ -5,7 +5,7 @@ JOBS ?= 2
 SEED ?= 1
 CMAKE_FLAGS ?=
 
-.PHONY: setup build run test test-sanitize bench fuzz swarm clean
+.PHONY: setup build run test test-sanitize bench detection determinism fuzz swarm clean
 
 setup:
 	@bash tools/install-deps.sh
@@ -34,7 +34,22 @@ test-sanitize: setup
 	ctest --test-dir $(SANITIZE_DIR) --output-on-failure -j $(JOBS) $(if $(TEST_LABELS),-L '$(TEST_LABELS)') $(if $(SANITIZE_EXCLUDE),-E '$(SANITIZE_EXCLUDE)')
 
 bench: build
-	@for b in $(BUILD_DIR)/bench/*_bench; do echo "== $$b"; $$b || exit 1; done
+	@for b in $(BUILD_DIR)/bench/*_bench; do \
+	  case $$b in *detection_bench) continue ;; esac; \
+	  echo "== $$b"; $$b || exit 1; done
+
+# Seeds to first detection and detections per 1,000 seeds of every planted
+# bug, with every judge and with the history's checker alone, BUGGIFY off
+# and on (about 20 minutes on two cores at the default 1000 seeds).
+DETECTION_SEEDS ?= 1000
+detection: build
+	$(BUILD_DIR)/bench/detection_bench $(DETECTION_SEEDS) $(JOBS)
+
+# The cross-process determinism test over DETERMINISM_SEEDS seeds of every
+# system's default scenario and every scenarios/*.json (make test runs a slice).
+DETERMINISM_SEEDS ?= 1000
+determinism: build
+	SIMLAB_DETERMINISM_SEEDS=$(DETERMINISM_SEEDS) $(BUILD_DIR)/tests/harness_tests --gtest_filter='Determinism.*'
 
 # libFuzzer runs of the history readers, FUZZ_SECONDS (default 20) each.
 fuzz:
@@ -45,9 +60,6 @@ fuzz:
 # scenarios/raft-*.json, and each scenario clean, SWARM_SEEDS seeds each.
 # Results go to runs/raft-swarm/*.db (see `simlab runs --db F`).
 SWARM_SEEDS ?= 1..1000
-RAFT_BUGS = raft.read-without-quorum raft.vote-ignores-log raft.commit-old-term \
-	raft.ack-before-fsync raft.no-truncate-on-conflict raft.lease-ignores-drift \
-	raft.unsafe-membership kv.no-dedupe
 swarm: build
 	@mkdir -p runs/raft-swarm
 	@for scenario in scenarios/raft-*.json; do \
@@ -55,7 +67,7 @@ swarm: build
 	  echo "== $$name clean"; \
 	  $(BUILD_DIR)/simlab swarm --scenario $$scenario --seeds $(SWARM_SEEDS) --jobs $(JOBS) \
 	    --db runs/raft-swarm/$$name-clean.db --out runs/raft-swarm/$$name-clean || true; \
-	  for bug in $(RAFT_BUGS); do \
+	  for bug in $$($(BUILD_DIR)/simlab bugs --system raft --names); do \
 	    echo "== $$name $$bug"; \
 	    $(BUILD_DIR)/simlab swarm --scenario $$scenario --bug $$bug --seeds $(SWARM_SEEDS) --jobs $(JOBS) \
 	      --db runs/raft-swarm/$$name-$$bug.db --out runs/raft-swarm/$$name-$$bug || true; \

@@ -158,11 +158,12 @@ using json_fields::FieldError;
 constexpr std::int64_t kTimelineNsMax = 24 * 3600 * kNanosecondsPerSecond;
 
 NodeId node_id(const json& value, const std::string& field) {
-  if (!value.is_number_unsigned() || value.get<std::uint64_t>() == 0 ||
-      value.get<std::uint64_t>() > std::numeric_limits<NodeId>::max()) {
-    bad(field, "expected a node id (1 or more)");
-  }
-  return value.get<NodeId>();
+  const bool in_range = value.is_number_unsigned()
+                            ? value.get<std::uint64_t>() >= 1 && value.get<std::uint64_t>() <= std::numeric_limits<NodeId>::max()
+                            : value.is_number_integer() && value.get<std::int64_t>() >= 1 &&
+                                  value.get<std::int64_t>() <= std::numeric_limits<NodeId>::max();
+  if (!in_range) bad(field, "expected a node id (1 or more)");
+  return static_cast<NodeId>(value.get<std::int64_t>());
 }
 
 void read_links(const json& object, const std::string& path, ScriptedFault& fault) {

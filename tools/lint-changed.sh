@@ -15,10 +15,10 @@
 #
 # Why only what changed: most of the code base predates the gate, and
 # reformatting or tidying all of it at once would drown the history.
-# - clang-format judges the whole of each changed file: its fix is
-#   mechanical (the message says which command), so a file becomes clean
-#   the first time anyone touches it.
-# - clang-tidy judges only the changed lines (its --line-filter): its
+# - clang-format judges only the changed lines (its --lines): a change must
+#   not have to reformat a whole older file, which would bury what it did in
+#   the diff; `git clang-format` (the message names it) fixes just those.
+# - clang-tidy judges only the changed lines too (its --line-filter): its
 #   findings need thought, and a one-line change must not have to answer
 #   for every older finding in the file. (Debian's clang-tidy-diff-14.py
 #   does the same filtering but always exits 0, so it cannot gate.)
@@ -87,17 +87,21 @@ whole_files() {
   git ls-files "$@" -- '*.cpp' '*.h' | sed 's/$/\t/'
 }
 
+# clang-format over the lines the change wrote (--lines; a whole new file
+# when no ranges are given), one "path<TAB>ranges" line of `targets` each.
 check_format() {
-  local formatter=$1
-  shift
-  local unformatted=()
-  local file
-  for file in "$@"; do
-    "$formatter" --dry-run --Werror "$file" 2>/dev/null >&2 || unformatted+=("$file")
-  done
+  local formatter=$1 targets=$2 base=$3
+  local unformatted=() file ranges
+  while IFS=$'\t' read -r file ranges; do
+    local lines=()
+    if [[ -n "$ranges" ]]; then
+      mapfile -t lines < <(echo "$ranges" | grep -oE '\[[0-9]+,[0-9]+\]' | tr -d '[]' | sed 's/,/:/; s/^/--lines=/')
+    fi
+    "$formatter" --dry-run --Werror "${lines[@]}" "$file" >/dev/null 2>&1 || unformatted+=("$file")
+  done <"$targets"
   [[ ${#unformatted[@]} -eq 0 ]] && return 0
-  "$formatter" --dry-run --Werror "${unformatted[@]}" 2>&1 | head -n 60 >&2 || true
-  echo "lint-changed: not clang-formatted; fix with: $formatter -i ${unformatted[*]}" >&2
+  echo "lint-changed: lines this change wrote are not clang-formatted in: ${unformatted[*]}" >&2
+  echo "lint-changed: fix with: git clang-format-14 ${base:-HEAD} -- ${unformatted[*]}" >&2
   return 1
 }
 
@@ -165,7 +169,7 @@ main() {
   tidy=$(find_tool clang-tidy-14 clang-tidy)
   echo "lint-changed: ${#files[@]} C++ file(s) changed since ${base:-nothing: all of them}"
   local status=0
-  check_format "$formatter" "${files[@]}" || status=1
+  check_format "$formatter" "$scratch/targets" "$base" || status=1
   mkdir "$scratch/reports"
   check_tidy "$tidy" "$scratch/targets" "$scratch/reports" || status=1
   [[ $status -eq 0 ]] && echo "lint-changed: clean (${#files[@]} file(s))"

@@ -1,16 +1,49 @@
-// simlab bugs: the planted bugs of every system, one line each.
+// simlab bugs [--system S] [--names]: the planted bugs each system lists
+// for itself, one line each (--names: the names alone, for scripts such as
+// `make swarm`).
 #include <cstdio>
+#include <iostream>
+
+#include <boost/program_options.hpp>
 
 #include "harness/commands/command.h"
 #include "harness/systems/system_registry.h"
 
 namespace simlab {
 
-int cmd_bugs(int, char**) {
+int cmd_bugs(int argc, char** argv) {
+  namespace po = boost::program_options;
+  std::string only;
+  bool names = false;
+  po::options_description options("simlab bugs [options]");
+  options.add_options()("help,h", "show this help")("system", po::value(&only), "only this system's bugs")(
+      "names", po::bool_switch(&names), "print the names alone, one a line");
+  po::variables_map values;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(options).run(), values);
+    po::notify(values);
+  } catch (const po::error& error) {
+    std::fprintf(stderr, "simlab bugs: %s\n", error.what());
+    return kExitUsage;
+  }
+  if (values.count("help")) {
+    std::cout << options << "\n";
+    return kExitValid;
+  }
+  if (!only.empty() && find_system(only) == nullptr) {
+    std::fprintf(stderr, "simlab bugs: --system: unknown system '%s'\n", only.c_str());
+    return kExitUsage;
+  }
   for (const auto& system : systems()) {
+    if (!only.empty() && system.name != only) continue;
     for (const auto& bug : system.bugs) {
-      std::printf("%-32.*s %.*s\n", static_cast<int>(bug.name.size()), bug.name.data(),
-                  static_cast<int>(bug.description.size()), bug.description.data());
+      if (names) {
+        std::printf("%.*s\n", static_cast<int>(bug.name.size()), bug.name.data());
+      } else {
+        std::printf("%-10.*s %-32.*s %.*s\n", static_cast<int>(system.name.size()), system.name.data(),
+                    static_cast<int>(bug.name.size()), bug.name.data(), static_cast<int>(bug.description.size()),
+                    bug.description.data());
+      }
     }
   }
   return kExitValid;

@@ -29,9 +29,12 @@ std::string end_text(const DurableEnd& end) {
 }
 
 // §5.4.1: a voter grants its vote only to a candidate whose log is at least
-// as up to date as its own.
+// as up to date as its own: a later last term, or the same last term and a
+// log at least as long. Written out here rather than borrowed from RaftLog,
+// so that a bug in Raft's own rule cannot blind the judge of it.
 bool would_vote_for(const DurableEnd& voter, const DurableEnd& candidate) {
-  return at_least_as_up_to_date(candidate.index, candidate.term, voter.index, voter.term);
+  if (candidate.term != voter.term) return candidate.term > voter.term;
+  return candidate.index >= voter.index;
 }
 
 }  // namespace

@@ -113,7 +113,7 @@ TEST(RunScenario, PlantedBugIsFoundAndBaselineIsValid) {
   Scenario scenario = register_demo_scenario();
   scenario.safety_ms = 2'000;
   int found = 0;
-  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     EXPECT_EQ(run_scenario(resolve_scenario(scenario, seed)).verdict, RunVerdict::valid) << "seed " << seed;
     Scenario buggy = scenario;
     buggy.bug = "register.stale-read";
@@ -124,7 +124,7 @@ TEST(RunScenario, PlantedBugIsFoundAndBaselineIsValid) {
       EXPECT_FALSE(outcome.explanation.is_null());
     }
   }
-  EXPECT_GE(found, 5);
+  EXPECT_GE(found, 8);  // half of the 20 seeds find it today
 }
 
 }  // namespace

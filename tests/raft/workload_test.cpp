@@ -134,16 +134,49 @@ TEST(KvWorkload, EveryFourthClientOnlyReads) {
 
 // Keys rotate with the clock: each op's key belongs to the key_count keys
 // of the epoch it was invoked in, so a run spreads over many keys.
-TEST(KvWorkload, KeysRotateEachEpoch) {
+// Writes go to the current epoch's keys; a share of the reads look back up
+// to four epochs, at keys nothing writes any more.
+TEST(KvWorkload, KeysRotateEachEpochAndSomeReadsLookBack) {
   constexpr std::int64_t kEpochNs = 20 * kNanosecondsPerMillisecond;
   std::set<std::int64_t> keys;
+  std::size_t past_reads = 0;
   for (const history::Op& op : run_workload({}, 0, 0, kEpochNs)) {
     if (op.type != history::OpType::invoke) continue;
     ASSERT_TRUE(op.key.has_value());
-    EXPECT_EQ(op.key->as_integer() / 4, op.time / kEpochNs) << "key " << op.key->as_integer();
+    const std::int64_t key_epoch = op.key->as_integer() / 4, now_epoch = op.time / kEpochNs;
+    if (op.f == "read") {
+      EXPECT_LE(key_epoch, now_epoch);
+      EXPECT_GE(key_epoch, now_epoch - 4) << "key " << op.key->as_integer();
+      past_reads += key_epoch < now_epoch;
+    } else {
+      EXPECT_EQ(key_epoch, now_epoch) << "key " << op.key->as_integer();
+    }
     keys.insert(op.key->as_integer());
   }
   EXPECT_GT(keys.size(), 8u);
+  EXPECT_GT(past_reads, 0u);
+}
+
+// After the heal, the final readers split every key the history touched
+// between them and read each once.
+TEST(KvWorkload, FinalReadsReadEveryKeyOnce) {
+  TestCluster cluster(3);
+  cluster.print_messages = false;
+  ClusterClientEnv env(cluster, 200, 0);
+  HistoryRecorder recorder;
+  for (std::int64_t key : {5, 9, 5, 12}) recorder.invoke(0, 1, "write", history::Value::integer(key), history::Value::integer(1));
+  std::set<std::int64_t> read;
+  for (std::int64_t slot = 0; slot < 2; ++slot) {
+    const std::size_t before = recorder.history().size();
+    run_kv_final_reads(env, recorder, 100 + slot, slot, 2, KvClientOptions{});
+    for (std::size_t i = before; i < recorder.history().size(); ++i) {
+      const history::Op& op = recorder.history()[i];
+      if (op.type == history::OpType::ok) {
+        EXPECT_TRUE(read.insert(op.key->as_integer()).second) << "read twice";
+      }
+    }
+  }
+  EXPECT_EQ(read, (std::set<std::int64_t>{5, 9, 12}));
 }
 
 TEST(KvWorkload, RetiresAProcessAfterAnUnknownOutcome) {

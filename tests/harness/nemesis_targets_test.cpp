@@ -1,0 +1,80 @@
+// The nemesis's fault kinds and targets as a run records them: EIO and
+// ENOSPC are drawn like every other kind, and targeted faults aim at the
+// role they say (the leader the nodes report, several nodes at once).
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "harness/run/run_scenario.h"
+#include "harness/scenario_flags.h"
+
+namespace simlab {
+namespace {
+
+using faults::FaultKind;
+
+Scenario only(FaultKind kind, double rate, double targeted) {
+  Scenario scenario = scenario_from_flags({"", "raft", "", ""});
+  scenario.swarm = false;
+  scenario.faults.rate_per_s.fill(0);
+  scenario.faults.rate(kind) = rate;
+  scenario.faults.strength(kind) = 1.0;
+  scenario.faults.targeted = targeted;
+  scenario.safety_ms = 4'000;
+  return scenario;
+}
+
+TEST(NemesisKinds, EioAndEnospcAreDrawnAtTheirRateAndHealed) {
+  for (FaultKind kind : {FaultKind::eio, FaultKind::enospc}) {
+    const RunOutcome outcome = run_scenario(resolve_scenario(only(kind, 2.0, 0), 3));
+    EXPECT_EQ(outcome.verdict, RunVerdict::valid) << outcome.anomaly << " " << outcome.detail;
+    ASSERT_GE(outcome.faults.size(), 2u) << faults::fault_kind_name(kind);
+    for (const auto& event : outcome.faults) {
+      EXPECT_EQ(event.fault.kind, kind);
+      EXPECT_GE(event.fault.node, kFirstNodeId);
+      EXPECT_GE(event.end_ns, event.fault.at_ns) << "every fault heals";
+      if (kind == FaultKind::eio) {
+        EXPECT_GT(event.fault.write_error, 0);
+      }
+    }
+  }
+}
+
+TEST(NemesisTargets, TargetedCrashesHitTheLeaderOrSeveralNodesAtOnce) {
+  const RunOutcome outcome = run_scenario(resolve_scenario(only(FaultKind::crash, 2.0, 1.0), 5));
+  std::set<std::string> targets;
+  for (const auto& event : outcome.faults) {
+    targets.insert(event.fault.target);
+    if (event.fault.target == "all") {
+      EXPECT_EQ(event.fault.targets().size(), 5u);
+      EXPECT_EQ(event.fault.mode, "lose-unsynced") << "several at once lose every unsynced write";
+    }
+    if (event.fault.target == "majority") {
+      EXPECT_EQ(event.fault.targets().size(), 3u);
+    }
+  }
+  EXPECT_TRUE(targets.contains("leader")) << "a crash aimed at the leader";
+  EXPECT_TRUE(targets.contains("all") || targets.contains("majority")) << "a crash of several nodes";
+  EXPECT_FALSE(targets.contains("")) << "targeted 1.0 aims every crash";
+}
+
+TEST(NemesisTargets, ATargetedPartitionCutsTheLeaderOffFromTheMajority) {
+  const RunOutcome outcome = run_scenario(resolve_scenario(only(FaultKind::partition, 2.0, 1.0), 7));
+  std::size_t aimed = 0;
+  for (const auto& event : outcome.faults) {
+    if (event.fault.target.empty()) continue;
+    ++aimed;
+    const NodeId focus = event.fault.links.empty() ? kNoNode : event.fault.links.front().first;
+    std::set<NodeId> cut_from_focus;
+    for (const auto& [from, to] : event.fault.links) {
+      if (from == focus) cut_from_focus.insert(to);
+    }
+    if (event.fault.shape != "majorities-ring" && event.fault.shape != "bridge") {
+      EXPECT_GE(cut_from_focus.size(), 2u) << event.detail << ": the focus is on the smaller side";
+    }
+  }
+  EXPECT_GT(aimed, 0u);
+}
+
+}  // namespace
+}  // namespace simlab
