@@ -42,7 +42,10 @@ nlohmann::json header_json(const RunSummary& summary) {
                            {"simulated_ns", summary.simulated_ns},
                            {"heal_ns", summary.heal_ns},
                            {"wall_ms", summary.wall_ms},
-                           {"commands", summary.commands}};
+                           {"commands", summary.commands},
+                           {"judges", summary.judges_ran},
+                           {"caught_by", summary.caught_by},
+                           {"white_box", summary.white_box}};
   if (summary.seed) header["seed"] = std::to_string(*summary.seed);  // a string: seeds exceed 2^53
   if (summary.node) header["node"] = *summary.node;
   return header;

@@ -51,6 +51,26 @@ std::string shell_quote(const std::string& text) {
   return quoted + "'";
 }
 
+// Older result.json files have no "judges": the page then says nothing of them.
+static void read_judges(const nlohmann::json& result, RunSummary& summary) {
+  const auto judges = result.find("judges");
+  if (judges == result.end() || !judges->is_object()) return;
+  const auto names = [&](const char* key) {
+    std::vector<std::string> out;
+    if (const auto list = judges->find(key); list != judges->end() && list->is_array()) {
+      for (const auto& name : *list) {
+        if (name.is_string()) out.push_back(name.get<std::string>());
+      }
+    }
+    return out;
+  };
+  summary.judges_ran = names("ran");
+  summary.caught_by = names("caught_by");
+  if (const auto box = judges->find("white_box"); box != judges->end() && box->is_object()) {
+    summary.white_box = box->value("anomaly", "") + ": " + box->value("detail", "");
+  }
+}
+
 RunSummary summary_from_result(const nlohmann::json& result, const nlohmann::json& scenario,
                                const std::string& folder, const std::string& file_name) {
   if (!result.is_object())
@@ -75,6 +95,7 @@ RunSummary summary_from_result(const nlohmann::json& result, const nlohmann::jso
   summary.heal_ns = field<std::int64_t>(result, "heal_ns", file_name, -1);
   summary.wall_ms = field<double>(result, "wall_ms", file_name, -1);
   summary.faults = faults_from(result, file_name);
+  read_judges(result, summary);
   // scenario.json is context only: a missing or odd checker field leaves the model unnamed.
   if (scenario.is_object() && scenario.contains("checker") && scenario["checker"].is_string()) {
     summary.model = scenario["checker"].get<std::string>();

@@ -39,6 +39,11 @@ struct RunSummary {
   std::int64_t heal_ns = -1;  // when the liveness phase began
   double wall_ms = -1;
   std::vector<FaultPeriod> faults;
+  // The judges (result.json "judges"): which ran, which caught the run, and
+  // the white-box finding beside the history's, for a person to compare.
+  std::vector<std::string> judges_ran;
+  std::vector<std::string> caught_by;
+  std::string white_box;  // "INVARIANT: detail" when a white-box judge fired
   std::vector<std::string> commands;  // replay, shrink: for a person to copy
 };
 

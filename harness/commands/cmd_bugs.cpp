@@ -7,6 +7,7 @@
 #include <boost/program_options.hpp>
 
 #include "harness/commands/command.h"
+#include "harness/commands/command_line.h"
 #include "harness/systems/system_registry.h"
 
 namespace simlab {
@@ -19,17 +20,7 @@ int cmd_bugs(int argc, char** argv) {
   options.add_options()("help,h", "show this help")("system", po::value(&only), "only this system's bugs")(
       "names", po::bool_switch(&names), "print the names alone, one a line");
   po::variables_map values;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(options).run(), values);
-    po::notify(values);
-  } catch (const po::error& error) {
-    std::fprintf(stderr, "simlab bugs: %s\n", error.what());
-    return kExitUsage;
-  }
-  if (values.count("help")) {
-    std::cout << options << "\n";
-    return kExitValid;
-  }
+  if (const auto code = parse_command_line("bugs", argc, argv, options, values)) return *code;
   if (!only.empty() && find_system(only) == nullptr) {
     std::fprintf(stderr, "simlab bugs: --system: unknown system '%s'\n", only.c_str());
     return kExitUsage;

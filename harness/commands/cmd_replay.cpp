@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/commands/command.h"
+#include "harness/commands/command_line.h"
 #include "harness/commands/judge_flags.h"
 #include "harness/commands/scenario_errors.h"
 #include "harness/run/run_folder.h"
@@ -49,17 +50,7 @@ int parse(int argc, char** argv, std::string& target, JudgeFlags& judges) {
   po::positional_options_description positional;
   positional.add("target", 1);
   po::variables_map values;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(options).positional(positional).run(), values);
-    po::notify(values);
-  } catch (const po::error& error) {
-    std::fprintf(stderr, "simlab replay: %s\n", error.what());
-    return kExitUsage;
-  }
-  if (values.count("help")) {
-    std::cout << options << "\n";
-    return kExitValid;
-  }
+  if (const auto code = parse_command_line("replay", argc, argv, options, values, &positional)) return *code;
   if (target.empty()) {
     std::fprintf(stderr, "simlab replay: RUN_DIR or SCENARIO_FILE is required\n");
     return kExitUsage;

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "harness/commands/command.h"
+#include "harness/commands/command_line.h"
 #include "harness/results_store.h"
 #include "reports/index_report.h"
 #include "reports/run_report.h"
@@ -59,17 +60,7 @@ int cmd_report(int argc, char** argv) {
   options.add_options()("help,h", "show this help")("db", po::value(&db), "results store")(
       "out", po::value(&out), "folder for index.html (created if needed)");
   po::variables_map values;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(options).run(), values);
-    po::notify(values);
-  } catch (const po::error& error) {
-    std::fprintf(stderr, "simlab report: %s\n", error.what());
-    return kExitUsage;
-  }
-  if (values.count("help")) {
-    std::cout << options << "\n";
-    return kExitValid;
-  }
+  if (const auto code = parse_command_line("report", argc, argv, options, values)) return *code;
   if (db.empty() || out.empty()) {
     std::fprintf(
         stderr, "simlab report: --db FILE and --out DIR are required (see simlab report --help)\n");

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "harness/commands/command.h"
+#include "harness/commands/command_line.h"
 #include "harness/commands/judge_flags.h"
 #include "harness/commands/scenario_errors.h"
 #include "harness/run/run_folder.h"
@@ -71,17 +72,7 @@ int parse_flags(int argc, char** argv, RunFlags& flags) {
       ("trace", po::bool_switch(&flags.trace), "write a readable event log, trace.log");
   add_judge_flags(options, flags.judges);
   po::variables_map values;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(options).run(), values);
-    po::notify(values);
-  } catch (const po::error& error) {
-    std::fprintf(stderr, "simlab run: %s\n", error.what());
-    return kExitUsage;
-  }
-  if (values.count("help")) {
-    std::cout << options << "\n";
-    return kExitValid;
-  }
+  if (const auto code = parse_command_line("run", argc, argv, options, values)) return *code;
   return -1;
 }
 

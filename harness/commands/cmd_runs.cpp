@@ -7,6 +7,7 @@
 #include <boost/program_options.hpp>
 
 #include "harness/commands/command.h"
+#include "harness/commands/command_line.h"
 #include "harness/results_store.h"
 
 namespace simlab {
@@ -21,17 +22,7 @@ int cmd_runs(int argc, char** argv) {
       "verdict", po::value(&verdict), "only runs with this verdict (valid, safety-violation, ...)")(
       "limit", po::value(&limit), "at most this many rows, newest first (default 50; -1 for all)");
   po::variables_map values;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(options).run(), values);
-    po::notify(values);
-  } catch (const po::error& error) {
-    std::fprintf(stderr, "simlab runs: %s\n", error.what());
-    return kExitUsage;
-  }
-  if (values.count("help")) {
-    std::cout << options << "\n";
-    return kExitValid;
-  }
+  if (const auto code = parse_command_line("runs", argc, argv, options, values)) return *code;
   if (db.empty() || !std::filesystem::exists(db)) {
     std::fprintf(stderr, "simlab runs: %s\n", db.empty() ? "--db FILE is required" : (db + ": no such file").c_str());
     return db.empty() ? kExitUsage : kExitNoInput;
@@ -60,17 +51,7 @@ int cmd_merge(int argc, char** argv) {
   po::positional_options_description positional;
   positional.add("input", -1);
   po::variables_map values;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(options).positional(positional).run(), values);
-    po::notify(values);
-  } catch (const po::error& error) {
-    std::fprintf(stderr, "simlab merge: %s\n", error.what());
-    return kExitUsage;
-  }
-  if (values.count("help")) {
-    std::cout << options << "\n";
-    return kExitValid;
-  }
+  if (const auto code = parse_command_line("merge", argc, argv, options, values, &positional)) return *code;
   if (out.empty() || inputs.empty()) {
     std::fprintf(stderr, "simlab merge: need input stores and --out FILE\n");
     return kExitUsage;

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/commands/command.h"
+#include "harness/commands/command_line.h"
 #include "harness/commands/judge_flags.h"
 #include "harness/commands/scenario_errors.h"
 #include "harness/run/run_folder.h"
@@ -54,17 +55,7 @@ int cmd_shrink(int argc, char** argv) {
   po::positional_options_description positional;
   positional.add("run", 1);
   po::variables_map values;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(options).positional(positional).run(), values);
-    po::notify(values);
-  } catch (const po::error& error) {
-    std::fprintf(stderr, "simlab shrink: %s\n", error.what());
-    return kExitUsage;
-  }
-  if (values.count("help")) {
-    std::cout << options << "\n";
-    return kExitValid;
-  }
+  if (const auto code = parse_command_line("shrink", argc, argv, options, values, &positional)) return *code;
   const std::int64_t budget_ms = parse_budget_ms(budget);
   if (folder.empty() || budget_ms < 0) {
     std::fprintf(stderr, "simlab shrink: %s\n", folder.empty() ? "RUN_DIR is required" : "--budget: expected e.g. 60s");

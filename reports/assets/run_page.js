@@ -55,6 +55,11 @@
     fact('simulated time', h.simulated_ns >= 0 ? formatNs(h.simulated_ns) : '');
     fact('wall time', h.wall_ms >= 0 ? h.wall_ms.toFixed(1) + ' ms' : '');
     fact('faults', data.faults.length ? String(data.faults.length) : (h.system ? 'none' : ''));
+    if (h.judges.length) {
+      fact('judges', h.judges.join(', '));
+      fact('caught by', h.caught_by.length ? h.caught_by.join(', ') : 'none');
+    }
+    if (h.white_box) add(top, el('p', { class: 'subtitle', id: 'white-box' }, 'white-box judge: ' + h.white_box));
     if (!h.commands.length) return;
     const commands = add(top, el('div', { class: 'commands' }));
     for (const command of h.commands) {
