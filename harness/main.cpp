@@ -14,6 +14,7 @@ void print_help() {
       "usage: simlab COMMAND [OPTIONS]   (simlab COMMAND --help for its options)\n\n"
       "commands:\n");
   for (const auto& command : simlab::command_table()) {
+    if (command.hidden) continue;
     std::printf("  %-10.*s %.*s\n", static_cast<int>(command.name.size()), command.name.data(),
                 static_cast<int>(command.summary.size()), command.summary.data());
   }

@@ -1,5 +1,7 @@
 #include "harness/shrink.h"
 
+#include "harness/run/scripted_scenario.h"
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -124,19 +126,6 @@ class Shrinker {
   std::size_t trials_ = 0;
 };
 
-// The run's faults as a script: rates off, each recorded fault at its time.
-Scenario scripted(const Scenario& scenario, const RunOutcome& outcome) {
-  Scenario result = scenario;
-  result.faults.rate_per_s.fill(0);
-  result.timeline.clear();
-  for (const auto& event : outcome.faults) {
-    faults::ScriptedFault fault = event.fault;
-    if (event.end_ns >= 0) fault.duration_ns = event.end_ns - fault.at_ns;
-    result.timeline.push_back(fault);
-  }
-  return result;
-}
-
 }  // namespace
 
 std::string failure_signature(const RunOutcome& outcome) {
@@ -160,7 +149,7 @@ ShrinkResult shrink(const Scenario& failing, const std::string& signature, std::
   RunOutcome outcome = run_scenario(failing, options);
   result.before = shrink_stats(failing, outcome);
   Scenario current = failing;
-  Scenario as_script = scripted(failing, outcome);
+  Scenario as_script = scripted_scenario(failing, outcome.faults);
   if (shrinker.try_candidate(as_script, current, outcome)) {
     log(fmt::format("  the {} faults replay as a script", current.timeline.size()));
     shrinker.minimise_faults(current, outcome);

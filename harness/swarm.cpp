@@ -18,6 +18,7 @@
 
 #include "harness/run/run_folder.h"
 #include "harness/run/run_row.h"
+#include "harness/run/real_run.h"
 #include "harness/run/run_scenario.h"
 #include "sim/hash.h"
 
@@ -39,11 +40,17 @@ std::string folder_for(const SwarmOptions& options, const std::string& swarm, st
 }
 
 // In the child: run one seed, write its folder, exit with the verdict's code.
+RunOutcome drive(const Scenario& resolved, const SwarmOptions& options, const std::string& folder) {
+  if (!options.real) return simulate_scenario(resolved, options.run);
+  return run_real(resolved, options.run, RealRunOptions{folder + "/nodes", own_binary()});
+}
+
 [[noreturn]] void run_child(const Scenario& scenario, std::uint64_t seed, const std::string& folder,
-                            const RunOptions& run_options, bool keep_passing) {
+                            const SwarmOptions& options) {
   int code = 70;
+  const bool keep_passing = options.keep_passing;
   try {
-    RunOutcome outcome = simulate_scenario(resolve_scenario(scenario, seed), run_options);
+    RunOutcome outcome = drive(resolve_scenario(scenario, seed), options, folder);
     write_run_inputs(folder, outcome);  // kept even if the checker crashes
     judge_outcome(outcome);
     write_run_folder(folder, outcome, keep_passing || outcome.verdict != RunVerdict::valid);
@@ -74,13 +81,14 @@ void account(SwarmProgress& progress, const RunRow& row) {
 
 }  // namespace
 
-std::string scenario_key(const Scenario& scenario, const RunOptions& options) {
+std::string scenario_key(const Scenario& scenario, const RunOptions& options, bool real) {
   nlohmann::json json = scenario_to_json(scenario);
   json.erase("seed");
   // Judged by other judges, the same seeds are other results.
   if (options.invariants != InvariantJudges::all || options.stop_at_first_violation) {
     json["judges"] = {invariant_judges_name(options.invariants), options.stop_at_first_violation};
   }
+  if (real) json["driver"] = "real";
   return fmt::format("{:016x}", sim::name_hash64(json.dump()));
 }
 
@@ -138,7 +146,7 @@ std::vector<std::uint64_t> shard_seeds(const std::vector<std::uint64_t>& seeds, 
 
 SwarmProgress run_swarm(const Scenario& scenario, const SwarmOptions& options, ResultsStore& store,
                         const std::function<void(const SwarmProgress&)>& on_progress) {
-  const std::string key = scenario_key(scenario, options.run);
+  const std::string key = scenario_key(scenario, options.run, options.real);
   const std::string swarm = fmt::format("{}-{}", scenario.name, key.substr(0, 8));
   const std::set<std::uint64_t> recorded = store.recorded_seeds(key);
   std::vector<std::uint64_t> pending;
@@ -154,14 +162,15 @@ SwarmProgress run_swarm(const Scenario& scenario, const SwarmOptions& options, R
   std::size_t next = 0;
   bool stopping = false;
   while ((!stopping && next < pending.size()) || !workers.empty()) {
-    while (!stopping && next < pending.size() && workers.size() < std::max(1u, options.jobs)) {
+    const unsigned jobs = options.real ? 1u : std::max(1u, options.jobs);  // real nodes share one machine's network
+    while (!stopping && next < pending.size() && workers.size() < jobs) {
       const std::uint64_t seed = pending[next++];
       const std::string folder = folder_for(options, swarm, seed);
       std::filesystem::remove_all(folder);
       std::fflush(nullptr);
       const pid_t pid = fork();
       if (pid < 0) throw std::runtime_error("swarm: fork failed");
-      if (pid == 0) run_child(scenario, seed, folder, options.run, options.keep_passing);
+      if (pid == 0) run_child(scenario, seed, folder, options);
       workers.push_back(Worker{pid, seed, Clock::now()});
     }
     bool reaped = false;

@@ -23,6 +23,9 @@ struct SwarmOptions {
   bool stop_on_failure = false;
   bool keep_passing = false;           // keep every run's folder, not just failures
   RunOptions run;                      // the judges
+  // Real nodes instead of the simulator: one seed at a time (jobs is 1),
+  // each run's nodes in RUN_FOLDER/nodes.
+  bool real = false;
 };
 
 // What the progress view and the summary need.
@@ -40,7 +43,7 @@ struct SwarmProgress {
 
 // A stable key for "this swarm": the scenario without its seed, and the
 // judges when they are not the default ones.
-std::string scenario_key(const Scenario& scenario, const RunOptions& options = {});
+std::string scenario_key(const Scenario& scenario, const RunOptions& options = {}, bool real = false);
 
 // Parses "A..B" or "N" into seeds, then keeps every N-th for shard K/N
 // (K counted from 0, as a Kubernetes Indexed Job's JOB_COMPLETION_INDEX).

@@ -2,6 +2,7 @@
 // row of the results store.
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include <boost/program_options.hpp>
@@ -13,9 +14,12 @@
 #include "harness/commands/scenario_errors.h"
 #include "harness/run/run_folder.h"
 #include "harness/run/run_row.h"
+#include "harness/run/real_run.h"
 #include "harness/run/run_scenario.h"
+#include "harness/run/scripted_scenario.h"
 #include "harness/scenario_flags.h"
 #include "harness/swarm.h"
+#include "real/cluster.h"
 
 namespace simlab {
 namespace {
@@ -30,6 +34,9 @@ struct RunFlags {
   JudgeFlags judges;
   bool check_determinism = false;
   bool trace = false;
+  bool real = false;
+  std::string write_timeline;
+  std::string work_dir;
 };
 
 // Runs the seed twice and names the first event where the runs part.
@@ -69,7 +76,12 @@ int parse_flags(int argc, char** argv, RunFlags& flags) {
       ("out", po::value(&flags.out), "run folder to write (default runs/seed-N)")
       ("db", po::value(&flags.db), "results store to add the run's row to (default runs/results.db; '' for none)")
       ("check-determinism", po::bool_switch(&flags.check_determinism), "run twice and compare trace hashes")
-      ("trace", po::bool_switch(&flags.trace), "write a readable event log, trace.log");
+      ("trace", po::bool_switch(&flags.trace), "write a readable event log, trace.log")
+      ("real", po::bool_switch(&flags.real),
+       "run the cluster as real processes in network namespaces, faults from the kernel (root; not deterministic)")
+      ("write-timeline", po::value(&flags.write_timeline),
+       "write the run's faults as a scripted scenario to this file (to run a real run's faults in the simulator)")
+      ("work-dir", po::value(&flags.work_dir), "with --real: where the nodes' data folders go (default RUN_FOLDER/nodes)");
   add_judge_flags(options, flags.judges);
   po::variables_map values;
   if (const auto code = parse_command_line("run", argc, argv, options, values)) return *code;
@@ -104,6 +116,7 @@ void print_summary(const RunOutcome& outcome, const std::string& folder) {
               outcome.anomaly.c_str(), ops, static_cast<unsigned long long>(outcome.events),
               static_cast<double>(outcome.simulated_ns) / 1e9, outcome.wall_ms,
               static_cast<unsigned long long>(outcome.trace_hash));
+  if (!outcome.deterministic) std::printf("a real run: not deterministic (its seed picked the faults and the workload)\n");
   print_judges(outcome);
   std::printf("verdict: %s\nrun folder: %s\n", run_verdict_name(outcome.verdict), folder.c_str());
 }
@@ -117,6 +130,21 @@ void record_row(const std::string& db, const Scenario& unresolved, const RunOpti
   RunRow row = run_row(unresolved, scenario_key(unresolved, options), unresolved.seed, folder,
                        read_result_json(folder));
   store.record(row);
+}
+
+// The run itself, by the driver the flags ask for.
+RunOutcome drive(const Scenario& resolved, const RunOptions& options, const RunFlags& flags, const std::string& folder) {
+  if (!flags.real) return simulate_scenario(resolved, options);
+  RealRunOptions real;
+  real.work_dir = flags.work_dir.empty() ? folder + "/nodes" : flags.work_dir;
+  real.simlab_binary = own_binary();
+  return run_real(resolved, options, real);
+}
+
+void write_timeline(const std::string& path, const RunOutcome& outcome) {
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) throw std::runtime_error(path + ": cannot write");
+  out << scenario_to_json(scripted_scenario(outcome.scenario, outcome.faults)).dump(2) << "\n";
 }
 
 }  // namespace
@@ -138,9 +166,23 @@ int cmd_run(int argc, char** argv) {
     std::fprintf(stderr, "simlab run: %s\n", error.what());
     return kExitUsage;
   }
+  if (flags.real && flags.check_determinism) {
+    std::fprintf(stderr, "simlab run: --check-determinism: a real run is not deterministic\n");
+    return kExitUsage;
+  }
   const std::string folder = flags.out.empty() ? fmt::format("runs/seed-{}", resolved.seed) : flags.out;
-  RunOutcome outcome = simulate_scenario(resolved, options);
+  RunOutcome outcome;
   try {
+    outcome = drive(resolved, options, flags, folder);
+  } catch (const real::RealUnavailable& error) {
+    std::fprintf(stderr, "simlab run: --real: %s\n", error.what());
+    return kExitUnavailable;
+  } catch (const RealRunInterrupted& error) {
+    std::fprintf(stderr, "simlab run: %s\n", error.what());
+    return kExitInterrupted;
+  }
+  try {
+    if (!flags.write_timeline.empty()) write_timeline(flags.write_timeline, outcome);
     write_run_inputs(folder, outcome);
     judge_outcome(outcome);
     write_run_folder(folder, outcome);

@@ -14,6 +14,7 @@
 #include "harness/scenario_flags.h"
 #include "harness/swarm.h"
 #include "harness/swarm_view.h"
+#include "real/cluster.h"
 
 namespace simlab {
 namespace {
@@ -49,7 +50,8 @@ int parse(int argc, char** argv, SwarmFlags& flags) {
       ("keep-passing", po::bool_switch(&flags.options.keep_passing), "keep passing runs' folders too")
       ("no-swarm-faults", "run the scenario's faults as written instead of a random subset per seed")
       ("junit", po::value(&flags.junit), "write JUnit XML here for CI")
-      ("tui", po::bool_switch(&flags.tui), "an ncurses view (plain lines without a terminal)");
+      ("tui", po::bool_switch(&flags.tui), "an ncurses view (plain lines without a terminal)")
+      ("real", po::bool_switch(&flags.options.real), "real nodes (root), one seed after another");
   add_judge_flags(options, flags.judges);
   po::variables_map values;
   flags.options.jobs = std::max(1u, std::thread::hardware_concurrency());
@@ -80,8 +82,12 @@ int cmd_swarm(int argc, char** argv) {
     scenario = scenario_from_flags(flags.scenario);
     if (flags.swarm_faults) scenario.swarm = true;
     resolve_scenario(scenario, 1);  // names a bad system, workload or bug now, not per seed
+    if (flags.options.real) real::check_real_nodes_available();
   } catch (const ScenarioError& error) {
     return report_scenario_error("swarm", error, !flags.scenario.file.empty());
+  } catch (const real::RealUnavailable& error) {
+    std::fprintf(stderr, "simlab swarm: --real: %s\n", error.what());
+    return kExitUnavailable;
   }
   try {
     ResultsStore store(flags.db);
@@ -91,7 +97,7 @@ int cmd_swarm(int argc, char** argv) {
     view->finish(progress);
     if (!flags.junit.empty()) {
       std::vector<RunRow> rows;
-      const std::string key = scenario_key(scenario, flags.options.run);
+      const std::string key = scenario_key(scenario, flags.options.run, flags.options.real);
       for (auto& row : store.rows()) {
         if (row.scenario_key == key) rows.push_back(std::move(row));
       }

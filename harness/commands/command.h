@@ -20,6 +20,7 @@ enum ExitCode : int {
   kExitInternal = 70,     // EX_SOFTWARE
   kExitCantCreate = 73,   // EX_CANTCREAT
   kExitIoError = 74,      // EX_IOERR
+  kExitInterrupted = 130,  // 128 + SIGINT: a run stopped by SIGINT or SIGTERM, cleaned up
 };
 
 struct Command {
@@ -27,6 +28,7 @@ struct Command {
   std::string_view summary;  // one line for `simlab --help`
   // argv[0] is the command's name; returns the process exit code.
   int (*run)(int argc, char** argv);
+  bool hidden = false;  // left out of `simlab --help` (run by simlab itself)
 };
 
 std::span<const Command> command_table();

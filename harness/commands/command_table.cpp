@@ -13,6 +13,8 @@ int cmd_shrink(int argc, char** argv);
 int cmd_runs(int argc, char** argv);
 int cmd_merge(int argc, char** argv);
 int cmd_report(int argc, char** argv);
+int cmd_node(int argc, char** argv);
+int cmd_real_cleanup(int argc, char** argv);
 
 std::span<const Command> command_table() {
   static const Command kCommands[] = {
@@ -25,6 +27,9 @@ std::span<const Command> command_table() {
       {"report", "write the browsable HTML index of a results store's runs", cmd_report},
       {"check", "judge history files against a consistency model", cmd_check},
       {"bugs", "list the planted bugs each system can switch on", cmd_bugs},
+      {"real-cleanup", "remove what interrupted real runs left behind (namespaces, links, node processes)",
+       cmd_real_cleanup},
+      {"node", "run one node of a system as a real process (started by run --real)", cmd_node, true},
   };
   return kCommands;
 }

@@ -82,6 +82,7 @@ struct RunOutcome {
   bool live = true;
   std::string liveness_detail;
   std::optional<std::string> internal_error;  // the lab itself failed
+  bool deterministic = true;  // false for a run on real nodes: its seed does not replay it
   std::vector<NodeAbortRecord> node_aborts;
   nlohmann::json explanation;  // the checker's, when it has one
   std::uint64_t trace_hash = 0;

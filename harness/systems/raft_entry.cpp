@@ -16,8 +16,8 @@ namespace {
 // add retries while nobody answers (no leader yet), up to the stop.
 constexpr int kAddAttempts = 20;
 
-faults::AdminAction raft_admin(sim::Simulator& simulator, const ClientSettings& settings) {
-  std::shared_ptr<ClientEnv> env = simulator.client_env("membership");
+faults::AdminAction raft_admin(const ClientEnvMaker& make_env, const ClientSettings& settings) {
+  std::shared_ptr<ClientEnv> env = make_env("membership");
   KvClientOptions options;
   options.op_timeout_ns = settings.op_timeout_ns;
   return [env, options](const faults::ScriptedFault& fault) {
@@ -37,8 +37,8 @@ faults::AdminAction raft_admin(sim::Simulator& simulator, const ClientSettings& 
 // timeout: a node that is down or paused simply does not answer.
 constexpr std::int64_t kStatusTimeoutNs = 20 * kNanosecondsPerMillisecond;
 
-faults::ClusterProbe raft_probe(sim::Simulator& simulator, const ClientSettings&) {
-  std::shared_ptr<ClientEnv> env = simulator.client_env("probe");
+faults::ClusterProbe raft_probe(const ClientEnvMaker& make_env, const ClientSettings&) {
+  std::shared_ptr<ClientEnv> env = make_env("probe");
   return [env] {
     std::vector<faults::NodeStatus> statuses;
     for (NodeId node : env->nodes()) {

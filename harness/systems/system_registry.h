@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -53,13 +54,17 @@ struct WorkloadEntry {
   FinalReadsRunner final_reads;  // empty: none
 };
 
+// A client env of the run's driver (the simulator's, or a real run's), with
+// its own random stream named `stream`.
+using ClientEnvMaker = std::function<std::shared_ptr<ClientEnv>(std::string_view stream)>;
+
 // Builds, for one run, the action that performs membership faults (remove,
 // add, transfer) through the system's client protocol.
-using AdminFactory = std::function<faults::AdminAction(sim::Simulator&, const ClientSettings&)>;
+using AdminFactory = std::function<faults::AdminAction(const ClientEnvMaker&, const ClientSettings&)>;
 
 // Builds, for one run, how the nemesis asks the cluster who is who
 // (targeted faults), through the system's client protocol.
-using ProbeFactory = std::function<faults::ClusterProbe(sim::Simulator&, const ClientSettings&)>;
+using ProbeFactory = std::function<faults::ClusterProbe(const ClientEnvMaker&, const ClientSettings&)>;
 
 // Draws, for one swarm seed, the system options its scenario leaves open
 // (FoundationDB's randomized knobs), given the largest clock-rate error the
