@@ -10,6 +10,7 @@
 // counts the seeds whose history the checker found invalid. VERIFY seeds per
 // row are run again with --invariants none and must agree. Prints a Markdown
 // table; `make detection` runs it (not part of `make test` or `make bench`).
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -19,8 +20,6 @@
 #include <map>
 #include <optional>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "harness/run/run_scenario.h"
 #include "harness/scenario_flags.h"
@@ -54,17 +53,21 @@ Tally tally(const std::vector<RunRow>& rows) {
     }
     if (by_history) {
       ++result.history;
-      if (!result.first_history || row.seed < *result.first_history) result.first_history = row.seed;
+      if (!result.first_history || row.seed < *result.first_history)
+        result.first_history = row.seed;
     }
-    for (const char* judge : {"history", "nodes", "observer"}) result.by_judge[judge] += caught(row, judge);
+    for (const char* judge : {"history", "nodes", "observer"})
+      result.by_judge[judge] += caught(row, judge);
     result.liveness += row.verdict == "liveness-failure";
-    result.other += row.verdict != "valid" && row.verdict != "safety-violation" && row.verdict != "liveness-failure";
+    result.other += row.verdict != "valid" && row.verdict != "safety-violation" &&
+                    row.verdict != "liveness-failure";
   }
   return result;
 }
 
 std::vector<RunRow> swarm_rows(const Scenario& scenario, std::uint64_t seeds, unsigned jobs,
-                               InvariantJudges judges, const fs::path& dir, const std::string& name) {
+                               InvariantJudges judges, const fs::path& dir,
+                               const std::string& name) {
   SwarmOptions options;
   for (std::uint64_t seed = 1; seed <= seeds; ++seed) options.seeds.push_back(seed);
   options.jobs = jobs;
@@ -80,7 +83,9 @@ std::string per_thousand(std::size_t count, std::uint64_t seeds) {
   return fmt::format("{:.0f}", 1000.0 * static_cast<double>(count) / static_cast<double>(seeds));
 }
 
-std::string first(const std::optional<std::uint64_t>& seed) { return seed ? std::to_string(*seed) : "-"; }
+std::string first(const std::optional<std::uint64_t>& seed) {
+  return seed ? std::to_string(*seed) : "-";
+}
 
 }  // namespace
 
@@ -92,31 +97,38 @@ int main(int argc, char** argv) {
   fs::create_directories(dir);
   std::printf("Detection over seeds 1..%llu of each system's default scenario (swarm on)\n\n",
               static_cast<unsigned long long>(seeds));
-  std::printf("| system | bug | buggify | all: first | all: per 1000 | none: first | none: per 1000 | "
-              "history / nodes / observer | liveness | none agrees |\n|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf(
+      "| system | bug | buggify | all: first | all: per 1000 | none: first | none: per 1000 | "
+      "history / nodes / observer | liveness | none agrees "
+      "|\n|---|---|---|---|---|---|---|---|---|---|\n");
   const auto start = std::chrono::steady_clock::now();
   for (const SystemEntry& system : systems()) {
     for (const PlantedBug& bug : system.bugs) {
       for (const bool buggify : {false, true}) {
-        Scenario scenario = scenario_from_flags({"", std::string(system.name), "", std::string(bug.name)});
+        Scenario scenario =
+            scenario_from_flags({"", std::string(system.name), "", std::string(bug.name)});
         scenario.swarm = true;
         scenario.buggify = buggify;
         const std::string name = fmt::format("{}-{}", bug.name, buggify ? "on" : "off");
         const Tally all = tally(swarm_rows(scenario, seeds, jobs, InvariantJudges::all, dir, name));
-        const Tally none = tally(swarm_rows(scenario, std::min(seeds, verify), jobs, InvariantJudges::none, dir, name + "-none"));
+        const Tally none = tally(swarm_rows(scenario, std::min(seeds, verify), jobs,
+                                            InvariantJudges::none, dir, name + "-none"));
         std::size_t agree = 0;
-        for (const auto& [seed, by_history] : none.history_caught) agree += all.history_caught.at(seed) == by_history;
+        for (const auto& [seed, by_history] : none.history_caught)
+          agree += all.history_caught.at(seed) == by_history;
         std::printf("| %s | %s | %s | %s | %s | %s | %s | %zu / %zu / %zu | %zu | %zu of %zu |\n",
-                    std::string(system.name).c_str(), std::string(bug.name).c_str(), buggify ? "on" : "off",
-                    first(all.first_any).c_str(), per_thousand(all.any, seeds).c_str(),
-                    first(all.first_history).c_str(), per_thousand(all.history, seeds).c_str(),
-                    all.by_judge.at("history"), all.by_judge.at("nodes"), all.by_judge.at("observer"),
-                    all.liveness, agree, none.history_caught.size());
+                    std::string(system.name).c_str(), std::string(bug.name).c_str(),
+                    buggify ? "on" : "off", first(all.first_any).c_str(),
+                    per_thousand(all.any, seeds).c_str(), first(all.first_history).c_str(),
+                    per_thousand(all.history, seeds).c_str(), all.by_judge.at("history"),
+                    all.by_judge.at("nodes"), all.by_judge.at("observer"), all.liveness, agree,
+                    none.history_caught.size());
         std::fflush(stdout);
       }
     }
   }
-  const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("\n%.0f s wall with %u jobs\n", wall_s, jobs);
   fs::remove_all(dir);
   return 0;

@@ -60,8 +60,9 @@ void shrink_each_bug(std::uint64_t seeds_max) {
       continue;
     }
     const auto start = Clock::now();
-    const ShrinkResult result = shrink(*failing, failure_signature(outcome), std::chrono::seconds(60), RunOptions{},
-                                       [](const std::string&) {});
+    const ShrinkResult result =
+        shrink(*failing, failure_signature(outcome), std::chrono::seconds(60), RunOptions{},
+               [](const std::string&) {});
     const double wall_s = std::chrono::duration<double>(Clock::now() - start).count();
     std::printf("%-30s seed %-4llu %-40s shrink %.1f s, %zu trials: ops %zu -> %zu, faults %zu -> %zu, nodes %u -> %u\n",
                 std::string(bug.name).c_str(), static_cast<unsigned long long>(failing->seed),

@@ -5,13 +5,13 @@
 // simulator. Needs root and network namespaces; says so and exits 0 if not.
 //
 //   real_nodes_bench [REPEATS]     default 30
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-
-#include <fmt/format.h>
 
 #include "harness/run/real_run.h"
 #include "harness/run/run_scenario.h"
@@ -44,8 +44,8 @@ ScriptedFault fault(FaultKind kind, NodeId node) {
 void print_latencies(const std::string& kind, std::vector<std::int64_t> samples) {
   std::sort(samples.begin(), samples.end());
   std::printf("  %-10s median %7.3f ms  worst %7.3f ms  (%zu faults)\n", kind.c_str(),
-              static_cast<double>(samples[samples.size() / 2]) / 1e6, static_cast<double>(samples.back()) / 1e6,
-              samples.size());
+              static_cast<double>(samples[samples.size() / 2]) / 1e6,
+              static_cast<double>(samples.back()) / 1e6, samples.size());
 }
 
 void fault_latencies(int repeats) {
@@ -54,7 +54,8 @@ void fault_latencies(int repeats) {
   spec.nodes = 3;
   spec.system = "raft";
   spec.simlab_binary = own_binary();
-  spec.simlab_binary = (fs::path(spec.simlab_binary).parent_path().parent_path() / "simlab").string();
+  spec.simlab_binary =
+      (fs::path(spec.simlab_binary).parent_path().parent_path() / "simlab").string();
   spec.work_dir = (fs::temp_directory_path() / spec.run_id).string();
   spec.options_json = "{}";
   real::RealCluster cluster(spec);
@@ -66,7 +67,8 @@ void fault_latencies(int repeats) {
   std::vector<std::string> trace;
   real::RealNemesisHost host(cluster, fibers, network, trace, sim::Prng(1));
   std::printf("time from the decision to the fault in force, on 3 real nodes:\n");
-  for (FaultKind kind : {FaultKind::partition, FaultKind::pause, FaultKind::crash, FaultKind::clock, FaultKind::eio}) {
+  for (FaultKind kind : {FaultKind::partition, FaultKind::pause, FaultKind::crash, FaultKind::clock,
+                         FaultKind::eio}) {
     for (int i = 0; i < repeats; ++i) {
       const ScriptedFault made = fault(kind, 2);
       host.apply(made, static_cast<std::size_t>(i));
@@ -74,7 +76,8 @@ void fault_latencies(int repeats) {
       if (kind == FaultKind::crash) usleep(100'000);  // the restarted node's control socket
     }
     const auto& latencies = host.apply_latencies_ns();
-    print_latencies(std::string(faults::fault_kind_name(kind)), latencies.at(std::string(faults::fault_kind_name(kind))));
+    print_latencies(std::string(faults::fault_kind_name(kind)),
+                    latencies.at(std::string(faults::fault_kind_name(kind))));
   }
   fs::remove_all(spec.work_dir);
 }
@@ -95,15 +98,18 @@ double ok_per_second(const RunOutcome& outcome) {
 
 void throughput() {
   const Scenario scenario = throughput_scenario();
-  const std::string work = (fs::temp_directory_path() / fmt::format("simlab-bench-{}", getpid())).string();
+  const std::string work =
+      (fs::temp_directory_path() / fmt::format("simlab-bench-{}", getpid())).string();
   std::string binary = (fs::path(own_binary()).parent_path().parent_path() / "simlab").string();
   const RunOutcome real = run_real(scenario, RunOptions{}, RealRunOptions{work, binary});
   const RunOutcome simulated = run_scenario(scenario);
   std::printf("3-node Raft KV, 5 clients, no think time, no faults:\n");
   std::printf("  real nodes: %8.0f ops/s over %.1f s of wall time (%s)\n", ok_per_second(real),
               static_cast<double>(real.simulated_ns) / 1e9, run_verdict_name(real.verdict));
-  std::printf("  simulator:  %8.0f ops per simulated second, %.0fx real time (%s)\n", ok_per_second(simulated),
-              static_cast<double>(simulated.simulated_ns) / 1e6 / simulated.wall_ms, run_verdict_name(simulated.verdict));
+  std::printf("  simulator:  %8.0f ops per simulated second, %.0fx real time (%s)\n",
+              ok_per_second(simulated),
+              static_cast<double>(simulated.simulated_ns) / 1e6 / simulated.wall_ms,
+              run_verdict_name(simulated.verdict));
   fs::remove_all(work);
 }
 

@@ -5,7 +5,8 @@ namespace simlab::faults {
 std::optional<NodeId> ClusterView::leader() const {
   const NodeStatus* best = nullptr;
   for (const NodeStatus& status : nodes) {
-    if (status.answered && status.leader && (best == nullptr || status.term > best->term)) best = &status;
+    if (status.answered && status.leader && (best == nullptr || status.term > best->term))
+      best = &status;
   }
   return best ? std::optional<NodeId>(best->node) : std::nullopt;
 }
@@ -13,7 +14,8 @@ std::optional<NodeId> ClusterView::leader() const {
 std::optional<NodeId> ClusterView::longest_log() const {
   const NodeStatus* best = nullptr;
   for (const NodeStatus& status : nodes) {
-    if (status.answered && (best == nullptr || status.last_index > best->last_index)) best = &status;
+    if (status.answered && (best == nullptr || status.last_index > best->last_index))
+      best = &status;
   }
   return best ? std::optional<NodeId>(best->node) : std::nullopt;
 }

@@ -16,17 +16,17 @@
 namespace simlab::faults {
 
 enum class FaultKind : std::uint8_t {
-  partition,  // shapes below
-  crash,      // kill a node (unsynced writes may be lost), restart it later
-  pause,      // a node processes nothing for a while (GC pause, SIGSTOP)
-  clock,      // a jump forward or back, drift, or strobe on one node
-  packet,     // loss, duplication, reordering and corruption on the links
-  clog,       // a link holds everything for a while, then releases it
-  disk,       // bit flips (latent corruption) or a stall
-  membership, // remove a member (re-added on heal) or transfer leadership;
-              // needs the system's admin hook, ignored without one
-  eio,        // a node's disk fails reads and writes with EIO, at random
-  enospc,     // a node's disk is full: every write that grows a file fails
+  partition,   // shapes below
+  crash,       // kill a node (unsynced writes may be lost), restart it later
+  pause,       // a node processes nothing for a while (GC pause, SIGSTOP)
+  clock,       // a jump forward or back, drift, or strobe on one node
+  packet,      // loss, duplication, reordering and corruption on the links
+  clog,        // a link holds everything for a while, then releases it
+  disk,        // bit flips (latent corruption) or a stall
+  membership,  // remove a member (re-added on heal) or transfer leadership;
+               // needs the system's admin hook, ignored without one
+  eio,         // a node's disk fails reads and writes with EIO, at random
+  enospc,      // a node's disk is full: every write that grows a file fails
 };
 inline constexpr std::size_t kFaultKindCount = 10;
 std::string_view fault_kind_name(FaultKind kind);

@@ -3,21 +3,23 @@
 // by its JSON path, never a silent cast (4294967299 must not become 3).
 #pragma once
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
 #include <string>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 namespace simlab::json_fields {
 
 class FieldError : public std::invalid_argument {
  public:
   FieldError(std::string field, std::string message)
-      : std::invalid_argument(field + ": " + message), field_(std::move(field)), message_(std::move(message)) {}
+      : std::invalid_argument(field + ": " + message),
+        field_(std::move(field)),
+        message_(std::move(message)) {}
   const std::string& field() const { return field_; }
   const std::string& message() const { return message_; }
 
@@ -37,8 +39,8 @@ inline void reject_unknown(const nlohmann::json& object, const std::string& path
   }
 }
 
-inline void read_string(const nlohmann::json& object, const std::string& path, const std::string& key,
-                        std::string& out) {
+inline void read_string(const nlohmann::json& object, const std::string& path,
+                        const std::string& key, std::string& out) {
   auto it = object.find(key);
   if (it == object.end()) return;
   if (!it->is_string()) throw FieldError(join(path, key), "expected a string");
@@ -55,8 +57,9 @@ inline void read_bool(const nlohmann::json& object, const std::string& path, con
 
 // An integer in [min, max], read without any cast that could wrap.
 template <typename T>
-void read_integer(const nlohmann::json& object, const std::string& path, const std::string& key, T& out,
-                  T min = std::numeric_limits<T>::min(), T max = std::numeric_limits<T>::max()) {
+void read_integer(const nlohmann::json& object, const std::string& path, const std::string& key,
+                  T& out, T min = std::numeric_limits<T>::min(),
+                  T max = std::numeric_limits<T>::max()) {
   auto it = object.find(key);
   if (it == object.end()) return;
   const std::string field = join(path, key);
@@ -70,14 +73,15 @@ void read_integer(const nlohmann::json& object, const std::string& path, const s
   out = static_cast<T>(value);
 }
 
-inline void read_number(const nlohmann::json& object, const std::string& path, const std::string& key,
-                        double& out, double min, double max) {
+inline void read_number(const nlohmann::json& object, const std::string& path,
+                        const std::string& key, double& out, double min, double max) {
   auto it = object.find(key);
   if (it == object.end()) return;
   const std::string field = join(path, key);
   if (!it->is_number()) throw FieldError(field, "expected a number");
   const double value = it->get<double>();
-  if (!(value >= min && value <= max)) throw FieldError(field, fmt::format("expected a number from {} to {}", min, max));
+  if (!(value >= min && value <= max))
+    throw FieldError(field, fmt::format("expected a number from {} to {}", min, max));
   out = value;
 }
 

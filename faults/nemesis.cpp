@@ -1,8 +1,8 @@
 #include "faults/nemesis.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "sim/integer_math.h"
 
@@ -17,16 +17,20 @@ bool targetable(FaultKind kind) {
 
 }  // namespace
 
-Nemesis::Nemesis(NemesisHost& host, sim::Prng random, FaultMix mix, std::vector<ScriptedFault> script,
-                 NemesisHooks hooks)
-    : host_(host), mix_(std::move(mix)), script_(std::move(script)), hooks_(std::move(hooks)), random_(random) {}
+Nemesis::Nemesis(NemesisHost& host, sim::Prng random, FaultMix mix,
+                 std::vector<ScriptedFault> script, NemesisHooks hooks)
+    : host_(host),
+      mix_(std::move(mix)),
+      script_(std::move(script)),
+      hooks_(std::move(hooks)),
+      random_(random) {}
 
 void Nemesis::start(std::int64_t until_ns) {
   for (std::size_t index = 0; index < kFaultKindCount; ++index) {
     const auto kind = static_cast<FaultKind>(index);
     if (mix_.rate(kind) <= 0) continue;
     host_.spawn(fmt::format("nemesis-{}", fault_kind_name(kind)),
-                     [this, kind, until_ns] { run_kind(kind, until_ns); });
+                [this, kind, until_ns] { run_kind(kind, until_ns); });
   }
   for (const ScriptedFault& fault : script_) {
     if (fault.at_ns >= until_ns) continue;
@@ -115,7 +119,8 @@ Aim Nemesis::choose_aim(FaultKind kind, sim::Prng& random, const ClusterView& vi
     }
     if (choice >= 2 && nodes >= 2) {
       std::vector<NodeId> order = node_ids();
-      for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[random.below(i)]);
+      for (std::size_t i = order.size(); i > 1; --i)
+        std::swap(order[i - 1], order[random.below(i)]);
       const std::size_t count = choice == 2 ? nodes / 2 + 1 : nodes;
       aim.target = choice == 2 ? "majority" : "all";
       aim.node = order[0];
@@ -123,7 +128,8 @@ Aim Nemesis::choose_aim(FaultKind kind, sim::Prng& random, const ClusterView& vi
       return aim;
     }
   }
-  const bool client = (kind == FaultKind::partition || kind == FaultKind::pause) && random.chance(0.25);
+  const bool client =
+      (kind == FaultKind::partition || kind == FaultKind::pause) && random.chance(0.25);
   if (client && view.client_node != kNoNode) {
     aim.target = "client-node";
     aim.node = view.client_node;
@@ -145,7 +151,8 @@ ScriptedFault Nemesis::fresh_fault(FaultKind kind, sim::Prng& random) const {
   ScriptedFault fault;
   fault.kind = kind;
   fault.at_ns = host_.now_ns();
-  fault.duration_ns = random.between(mix_.duration_ms_max / 10 + 1, mix_.duration_ms_max) * kNanosecondsPerMillisecond;
+  fault.duration_ns = random.between(mix_.duration_ms_max / 10 + 1, mix_.duration_ms_max) *
+                      kNanosecondsPerMillisecond;
   return fault;
 }
 
@@ -154,7 +161,8 @@ ScriptedFault Nemesis::draw(FaultKind kind, sim::Prng& random, const Aim& aim) {
   const double strength = std::clamp(mix_.strength(kind), 0.0, 1.0);
   ScriptedFault fault = fresh_fault(kind, random);
   switch (kind) {
-    case FaultKind::partition: return draw_partition(random, aim);
+    case FaultKind::partition:
+      return draw_partition(random, aim);
     case FaultKind::crash:
     case FaultKind::pause:
     case FaultKind::enospc:
@@ -166,16 +174,21 @@ ScriptedFault Nemesis::draw(FaultKind kind, sim::Prng& random, const Aim& aim) {
         if (!aim.more_nodes.empty()) fault.mode = "lose-unsynced";
       }
       break;
-    case FaultKind::clock: return draw_clock(random, strength, aim);
-    case FaultKind::packet: return draw_packet(random, strength);
+    case FaultKind::clock:
+      return draw_clock(random, strength, aim);
+    case FaultKind::packet:
+      return draw_packet(random, strength);
     case FaultKind::clog: {
       const auto from = static_cast<NodeId>(random.below(nodes));
-      const auto to = static_cast<NodeId>((from + 1 + random.below(nodes - 1)) % nodes);  // 0-based here
+      const auto to =
+          static_cast<NodeId>((from + 1 + random.below(nodes - 1)) % nodes);  // 0-based here
       fault.links = {{from + kFirstNodeId, to + kFirstNodeId}};
       break;
     }
-    case FaultKind::disk: return draw_disk(random, strength);
-    case FaultKind::membership: return draw_membership(random, strength);
+    case FaultKind::disk:
+      return draw_disk(random, strength);
+    case FaultKind::membership:
+      return draw_membership(random, strength);
     case FaultKind::eio:
       fault.node = pick_node(random, aim);
       fault.read_error = strength * 0.2;
@@ -189,8 +202,9 @@ ScriptedFault Nemesis::draw(FaultKind kind, sim::Prng& random, const Aim& aim) {
 ScriptedFault Nemesis::draw_partition(sim::Prng& random, const Aim& aim) {
   ScriptedFault fault = fresh_fault(FaultKind::partition, random);
   const auto& shapes = mix_.partition_shapes;
-  const PartitionShape shape = shapes.empty() ? static_cast<PartitionShape>(random.below(kPartitionShapeCount))
-                                              : shapes[random.below(shapes.size())];
+  const PartitionShape shape = shapes.empty()
+                                   ? static_cast<PartitionShape>(random.below(kPartitionShapeCount))
+                                   : shapes[random.below(shapes.size())];
   fault.shape = std::string(partition_shape_name(shape));
   const NodeId focus = host_.is_node(aim.node) ? aim.node : kNoNode;
   fault.links = partition_links(shape, host_.node_count(), random, focus);
@@ -222,7 +236,7 @@ ScriptedFault Nemesis::draw_membership(sim::Prng& random, double strength) {
 void Nemesis::spawn_admin(const ScriptedFault& fault) {
   if (!hooks_.admin) return;
   host_.spawn(fmt::format("nemesis-admin-{}-n{}", fault.mode, fault.node),
-                   [this, fault] { hooks_.admin(fault); });
+              [this, fault] { hooks_.admin(fault); });
 }
 
 ScriptedFault Nemesis::draw_clock(sim::Prng& random, double strength, const Aim& aim) {

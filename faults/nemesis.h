@@ -25,7 +25,7 @@ namespace simlab::faults {
 
 struct FaultEvent {
   ScriptedFault fault;
-  std::string detail;  // fault.describe(), plus what happened (e.g. writes lost)
+  std::string detail;        // fault.describe(), plus what happened (e.g. writes lost)
   std::int64_t end_ns = -1;  // when it healed; -1 while active
 };
 

@@ -28,7 +28,9 @@ class NemesisHost {
 
   // The cluster: node ids run from 1 to node_count().
   virtual std::uint32_t node_count() const = 0;
-  bool is_node(NodeId node) const { return node >= kFirstNodeId && node - kFirstNodeId < node_count(); }
+  bool is_node(NodeId node) const {
+    return node >= kFirstNodeId && node - kFirstNodeId < node_count();
+  }
   // The node whose reply most recently reached a client (kNoNode before any).
   virtual NodeId last_client_node() const = 0;
   // The node's files, for a bit flip to choose from.

@@ -1,11 +1,11 @@
 #include "faults/scripted_fault.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <limits>
 #include <set>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "faults/json_fields.h"
 
@@ -78,9 +78,10 @@ std::string ScriptedFault::describe_action() const {
       if (mode == "flip") return fmt::format("disk bit flip n{} {}", node, file);
       return fmt::format("disk stall n{} for {}ms", node, ms);
     case FaultKind::eio:
-      return fmt::format("disk EIO n{} (reads {:.0f}%, writes {:.0f}%) for {}ms", node, read_error * 100,
-                         write_error * 100, ms);
-    case FaultKind::enospc: return fmt::format("disk full (ENOSPC) n{} for {}ms", node, ms);
+      return fmt::format("disk EIO n{} (reads {:.0f}%, writes {:.0f}%) for {}ms", node,
+                         read_error * 100, write_error * 100, ms);
+    case FaultKind::enospc:
+      return fmt::format("disk full (ENOSPC) n{} for {}ms", node, ms);
     case FaultKind::membership:
       if (mode == "remove" && !more_nodes.empty()) {
         return fmt::format("membership remove {} at once, re-add after {}ms", targets_text(*this), ms);
@@ -111,7 +112,9 @@ json scripted_fault_to_json(const ScriptedFault& fault) {
       if (!fault.mode.empty()) out["mode"] = fault.mode;
       break;
     case FaultKind::pause:
-    case FaultKind::enospc: out["node"] = fault.node; break;
+    case FaultKind::enospc:
+      out["node"] = fault.node;
+      break;
     case FaultKind::eio:
       out["node"] = fault.node;
       out["read_error"] = fault.read_error;
@@ -159,7 +162,8 @@ constexpr std::int64_t kTimelineNsMax = 24 * 3600 * kNanosecondsPerSecond;
 
 NodeId node_id(const json& value, const std::string& field) {
   const bool in_range = value.is_number_unsigned()
-                            ? value.get<std::uint64_t>() >= 1 && value.get<std::uint64_t>() <= std::numeric_limits<NodeId>::max()
+                            ? value.get<std::uint64_t>() >= 1 &&
+                                  value.get<std::uint64_t>() <= std::numeric_limits<NodeId>::max()
                             : value.is_number_integer() && value.get<std::int64_t>() >= 1 &&
                                   value.get<std::int64_t>() <= std::numeric_limits<NodeId>::max();
   if (!in_range) bad(field, "expected a node id (1 or more)");
@@ -214,16 +218,19 @@ void read_parameters(const json& object, const std::string& path, ScriptedFault&
 
 ScriptedFault scripted_fault_from_json(const json& object, const std::string& path) {
   if (!object.is_object()) bad(path, "expected an object");
-  static const std::set<std::string> known = {"at_ns", "duration_ns", "kind", "shape", "links", "node", "more_nodes", "mode",
-                                              "amount", "period_ns", "loss", "duplicate", "reorder", "corrupt",
-                                              "latency_shape", "file", "read_error", "write_error", "target"};
+  static const std::set<std::string> known = {
+      "at_ns", "duration_ns", "kind",        "shape",   "links",
+      "node",  "more_nodes",  "mode",        "amount",  "period_ns",
+      "loss",  "duplicate",   "reorder",     "corrupt", "latency_shape",
+      "file",  "read_error",  "write_error", "target"};
   json_fields::reject_unknown(object, path, known);
   ScriptedFault fault;
   std::string kind_name;
   json_fields::read_string(object, path, "kind", kind_name);
   const auto kind = parse_fault_kind(kind_name);
   if (!kind) {
-    bad(path + ".kind", "expected partition, crash, pause, clock, packet, clog, disk, membership, eio or enospc");
+    bad(path + ".kind",
+        "expected partition, crash, pause, clock, packet, clog, disk, membership, eio or enospc");
   }
   fault.kind = *kind;
   read_parameters(object, path, fault);
@@ -231,16 +238,19 @@ ScriptedFault scripted_fault_from_json(const json& object, const std::string& pa
     bad(path + ".mode", "expected jump, drift or strobe");
   }
   if (fault.kind == FaultKind::disk && fault.mode != "flip" && fault.mode != "stall") {
-    bad(path + ".mode", "expected flip or stall (EIO and ENOSPC are kinds of their own: eio, enospc)");
+    bad(path + ".mode",
+        "expected flip or stall (EIO and ENOSPC are kinds of their own: eio, enospc)");
   }
   if (fault.kind == FaultKind::crash && !fault.mode.empty() && fault.mode != "lose-unsynced") {
-    bad(path + ".mode", "expected lose-unsynced, or no mode (a seeded choice of unsynced writes survives)");
+    bad(path + ".mode",
+        "expected lose-unsynced, or no mode (a seeded choice of unsynced writes survives)");
   }
   if (fault.kind == FaultKind::membership && fault.mode != "remove" && fault.mode != "add" &&
       fault.mode != "transfer") {
     bad(path + ".mode", "expected remove, add or transfer");
   }
-  if (!fault.more_nodes.empty() && fault.kind != FaultKind::clock && fault.kind != FaultKind::crash &&
+  if (!fault.more_nodes.empty() && fault.kind != FaultKind::clock &&
+      fault.kind != FaultKind::crash &&
       (fault.kind != FaultKind::membership || fault.mode != "remove")) {
     bad(path + ".more_nodes", "only crashes, clock faults and membership removes take more nodes");
   }

@@ -33,9 +33,9 @@ struct ScriptedFault {
   std::string mode;
   // crash, clock, membership remove: the same fault on these nodes too, at
   // the same instant (a crash of a majority or of every node loses each
-  // one's unsynced writes at once, as Jepsen's LazyFS nemesis does). Clock faults hit a random subset of nodes, as Jepsen's
-  // clock nemesis does; a second removal races the first, as two operators
-  // would (a correct system refuses it while the first is uncommitted).
+  // one's unsynced writes at once, as Jepsen's LazyFS nemesis does). Clock faults hit a random
+  // subset of nodes, as Jepsen's clock nemesis does; a second removal races the first, as two
+  // operators would (a correct system refuses it while the first is uncommitted).
   std::vector<NodeId> more_nodes;
   // `node` and then `more_nodes`.
   std::vector<NodeId> targets() const;

@@ -10,10 +10,13 @@ std::string SimNemesisHost::apply(const ScriptedFault& fault, std::size_t index)
   switch (fault.kind) {
     case FaultKind::partition:
       for (const auto& [from, to] : fault.links) {
-        if (simulator_.is_node(from) && simulator_.is_node(to)) simulator_.network().block(from, to);
+        if (simulator_.is_node(from) && simulator_.is_node(to))
+          simulator_.network().block(from, to);
       }
       break;
-    case FaultKind::crash: detail += apply_crash(fault); break;
+    case FaultKind::crash:
+      detail += apply_crash(fault);
+      break;
     case FaultKind::pause:
       if (node_ok) simulator_.pause(fault.node, fault.duration_ns);
       break;
@@ -32,13 +35,16 @@ std::string SimNemesisHost::apply(const ScriptedFault& fault, std::size_t index)
       faults.duplicate = fault.duplicate;
       faults.reorder = fault.reorder;
       faults.corrupt = fault.corrupt;
-      if (fault.latency_shape > 0) faults.latency = sim::LatencyModel::pareto(200'000, fault.latency_shape, 500'000'000);
+      if (fault.latency_shape > 0)
+        faults.latency = sim::LatencyModel::pareto(200'000, fault.latency_shape, 500'000'000);
       simulator_.network().set_all_faults(faults);
       break;
     }
     case FaultKind::clog:
-      if (!fault.links.empty() && simulator_.is_node(fault.links[0].first) && simulator_.is_node(fault.links[0].second)) {
-        simulator_.network().clog(fault.links[0].first, fault.links[0].second, simulator_.now_ns() + fault.duration_ns);
+      if (!fault.links.empty() && simulator_.is_node(fault.links[0].first) &&
+          simulator_.is_node(fault.links[0].second)) {
+        simulator_.network().clog(fault.links[0].first, fault.links[0].second,
+                                  simulator_.now_ns() + fault.duration_ns);
       }
       break;
     case FaultKind::disk:
@@ -46,7 +52,8 @@ std::string SimNemesisHost::apply(const ScriptedFault& fault, std::size_t index)
     case FaultKind::enospc:
       if (node_ok) apply_disk(fault, index);
       break;
-    case FaultKind::membership: break;  // the nemesis asks the system itself
+    case FaultKind::membership:
+      break;  // the nemesis asks the system itself
   }
   return detail;
 }
@@ -90,14 +97,15 @@ void SimNemesisHost::heal_disk(const ScriptedFault& fault) {
 }
 
 void SimNemesisHost::heal(const ScriptedFault& fault) {
-  if (fault.kind != FaultKind::partition && fault.kind != FaultKind::packet && fault.kind != FaultKind::clog &&
-      !simulator_.is_node(fault.node)) {
+  if (fault.kind != FaultKind::partition && fault.kind != FaultKind::packet &&
+      fault.kind != FaultKind::clog && !simulator_.is_node(fault.node)) {
     return;
   }
   switch (fault.kind) {
     case FaultKind::partition:
       for (const auto& [from, to] : fault.links) {
-        if (simulator_.is_node(from) && simulator_.is_node(to)) simulator_.network().unblock(from, to);
+        if (simulator_.is_node(from) && simulator_.is_node(to))
+          simulator_.network().unblock(from, to);
       }
       break;
     case FaultKind::crash:
@@ -105,13 +113,16 @@ void SimNemesisHost::heal(const ScriptedFault& fault) {
         if (simulator_.is_node(target)) simulator_.restart(target);
       }
       break;
-    case FaultKind::pause: break;  // ends by itself
+    case FaultKind::pause:
+      break;  // ends by itself
     case FaultKind::clock:
       for (NodeId target : fault.targets()) {
         if (simulator_.is_node(target)) simulator_.clock(target).reset(simulator_.now_ns());
       }
       break;
-    case FaultKind::packet: simulator_.network().set_all_faults({}); break;
+    case FaultKind::packet:
+      simulator_.network().set_all_faults({});
+      break;
     case FaultKind::clog:
       if (simulator_.is_node(fault.links[0].first) && simulator_.is_node(fault.links[0].second)) {
         simulator_.network().clog(fault.links[0].first, fault.links[0].second, 0);
@@ -119,8 +130,11 @@ void SimNemesisHost::heal(const ScriptedFault& fault) {
       break;
     case FaultKind::disk:
     case FaultKind::eio:
-    case FaultKind::enospc: heal_disk(fault); break;
-    case FaultKind::membership: break;  // the nemesis re-adds removed members itself
+    case FaultKind::enospc:
+      heal_disk(fault);
+      break;
+    case FaultKind::membership:
+      break;  // the nemesis re-adds removed members itself
   }
 }
 

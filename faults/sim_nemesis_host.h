@@ -25,7 +25,9 @@ class SimNemesisHost final : public NemesisHost {
   void log(const std::string& line) override { simulator_.trace().line(line); }
   std::uint32_t node_count() const override { return simulator_.node_count(); }
   NodeId last_client_node() const override { return simulator_.last_client_node(); }
-  std::vector<std::string> disk_files(NodeId node) override { return simulator_.disk(node).files(); }
+  std::vector<std::string> disk_files(NodeId node) override {
+    return simulator_.disk(node).files();
+  }
 
   std::string apply(const ScriptedFault& fault, std::size_t index) override;
   void heal(const ScriptedFault& fault) override;

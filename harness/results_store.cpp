@@ -45,8 +45,10 @@ constexpr std::pair<const char*, const char*> kAddedColumns[] = {
 };
 
 constexpr const char* kColumns =
-    "scenario_key, seed, system, scenario, workload, bug, verdict, exit_code, anomaly, detail, trace_hash, ops, "
-    "events, simulated_ns, wall_ms, fault_kinds, run_dir, replay, judges, caught_by, white_box_anomaly, buggify";
+    "scenario_key, seed, system, scenario, workload, bug, verdict, exit_code, anomaly, detail, "
+    "trace_hash, ops, "
+    "events, simulated_ns, wall_ms, fault_kinds, run_dir, replay, judges, caught_by, "
+    "white_box_anomaly, buggify";
 
 // A prepared statement that finalizes itself.
 class Statement {
@@ -102,7 +104,8 @@ void ResultsStore::add_missing_columns() {
   Statement columns(db_, "PRAGMA table_info(runs)");
   while (columns.step()) present.insert(columns.column_text(1));
   for (const auto& [name, type] : kAddedColumns) {
-    if (!present.contains(name)) execute(fmt::format("ALTER TABLE runs ADD COLUMN {} {}", name, type).c_str());
+    if (!present.contains(name))
+      execute(fmt::format("ALTER TABLE runs ADD COLUMN {} {}", name, type).c_str());
   }
 }
 
@@ -118,11 +121,13 @@ void ResultsStore::execute(const char* sql) const {
 }
 
 void ResultsStore::record(const RunRow& row) {
-  Statement insert(db_, fmt::format("INSERT OR IGNORE INTO runs ({}, recorded) VALUES "
-                                    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
-                                    "strftime('%s','now'))",
-                                    kColumns)
-                              .c_str());
+  Statement insert(
+      db_,
+      fmt::format("INSERT OR IGNORE INTO runs ({}, recorded) VALUES "
+                  "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
+                  "strftime('%s','now'))",
+                  kColumns)
+          .c_str());
   insert.text(1, row.scenario_key);
   insert.integer(2, static_cast<std::int64_t>(row.seed));
   insert.text(3, row.system);
@@ -200,8 +205,9 @@ std::int64_t ResultsStore::merge_from(const std::string& other_path) {
   attach.step();
   const int before = sqlite3_total_changes(db_);
   try {
-    execute(fmt::format("INSERT OR IGNORE INTO runs ({0}, recorded) SELECT {0}, recorded FROM other.runs",
-                        kColumns)
+    execute(fmt::format(
+                "INSERT OR IGNORE INTO runs ({0}, recorded) SELECT {0}, recorded FROM other.runs",
+                kColumns)
                 .c_str());
   } catch (...) {
     execute("DETACH DATABASE other");

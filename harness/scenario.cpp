@@ -1,18 +1,18 @@
 #include "harness/scenario.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "faults/json_fields.h"
 
 namespace simlab {
 namespace {
 
-using nlohmann::json;
 using json_fields::FieldError;
+using nlohmann::json;
 
 // Bounds on what one run may ask for: a day of simulated time per phase
 // keeps every nanosecond sum far inside int64.
@@ -28,7 +28,8 @@ void parse_fault_kinds(const json& object, faults::FaultMix& mix) {
     auto it = object.find(name);
     if (it == object.end()) continue;
     const std::string path = "faults." + name;
-    if (!it->is_object()) throw FieldError(path, "expected an object like {\"rate\": 0.5, \"intensity\": 1}");
+    if (!it->is_object())
+      throw FieldError(path, "expected an object like {\"rate\": 0.5, \"intensity\": 1}");
     json_fields::reject_unknown(*it, path, {"rate", "intensity"});
     mix.intensity[kind] = 1.0;
     json_fields::read_number(*it, path, "rate", mix.rate_per_s[kind], 0, kFaultRatePerSecondMax);
@@ -43,18 +44,21 @@ void parse_faults(const json& object, faults::FaultMix& mix) {
     known.insert(std::string(faults::fault_kind_name(static_cast<faults::FaultKind>(kind))));
   }
   json_fields::reject_unknown(object, "faults", known);
-  json_fields::read_integer<std::int64_t>(object, "faults", "duration_ms_max", mix.duration_ms_max, 1, kPhaseMsMax);
+  json_fields::read_integer<std::int64_t>(object, "faults", "duration_ms_max", mix.duration_ms_max,
+                                          1, kPhaseMsMax);
   json_fields::read_number(object, "faults", "targeted", mix.targeted, 0, 1);
   parse_fault_kinds(object, mix);
   if (auto it = object.find("partition_shapes"); it != object.end()) {
-    if (!it->is_array()) throw FieldError("faults.partition_shapes", "expected an array of shape names");
+    if (!it->is_array())
+      throw FieldError("faults.partition_shapes", "expected an array of shape names");
     for (std::size_t i = 0; i < it->size(); ++i) {
       const json& shape = (*it)[i];
       const auto parsed = shape.is_string() ? faults::parse_partition_shape(shape.get<std::string>())
                                             : std::nullopt;
       if (!parsed) {
-        throw FieldError(fmt::format("faults.partition_shapes[{}]", i),
-                         "expected one of halves, random-halves, one-node, majorities-ring, bridge, one-way");
+        throw FieldError(
+            fmt::format("faults.partition_shapes[{}]", i),
+            "expected one of halves, random-halves, one-node, majorities-ring, bridge, one-way");
       }
       mix.partition_shapes.push_back(*parsed);
     }
@@ -67,8 +71,8 @@ void check_timeline_nodes(const Scenario& scenario) {
     for (NodeId node : scenario.timeline[i].nodes()) {
       if (node < kFirstNodeId || node >= kFirstNodeId + scenario.nodes) {
         throw FieldError(fmt::format("timeline[{}]", i),
-                         fmt::format("node {} is not in the {}-node cluster (nodes are 1 to {})", node,
-                                     scenario.nodes, scenario.nodes));
+                         fmt::format("node {} is not in the {}-node cluster (nodes are 1 to {})",
+                                     node, scenario.nodes, scenario.nodes));
       }
     }
   }
@@ -77,7 +81,8 @@ void check_timeline_nodes(const Scenario& scenario) {
 void parse_timeline(const json& array, Scenario& scenario) {
   if (!array.is_array()) throw FieldError("timeline", "expected an array of faults");
   for (std::size_t i = 0; i < array.size(); ++i) {
-    scenario.timeline.push_back(faults::scripted_fault_from_json(array[i], fmt::format("timeline[{}]", i)));
+    scenario.timeline.push_back(
+        faults::scripted_fault_from_json(array[i], fmt::format("timeline[{}]", i)));
   }
   check_timeline_nodes(scenario);
 }
@@ -88,7 +93,8 @@ void read_numbers(const json& object, Scenario& scenario) {
   read_integer<std::uint32_t>(object, "", "clients", scenario.clients, 1, kClientsMax);
   read_integer<std::int64_t>(object, "", "safety_ms", scenario.safety_ms, 0, kPhaseMsMax);
   read_integer<std::int64_t>(object, "", "liveness_ms", scenario.liveness_ms, 1, kPhaseMsMax);
-  read_integer<std::int64_t>(object, "", "op_timeout_ms", scenario.op_timeout_ms, 1, kOpTimeoutMsMax);
+  read_integer<std::int64_t>(object, "", "op_timeout_ms", scenario.op_timeout_ms, 1,
+                             kOpTimeoutMsMax);
   read_integer<std::int64_t>(object, "", "think_ms_max", scenario.think_ms_max, 0, kOpTimeoutMsMax);
   read_integer<std::uint64_t>(object, "", "seed", scenario.seed);
 }
@@ -96,9 +102,9 @@ void read_numbers(const json& object, Scenario& scenario) {
 Scenario parse_fields(const json& object) {
   if (!object.is_object()) throw FieldError("", "a scenario must be a JSON object");
   json_fields::reject_unknown(object, "",
-                              {"name", "system", "workload", "nodes", "clients", "safety_ms", "liveness_ms",
-                               "op_timeout_ms", "think_ms_max", "faults", "swarm", "bug", "buggify", "checker",
-                               "system_options", "seed", "timeline"});
+                              {"name", "system", "workload", "nodes", "clients", "safety_ms",
+                               "liveness_ms", "op_timeout_ms", "think_ms_max", "faults", "swarm",
+                               "bug", "buggify", "checker", "system_options", "seed", "timeline"});
   Scenario scenario;
   json_fields::read_string(object, "", "name", scenario.name);
   json_fields::read_string(object, "", "system", scenario.system);
@@ -168,15 +174,22 @@ json scenario_to_json(const Scenario& scenario) {
   }
   json timeline = json::array();
   for (const auto& fault : scenario.timeline) timeline.push_back(faults::scripted_fault_to_json(fault));
-  json out{{"name", scenario.name},           {"system", scenario.system},
-              {"workload", scenario.workload},   {"nodes", scenario.nodes},
-              {"clients", scenario.clients},     {"safety_ms", scenario.safety_ms},
-              {"liveness_ms", scenario.liveness_ms}, {"op_timeout_ms", scenario.op_timeout_ms},
-              {"think_ms_max", scenario.think_ms_max}, {"faults", faults_json},
-              {"swarm", scenario.swarm},         {"bug", scenario.bug},
-              {"checker", scenario.checker},
-              {"system_options", scenario.system_options}, {"timeline", timeline},
-              {"seed", scenario.seed}};
+  json out{{"name", scenario.name},
+           {"system", scenario.system},
+           {"workload", scenario.workload},
+           {"nodes", scenario.nodes},
+           {"clients", scenario.clients},
+           {"safety_ms", scenario.safety_ms},
+           {"liveness_ms", scenario.liveness_ms},
+           {"op_timeout_ms", scenario.op_timeout_ms},
+           {"think_ms_max", scenario.think_ms_max},
+           {"faults", faults_json},
+           {"swarm", scenario.swarm},
+           {"bug", scenario.bug},
+           {"checker", scenario.checker},
+           {"system_options", scenario.system_options},
+           {"timeline", timeline},
+           {"seed", scenario.seed}};
   if (scenario.buggify) out["buggify"] = *scenario.buggify;  // unset: the swarm's to choose
   return out;
 }

@@ -12,7 +12,8 @@ Scenario scenario_from_flags(const ScenarioFlags& flags) {
       flags.system.empty() && flags.file.empty() ? std::string(kDefaultSystem) : flags.system;
   const SystemEntry* system = system_name.empty() ? nullptr : find_system(system_name);
   if (!system_name.empty() && system == nullptr) {
-    throw ScenarioError("--system", fmt::format("unknown system '{}' (see simlab bugs)", system_name));
+    throw ScenarioError("--system",
+                        fmt::format("unknown system '{}' (see simlab bugs)", system_name));
   }
   Scenario scenario;
   if (flags.file.empty() && system->default_scenario) {

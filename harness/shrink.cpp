@@ -1,10 +1,10 @@
 #include "harness/shrink.h"
 
-#include "harness/run/scripted_scenario.h"
+#include <fmt/format.h>
 
 #include <algorithm>
 
-#include <fmt/format.h>
+#include "harness/run/scripted_scenario.h"
 
 namespace simlab {
 namespace {
@@ -15,7 +15,10 @@ class Shrinker {
  public:
   Shrinker(std::string signature, std::chrono::milliseconds budget, const RunOptions& options,
            const std::function<void(const std::string&)>& log)
-      : signature_(std::move(signature)), deadline_(Clock::now() + budget), options_(options), log_(log) {}
+      : signature_(std::move(signature)),
+        deadline_(Clock::now() + budget),
+        options_(options),
+        log_(log) {}
 
   bool out_of_time() const { return Clock::now() >= deadline_; }
   std::size_t trials() const { return trials_; }
@@ -142,8 +145,9 @@ ShrinkStats shrink_stats(const Scenario& scenario, const RunOutcome& outcome) {
   return stats;
 }
 
-ShrinkResult shrink(const Scenario& failing, const std::string& signature, std::chrono::milliseconds budget,
-                    const RunOptions& options, const std::function<void(const std::string&)>& log) {
+ShrinkResult shrink(const Scenario& failing, const std::string& signature,
+                    std::chrono::milliseconds budget, const RunOptions& options,
+                    const std::function<void(const std::string&)>& log) {
   Shrinker shrinker(signature, budget, options, log);
   ShrinkResult result;
   RunOutcome outcome = run_scenario(failing, options);

@@ -40,7 +40,8 @@ ShrinkStats shrink_stats(const Scenario& scenario, const RunOutcome& outcome);
 
 // REQUIRES: `failing` (a resolved scenario) fails; `signature` is how.
 // Every trial runs with `options` (the judges of the original run).
-ShrinkResult shrink(const Scenario& failing, const std::string& signature, std::chrono::milliseconds budget,
-                    const RunOptions& options, const std::function<void(const std::string&)>& log);
+ShrinkResult shrink(const Scenario& failing, const std::string& signature,
+                    std::chrono::milliseconds budget, const RunOptions& options,
+                    const std::function<void(const std::string&)>& log);
 
 }  // namespace simlab

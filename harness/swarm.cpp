@@ -1,24 +1,23 @@
 #include "harness/swarm.h"
 
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <stdexcept>
 #include <thread>
 
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
+#include "harness/run/real_run.h"
 #include "harness/run/run_folder.h"
 #include "harness/run/run_row.h"
-#include "harness/run/real_run.h"
 #include "harness/run/run_scenario.h"
 #include "sim/hash.h"
 
@@ -111,7 +110,9 @@ std::optional<std::uint64_t> parse_unsigned(const std::string& text) {
 
 std::uint64_t parse_seed(const std::string& text, const std::string& flag) {
   const auto seed = parse_unsigned(text);
-  if (!seed) throw std::invalid_argument(fmt::format("{}: expected a seed from 0 to {}, got '{}'", flag, UINT64_MAX, text));
+  if (!seed)
+    throw std::invalid_argument(
+        fmt::format("{}: expected a seed from 0 to {}, got '{}'", flag, UINT64_MAX, text));
   return *seed;
 }
 
@@ -121,7 +122,8 @@ std::vector<std::uint64_t> parse_seed_range(const std::string& range) {
   const auto last = dots == std::string::npos ? first : parse_unsigned(range.substr(dots + 2));
   if (!first || !last || *last < *first || *last - *first >= 100'000'000) {
     throw std::invalid_argument(fmt::format(
-        "--seeds: expected N or A..B with 0 <= A <= B and at most 100000000 seeds, got '{}'", range));
+        "--seeds: expected N or A..B with 0 <= A <= B and at most 100000000 seeds, got '{}'",
+        range));
   }
   std::vector<std::uint64_t> seeds;
   for (std::uint64_t seed = *first;; ++seed) {
@@ -162,7 +164,8 @@ SwarmProgress run_swarm(const Scenario& scenario, const SwarmOptions& options, R
   std::size_t next = 0;
   bool stopping = false;
   while ((!stopping && next < pending.size()) || !workers.empty()) {
-    const unsigned jobs = options.real ? 1u : std::max(1u, options.jobs);  // real nodes share one machine's network
+    const unsigned jobs =
+        options.real ? 1u : std::max(1u, options.jobs);  // real nodes share one machine's network
     while (!stopping && next < pending.size() && workers.size() < jobs) {
       const std::uint64_t seed = pending[next++];
       const std::string folder = folder_for(options, swarm, seed);

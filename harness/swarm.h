@@ -43,7 +43,8 @@ struct SwarmProgress {
 
 // A stable key for "this swarm": the scenario without its seed, and the
 // judges when they are not the default ones.
-std::string scenario_key(const Scenario& scenario, const RunOptions& options = {}, bool real = false);
+std::string scenario_key(const Scenario& scenario, const RunOptions& options = {},
+                         bool real = false);
 
 // Parses "A..B" or "N" into seeds, then keeps every N-th for shard K/N
 // (K counted from 0, as a Kubernetes Indexed Job's JOB_COMPLETION_INDEX).

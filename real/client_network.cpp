@@ -17,7 +17,8 @@ Connection* ClientNetwork::connection(NodeId node) {
   const int fd = start_connect(nodes_.at(node));
   if (fd < 0) return nullptr;
   slot = std::make_unique<Connection>(
-      fibers_.events(), fd, true, [this, node](Connection&, Frame frame) { on_frame(node, std::move(frame)); },
+      fibers_.events(), fd, true,
+      [this, node](Connection&, Frame frame) { on_frame(node, std::move(frame)); },
       [](Connection&) {});  // waiting calls time out; the next call reconnects
   slot->send(Frame{FrameType::hello_client, 0, {}});
   return slot.get();
@@ -36,7 +37,8 @@ void ClientNetwork::on_frame(NodeId node, Frame frame) {
 }
 
 CallResult ClientNetwork::call(NodeId node, Bytes request, std::int64_t timeout_ns) {
-  if (!nodes_.contains(node)) throw std::out_of_range("call to unknown node " + std::to_string(node));
+  if (!nodes_.contains(node))
+    throw std::out_of_range("call to unknown node " + std::to_string(node));
   const std::int64_t deadline_ns = fibers_.now_ns() + timeout_ns;
   Connection* link = connection(node);
   if (link == nullptr) {  // cannot even connect: as long as a lost request

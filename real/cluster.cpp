@@ -1,6 +1,7 @@
 #include "real/cluster.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -11,8 +12,6 @@
 #include <cstring>
 #include <filesystem>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "real/host_commands.h"
 
@@ -51,10 +50,13 @@ void remove_namespace(const std::string& name) noexcept {
 }  // namespace
 
 void check_real_nodes_available() {
-  if (geteuid() != 0) throw RealUnavailable("real nodes need root (network namespaces, veth pairs, iptables)");
-  if (run_command({"ip", "-V"}).status != 0) throw RealUnavailable("real nodes need the ip command (Debian's iproute2)");
+  if (geteuid() != 0)
+    throw RealUnavailable("real nodes need root (network namespaces, veth pairs, iptables)");
+  if (run_command({"ip", "-V"}).status != 0)
+    throw RealUnavailable("real nodes need the ip command (Debian's iproute2)");
   if (run_command({"iptables", "--version"}).status != 0) {
-    throw RealUnavailable("real nodes need iptables (Debian's iptables package; tools/install-deps.sh installs it)");
+    throw RealUnavailable(
+        "real nodes need iptables (Debian's iptables package; tools/install-deps.sh installs it)");
   }
   const std::string probe = fmt::format("{}probe{}", kRunPrefix, getpid());
   if (run_command({"ip", "netns", "add", probe}).status != 0) {
@@ -78,9 +80,13 @@ RealCluster::~RealCluster() { remove_everything(); }
 std::string RealCluster::node_namespace(NodeId node) const {
   return fmt::format("{}{}-n{}", kRunPrefix, spec_.run_id, node);
 }
-std::string RealCluster::hub_namespace() const { return fmt::format("{}{}-hub", kRunPrefix, spec_.run_id); }
+std::string RealCluster::hub_namespace() const {
+  return fmt::format("{}{}-hub", kRunPrefix, spec_.run_id);
+}
 std::string RealCluster::node_ip(NodeId node) const { return fmt::format("10.77.0.{}", node); }
-std::string RealCluster::data_dir(NodeId node) const { return fmt::format("{}/n{}", spec_.work_dir, node); }
+std::string RealCluster::data_dir(NodeId node) const {
+  return fmt::format("{}/n{}", spec_.work_dir, node);
+}
 
 void RealCluster::build_links() {
   const std::string hub = hub_namespace();
@@ -95,7 +101,8 @@ void RealCluster::build_links() {
     const std::string hub_end = fmt::format("{}{}h{}", kRunPrefix, spec_.run_id, node);
     const std::string node_end = fmt::format("{}{}v{}", kRunPrefix, spec_.run_id, node);
     run_checked({"ip", "netns", "add", ns});
-    run_checked(in_namespace(hub, {"ip", "link", "add", hub_end, "type", "veth", "peer", "name", node_end}));
+    run_checked(in_namespace(
+        hub, {"ip", "link", "add", hub_end, "type", "veth", "peer", "name", node_end}));
     run_checked(in_namespace(hub, {"ip", "link", "set", node_end, "netns", ns}));
     run_checked(in_namespace(hub, {"ip", "link", "set", hub_end, "master", "br0", "up"}));
     run_checked(in_namespace(ns, {"ip", "link", "set", node_end, "name", "eth0"}));
@@ -113,7 +120,8 @@ void RealCluster::remove_everything() noexcept {
   }
   pids_.clear();
   leave_hub();
-  for (NodeId node = kFirstNodeId; node < kFirstNodeId + spec_.nodes; ++node) remove_namespace(node_namespace(node));
+  for (NodeId node = kFirstNodeId; node < kFirstNodeId + spec_.nodes; ++node)
+    remove_namespace(node_namespace(node));
   remove_namespace(hub_namespace());
 }
 
@@ -123,9 +131,22 @@ void RealCluster::start(NodeId node) {
   for (NodeId peer = kFirstNodeId; peer < kFirstNodeId + spec_.nodes; ++peer) {
     peers += fmt::format("{}{}={}", peers.empty() ? "" : ",", peer, node_address(peer).text());
   }
-  std::vector<std::string> args = {spec_.simlab_binary, "node", "--system", spec_.system, "--id", std::to_string(node),
-                                   "--listen", node_address(node).text(), "--peers", peers, "--data", data_dir(node),
-                                   "--seed", std::to_string(spec_.seed), "--options", spec_.options_json};
+  std::vector<std::string> args = {spec_.simlab_binary,
+                                   "node",
+                                   "--system",
+                                   spec_.system,
+                                   "--id",
+                                   std::to_string(node),
+                                   "--listen",
+                                   node_address(node).text(),
+                                   "--peers",
+                                   peers,
+                                   "--data",
+                                   data_dir(node),
+                                   "--seed",
+                                   std::to_string(spec_.seed),
+                                   "--options",
+                                   spec_.options_json};
   if (!spec_.bug.empty()) args.insert(args.end(), {"--bug", spec_.bug});
   if (spec_.buggify) args.push_back("--buggify");
   if (!spec_.check_invariants) args.push_back("--no-invariants");
@@ -205,7 +226,8 @@ void RealCluster::enter_hub() {
   const int hub = open_namespace(hub_namespace());
   const int status = setns(hub, CLONE_NEWNET);
   close(hub);
-  if (status != 0) throw std::runtime_error("cannot enter " + hub_namespace() + ": " + std::strerror(errno));
+  if (status != 0)
+    throw std::runtime_error("cannot enter " + hub_namespace() + ": " + std::strerror(errno));
 }
 
 void RealCluster::leave_hub() {
@@ -219,7 +241,8 @@ std::vector<std::string> cleanup_leftovers(const std::string& run_id_prefix) {
   std::vector<std::string> removed;
   const std::string prefix = std::string(kRunPrefix) + run_id_prefix;
   for (const std::string& name : namespaces()) {
-    const bool ours = name.rfind(prefix, 0) == 0 && (name.find("-n") != std::string::npos || name.ends_with("-hub"));
+    const bool ours = name.rfind(prefix, 0) == 0 &&
+                      (name.find("-n") != std::string::npos || name.ends_with("-hub"));
     if (!ours) continue;
     remove_namespace(name);
     removed.push_back("network namespace " + name);

@@ -32,7 +32,7 @@ class RealUnavailable : public std::runtime_error {
 };
 
 struct ClusterSpec {
-  std::string run_id;        // short, [a-z0-9]: part of every name
+  std::string run_id;  // short, [a-z0-9]: part of every name
   std::uint32_t nodes = 3;
   std::string system;
   std::string simlab_binary;  // the `simlab` that runs `simlab node`
@@ -66,7 +66,7 @@ class RealCluster {
   std::string data_dir(NodeId node) const;
 
   void start(NodeId node);
-  void kill(NodeId node);  // SIGKILL, and waits for it
+  void kill(NodeId node);    // SIGKILL, and waits for it
   void pause(NodeId node);   // SIGSTOP
   void resume(NodeId node);  // SIGCONT
   bool running(NodeId node) const;

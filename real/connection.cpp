@@ -37,7 +37,8 @@ void set_nodelay(int fd) {
 
 Address parse_address(const std::string& text) {
   const auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) throw std::invalid_argument("expected IP:PORT, got '" + text + "'");
+  if (colon == std::string::npos || colon == 0)
+    throw std::invalid_argument("expected IP:PORT, got '" + text + "'");
   Address address;
   address.ip = text.substr(0, colon);
   try {
@@ -57,7 +58,8 @@ int listen_on(const Address& address) {
   const int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   const sockaddr_in bound = socket_address(address);
-  if (bind(fd, reinterpret_cast<const sockaddr*>(&bound), sizeof bound) != 0 || listen(fd, 128) != 0) {
+  if (bind(fd, reinterpret_cast<const sockaddr*>(&bound), sizeof bound) != 0 ||
+      listen(fd, 128) != 0) {
     const std::string error = std::strerror(errno);
     ::close(fd);
     throw std::runtime_error("cannot listen on " + address.text() + ": " + error);
@@ -70,7 +72,8 @@ int start_connect(const Address& address) {
   if (fd < 0) return -1;
   set_nodelay(fd);
   const sockaddr_in target = socket_address(address);
-  if (connect(fd, reinterpret_cast<const sockaddr*>(&target), sizeof target) != 0 && errno != EINPROGRESS) {
+  if (connect(fd, reinterpret_cast<const sockaddr*>(&target), sizeof target) != 0 &&
+      errno != EINPROGRESS) {
     ::close(fd);
     return -1;
   }
@@ -93,7 +96,11 @@ bool can_connect(const Address& address, int timeout_ms) {
 }
 
 Connection::Connection(EventLoop& loop, int fd, bool connecting, OnFrame on_frame, OnClose on_close)
-    : loop_(loop), fd_(fd), connecting_(connecting), on_frame_(std::move(on_frame)), on_close_(std::move(on_close)) {
+    : loop_(loop),
+      fd_(fd),
+      connecting_(connecting),
+      on_frame_(std::move(on_frame)),
+      on_close_(std::move(on_close)) {
   set_nonblocking(fd_);
   set_nodelay(fd_);
   update_watch();
@@ -119,13 +126,15 @@ void Connection::fail() {
 void Connection::update_watch() {
   if (fd_ < 0) return;
   const bool want_write = connecting_ || sent_ < outbox_.size();
-  loop_.watch(fd_, EPOLLIN | (want_write ? EPOLLOUT : 0u), [this](std::uint32_t events) { on_events(events); });
+  loop_.watch(fd_, EPOLLIN | (want_write ? EPOLLOUT : 0u),
+              [this](std::uint32_t events) { on_events(events); });
 }
 
 void Connection::send(const Frame& frame) {
   if (fd_ < 0) return;
   const Bytes bytes = encode_frame(frame);
-  if (outbox_.size() - sent_ + bytes.size() > kOutboxBytesMax) return;  // full: lost, as on a full link
+  if (outbox_.size() - sent_ + bytes.size() > kOutboxBytesMax)
+    return;  // full: lost, as on a full link
   outbox_.insert(outbox_.end(), bytes.begin(), bytes.end());
   const std::shared_ptr<bool> alive = alive_;  // a failed write may end us
   if (!connecting_) flush();

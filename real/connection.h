@@ -60,7 +60,7 @@ class Connection {
   OnClose on_close_;
   FrameReader reader_;
   Bytes outbox_;
-  std::size_t sent_ = 0;  // bytes of outbox_ already written
+  std::size_t sent_ = 0;                                        // bytes of outbox_ already written
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // guards callbacks that close us
 };
 

@@ -66,11 +66,13 @@ std::string run_control_command(const std::string& line, InjectedClock& clock, L
   return "error: unknown command '" + group + "'";
 }
 
-std::string send_control_command(const std::string& folder, const std::string& line, int timeout_ms) {
+std::string send_control_command(const std::string& folder, const std::string& line,
+                                 int timeout_ms) {
   const std::string path = folder + "/" + kControlSocketName;
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
-  if (path.size() >= sizeof address.sun_path) throw std::runtime_error(path + ": path too long for a socket");
+  if (path.size() >= sizeof address.sun_path)
+    throw std::runtime_error(path + ": path too long for a socket");
   std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
   const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0 || connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
@@ -79,12 +81,16 @@ std::string send_control_command(const std::string& folder, const std::string& l
   }
   const std::string request = line + "\n";
   std::string answer;
-  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size())) {
-    const std::int64_t deadline_ns = monotonic_now_ns() + static_cast<std::int64_t>(timeout_ms) * 1'000'000;
+  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+      static_cast<ssize_t>(request.size())) {
+    const std::int64_t deadline_ns =
+        monotonic_now_ns() + static_cast<std::int64_t>(timeout_ms) * 1'000'000;
     char buffer[256];
     while (answer.find('\n') == std::string::npos && monotonic_now_ns() < deadline_ns) {
       pollfd waiting{fd, POLLIN, 0};
-      if (poll(&waiting, 1, static_cast<int>((deadline_ns - monotonic_now_ns()) / 1'000'000) + 1) <= 0) break;
+      if (poll(&waiting, 1, static_cast<int>((deadline_ns - monotonic_now_ns()) / 1'000'000) + 1) <=
+          0)
+        break;
       const ssize_t got = recv(fd, buffer, sizeof buffer, 0);
       if (got <= 0) break;
       answer.append(buffer, static_cast<std::size_t>(got));
@@ -92,7 +98,8 @@ std::string send_control_command(const std::string& folder, const std::string& l
   }
   close(fd);
   const auto newline = answer.find('\n');
-  if (newline == std::string::npos) throw std::runtime_error(path + ": no answer to '" + line + "'");
+  if (newline == std::string::npos)
+    throw std::runtime_error(path + ": no answer to '" + line + "'");
   return answer.substr(0, newline);
 }
 

@@ -24,6 +24,7 @@ std::string run_control_command(const std::string& line, InjectedClock& clock, L
 // From the harness: sends `line` to the node whose data folder is
 // `folder` and returns its answer; throws std::runtime_error when the node
 // does not answer (it is down or stopped) within `timeout_ms`.
-std::string send_control_command(const std::string& folder, const std::string& line, int timeout_ms = 1000);
+std::string send_control_command(const std::string& folder, const std::string& line,
+                                 int timeout_ms = 1000);
 
 }  // namespace simlab::real

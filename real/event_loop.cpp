@@ -30,7 +30,8 @@ void EventLoop::watch(int fd, std::uint32_t events, Handler handler) {
   const bool known = handlers_.contains(fd);
   handlers_[fd] = std::move(handler);
   if (epoll_ctl(epoll_fd_, known ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &event) != 0) {
-    throw std::runtime_error("epoll_ctl failed for fd " + std::to_string(fd) + ": " + std::to_string(errno));
+    throw std::runtime_error("epoll_ctl failed for fd " + std::to_string(fd) + ": " +
+                             std::to_string(errno));
   }
 }
 
@@ -70,7 +71,8 @@ bool EventLoop::run_once(std::int64_t wait_until_ns) {
   if (!timers_.empty()) deadline_ns = std::min(deadline_ns, timers_.begin()->first.first);
   const std::int64_t wait_ns = std::max<std::int64_t>(0, deadline_ns - monotonic_now_ns());
   // Rounded up to the next millisecond: rounding down would spin.
-  const int wait_ms = static_cast<int>(std::min<std::int64_t>((wait_ns + 999'999) / 1'000'000, 1'000));
+  const int wait_ms =
+      static_cast<int>(std::min<std::int64_t>((wait_ns + 999'999) / 1'000'000, 1'000));
   epoll_event events[64];
   const int ready = epoll_wait(epoll_fd_, events, 64, wait_ms);
   for (int i = 0; i < ready && !stopped_; ++i) {

@@ -34,7 +34,8 @@ void FiberLoop::resume(std::uint32_t id) {
   current_ = id;
   fiber.resume();
   current_ = outer;
-  if (fiber.failed() && !failure_) failure_ = "fiber '" + fiber.name() + "' failed: " + fiber.error();
+  if (fiber.failed() && !failure_)
+    failure_ = "fiber '" + fiber.name() + "' failed: " + fiber.error();
 }
 
 std::uint32_t FiberLoop::current() const {
@@ -50,9 +51,10 @@ std::uint64_t FiberLoop::prepare_wait() {
 
 bool FiberLoop::wait(std::uint64_t generation, std::int64_t deadline_test_ns) {
   const std::uint32_t id = current();
-  const EventLoop::TimerHandle timer = loop_.at(to_monotonic_ns(deadline_test_ns), [this, id, generation] {
-    if (fibers_[id]->generation == generation) resume(id);
-  });
+  const EventLoop::TimerHandle timer =
+      loop_.at(to_monotonic_ns(deadline_test_ns), [this, id, generation] {
+        if (fibers_[id]->generation == generation) resume(id);
+      });
   fibers_[id]->suspend();
   loop_.cancel(timer);
   const bool woken = woken_[id];

@@ -40,7 +40,8 @@ class FiberLoop {
 
   // Runs until test time `until_ns`, `done()` (checked after each round of
   // events) or a failed fiber. False once a fiber has failed.
-  bool run_until(std::int64_t until_ns, const std::function<bool()>& done = [] { return false; });
+  bool run_until(
+      std::int64_t until_ns, const std::function<bool()>& done = [] { return false; });
   const std::optional<std::string>& failure() const { return failure_; }
 
  private:

@@ -14,7 +14,9 @@ std::uint32_t read_u32(const std::uint8_t* bytes) {
          static_cast<std::uint32_t>(bytes[2]) << 16 | static_cast<std::uint32_t>(bytes[3]) << 24;
 }
 
-bool known_type(std::uint8_t type) { return type >= 1 && type <= static_cast<std::uint8_t>(FrameType::client_reply); }
+bool known_type(std::uint8_t type) {
+  return type >= 1 && type <= static_cast<std::uint8_t>(FrameType::client_reply);
+}
 
 }  // namespace
 

@@ -30,7 +30,8 @@ CommandResult run_command(const std::vector<std::string>& argv) {
   close(pipe_fds[1]);
   char buffer[4096];
   ssize_t got = 0;
-  while ((got = read(pipe_fds[0], buffer, sizeof buffer)) > 0) result.output.append(buffer, static_cast<std::size_t>(got));
+  while ((got = read(pipe_fds[0], buffer, sizeof buffer)) > 0)
+    result.output.append(buffer, static_cast<std::size_t>(got));
   close(pipe_fds[0]);
   int status = 0;
   waitpid(child, &status, 0);
@@ -43,7 +44,8 @@ void run_checked(const std::vector<std::string>& argv) {
   if (result.status == 0) return;
   std::string line;
   for (const std::string& arg : argv) line += (line.empty() ? "" : " ") + arg;
-  throw std::runtime_error(line + " failed (" + std::to_string(result.status) + "): " + result.output);
+  throw std::runtime_error(line + " failed (" + std::to_string(result.status) +
+                           "): " + result.output);
 }
 
 std::vector<std::string> in_namespace(const std::string& ns, std::vector<std::string> argv) {

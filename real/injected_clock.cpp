@@ -17,7 +17,8 @@ std::int64_t realtime_now_ns() {
 
 // elapsed * (1e6 + ppm) / 1e6, without overflow.
 std::int64_t drifted(std::int64_t elapsed_ns, std::int64_t ppm) {
-  return static_cast<std::int64_t>(static_cast<__int128>(elapsed_ns) * (1'000'000 + ppm) / 1'000'000);
+  return static_cast<std::int64_t>(static_cast<__int128>(elapsed_ns) * (1'000'000 + ppm) /
+                                   1'000'000);
 }
 
 }  // namespace
@@ -43,8 +44,8 @@ std::int64_t InjectedClock::monotonic_ns() const {
 }
 
 std::int64_t InjectedClock::real_duration_ns(std::int64_t local_ns) const {
-  return std::max<std::int64_t>(
-      0, static_cast<std::int64_t>(static_cast<__int128>(local_ns) * 1'000'000 / (1'000'000 + drift_ppm_)));
+  return std::max<std::int64_t>(0, static_cast<std::int64_t>(static_cast<__int128>(local_ns) *
+                                                             1'000'000 / (1'000'000 + drift_ppm_)));
 }
 
 void InjectedClock::jump(std::int64_t delta_ns) { wall_base_ns_ += delta_ns; }

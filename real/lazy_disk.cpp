@@ -31,7 +31,8 @@ Bytes read_whole(const std::string& path) {
   if (fd < 0) return bytes;
   std::uint8_t buffer[1 << 16];
   ssize_t got = 0;
-  while ((got = read(fd, buffer, sizeof buffer)) > 0) bytes.insert(bytes.end(), buffer, buffer + got);
+  while ((got = read(fd, buffer, sizeof buffer)) > 0)
+    bytes.insert(bytes.end(), buffer, buffer + got);
   close(fd);
   return bytes;
 }
@@ -39,7 +40,10 @@ Bytes read_whole(const std::string& path) {
 }  // namespace
 
 LazyDisk::LazyDisk(std::string folder, int notify_fd, std::uint64_t seed)
-    : folder_(std::move(folder)), notify_fd_(notify_fd), random_state_(seed | 1), worker_([this] { run(); }) {}
+    : folder_(std::move(folder)),
+      notify_fd_(notify_fd),
+      random_state_(seed | 1),
+      worker_([this] { run(); }) {}
 
 LazyDisk::~LazyDisk() {
   {
@@ -148,13 +152,17 @@ DiskCompletion LazyDisk::execute(const DiskRequest& request) {
     case DiskRequest::Kind::read: {
       if (draw(faults.read_error)) return {request.id, DiskStatus::io_error, {}};
       if (request.offset < target.current.size()) {
-        const std::uint64_t end = std::min<std::uint64_t>(target.current.size(), request.offset + request.length);
-        completion.bytes.assign(target.current.begin() + static_cast<std::ptrdiff_t>(request.offset),
-                                target.current.begin() + static_cast<std::ptrdiff_t>(end));
+        const std::uint64_t end =
+            std::min<std::uint64_t>(target.current.size(), request.offset + request.length);
+        completion.bytes.assign(
+            target.current.begin() + static_cast<std::ptrdiff_t>(request.offset),
+            target.current.begin() + static_cast<std::ptrdiff_t>(end));
       }
       break;
     }
-    case DiskRequest::Kind::fsync: completion.status = sync(request.file, target); break;
+    case DiskRequest::Kind::fsync:
+      completion.status = sync(request.file, target);
+      break;
   }
   return completion;
 }
@@ -173,8 +181,10 @@ DiskStatus LazyDisk::sync(const std::string& name, File& target) {
       if (ftruncate(fd, static_cast<off_t>(op.offset)) != 0) status = DiskStatus::io_error;
       continue;
     }
-    const ssize_t wrote = pwrite(fd, op.bytes.data(), op.bytes.size(), static_cast<off_t>(op.offset));
-    if (wrote != static_cast<ssize_t>(op.bytes.size())) status = errno == ENOSPC ? DiskStatus::no_space : DiskStatus::io_error;
+    const ssize_t wrote =
+        pwrite(fd, op.bytes.data(), op.bytes.size(), static_cast<off_t>(op.offset));
+    if (wrote != static_cast<ssize_t>(op.bytes.size()))
+      status = errno == ENOSPC ? DiskStatus::no_space : DiskStatus::io_error;
     synced += op.bytes.size();
   }
   if (fsync(fd) != 0) status = DiskStatus::io_error;

@@ -39,9 +39,9 @@ struct DiskCompletion {
 };
 
 struct LazyDiskFaults {
-  double read_error = 0;   // probability a read fails with EIO
-  double write_error = 0;  // probability a write fails with EIO (nothing written)
-  bool full = false;       // ENOSPC for a write that grows a file
+  double read_error = 0;            // probability a read fails with EIO
+  double write_error = 0;           // probability a write fails with EIO (nothing written)
+  bool full = false;                // ENOSPC for a write that grows a file
   std::int64_t stall_until_ns = 0;  // CLOCK_MONOTONIC: nothing completes before
 };
 

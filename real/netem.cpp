@@ -1,24 +1,24 @@
 #include "real/netem.h"
 
 #include <fcntl.h>
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
+#include <netlink/route/qdisc.h>
+#include <netlink/route/qdisc/netem.h>
+#include <netlink/route/tc.h>
 #include <sched.h>
 #include <unistd.h>
 
 #include <cstdint>
 #include <functional>
 
-#include <netlink/netlink.h>
-#include <netlink/route/link.h>
-#include <netlink/route/qdisc.h>
-#include <netlink/route/qdisc/netem.h>
-#include <netlink/route/tc.h>
-
 namespace simlab::real {
 namespace {
 
 // Runs `body` with this thread in namespace `ns` (a netlink socket binds to
 // the namespace it is opened in), then returns to where it was.
-std::optional<std::string> in_namespace(const std::string& ns, const std::function<std::optional<std::string>()>& body) {
+std::optional<std::string> in_namespace(const std::string& ns,
+                                        const std::function<std::optional<std::string>()>& body) {
   const int original = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
   const int target = open(("/var/run/netns/" + ns).c_str(), O_RDONLY | O_CLOEXEC);
   if (original < 0 || target < 0 || setns(target, CLONE_NEWNET) != 0) {
@@ -39,7 +39,8 @@ int probability(double value) {
   return static_cast<int>(static_cast<std::uint32_t>(clamped * 4294967295.0));
 }
 
-std::optional<std::string> with_qdisc(const std::string& device, bool add, const NetemSettings& settings) {
+std::optional<std::string> with_qdisc(const std::string& device, bool add,
+                                      const NetemSettings& settings) {
   nl_sock* socket = nl_socket_alloc();
   if (socket == nullptr || nl_connect(socket, NETLINK_ROUTE) != 0) {
     if (socket) nl_socket_free(socket);
@@ -76,7 +77,8 @@ std::optional<std::string> with_qdisc(const std::string& device, bool add, const
 
 }  // namespace
 
-std::optional<std::string> add_netem(const std::string& ns, const std::string& device, const NetemSettings& settings) {
+std::optional<std::string> add_netem(const std::string& ns, const std::string& device,
+                                     const NetemSettings& settings) {
   return in_namespace(ns, [&] { return with_qdisc(device, true, settings); });
 }
 

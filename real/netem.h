@@ -16,7 +16,8 @@ struct NetemSettings {
 };
 
 // nullopt when the qdisc is in force, else the reason it is not.
-std::optional<std::string> add_netem(const std::string& ns, const std::string& device, const NetemSettings& settings);
+std::optional<std::string> add_netem(const std::string& ns, const std::string& device,
+                                     const NetemSettings& settings);
 void remove_root_qdisc(const std::string& ns, const std::string& device);
 
 }  // namespace simlab::real

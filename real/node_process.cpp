@@ -1,5 +1,6 @@
 #include "real/node_process.h"
 
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -11,11 +12,9 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <unordered_map>
 #include <vector>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "real/control.h"
 #include "real/injected_clock.h"
@@ -132,21 +131,27 @@ bool RealNodeContext::buggify(std::string_view site) {
   return process_.buggify_random().chance(0.05);
 }
 void RealNodeContext::send(NodeId to, Bytes payload) { process_.send(to, std::move(payload)); }
-void RealNodeContext::set_timer(TimerId id, std::int64_t after_ns) { process_.set_timer(id, after_ns); }
+void RealNodeContext::set_timer(TimerId id, std::int64_t after_ns) {
+  process_.set_timer(id, after_ns);
+}
 void RealNodeContext::cancel_timer(TimerId id) { process_.cancel_timer(id); }
 DiskOpId RealNodeContext::disk_write(const std::string& file, std::uint64_t offset, Bytes bytes) {
-  return process_.submit(DiskRequest{0, DiskRequest::Kind::write, file, offset, 0, std::move(bytes)});
+  return process_.submit(
+      DiskRequest{0, DiskRequest::Kind::write, file, offset, 0, std::move(bytes)});
 }
 DiskOpId RealNodeContext::disk_fsync(const std::string& file) {
   return process_.submit(DiskRequest{0, DiskRequest::Kind::fsync, file, 0, 0, {}});
 }
-DiskOpId RealNodeContext::disk_read(const std::string& file, std::uint64_t offset, std::uint64_t length) {
+DiskOpId RealNodeContext::disk_read(const std::string& file, std::uint64_t offset,
+                                    std::uint64_t length) {
   return process_.submit(DiskRequest{0, DiskRequest::Kind::read, file, offset, length, {}});
 }
 DiskOpId RealNodeContext::disk_truncate(const std::string& file, std::uint64_t size) {
   return process_.submit(DiskRequest{0, DiskRequest::Kind::truncate, file, size, 0, {}});
 }
-void RealNodeContext::reply(RequestId request, Bytes response) { process_.reply(request, std::move(response)); }
+void RealNodeContext::reply(RequestId request, Bytes response) {
+  process_.reply(request, std::move(response));
+}
 void RealNodeContext::log(std::string_view line) { process_.log(line); }
 
 // Each start of the process draws afresh: the boot count on disk tells it
@@ -161,7 +166,9 @@ std::uint64_t boot_number(const std::string& data_dir) {
 
 NodeProcess::NodeProcess(const NodeProcessConfig& config, const SystemFactory& factory)
     : config_(config),
-      random_(sim::Prng(config.seed).split("node", config.id).split("boot", boot_number(config.data_dir))),
+      random_(sim::Prng(config.seed)
+                  .split("node", config.id)
+                  .split("boot", boot_number(config.data_dir))),
       buggify_random_(random_.split("buggify")),
       disk_event_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
       disk_(config.data_dir, disk_event_fd_, random_.split("disk").next_u64()),
@@ -188,7 +195,9 @@ void NodeProcess::log(std::string_view line) {
 }
 
 void NodeProcess::record_finding(const std::string& invariant, const std::string& detail) {
-  findings_ << nlohmann::json{{"node", config_.id}, {"invariant", invariant}, {"detail", detail},
+  findings_ << nlohmann::json{{"node", config_.id},
+                              {"invariant", invariant},
+                              {"detail", detail},
                               {"time_ns", clock_.now_ns()}}
                    .dump()
             << "\n";
@@ -203,10 +212,12 @@ void NodeProcess::step(Step&& body) {
   try {
     body();
     if (!config_.check_invariants) return;
-    if (auto violation = node_->check_invariants()) record_finding(violation->invariant, violation->detail);
+    if (auto violation = node_->check_invariants())
+      record_finding(violation->invariant, violation->detail);
   } catch (const AssertionFailure& failure) {
     record_finding(failure.invariant(), failure.detail());
-    std::fprintf(stderr, "n%u ABORT %s: %s\n", config_.id, failure.invariant().c_str(), failure.detail().c_str());
+    std::fprintf(stderr, "n%u ABORT %s: %s\n", config_.id, failure.invariant().c_str(),
+                 failure.detail().c_str());
     aborted_ = true;
   } catch (const std::exception& error) {
     record_finding("node.exception", error.what());
@@ -235,7 +246,8 @@ void NodeProcess::send(NodeId to, Bytes payload) {
 
 void NodeProcess::set_timer(TimerId id, std::int64_t after_ns) {
   cancel_timer(id);
-  const std::int64_t deadline_ns = monotonic_now_ns() + clock_.real_duration_ns(std::max<std::int64_t>(0, after_ns));
+  const std::int64_t deadline_ns =
+      monotonic_now_ns() + clock_.real_duration_ns(std::max<std::int64_t>(0, after_ns));
   timers_[id] = loop_.at(deadline_ns, [this, id] {
     timers_.erase(id);
     step([&] { node_->on_timer(context_, id); });
@@ -270,13 +282,15 @@ void NodeProcess::reply(RequestId request, Bytes response) {
   if (found == requests_.end()) return;  // its client went away
   const PendingRequest pending = found->second;
   requests_.erase(found);
-  pending.connection->send(Frame{FrameType::client_reply, pending.client_request_id, std::move(response)});
+  pending.connection->send(
+      Frame{FrameType::client_reply, pending.client_request_id, std::move(response)});
 }
 
 void NodeProcess::on_frame(Connection& connection, Frame frame) {
   auto peer = inbound_peer_.find(&connection);
   if (peer == inbound_peer_.end()) {  // the hello says who calls
-    if (frame.type == FrameType::hello_peer) inbound_peer_[&connection] = static_cast<NodeId>(frame.id);
+    if (frame.type == FrameType::hello_peer)
+      inbound_peer_[&connection] = static_cast<NodeId>(frame.id);
     if (frame.type == FrameType::hello_client) inbound_peer_[&connection] = kNoNode;
     return;
   }
@@ -291,7 +305,8 @@ void NodeProcess::on_frame(Connection& connection, Frame frame) {
 }
 
 void NodeProcess::on_close(Connection& connection) {
-  std::erase_if(requests_, [&](const auto& entry) { return entry.second.connection == &connection; });
+  std::erase_if(requests_,
+                [&](const auto& entry) { return entry.second.connection == &connection; });
   inbound_peer_.erase(&connection);
   // Destroyed after the loop's current handler returns: it is ours to free,
   // but it is the caller now.
@@ -325,7 +340,8 @@ void NodeProcess::accept_control() {
     if (got <= 0) break;
     line.append(buffer, static_cast<std::size_t>(got));
   }
-  const std::string answer = run_control_command(line.substr(0, line.find('\n')), clock_, disk_) + "\n";
+  const std::string answer =
+      run_control_command(line.substr(0, line.find('\n')), clock_, disk_) + "\n";
   if (::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL) < 0) {  // the harness gave up waiting
   }
   close(fd);
@@ -338,8 +354,10 @@ int listen_control(const std::string& data_dir) {
   address.sun_family = AF_UNIX;
   std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
   const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0 || bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 || listen(fd, 16) != 0) {
-    throw std::runtime_error(path + ": cannot listen for control commands: " + std::strerror(errno));
+  if (fd < 0 || bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 ||
+      listen(fd, 16) != 0) {
+    throw std::runtime_error(path +
+                             ": cannot listen for control commands: " + std::strerror(errno));
   }
   return fd;
 }
@@ -360,7 +378,7 @@ int NodeProcess::run() {
 }  // namespace
 
 int run_node_process(const NodeProcessConfig& config, const SystemFactory& factory) {
-  struct sigaction stop{};
+  struct sigaction stop {};
   stop.sa_handler = on_stop_signal;
   sigaction(SIGTERM, &stop, nullptr);
   sigaction(SIGINT, &stop, nullptr);

@@ -1,10 +1,10 @@
 #include "real/real_nemesis_host.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "faults/fault_mix.h"
 #include "real/control.h"
@@ -24,7 +24,8 @@ constexpr const char* kPacketChain = "SIMLAB_PACKET";
 
 std::string set_drop_rule(const RealCluster& cluster, NodeId from, NodeId to, bool add) {
   const CommandResult result = run_command(in_namespace(
-      cluster.node_namespace(to), {"iptables", "-w", add ? "-A" : "-D", "INPUT", "-s", cluster.node_ip(from), "-j", "DROP"}));
+      cluster.node_namespace(to),
+      {"iptables", "-w", add ? "-A" : "-D", "INPUT", "-s", cluster.node_ip(from), "-j", "DROP"}));
   return result.status == 0 ? "" : result.output;
 }
 
@@ -37,8 +38,8 @@ std::vector<std::string> RealNemesisHost::disk_files(NodeId node) {
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(cluster_.data_dir(node), error)) {
     const std::string name = entry.path().filename().string();
-    const bool harness_file = name == kControlSocketName || name.ends_with(".log") || name == "boots" ||
-                              name == "findings.jsonl";
+    const bool harness_file = name == kControlSocketName || name.ends_with(".log") ||
+                              name == "boots" || name == "findings.jsonl";
     if (entry.is_regular_file() && !harness_file && entry.file_size() > 0) files.push_back(name);
   }
   std::sort(files.begin(), files.end());
@@ -59,14 +60,16 @@ std::string RealNemesisHost::apply_partition(const ScriptedFault& fault, bool ad
   for (const auto& [from, to] : fault.links) {
     if (!is_node(from) || !is_node(to)) continue;
     const std::string error = set_drop_rule(cluster_, from, to, add);
-    if (!error.empty() && add) problems += fmt::format(" (n{}->n{} not applied: {})", from, to, error);
+    if (!error.empty() && add)
+      problems += fmt::format(" (n{}->n{} not applied: {})", from, to, error);
   }
   return problems;
 }
 
 std::string RealNemesisHost::apply_packet(const ScriptedFault& fault) {
   NetemSettings settings{fault.loss, fault.duplicate, fault.reorder, fault.corrupt, 0};
-  if (fault.latency_shape > 0) settings.delay_ns = 5'000'000;  // a long tail needs netem's distributions
+  if (fault.latency_shape > 0)
+    settings.delay_ns = 5'000'000;  // a long tail needs netem's distributions
   std::optional<std::string> refused;
   if (!netem_missing_) {
     for (NodeId node = kFirstNodeId; node < kFirstNodeId + node_count() && !refused; ++node) {
@@ -82,11 +85,14 @@ std::string RealNemesisHost::apply_packet(const ScriptedFault& fault) {
     if (run_command(in_namespace(ns, {"iptables", "-w", "-N", kPacketChain})).status == 0) {
       run_command(in_namespace(ns, {"iptables", "-w", "-A", "INPUT", "-j", kPacketChain}));
     }
-    run_command(in_namespace(ns, {"iptables", "-w", "-A", kPacketChain, "-m", "statistic", "--mode", "random",
-                                  "--probability", fmt::format("{:.4f}", fault.loss), "-j", "DROP"}));
+    run_command(in_namespace(
+        ns, {"iptables", "-w", "-A", kPacketChain, "-m", "statistic", "--mode", "random",
+             "--probability", fmt::format("{:.4f}", fault.loss), "-j", "DROP"}));
   }
-  return fmt::format(" (loss by iptables statistic; duplication, reordering, corruption and delay not applied: {})",
-                     refused.value_or("the kernel has no netem"));
+  return fmt::format(
+      " (loss by iptables statistic; duplication, reordering, corruption and delay not applied: "
+      "{})",
+      refused.value_or("the kernel has no netem"));
 }
 
 void RealNemesisHost::heal_packet() {
@@ -117,20 +123,28 @@ std::string RealNemesisHost::apply_clock(const ScriptedFault& fault) {
   std::string problems;
   for (NodeId target : fault.targets()) {
     if (!is_node(target)) continue;
-    if (fault.mode == "jump") problems += control(target, fmt::format("clock jump {}", fault.amount));
-    if (fault.mode == "drift") problems += control(target, fmt::format("clock drift {}", fault.amount));
-    if (fault.mode == "strobe") problems += control(target, fmt::format("clock strobe {} {}", fault.amount, fault.period_ns));
+    if (fault.mode == "jump")
+      problems += control(target, fmt::format("clock jump {}", fault.amount));
+    if (fault.mode == "drift")
+      problems += control(target, fmt::format("clock drift {}", fault.amount));
+    if (fault.mode == "strobe")
+      problems += control(target, fmt::format("clock strobe {} {}", fault.amount, fault.period_ns));
   }
   return problems;
 }
 
 std::string RealNemesisHost::apply_disk(const ScriptedFault& fault, std::size_t index) {
   switch (fault.kind) {
-    case FaultKind::eio: return control(fault.node, fmt::format("disk eio {} {}", fault.read_error, fault.write_error));
-    case FaultKind::enospc: return control(fault.node, "disk full 1");
-    default: break;
+    case FaultKind::eio:
+      return control(fault.node,
+                     fmt::format("disk eio {} {}", fault.read_error, fault.write_error));
+    case FaultKind::enospc:
+      return control(fault.node, "disk full 1");
+    default:
+      break;
   }
-  if (fault.mode == "stall") return control(fault.node, fmt::format("disk stall {}", fault.duration_ns));
+  if (fault.mode == "stall")
+    return control(fault.node, fmt::format("disk stall {}", fault.duration_ns));
   // A flip: one bit of what the file holds on disk, found by the next read
   // after a restart (latent corruption).
   const std::string path = cluster_.data_dir(fault.node) + "/" + fault.file;
@@ -153,30 +167,44 @@ std::string RealNemesisHost::apply(const ScriptedFault& fault, std::size_t index
   std::string detail;
   switch (fault.kind) {
     case FaultKind::partition:
-    case FaultKind::clog: detail = apply_partition(fault, true); break;
-    case FaultKind::packet: detail = apply_packet(fault); break;
-    case FaultKind::crash: detail = apply_crash(fault); break;
+    case FaultKind::clog:
+      detail = apply_partition(fault, true);
+      break;
+    case FaultKind::packet:
+      detail = apply_packet(fault);
+      break;
+    case FaultKind::crash:
+      detail = apply_crash(fault);
+      break;
     case FaultKind::pause:
       if (is_node(fault.node)) cluster_.pause(fault.node);
       detail = " (SIGSTOP)";
       break;
-    case FaultKind::clock: detail = apply_clock(fault); break;
+    case FaultKind::clock:
+      detail = apply_clock(fault);
+      break;
     case FaultKind::disk:
     case FaultKind::eio:
     case FaultKind::enospc:
       if (is_node(fault.node)) detail = apply_disk(fault, index);
       break;
-    case FaultKind::membership: break;  // the nemesis asks the system itself
+    case FaultKind::membership:
+      break;  // the nemesis asks the system itself
   }
-  latencies_[std::string(faults::fault_kind_name(fault.kind))].push_back(monotonic_now_ns() - start_ns);
+  latencies_[std::string(faults::fault_kind_name(fault.kind))].push_back(monotonic_now_ns() -
+                                                                         start_ns);
   return detail;
 }
 
 void RealNemesisHost::heal(const ScriptedFault& fault) {
   switch (fault.kind) {
     case FaultKind::partition:
-    case FaultKind::clog: apply_partition(fault, false); break;
-    case FaultKind::packet: heal_packet(); break;
+    case FaultKind::clog:
+      apply_partition(fault, false);
+      break;
+    case FaultKind::packet:
+      heal_packet();
+      break;
     case FaultKind::crash:
       for (NodeId target : fault.targets()) {
         if (is_node(target)) cluster_.start(target);
@@ -196,9 +224,11 @@ void RealNemesisHost::heal(const ScriptedFault& fault) {
       if (!is_node(fault.node)) break;
       if (fault.kind == FaultKind::eio) control(fault.node, "disk eio 0 0");
       if (fault.kind == FaultKind::enospc) control(fault.node, "disk full 0");
-      if (fault.kind == FaultKind::disk && fault.mode == "stall") control(fault.node, "disk stall 0");
+      if (fault.kind == FaultKind::disk && fault.mode == "stall")
+        control(fault.node, "disk stall 0");
       break;
-    case FaultKind::membership: break;
+    case FaultKind::membership:
+      break;
   }
 }
 

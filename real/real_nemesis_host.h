@@ -28,13 +28,17 @@ namespace simlab::real {
 
 class RealNemesisHost final : public faults::NemesisHost {
  public:
-  RealNemesisHost(RealCluster& cluster, FiberLoop& fibers, ClientNetwork& clients, std::vector<std::string>& trace,
-                  sim::Prng random);
+  RealNemesisHost(RealCluster& cluster, FiberLoop& fibers, ClientNetwork& clients,
+                  std::vector<std::string>& trace, sim::Prng random);
 
   std::int64_t now_ns() const override { return fibers_.now_ns(); }
   void sleep_for(std::int64_t duration_ns) override { fibers_.sleep_for(duration_ns); }
-  void spawn(std::string name, std::function<void()> body) override { fibers_.spawn(std::move(name), std::move(body)); }
-  void at(std::int64_t time_ns, std::function<void()> action) override { fibers_.at(time_ns, std::move(action)); }
+  void spawn(std::string name, std::function<void()> body) override {
+    fibers_.spawn(std::move(name), std::move(body));
+  }
+  void at(std::int64_t time_ns, std::function<void()> action) override {
+    fibers_.at(time_ns, std::move(action));
+  }
   void log(const std::string& line) override { trace_.push_back(line); }
   std::uint32_t node_count() const override { return cluster_.spec().nodes; }
   NodeId last_client_node() const override { return clients_.last_client_node(); }
@@ -46,7 +50,9 @@ class RealNemesisHost final : public faults::NemesisHost {
 
   // How long each fault took to be in force, from the decision (apply's
   // call) to the last effect, per kind: for the bench.
-  const std::map<std::string, std::vector<std::int64_t>>& apply_latencies_ns() const { return latencies_; }
+  const std::map<std::string, std::vector<std::int64_t>>& apply_latencies_ns() const {
+    return latencies_;
+  }
 
  private:
   std::string apply_partition(const faults::ScriptedFault& fault, bool add);

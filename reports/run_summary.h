@@ -43,7 +43,7 @@ struct RunSummary {
   // the white-box finding beside the history's, for a person to compare.
   std::vector<std::string> judges_ran;
   std::vector<std::string> caught_by;
-  std::string white_box;  // "INVARIANT: detail" when a white-box judge fired
+  std::string white_box;              // "INVARIANT: detail" when a white-box judge fired
   std::vector<std::string> commands;  // replay, shrink: for a person to copy
 };
 

@@ -15,7 +15,8 @@ constexpr std::uint64_t kLn2Fixed = 762'123'384'786ull;
 u128 isqrt(u128 value) {
   if (value < 2) return value;
   const auto high = static_cast<std::uint64_t>(value >> 64);
-  const int bits = high ? 128 - std::countl_zero(high) : 64 - std::countl_zero(static_cast<std::uint64_t>(value));
+  const int bits = high ? 128 - std::countl_zero(high)
+                        : 64 - std::countl_zero(static_cast<std::uint64_t>(value));
   u128 guess = u128{1} << ((bits + 1) / 2);  // at least the root
   while (true) {
     const u128 next = (guess + value / guess) / 2;
@@ -57,7 +58,8 @@ std::uint64_t negative_log2_fixed(std::uint64_t draw) {
       fraction |= std::uint64_t{1} << bit;
     }
   }
-  const std::uint64_t log2_fixed = (static_cast<std::uint64_t>(exponent) << kFractionBits) | fraction;
+  const std::uint64_t log2_fixed =
+      (static_cast<std::uint64_t>(exponent) << kFractionBits) | fraction;
   return (std::uint64_t{64} << kFractionBits) - log2_fixed;
 }
 

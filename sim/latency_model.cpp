@@ -1,8 +1,8 @@
 #include "sim/latency_model.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "sim/integer_math.h"
 

@@ -132,8 +132,9 @@ void Simulator::check_cluster(NodeId node) {
 void Simulator::record_finding(WhiteBoxFinding::Judge judge, std::string invariant,
                                std::string detail, std::optional<NodeId> node) {
   if (finding_) return;
-  trace_.line(fmt::format("{:>15} VIOLATION ({}) {} on n{}: {}", now_ns_, white_box_judge_name(judge),
-                          invariant, node ? static_cast<std::int64_t>(*node) : -1, detail));
+  trace_.line(fmt::format("{:>15} VIOLATION ({}) {} on n{}: {}", now_ns_,
+                          white_box_judge_name(judge), invariant,
+                          node ? static_cast<std::int64_t>(*node) : -1, detail));
   finding_ = WhiteBoxFinding{judge, invariant, detail, node, now_ns_};
   if (config_.stop_at_first_violation) fail_safety(std::move(invariant), std::move(detail), node);
 }

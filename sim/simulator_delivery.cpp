@@ -133,8 +133,9 @@ void Simulator::reply(NodeId from, RequestId request, Bytes response) {
   const PendingCall pending = it->second;
   request_fibers_.erase(it);
   const std::int64_t latency_ns = config_.client_latency.sample(*pending.latency_random);
-  const std::uint64_t slot = store(client_messages_, free_client_messages_,
-                                   ClientMessage{pending.fiber, from, request, std::move(response)});
+  const std::uint64_t slot =
+      store(client_messages_, free_client_messages_,
+            ClientMessage{pending.fiber, from, request, std::move(response)});
   queue_.push(now_ns_ + latency_ns, EventKind::client_reply, pending.fiber, slot, 0);
 }
 

@@ -42,7 +42,8 @@ CallResult Simulator::call(NodeId node, Bytes request, std::int64_t timeout_ns) 
   return call(node, std::move(request), timeout_ns, client_network_random_);
 }
 
-CallResult Simulator::call(NodeId node, Bytes request, std::int64_t timeout_ns, Prng& latency_random) {
+CallResult Simulator::call(NodeId node, Bytes request, std::int64_t timeout_ns,
+                           Prng& latency_random) {
   if (current_fiber_ < 0) throw std::logic_error("call made outside a fiber");
   if (!is_node(node)) throw std::out_of_range(fmt::format("call to unknown node {}", node));
   const auto fiber_id = static_cast<std::uint32_t>(current_fiber_);

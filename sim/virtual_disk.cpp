@@ -30,7 +30,8 @@ DiskStatus VirtualDisk::write(const std::string& name, std::uint64_t offset, Byt
   File& file = files_[name];
   const std::uint64_t end = offset + bytes.size();
   const std::uint64_t growth = end > file.current.size() ? end - file.current.size() : 0;
-  if (growth > 0 && (faults_.full || used_bytes() + growth > config_.capacity_bytes)) return DiskStatus::no_space;
+  if (growth > 0 && (faults_.full || used_bytes() + growth > config_.capacity_bytes))
+    return DiskStatus::no_space;
   PendingOp op{false, offset, Bytes(bytes.begin(), bytes.end())};
   if (faults_.write_corrupt > 0 && random.chance(faults_.write_corrupt) && !op.bytes.empty()) {
     const std::uint64_t bit = random.below(op.bytes.size() * 8);
@@ -97,7 +98,8 @@ CrashOutcome VirtualDisk::crash(RandomSource& random, bool lose_all_unsynced) {
     Bytes survived = file.durable;
     for (const PendingOp& op : file.unsynced) {
       if (lose_all_unsynced) {
-        if (!op.is_truncate) outcome.writes.push_back({name, op.offset, op.bytes.size(), CrashOutcome::Fate::dropped});
+        if (!op.is_truncate)
+          outcome.writes.push_back({name, op.offset, op.bytes.size(), CrashOutcome::Fate::dropped});
         continue;
       }
       if (op.is_truncate) {

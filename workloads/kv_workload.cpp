@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
-#include <vector>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace simlab {
 namespace {
@@ -32,7 +32,8 @@ using LastSeen = std::map<std::uint64_t, std::int64_t>;
 std::uint64_t read_key(ClientEnv& env, const KvWorkloadOptions& options, std::uint64_t epoch,
                        std::uint64_t slot) {
   const bool past = env.random().below(100) < options.past_read_percent;
-  const std::uint64_t back = 1 + env.random().below(std::max<std::uint64_t>(options.past_epochs, 1));
+  const std::uint64_t back =
+      1 + env.random().below(std::max<std::uint64_t>(options.past_epochs, 1));
   if (!past || epoch == 0) return epoch * options.key_count + slot;
   return (epoch - std::min(back, epoch)) * options.key_count + slot;
 }
@@ -152,7 +153,8 @@ void run_kv_final_reads(ClientEnv& env, HistoryRecorder& recorder, std::int64_t 
       request.key = keys[i];
       const KvResult result = client.perform(request);
       if (result.outcome == KvOutcome::ok) {
-        recorder.complete(env.now_ns(), process, history::OpType::ok, history_value(result.response.value));
+        recorder.complete(env.now_ns(), process, history::OpType::ok,
+                          history_value(result.response.value));
         break;
       }
       if (result.outcome == KvOutcome::fail) {

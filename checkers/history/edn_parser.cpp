@@ -72,19 +72,38 @@ Value EdnParser::parse_value() {
 Value EdnParser::parse_form(FormKind& kind) {
   const char c = peek();
   switch (c) {
-    case '\0': fail("expected a value, found the end of the input");
+    case '\0':
+      fail("expected a value, found the end of the input");
     case ']': case ')': case '}': fail(std::string("expected a value, found '") + c + "'");
-    case '[': case '(': case '{': case '"': case '\\': case '#': break;
-    default: return parse_atom(kind);
+    case '[':
+    case '(':
+    case '{':
+    case '"':
+    case '\\':
+    case '#':
+      break;
+    default:
+      return parse_atom(kind);
   }
   ++position_;  // the opening character, which says what the form is
   switch (c) {
-    case '[': kind = FormKind::vector; return parse_collection(']', "']' to close the vector");
-    case '(': kind = FormKind::list; return parse_collection(')', "')' to close the list");
-    case '{': kind = FormKind::map; return parse_map();
-    case '"': kind = FormKind::string; return parse_string();
-    case '\\': kind = FormKind::character; return parse_character();
-    default: return parse_dispatch(kind);  // '#'
+    case '[':
+      kind = FormKind::vector;
+      return parse_collection(']', "']' to close the vector");
+    case '(':
+      kind = FormKind::list;
+      return parse_collection(')', "')' to close the list");
+    case '{':
+      kind = FormKind::map;
+      return parse_map();
+    case '"':
+      kind = FormKind::string;
+      return parse_string();
+    case '\\':
+      kind = FormKind::character;
+      return parse_character();
+    default:
+      return parse_dispatch(kind);  // '#'
   }
 }
 
@@ -115,7 +134,8 @@ Value EdnParser::parse_tagged(FormKind& kind) {
 }
 
 bool EdnParser::skip_tag() {
-  const bool tag = peek() == '#' && position_ + 1 < text_.size() && is_alphabetic(text_[position_ + 1]);
+  const bool tag =
+      peek() == '#' && position_ + 1 < text_.size() && is_alphabetic(text_[position_ + 1]);
   if (!tag) return false;
   ++position_;
   take_token();

@@ -23,7 +23,18 @@
 namespace simlab::history {
 
 enum class FormKind {
-  nil, boolean, integer, floating, character, string, keyword, symbol, list, vector, set, map,
+  nil,
+  boolean,
+  integer,
+  floating,
+  character,
+  string,
+  keyword,
+  symbol,
+  list,
+  vector,
+  set,
+  map,
 };
 
 // "the symbol foo", "the string \"x\"", "a map": for "found ..." messages.

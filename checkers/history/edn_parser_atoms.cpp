@@ -11,8 +11,21 @@ namespace {
 
 bool is_token_char(char c) {
   switch (c) {
-    case ' ': case '\t': case '\n': case '\r': case ',': case '\f': case '\v':
-    case '[': case ']': case '(': case ')': case '{': case '}': case '"': case ';':
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\r':
+    case ',':
+    case '\f':
+    case '\v':
+    case '[':
+    case ']':
+    case '(':
+    case ')':
+    case '{':
+    case '}':
+    case '"':
+    case ';':
       return false;
     default:
       return true;
@@ -26,18 +39,30 @@ bool is_low_surrogate(std::uint32_t unit) { return unit >= 0xDC00 && unit <= 0xD
 
 std::string describe_form(FormKind kind, const Value& value) {
   switch (kind) {
-    case FormKind::nil: return "nil";
-    case FormKind::boolean: return value == Value::integer(1) ? "true" : "false";
-    case FormKind::integer: return "the integer " + format_value(value);
-    case FormKind::floating: return "the float " + format_value(value);
-    case FormKind::character: return "the character " + format_value(value);
-    case FormKind::string: return "the string " + format_value(value);
-    case FormKind::keyword: return "the keyword :" + value.as_string();
-    case FormKind::symbol: return "the symbol " + value.as_string();
-    case FormKind::list: return "a list";
-    case FormKind::vector: return "a vector";
-    case FormKind::set: return "a set";
-    case FormKind::map: return "a map";
+    case FormKind::nil:
+      return "nil";
+    case FormKind::boolean:
+      return value == Value::integer(1) ? "true" : "false";
+    case FormKind::integer:
+      return "the integer " + format_value(value);
+    case FormKind::floating:
+      return "the float " + format_value(value);
+    case FormKind::character:
+      return "the character " + format_value(value);
+    case FormKind::string:
+      return "the string " + format_value(value);
+    case FormKind::keyword:
+      return "the keyword :" + value.as_string();
+    case FormKind::symbol:
+      return "the symbol " + value.as_string();
+    case FormKind::list:
+      return "a list";
+    case FormKind::vector:
+      return "a vector";
+    case FormKind::set:
+      return "a set";
+    case FormKind::map:
+      return "a map";
   }
   return "a value";
 }
@@ -62,15 +87,31 @@ Value EdnParser::parse_string() {
     if (position_ >= text_.size()) fail("expected an escaped character after '\\'");
     const char escaped = text_[position_++];
     switch (escaped) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'u': read_unicode_escape(out); break;
-      case '"': case '\\': out += escaped; break;
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'u':
+        read_unicode_escape(out);
+        break;
+      case '"':
+      case '\\':
+        out += escaped;
+        break;
       default:
-        fail(std::string("expected one of \\n \\t \\r \\b \\f \\uXXXX \\\" \\\\, found \\") + escaped);
+        fail(std::string("expected one of \\n \\t \\r \\b \\f \\uXXXX \\\" \\\\, found \\") +
+             escaped);
     }
   }
 }

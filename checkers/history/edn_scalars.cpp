@@ -79,8 +79,12 @@ std::optional<std::uint32_t> parse_octal(std::string_view digits) {
 
 std::optional<std::uint32_t> named_character(std::string_view name) {
   static constexpr std::array<std::pair<std::string_view, std::uint32_t>, 6> kNames = {{
-      {"newline", '\n'}, {"space", ' '}, {"tab", '\t'},
-      {"return", '\r'}, {"backspace", '\b'}, {"formfeed", '\f'},
+      {"newline", '\n'},
+      {"space", ' '},
+      {"tab", '\t'},
+      {"return", '\r'},
+      {"backspace", '\b'},
+      {"formfeed", '\f'},
   }};
   for (const auto& [spelling, code_point] : kNames) {
     if (name == spelling) return code_point;

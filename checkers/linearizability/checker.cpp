@@ -78,7 +78,10 @@ CheckResult check_linearizability(const history::History& history, const ModelFa
       }
     }
     ++result.stats.searched_partitions;
-    budget.steps_max = options.search_steps_max < 0 ? -1 : std::max<std::int64_t>(0, options.search_steps_max - result.stats.search_steps);
+    budget.steps_max =
+        options.search_steps_max < 0
+            ? -1
+            : std::max<std::int64_t>(0, options.search_steps_max - result.stats.search_steps);
     const SearchResult search = search_linearization(partition, budget);
     result.stats.search_steps += search.steps;
     if (search.verdict == Verdict::invalid) {

@@ -44,7 +44,7 @@ class ModelError : public std::runtime_error {
         line_(line),
         expected_(expected) {}
   std::int64_t position() const { return position_; }  // in the history, 0-based
-  std::int64_t line() const { return line_; }           // Op::line of the invocation; 0 if unknown
+  std::int64_t line() const { return line_; }          // Op::line of the invocation; 0 if unknown
   const std::string& expected() const { return expected_; }
 
  private:

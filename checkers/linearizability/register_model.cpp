@@ -34,7 +34,8 @@ class RegisterModel final : public Model {
       call.f = kRead;
       if (completion) call.output = intern(completion->value);
       // The raw value, before kv's "" -> nil: a Porcupine get of "" is a real read.
-      const bool nil_unknown = nil_read_ == NilRead::any && completion && completion->value.is_nil();
+      const bool nil_unknown =
+          nil_read_ == NilRead::any && completion && completion->value.is_nil();
       if (nil_unknown) call.output_known = false;
     } else if (f == "write" || (kv && f == "put")) {
       call.f = kWrite;
@@ -169,9 +170,12 @@ class RegisterModel final : public Model {
   };
   Names names() const {
     switch (flavor_) {
-      case RegisterFlavor::plain: return {"register", "read or write"};
-      case RegisterFlavor::cas: return {"cas-register", "read, write or cas"};
-      case RegisterFlavor::kv: return {"kv", "get, put, append, read, write or cas"};
+      case RegisterFlavor::plain:
+        return {"register", "read or write"};
+      case RegisterFlavor::cas:
+        return {"cas-register", "read, write or cas"};
+      case RegisterFlavor::kv:
+        return {"kv", "get, put, append, read, write or cas"};
     }
     return {};
   }
@@ -185,7 +189,7 @@ class RegisterModel final : public Model {
 }  // namespace
 
 std::unique_ptr<Model> make_register_model(RegisterFlavor flavor, const Value& init,
-                                          NilRead nil_read) {
+                                           NilRead nil_read) {
   return std::make_unique<RegisterModel>(flavor, init, nil_read);
 }
 

@@ -16,6 +16,6 @@ namespace simlab::linearizability {
 enum class RegisterFlavor { plain, cas, kv };
 
 std::unique_ptr<Model> make_register_model(RegisterFlavor flavor, const history::Value& init,
-                                          NilRead nil_read = NilRead::value);
+                                           NilRead nil_read = NilRead::value);
 
 }  // namespace simlab::linearizability

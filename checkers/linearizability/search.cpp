@@ -238,13 +238,15 @@ SearchResult search_linearization(Partition& partition, const Budget& budget) {
     if ((++result.steps & 1023) == 0) {
       if (budget.out_of_steps(result.steps)) {
         result.verdict = Verdict::unknown;
-        result.reason = "work budget of " + std::to_string(budget.steps_max) + " search steps spent";
+        result.reason =
+            "work budget of " + std::to_string(budget.steps_max) + " search steps spent";
         return result;
       }
       if (budget.expired()) {
         result.verdict = Verdict::unknown;
         result.safety_net = true;
-        result.reason = "wall-clock safety limit reached after " + std::to_string(result.steps) + " search steps";
+        result.reason = "wall-clock safety limit reached after " + std::to_string(result.steps) +
+                        " search steps";
         return result;
       }
       if (cache.memory_bytes() > budget.memory_bytes_max) {

@@ -5,9 +5,8 @@
 
 #include <cstdio>
 #include <iostream>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "harness/commands/command.h"
 
@@ -17,12 +16,18 @@ enum class FileOutcome { valid, unknown, invalid, bad_input, unreadable, report_
 
 inline int exit_code(FileOutcome worst) {
   switch (worst) {
-    case FileOutcome::valid: return kExitValid;
-    case FileOutcome::unknown: return kExitUnknown;
-    case FileOutcome::invalid: return kExitSafetyViolation;
-    case FileOutcome::bad_input: return kExitDataError;
-    case FileOutcome::unreadable: return kExitNoInput;
-    case FileOutcome::report_unwritable: return kExitCantCreate;
+    case FileOutcome::valid:
+      return kExitValid;
+    case FileOutcome::unknown:
+      return kExitUnknown;
+    case FileOutcome::invalid:
+      return kExitSafetyViolation;
+    case FileOutcome::bad_input:
+      return kExitDataError;
+    case FileOutcome::unreadable:
+      return kExitNoInput;
+    case FileOutcome::report_unwritable:
+      return kExitCantCreate;
   }
   return kExitInternal;
 }

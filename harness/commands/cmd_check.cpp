@@ -5,16 +5,16 @@
 // indented). Exit 0 if all are valid, 1 if any is invalid, 2 if any is
 // unknown (and none invalid), 65 if any file is malformed, 66 if one cannot
 // be read, 64 for bad flags.
+#include <fmt/format.h>
+
+#include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <system_error>
 #include <vector>
-
-#include <boost/program_options.hpp>
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "checkers/history/edn_parser.h"
 #include "checkers/history/history_format.h"
@@ -49,16 +49,21 @@ po::options_description visible_options() {
   po::options_description options("simlab check --model M [options] FILE...");
   options.add_options()("help,h", "show this help")(
       "model", po::value<std::string>(),
-      "register, cas-register, kv, set, queue, counter, mutex (list-append and rw-register go to the "
-      "transactional checker)")("format", po::value<std::string>(),
-                                "jsonl, edn or jepsen-log (default: detected from content and extension)")(
+      "register, cas-register, kv, set, queue, counter, mutex (list-append and rw-register go to "
+      "the "
+      "transactional checker)")(
+      "format", po::value<std::string>(),
+      "jsonl, edn or jepsen-log (default: detected from content and extension)")(
       "init", po::value<std::string>(), "initial value as EDN, e.g. 0, \"\", [1 2] (default nil)")(
       "nil-read", po::value<std::string>()->default_value("value"), kNilReadHelp)(
       "json", po::bool_switch(), "print one JSON object per file instead of text")(
-      "time-limit", po::value<double>()->default_value(300), "seconds per file before the verdict is unknown")(
-      "memory-limit", po::value<std::size_t>()->default_value(4096), "MiB the search cache may use per key")(
-      "no-fast-path", po::bool_switch(), "always search, even for unique-valued registers")(
-      "report", po::value<std::string>(), "also write a browsable HTML page per file to DIR (DIR/index.html for one file)");
+      "time-limit", po::value<double>()->default_value(300),
+      "seconds per file before the verdict is unknown")(
+      "memory-limit", po::value<std::size_t>()->default_value(4096),
+      "MiB the search cache may use per key")("no-fast-path", po::bool_switch(),
+                                              "always search, even for unique-valued registers")(
+      "report", po::value<std::string>(),
+      "also write a browsable HTML page per file to DIR (DIR/index.html for one file)");
   return options;
 }
 
@@ -80,7 +85,8 @@ std::optional<int> parse_flags(int argc, char** argv, CheckFlags& flags) {
     return kExitUsage;
   }
   if (vm.count("help")) {
-    std::cout << options << "\nexit: 0 all valid, 1 any invalid, 2 any unknown, 64 bad flags, 65 bad input\n";
+    std::cout << options
+              << "\nexit: 0 all valid, 1 any invalid, 2 any unknown, 64 bad flags, 65 bad input\n";
     return kExitValid;
   }
   if (!vm.count("model")) {
@@ -130,46 +136,56 @@ std::optional<int> parse_flags(int argc, char** argv, CheckFlags& flags) {
   return std::nullopt;
 }
 
-void report(const CheckFlags& flags, const std::string& file, const linearizability::CheckResult& result,
-            double elapsed_s) {
+void report(const CheckFlags& flags, const std::string& file,
+            const linearizability::CheckResult& result, double elapsed_s) {
   const auto& stats = result.stats;
   const std::string_view verdict = linearizability::verdict_name(result.verdict);
   if (flags.json) {
-    nlohmann::json json = {{"file", file}, {"model", flags.model}, {"verdict", verdict},
-                           {"ops", stats.ops}, {"partitions", stats.partitions},
+    nlohmann::json json = {{"file", file},
+                           {"model", flags.model},
+                           {"verdict", verdict},
+                           {"ops", stats.ops},
+                           {"partitions", stats.partitions},
                            {"fast_path_partitions", stats.fast_path_partitions},
-                           {"searched_partitions", stats.searched_partitions}, {"elapsed_s", elapsed_s}};
+                           {"searched_partitions", stats.searched_partitions},
+                           {"elapsed_s", elapsed_s}};
     if (!result.reason.empty()) json["reason"] = result.reason;
-    if (result.explanation) json["explanation"] = linearizability::explanation_json(*result.explanation);
+    if (result.explanation)
+      json["explanation"] = linearizability::explanation_json(*result.explanation);
     std::cout << history::dump_json(json) << "\n";
     return;
   }
   if (result.verdict == Verdict::valid) {
-    std::cout << fmt::format("{}: valid ({}, {} ops, {} keys, {:.3f} s)\n", file, flags.model, stats.ops,
-                             stats.partitions, elapsed_s);
+    std::cout << fmt::format("{}: valid ({}, {} ops, {} keys, {:.3f} s)\n", file, flags.model,
+                             stats.ops, stats.partitions, elapsed_s);
     return;
   }
   std::cout << fmt::format("{}: {}: {}\n", file, verdict, result.reason);
   if (result.explanation) std::cout << linearizability::explanation_text(*result.explanation);
 }
 
-FileOutcome check_file(const CheckFlags& flags, const linearizability::ModelFactory& factory, std::size_t position) {
+FileOutcome check_file(const CheckFlags& flags, const linearizability::ModelFactory& factory,
+                       std::size_t position) {
   const std::string& file = flags.files[position];
   std::string text;
   try {
     text = history::read_file(file);
   } catch (const std::system_error& error) {
-    report_bad_input(flags.json, file, fmt::format("{}: cannot read: {}", file, error.code().message()));
+    report_bad_input(flags.json, file,
+                     fmt::format("{}: cannot read: {}", file, error.code().message()));
     return FileOutcome::unreadable;
   }
   try {
     const auto start = std::chrono::steady_clock::now();
-    const history::Format format = flags.format ? *flags.format : history::detect_format(text, file);
+    const history::Format format =
+        flags.format ? *flags.format : history::detect_format(text, file);
     const history::History history = history::read_history(text, format, file);
     const auto result = linearizability::check_linearizability(history, factory, flags.options);
-    report(flags, file, result, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    report(flags, file, result,
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     if (!flags.report_dir.empty()) {
-      const std::string page = reports::check_report_path(flags.report_dir, file, position, flags.files.size());
+      const std::string page =
+          reports::check_report_path(flags.report_dir, file, position, flags.files.size());
       try {
         reports::write_check_report(page, file, flags.model, history, result);
       } catch (const std::runtime_error& error) {
@@ -178,9 +194,12 @@ FileOutcome check_file(const CheckFlags& flags, const linearizability::ModelFact
       }
     }
     switch (result.verdict) {
-      case Verdict::valid: return FileOutcome::valid;
-      case Verdict::invalid: return FileOutcome::invalid;
-      case Verdict::unknown: return FileOutcome::unknown;
+      case Verdict::valid:
+        return FileOutcome::valid;
+      case Verdict::invalid:
+        return FileOutcome::invalid;
+      case Verdict::unknown:
+        return FileOutcome::unknown;
     }
   } catch (const history::ParseError& error) {
     report_bad_input(flags.json, file, error.what());
@@ -196,7 +215,8 @@ FileOutcome check_file(const CheckFlags& flags, const linearizability::ModelFact
 }  // namespace
 
 int cmd_check(int argc, char** argv) {
-  // The transactional models take their own flags (--consistency, --budget-s): forward before parsing.
+  // The transactional models take their own flags (--consistency, --budget-s): forward before
+  // parsing.
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i], next = i + 1 < argc ? argv[i + 1] : "";
     if (arg == "--model=list-append" || arg == "--model=rw-register" ||
@@ -208,7 +228,8 @@ int cmd_check(int argc, char** argv) {
   if (const auto stop = parse_flags(argc, argv, flags)) return *stop;
   const auto factory = linearizability::make_model_factory(flags.model, flags.init, flags.nil_read);
   if (!factory) {
-    std::fprintf(stderr, "simlab check: unknown --model %s (see simlab check --help)\n", flags.model.c_str());
+    std::fprintf(stderr, "simlab check: unknown --model %s (see simlab check --help)\n",
+                 flags.model.c_str());
     return kExitUsage;
   }
   if (const auto misuse = nil_read_misuse(flags.nil_read, flags.model)) {
@@ -216,7 +237,8 @@ int cmd_check(int argc, char** argv) {
     return kExitUsage;
   }
   FileOutcome worst = FileOutcome::valid;
-  for (std::size_t i = 0; i < flags.files.size(); ++i) worst = std::max(worst, check_file(flags, *factory, i));
+  for (std::size_t i = 0; i < flags.files.size(); ++i)
+    worst = std::max(worst, check_file(flags, *factory, i));
   return exit_code(worst);
 }
 

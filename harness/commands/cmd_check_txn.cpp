@@ -155,7 +155,8 @@ FileOutcome check_file(const TxnFlags& flags, const std::string& file) {
   try {
     text = history::read_file(file);
   } catch (const std::system_error& error) {
-    report_bad_input(flags.json, file, fmt::format("{}: cannot read: {}", file, error.code().message()));
+    report_bad_input(flags.json, file,
+                     fmt::format("{}: cannot read: {}", file, error.code().message()));
     return FileOutcome::unreadable;
   }
   try {

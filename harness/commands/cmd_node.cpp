@@ -1,14 +1,13 @@
 // simlab node: one node of a system as a real process (real/node_process.h).
 // `simlab run --real` starts these; a person rarely does.
+#include <boost/program_options.hpp>
 #include <cstdio>
 #include <sstream>
 
-#include <boost/program_options.hpp>
-
 #include "harness/commands/command.h"
 #include "harness/commands/command_line.h"
-#include "harness/systems/system_registry.h"
 #include "harness/swarm.h"
+#include "harness/systems/system_registry.h"
 #include "real/node_process.h"
 
 namespace simlab {
@@ -23,7 +22,8 @@ std::map<NodeId, real::Address> parse_peers(const std::string& text) {
   std::string item;
   while (std::getline(items, item, ',')) {
     const auto equals = item.find('=');
-    if (equals == std::string::npos) throw std::invalid_argument("--peers: expected ID=IP:PORT,..., got '" + item + "'");
+    if (equals == std::string::npos)
+      throw std::invalid_argument("--peers: expected ID=IP:PORT,..., got '" + item + "'");
     const auto id = static_cast<NodeId>(parse_seed(item.substr(0, equals), "--peers"));
     peers[id] = real::parse_address(item.substr(equals + 1));
   }
@@ -38,11 +38,15 @@ int cmd_node(int argc, char** argv) {
   std::uint32_t id = 0;
   bool buggify = false, no_invariants = false;
   po::options_description options("simlab node [options]");
-  options.add_options()("help,h", "show this help")("system", po::value(&system), "system under test")(
-      "id", po::value(&id), "this node's id (from 1)")("listen", po::value(&listen), "IP:PORT to listen on")(
-      "peers", po::value(&peers), "every node: ID=IP:PORT,...")("data", po::value(&data), "data folder")(
-      "seed", po::value(&seed), "the run's seed")("bug", po::value(&bugs), "a planted bug (repeatable)")(
-      "options", po::value(&options_json), "system options (JSON)")("buggify", po::bool_switch(&buggify), "BUGGIFY on")(
+  options.add_options()("help,h", "show this help")("system", po::value(&system),
+                                                    "system under test")("id", po::value(&id),
+                                                                         "this node's id (from 1)")(
+      "listen", po::value(&listen), "IP:PORT to listen on")("peers", po::value(&peers),
+                                                            "every node: ID=IP:PORT,...")(
+      "data", po::value(&data), "data folder")("seed", po::value(&seed), "the run's seed")(
+      "bug", po::value(&bugs), "a planted bug (repeatable)")("options", po::value(&options_json),
+                                                             "system options (JSON)")(
+      "buggify", po::bool_switch(&buggify), "BUGGIFY on")(
       "no-invariants", po::bool_switch(&no_invariants), "skip each step's check_invariants()");
   po::variables_map values;
   if (const auto code = parse_command_line("node", argc, argv, options, values)) return *code;

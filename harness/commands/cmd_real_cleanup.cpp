@@ -4,9 +4,8 @@
 // it no chance to clean up). Only names with simlab's run prefix are touched.
 #include <unistd.h>
 
-#include <cstdio>
-
 #include <boost/program_options.hpp>
+#include <cstdio>
 
 #include "harness/commands/command.h"
 #include "harness/commands/command_line.h"
@@ -18,9 +17,11 @@ int cmd_real_cleanup(int argc, char** argv) {
   namespace po = boost::program_options;
   std::string run_id;
   po::options_description options("simlab real-cleanup [options]");
-  options.add_options()("help,h", "show this help")("run-id", po::value(&run_id), "only this run's leftovers");
+  options.add_options()("help,h", "show this help")("run-id", po::value(&run_id),
+                                                    "only this run's leftovers");
   po::variables_map values;
-  if (const auto code = parse_command_line("real-cleanup", argc, argv, options, values)) return *code;
+  if (const auto code = parse_command_line("real-cleanup", argc, argv, options, values))
+    return *code;
   if (geteuid() != 0) {
     std::fprintf(stderr, "simlab real-cleanup: needs root, as real runs do\n");
     return kExitUnavailable;

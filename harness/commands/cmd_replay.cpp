@@ -2,13 +2,13 @@
 // the verdict. A run folder is checked against its result.json, judged by
 // the judges it recorded; a scenario file (its seed inside) is run twice
 // and checked against itself.
+#include <fmt/format.h>
+
+#include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-
-#include <boost/program_options.hpp>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "harness/commands/command.h"
@@ -38,19 +38,22 @@ std::optional<Expected> expected_from(const std::filesystem::path& folder) {
   const nlohmann::json result = read_result_json(folder.string());
   if (!result.is_object()) return std::nullopt;
   const nlohmann::json judges = result.value("judges", nlohmann::json::object());
-  const nlohmann::json history = judges.is_object() ? judges.value("history", nlohmann::json()) : nlohmann::json();
+  const nlohmann::json history =
+      judges.is_object() ? judges.value("history", nlohmann::json()) : nlohmann::json();
   const bool safety_net = history.is_object() && history.value("safety_net", false);
   return Expected{result.value("trace_hash", ""), result.value("verdict", ""), safety_net};
 }
 
 int parse(int argc, char** argv, std::string& target, JudgeFlags& judges) {
   po::options_description options("simlab replay RUN_DIR|SCENARIO_FILE [options]");
-  options.add_options()("help,h", "show this help")("target", po::value(&target), "run folder or scenario file");
+  options.add_options()("help,h", "show this help")("target", po::value(&target),
+                                                    "run folder or scenario file");
   add_judge_flags(options, judges);
   po::positional_options_description positional;
   positional.add("target", 1);
   po::variables_map values;
-  if (const auto code = parse_command_line("replay", argc, argv, options, values, &positional)) return *code;
+  if (const auto code = parse_command_line("replay", argc, argv, options, values, &positional))
+    return *code;
   if (target.empty()) {
     std::fprintf(stderr, "simlab replay: RUN_DIR or SCENARIO_FILE is required\n");
     return kExitUsage;
@@ -66,7 +69,8 @@ int cmd_replay(int argc, char** argv) {
   if (const int code = parse(argc, argv, target_text, judges); code >= 0) return code;
   const std::filesystem::path target = target_text;
   const bool is_folder = std::filesystem::is_directory(target);
-  const std::string scenario_file = is_folder ? (target / "scenario.json").string() : target.string();
+  const std::string scenario_file =
+      is_folder ? (target / "scenario.json").string() : target.string();
   Scenario scenario;
   RunOptions options = is_folder ? recorded_run_options(target.string()) : RunOptions{};
   try {
@@ -87,24 +91,30 @@ int cmd_replay(int argc, char** argv) {
   }
   if (!expected) {
     const RunOutcome first = run_scenario(scenario, options);
-    expected = Expected{fmt::format("{:016x}", first.trace_hash), run_verdict_name(first.verdict), hit_safety_net(first)};
+    expected = Expected{fmt::format("{:016x}", first.trace_hash), run_verdict_name(first.verdict),
+                        hit_safety_net(first)};
   }
   const RunOutcome again = run_scenario(scenario, options);
   const std::string hash = fmt::format("{:016x}", again.trace_hash);
   const std::string verdict = run_verdict_name(again.verdict);
-  std::printf("seed %llu %s: %s trace=%s (judges: %s)\n", static_cast<unsigned long long>(scenario.seed),
-              scenario.system.c_str(), verdict.c_str(), hash.c_str(), invariant_judges_name(options.invariants));
+  std::printf("seed %llu %s: %s trace=%s (judges: %s)\n",
+              static_cast<unsigned long long>(scenario.seed), scenario.system.c_str(),
+              verdict.c_str(), hash.c_str(), invariant_judges_name(options.invariants));
   // A verdict the wall clock decided depends on the machine: the run is
   // compared by its trace, and the verdict is reported as unknown.
   const bool machine_dependent = expected->safety_net || hit_safety_net(again);
   if (machine_dependent && hash == expected->trace_hash) {
-    std::printf("replay matches the trace; the checker hit its wall-clock safety net, so the verdict (%s) is "
-                "not compared\n", verdict.c_str());
+    std::printf(
+        "replay matches the trace; the checker hit its wall-clock safety net, so the verdict (%s) "
+        "is "
+        "not compared\n",
+        verdict.c_str());
     return kExitUnknown;
   }
   if (hash != expected->trace_hash || verdict != expected->verdict) {
-    std::fprintf(stderr, "simlab replay: MISMATCH: expected %s trace=%s, got %s trace=%s\n", expected->verdict.c_str(),
-                 expected->trace_hash.c_str(), verdict.c_str(), hash.c_str());
+    std::fprintf(stderr, "simlab replay: MISMATCH: expected %s trace=%s, got %s trace=%s\n",
+                 expected->verdict.c_str(), expected->trace_hash.c_str(), verdict.c_str(),
+                 hash.c_str());
     return kExitInternal;
   }
   std::printf("replay matches: same trace hash and verdict\n");

@@ -1,20 +1,20 @@
 // simlab run: one seed of a scenario, judged, written to a run folder and a
 // row of the results store.
+#include <fmt/format.h>
+
+#include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
-#include <boost/program_options.hpp>
-#include <fmt/format.h>
-
 #include "harness/commands/command.h"
 #include "harness/commands/command_line.h"
 #include "harness/commands/judge_flags.h"
 #include "harness/commands/scenario_errors.h"
+#include "harness/run/real_run.h"
 #include "harness/run/run_folder.h"
 #include "harness/run/run_row.h"
-#include "harness/run/real_run.h"
 #include "harness/run/run_scenario.h"
 #include "harness/run/scripted_scenario.h"
 #include "harness/scenario_flags.h"
@@ -55,7 +55,8 @@ int check_determinism(const Scenario& resolved, const RunOutcome& first) {
   std::fprintf(stderr, "determinism: runs differ at event %lld\n", static_cast<long long>(at));
   const auto show = [at](const char* label, const std::vector<sim::TraceRecord>& records) {
     if (at >= 0 && static_cast<std::size_t>(at) < records.size()) {
-      std::fprintf(stderr, "  %s: %s\n", label, sim::describe(records[static_cast<std::size_t>(at)]).c_str());
+      std::fprintf(stderr, "  %s: %s\n", label,
+                   sim::describe(records[static_cast<std::size_t>(at)]).c_str());
     } else {
       std::fprintf(stderr, "  %s: (no event: the run ended)\n", label);
     }
@@ -67,21 +68,26 @@ int check_determinism(const Scenario& resolved, const RunOutcome& first) {
 
 int parse_flags(int argc, char** argv, RunFlags& flags) {
   po::options_description options("simlab run [options]");
-  options.add_options()("help,h", "show this help")
-      ("seed", po::value(&flags.seed), "the run's seed, 0 to 2^64-1 (default 1)")
-      ("scenario", po::value(&flags.scenario.file), "scenario JSON file (default: the raft system's default scenario)")
-      ("system", po::value(&flags.scenario.system), "system under test (overrides the scenario's)")
-      ("workload", po::value(&flags.scenario.workload), "workload (overrides the scenario's)")
-      ("bug", po::value(&flags.scenario.bug), "switch on a planted bug (see simlab bugs)")
-      ("out", po::value(&flags.out), "run folder to write (default runs/seed-N)")
-      ("db", po::value(&flags.db), "results store to add the run's row to (default runs/results.db; '' for none)")
-      ("check-determinism", po::bool_switch(&flags.check_determinism), "run twice and compare trace hashes")
-      ("trace", po::bool_switch(&flags.trace), "write a readable event log, trace.log")
-      ("real", po::bool_switch(&flags.real),
-       "run the cluster as real processes in network namespaces, faults from the kernel (root; not deterministic)")
-      ("write-timeline", po::value(&flags.write_timeline),
-       "write the run's faults as a scripted scenario to this file (to run a real run's faults in the simulator)")
-      ("work-dir", po::value(&flags.work_dir), "with --real: where the nodes' data folders go (default RUN_FOLDER/nodes)");
+  options.add_options()("help,h", "show this help")("seed", po::value(&flags.seed),
+                                                    "the run's seed, 0 to 2^64-1 (default 1)")(
+      "scenario", po::value(&flags.scenario.file),
+      "scenario JSON file (default: the raft system's default scenario)")(
+      "system", po::value(&flags.scenario.system), "system under test (overrides the scenario's)")(
+      "workload", po::value(&flags.scenario.workload), "workload (overrides the scenario's)")(
+      "bug", po::value(&flags.scenario.bug), "switch on a planted bug (see simlab bugs)")(
+      "out", po::value(&flags.out), "run folder to write (default runs/seed-N)")(
+      "db", po::value(&flags.db),
+      "results store to add the run's row to (default runs/results.db; '' for none)")(
+      "check-determinism", po::bool_switch(&flags.check_determinism),
+      "run twice and compare trace hashes")("trace", po::bool_switch(&flags.trace),
+                                            "write a readable event log, trace.log")(
+      "real", po::bool_switch(&flags.real),
+      "run the cluster as real processes in network namespaces, faults from the kernel (root; not "
+      "deterministic)")("write-timeline", po::value(&flags.write_timeline),
+                        "write the run's faults as a scripted scenario to this file (to run a real "
+                        "run's faults in the simulator)")(
+      "work-dir", po::value(&flags.work_dir),
+      "with --real: where the nodes' data folders go (default RUN_FOLDER/nodes)");
   add_judge_flags(options, flags.judges);
   po::variables_map values;
   if (const auto code = parse_command_line("run", argc, argv, options, values)) return *code;
@@ -90,7 +96,8 @@ int parse_flags(int argc, char** argv, RunFlags& flags) {
 
 void print_judges(const RunOutcome& outcome) {
   const auto print = [](const char* label, const std::optional<JudgeFinding>& finding) {
-    if (finding) std::printf("  %s: %s: %s\n", label, finding->anomaly.c_str(), finding->detail.c_str());
+    if (finding)
+      std::printf("  %s: %s: %s\n", label, finding->anomaly.c_str(), finding->detail.c_str());
   };
   std::string ran;
   for (const auto& judge : judges_ran(outcome)) ran += (ran.empty() ? "" : ", ") + judge;
@@ -109,14 +116,16 @@ void print_summary(const RunOutcome& outcome, const std::string& folder) {
   const Scenario& resolved = outcome.scenario;
   std::size_t ops = 0;
   for (const auto& op : outcome.history) ops += op.type == history::OpType::invoke;
-  std::printf("seed %llu %s/%s%s: %s%s%s  ops=%zu events=%llu simulated=%.1fs wall=%.0fms trace=%016llx\n",
-              static_cast<unsigned long long>(resolved.seed), resolved.system.c_str(),
-              resolved.workload.c_str(), resolved.bug.empty() ? "" : (" bug=" + resolved.bug).c_str(),
-              run_verdict_name(outcome.verdict), outcome.anomaly.empty() ? "" : " ",
-              outcome.anomaly.c_str(), ops, static_cast<unsigned long long>(outcome.events),
-              static_cast<double>(outcome.simulated_ns) / 1e9, outcome.wall_ms,
-              static_cast<unsigned long long>(outcome.trace_hash));
-  if (!outcome.deterministic) std::printf("a real run: not deterministic (its seed picked the faults and the workload)\n");
+  std::printf(
+      "seed %llu %s/%s%s: %s%s%s  ops=%zu events=%llu simulated=%.1fs wall=%.0fms trace=%016llx\n",
+      static_cast<unsigned long long>(resolved.seed), resolved.system.c_str(),
+      resolved.workload.c_str(), resolved.bug.empty() ? "" : (" bug=" + resolved.bug).c_str(),
+      run_verdict_name(outcome.verdict), outcome.anomaly.empty() ? "" : " ",
+      outcome.anomaly.c_str(), ops, static_cast<unsigned long long>(outcome.events),
+      static_cast<double>(outcome.simulated_ns) / 1e9, outcome.wall_ms,
+      static_cast<unsigned long long>(outcome.trace_hash));
+  if (!outcome.deterministic)
+    std::printf("a real run: not deterministic (its seed picked the faults and the workload)\n");
   print_judges(outcome);
   std::printf("verdict: %s\nrun folder: %s\n", run_verdict_name(outcome.verdict), folder.c_str());
 }
@@ -133,7 +142,8 @@ void record_row(const std::string& db, const Scenario& unresolved, const RunOpti
 }
 
 // The run itself, by the driver the flags ask for.
-RunOutcome drive(const Scenario& resolved, const RunOptions& options, const RunFlags& flags, const std::string& folder) {
+RunOutcome drive(const Scenario& resolved, const RunOptions& options, const RunFlags& flags,
+                 const std::string& folder) {
   if (!flags.real) return simulate_scenario(resolved, options);
   RealRunOptions real;
   real.work_dir = flags.work_dir.empty() ? folder + "/nodes" : flags.work_dir;
@@ -170,7 +180,8 @@ int cmd_run(int argc, char** argv) {
     std::fprintf(stderr, "simlab run: --check-determinism: a real run is not deterministic\n");
     return kExitUsage;
   }
-  const std::string folder = flags.out.empty() ? fmt::format("runs/seed-{}", resolved.seed) : flags.out;
+  const std::string folder =
+      flags.out.empty() ? fmt::format("runs/seed-{}", resolved.seed) : flags.out;
   RunOutcome outcome;
   try {
     outcome = drive(resolved, options, flags, folder);

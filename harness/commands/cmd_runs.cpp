@@ -1,10 +1,9 @@
 // simlab runs --db FILE [--verdict V] [--limit N]: lists stored runs.
 // simlab merge A.db B.db... --out C.db: joins results stores (shards).
+#include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-
-#include <boost/program_options.hpp>
 
 #include "harness/commands/command.h"
 #include "harness/commands/command_line.h"
@@ -24,16 +23,19 @@ int cmd_runs(int argc, char** argv) {
   po::variables_map values;
   if (const auto code = parse_command_line("runs", argc, argv, options, values)) return *code;
   if (db.empty() || !std::filesystem::exists(db)) {
-    std::fprintf(stderr, "simlab runs: %s\n", db.empty() ? "--db FILE is required" : (db + ": no such file").c_str());
+    std::fprintf(stderr, "simlab runs: %s\n",
+                 db.empty() ? "--db FILE is required" : (db + ": no such file").c_str());
     return db.empty() ? kExitUsage : kExitNoInput;
   }
   try {
     ResultsStore store(db);
-    std::printf("%-8s %-10s %-24s %-18s %-28s %8s  %s\n", "seed", "system", "bug", "verdict", "anomaly", "ops", "replay");
+    std::printf("%-8s %-10s %-24s %-18s %-28s %8s  %s\n", "seed", "system", "bug", "verdict",
+                "anomaly", "ops", "replay");
     for (const auto& row : store.rows(verdict, limit)) {
-      std::printf("%-8llu %-10s %-24s %-18s %-28s %8lld  %s\n", static_cast<unsigned long long>(row.seed),
-                  row.system.c_str(), row.bug.c_str(), row.verdict.c_str(), row.anomaly.c_str(),
-                  static_cast<long long>(row.ops), row.replay.c_str());
+      std::printf("%-8llu %-10s %-24s %-18s %-28s %8lld  %s\n",
+                  static_cast<unsigned long long>(row.seed), row.system.c_str(), row.bug.c_str(),
+                  row.verdict.c_str(), row.anomaly.c_str(), static_cast<long long>(row.ops),
+                  row.replay.c_str());
     }
   } catch (const std::runtime_error& error) {
     std::fprintf(stderr, "simlab runs: %s\n", error.what());
@@ -51,7 +53,8 @@ int cmd_merge(int argc, char** argv) {
   po::positional_options_description positional;
   positional.add("input", -1);
   po::variables_map values;
-  if (const auto code = parse_command_line("merge", argc, argv, options, values, &positional)) return *code;
+  if (const auto code = parse_command_line("merge", argc, argv, options, values, &positional))
+    return *code;
   if (out.empty() || inputs.empty()) {
     std::fprintf(stderr, "simlab merge: need input stores and --out FILE\n");
     return kExitUsage;
@@ -63,7 +66,8 @@ int cmd_merge(int argc, char** argv) {
         std::fprintf(stderr, "simlab merge: %s: no such file\n", input.c_str());
         return kExitNoInput;
       }
-      std::printf("%s: %lld new runs\n", input.c_str(), static_cast<long long>(merged.merge_from(input)));
+      std::printf("%s: %lld new runs\n", input.c_str(),
+                  static_cast<long long>(merged.merge_from(input)));
     }
   } catch (const std::runtime_error& error) {
     std::fprintf(stderr, "simlab merge: %s\n", error.what());

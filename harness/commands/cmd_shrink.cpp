@@ -1,11 +1,11 @@
 // simlab shrink RUN_DIR [--budget 60s] [--out DIR]: the smallest scenario
 // found that still fails the same way, with its run folder.
+#include <fmt/format.h>
+
+#include <boost/program_options.hpp>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-
-#include <boost/program_options.hpp>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "harness/commands/command.h"
@@ -38,8 +38,9 @@ std::int64_t parse_budget_ms(const std::string& text) {
 }
 
 std::string describe(const ShrinkStats& stats) {
-  return fmt::format("{} ops, {} faults, {} nodes, {} clients, {:.2f}s simulated", stats.ops, stats.faults,
-                     stats.nodes, stats.clients, static_cast<double>(stats.simulated_ns) / 1e9);
+  return fmt::format("{} ops, {} faults, {} nodes, {} clients, {:.2f}s simulated", stats.ops,
+                     stats.faults, stats.nodes, stats.clients,
+                     static_cast<double>(stats.simulated_ns) / 1e9);
 }
 
 }  // namespace
@@ -48,17 +49,20 @@ int cmd_shrink(int argc, char** argv) {
   std::string folder, budget = "60s", out;
   JudgeFlags judges;
   po::options_description options("simlab shrink RUN_DIR [options]");
-  options.add_options()("help,h", "show this help")("run", po::value(&folder), "the failing run's folder")(
+  options.add_options()("help,h", "show this help")("run", po::value(&folder),
+                                                    "the failing run's folder")(
       "budget", po::value(&budget), "wall-clock budget, e.g. 60s, 2m, 500ms (default 60s)")(
       "out", po::value(&out), "where to write the minimal run (default RUN_DIR-shrunk)");
   add_judge_flags(options, judges);
   po::positional_options_description positional;
   positional.add("run", 1);
   po::variables_map values;
-  if (const auto code = parse_command_line("shrink", argc, argv, options, values, &positional)) return *code;
+  if (const auto code = parse_command_line("shrink", argc, argv, options, values, &positional))
+    return *code;
   const std::int64_t budget_ms = parse_budget_ms(budget);
   if (folder.empty() || budget_ms < 0) {
-    std::fprintf(stderr, "simlab shrink: %s\n", folder.empty() ? "RUN_DIR is required" : "--budget: expected e.g. 60s");
+    std::fprintf(stderr, "simlab shrink: %s\n",
+                 folder.empty() ? "RUN_DIR is required" : "--budget: expected e.g. 60s");
     return kExitUsage;
   }
   Scenario failing;
@@ -79,9 +83,11 @@ int cmd_shrink(int argc, char** argv) {
     return kExitDataError;
   }
   const std::string signature = failure_signature(original);
-  std::printf("shrinking %s (fails as %s) for up to %s\n", folder.c_str(), signature.c_str(), budget.c_str());
-  const ShrinkResult result = shrink(failing, signature, std::chrono::milliseconds(budget_ms), run_options,
-                                     [](const std::string& line) { std::printf("%s\n", line.c_str()); });
+  std::printf("shrinking %s (fails as %s) for up to %s\n", folder.c_str(), signature.c_str(),
+              budget.c_str());
+  const ShrinkResult result =
+      shrink(failing, signature, std::chrono::milliseconds(budget_ms), run_options,
+             [](const std::string& line) { std::printf("%s\n", line.c_str()); });
   const std::string target = out.empty() ? folder + "-shrunk" : out;
   try {
     write_run_folder(target, result.outcome);
@@ -89,9 +95,10 @@ int cmd_shrink(int argc, char** argv) {
     std::fprintf(stderr, "simlab shrink: %s\n", error.what());
     return kExitCantCreate;
   }
-  std::printf("before: %s\nafter:  %s\n%zu trials%s\nminimal run: %s (replay: %s)\n", describe(result.before).c_str(),
-              describe(result.after).c_str(), result.trials, result.budget_ran_out ? " (budget ran out)" : "",
-              target.c_str(), replay_command(target).c_str());
+  std::printf("before: %s\nafter:  %s\n%zu trials%s\nminimal run: %s (replay: %s)\n",
+              describe(result.before).c_str(), describe(result.after).c_str(), result.trials,
+              result.budget_ran_out ? " (budget ran out)" : "", target.c_str(),
+              replay_command(target).c_str());
   return run_verdict_exit_code(result.outcome.verdict);
 }
 

@@ -1,11 +1,11 @@
 // simlab swarm: many seeds of a scenario in worker processes, recorded in
 // the results store as they finish.
+#include <fmt/format.h>
+
+#include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
 #include <thread>
-
-#include <boost/program_options.hpp>
-#include <fmt/format.h>
 
 #include "harness/commands/command.h"
 #include "harness/commands/judge_flags.h"
@@ -35,23 +35,28 @@ struct SwarmFlags {
 
 int parse(int argc, char** argv, SwarmFlags& flags) {
   po::options_description options("simlab swarm [options]");
-  options.add_options()("help,h", "show this help")
-      ("scenario", po::value(&flags.scenario.file), "scenario JSON file (default: the built-in default)")
-      ("system", po::value(&flags.scenario.system), "system under test (overrides the scenario's)")
-      ("workload", po::value(&flags.scenario.workload), "workload (overrides the scenario's)")
-      ("bug", po::value(&flags.scenario.bug), "switch on a planted bug")
-      ("seeds", po::value(&flags.seeds), "seeds: N or A..B (default 1..100)")
-      ("jobs", po::value(&flags.options.jobs), "worker processes (default: one per core)")
-      ("shard", po::value(&flags.shard), "K/N: run every N-th seed starting at the K-th (K from 0)")
-      ("db", po::value(&flags.db), "SQLite results store (default runs/swarm.db)")
-      ("out", po::value(&flags.options.out_dir), "folder for failing runs (default runs/swarm)")
-      ("timeout-s", po::value(&flags.options.run_timeout_s), "wall-clock limit per run (default 300)")
-      ("stop-on-failure", po::bool_switch(&flags.options.stop_on_failure), "stop starting seeds after a failure")
-      ("keep-passing", po::bool_switch(&flags.options.keep_passing), "keep passing runs' folders too")
-      ("no-swarm-faults", "run the scenario's faults as written instead of a random subset per seed")
-      ("junit", po::value(&flags.junit), "write JUnit XML here for CI")
-      ("tui", po::bool_switch(&flags.tui), "an ncurses view (plain lines without a terminal)")
-      ("real", po::bool_switch(&flags.options.real), "real nodes (root), one seed after another");
+  options.add_options()("help,h", "show this help")(
+      "scenario", po::value(&flags.scenario.file),
+      "scenario JSON file (default: the built-in default)")(
+      "system", po::value(&flags.scenario.system), "system under test (overrides the scenario's)")(
+      "workload", po::value(&flags.scenario.workload), "workload (overrides the scenario's)")(
+      "bug", po::value(&flags.scenario.bug), "switch on a planted bug")(
+      "seeds", po::value(&flags.seeds), "seeds: N or A..B (default 1..100)")(
+      "jobs", po::value(&flags.options.jobs), "worker processes (default: one per core)")(
+      "shard", po::value(&flags.shard), "K/N: run every N-th seed starting at the K-th (K from 0)")(
+      "db", po::value(&flags.db), "SQLite results store (default runs/swarm.db)")(
+      "out", po::value(&flags.options.out_dir), "folder for failing runs (default runs/swarm)")(
+      "timeout-s", po::value(&flags.options.run_timeout_s),
+      "wall-clock limit per run (default 300)")("stop-on-failure",
+                                                po::bool_switch(&flags.options.stop_on_failure),
+                                                "stop starting seeds after a failure")(
+      "keep-passing", po::bool_switch(&flags.options.keep_passing),
+      "keep passing runs' folders too")(
+      "no-swarm-faults",
+      "run the scenario's faults as written instead of a random subset per seed")(
+      "junit", po::value(&flags.junit), "write JUnit XML here for CI")(
+      "tui", po::bool_switch(&flags.tui), "an ncurses view (plain lines without a terminal)")(
+      "real", po::bool_switch(&flags.options.real), "real nodes (root), one seed after another");
   add_judge_flags(options, flags.judges);
   po::variables_map values;
   flags.options.jobs = std::max(1u, std::thread::hardware_concurrency());
@@ -92,8 +97,8 @@ int cmd_swarm(int argc, char** argv) {
   try {
     ResultsStore store(flags.db);
     auto view = make_swarm_view(flags.tui);
-    const SwarmProgress progress =
-        run_swarm(scenario, flags.options, store, [&](const SwarmProgress& now) { view->update(now); });
+    const SwarmProgress progress = run_swarm(scenario, flags.options, store,
+                                             [&](const SwarmProgress& now) { view->update(now); });
     view->finish(progress);
     if (!flags.junit.empty()) {
       std::vector<RunRow> rows;

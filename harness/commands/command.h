@@ -13,13 +13,13 @@ enum ExitCode : int {
   kExitSafetyViolation = 1,
   kExitUnknown = 2,
   kExitLivenessFailure = 3,
-  kExitUsage = 64,        // EX_USAGE
-  kExitDataError = 65,    // EX_DATAERR
-  kExitNoInput = 66,      // EX_NOINPUT
-  kExitUnavailable = 69,  // EX_UNAVAILABLE
-  kExitInternal = 70,     // EX_SOFTWARE
-  kExitCantCreate = 73,   // EX_CANTCREAT
-  kExitIoError = 74,      // EX_IOERR
+  kExitUsage = 64,         // EX_USAGE
+  kExitDataError = 65,     // EX_DATAERR
+  kExitNoInput = 66,       // EX_NOINPUT
+  kExitUnavailable = 69,   // EX_UNAVAILABLE
+  kExitInternal = 70,      // EX_SOFTWARE
+  kExitCantCreate = 73,    // EX_CANTCREAT
+  kExitIoError = 74,       // EX_IOERR
   kExitInterrupted = 130,  // 128 + SIGINT: a run stopped by SIGINT or SIGTERM, cleaned up
 };
 

@@ -7,10 +7,11 @@
 
 namespace simlab {
 
-std::optional<int> parse_command_line(const char* command, int argc, char** argv,
-                                      const boost::program_options::options_description& options,
-                                      boost::program_options::variables_map& values,
-                                      const boost::program_options::positional_options_description* positional) {
+std::optional<int> parse_command_line(
+    const char* command, int argc, char** argv,
+    const boost::program_options::options_description& options,
+    boost::program_options::variables_map& values,
+    const boost::program_options::positional_options_description* positional) {
   namespace po = boost::program_options;
   try {
     po::command_line_parser parser(argc, argv);

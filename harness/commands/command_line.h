@@ -3,17 +3,17 @@
 // options and exits 0.
 #pragma once
 
-#include <optional>
-
 #include <boost/program_options.hpp>
+#include <optional>
 
 namespace simlab {
 
 // Parses argv into `values`. Returns the exit code to end with (after the
 // usage error or the help was printed), or nullopt to go on.
-std::optional<int> parse_command_line(const char* command, int argc, char** argv,
-                                      const boost::program_options::options_description& options,
-                                      boost::program_options::variables_map& values,
-                                      const boost::program_options::positional_options_description* positional = nullptr);
+std::optional<int> parse_command_line(
+    const char* command, int argc, char** argv,
+    const boost::program_options::options_description& options,
+    boost::program_options::variables_map& values,
+    const boost::program_options::positional_options_description* positional = nullptr);
 
 }  // namespace simlab

@@ -1,20 +1,20 @@
 #include "harness/commands/judge_flags.h"
 
-#include <stdexcept>
-
 #include <fmt/format.h>
+
+#include <stdexcept>
 
 namespace simlab {
 
 void add_judge_flags(boost::program_options::options_description& options, JudgeFlags& flags) {
   namespace po = boost::program_options;
-  options.add_options()
-      ("invariants", po::value(&flags.invariants),
-       "white-box judges beside the history's checker: all (node invariants and the cluster "
-       "observer, the default), nodes, or none (the history's checker alone, as Jepsen)")
-      ("stop-at-first-violation", po::bool_switch(&flags.stop_at_first_violation),
-       "end the run at the first broken invariant (default: run on, so the history is complete "
-       "and judged too)");
+  options.add_options()(
+      "invariants", po::value(&flags.invariants),
+      "white-box judges beside the history's checker: all (node invariants and the cluster "
+      "observer, the default), nodes, or none (the history's checker alone, as Jepsen)")(
+      "stop-at-first-violation", po::bool_switch(&flags.stop_at_first_violation),
+      "end the run at the first broken invariant (default: run on, so the history is complete "
+      "and judged too)");
 }
 
 void apply_judge_flags(const JudgeFlags& flags, RunOptions& options) {

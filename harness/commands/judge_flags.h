@@ -2,9 +2,8 @@
 // run, swarm, replay and shrink.
 #pragma once
 
-#include <string>
-
 #include <boost/program_options.hpp>
+#include <string>
 
 #include "harness/run/run_outcome.h"
 

@@ -1,8 +1,8 @@
 #include "harness/run/judge.h"
 
-#include <chrono>
-
 #include <fmt/format.h>
+
+#include <chrono>
 
 #include "checkers/linearizability/checker.h"
 
@@ -23,7 +23,8 @@ JudgeFinding history_finding(std::string anomaly, std::string detail) {
 }
 
 void judge_history(RunOutcome& outcome) {
-  const auto factory = linearizability::make_model_factory(outcome.scenario.checker, history::Value());
+  const auto factory =
+      linearizability::make_model_factory(outcome.scenario.checker, history::Value());
   if (!factory) {  // resolve_scenario checks the model: this is the lab's own bug
     outcome.internal_error = fmt::format("unknown checker model '{}'", outcome.scenario.checker);
     return;
@@ -35,7 +36,8 @@ void judge_history(RunOutcome& outcome) {
   const auto result = linearizability::check_linearizability(outcome.history, *factory, options);
   if (result.verdict == linearizability::Verdict::invalid) {
     outcome.history_judge = history_finding("linearizability", result.reason);
-    if (result.explanation) outcome.explanation = linearizability::explanation_json(*result.explanation);
+    if (result.explanation)
+      outcome.explanation = linearizability::explanation_json(*result.explanation);
   } else if (result.verdict == linearizability::Verdict::unknown) {
     outcome.history_judge = history_finding("checker-gave-up", result.reason);
     outcome.history_judge->gave_up = true;
@@ -52,7 +54,9 @@ void judge_outcome(RunOutcome& outcome) {
   const auto wall_start = std::chrono::steady_clock::now();
   if (!outcome.internal_error && !outcome.history_judged) judge_history(outcome);
   combine_verdict(outcome);
-  outcome.wall_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start).count();
+  outcome.wall_ms +=
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start)
+          .count();
 }
 
 }  // namespace simlab

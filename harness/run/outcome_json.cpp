@@ -6,7 +6,8 @@ namespace simlab {
 namespace {
 
 nlohmann::json finding_json(const JudgeFinding& finding) {
-  nlohmann::json json = {{"judge", finding.judge}, {"anomaly", finding.anomaly}, {"detail", finding.detail}};
+  nlohmann::json json = {
+      {"judge", finding.judge}, {"anomaly", finding.anomaly}, {"detail", finding.detail}};
   if (finding.node) json["node"] = *finding.node;
   if (finding.time_ns >= 0) json["time_ns"] = finding.time_ns;
   if (finding.gave_up) json["gave_up"] = true;
@@ -20,7 +21,7 @@ nlohmann::json judges_json(const RunOutcome& outcome) {
                          {"stop_at_first_violation", outcome.options.stop_at_first_violation},
                          {"ran", judges_ran(outcome)},
                          {"caught_by", judges_caught(outcome)}};
-  json["history"] = outcome.history_judge ? finding_json(*outcome.history_judge)
+  json["history"] = outcome.history_judge    ? finding_json(*outcome.history_judge)
                     : outcome.history_judged ? nlohmann::json{{"judge", "history"}, {"anomaly", ""}}
                                              : nlohmann::json();
   json["white_box"] = outcome.white_box ? finding_json(*outcome.white_box) : nlohmann::json();
@@ -43,7 +44,9 @@ nlohmann::json faults_json(const RunOutcome& outcome) {
 nlohmann::json aborts_json(const RunOutcome& outcome) {
   nlohmann::json aborts = nlohmann::json::array();
   for (const auto& abort : outcome.node_aborts) {
-    aborts.push_back({{"node", abort.node}, {"time_ns", abort.time_ns}, {"invariant", abort.invariant},
+    aborts.push_back({{"node", abort.node},
+                      {"time_ns", abort.time_ns},
+                      {"invariant", abort.invariant},
                       {"detail", abort.detail}});
   }
   return aborts;

@@ -2,9 +2,8 @@
 // fault timeline.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "harness/run/run_outcome.h"
 

@@ -1,13 +1,12 @@
 #include "harness/run/real_run.h"
 
+#include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "faults/nemesis.h"
@@ -31,7 +30,7 @@ class InterruptGuard {
  public:
   InterruptGuard() {
     g_interrupted = 0;
-    struct sigaction action{};
+    struct sigaction action {};
     action.sa_handler = on_interrupt;
     sigaction(SIGINT, &action, &old_int_);
     sigaction(SIGTERM, &action, &old_term_);
@@ -42,7 +41,8 @@ class InterruptGuard {
   }
 
  private:
-  struct sigaction old_int_{}, old_term_{};
+  struct sigaction old_int_ {
+  }, old_term_{};
 };
 
 // A node that exits on its own (an assertion) is restarted after this long.
@@ -51,12 +51,13 @@ constexpr std::int64_t kSupervisePeriodNs = 50 * kNanosecondsPerMillisecond;
 constexpr std::int64_t kStartupNsMax = 5 * kNanosecondsPerSecond;
 
 std::string fresh_run_id() {
-  const auto now = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  const auto now =
+      static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   return fmt::format("{:06x}", (now ^ (static_cast<std::uint64_t>(getpid()) << 20)) & 0xFFFFFF);
 }
 
-real::ClusterSpec cluster_spec(const Scenario& resolved, const RunOptions& options, const RealRunOptions& real,
-                               const std::string& run_id) {
+real::ClusterSpec cluster_spec(const Scenario& resolved, const RunOptions& options,
+                               const RealRunOptions& real, const std::string& run_id) {
   real::ClusterSpec spec;
   spec.run_id = run_id;
   spec.nodes = resolved.nodes;
@@ -78,7 +79,8 @@ void wait_for_nodes(const real::RealCluster& cluster) {
     while (!real::can_connect(cluster.node_address(node), 100)) {
       if (g_interrupted) return;
       if (std::chrono::steady_clock::now() > deadline) {
-        throw std::runtime_error(fmt::format("n{} did not start listening (see {}/stderr.log)", node, cluster.data_dir(node)));
+        throw std::runtime_error(fmt::format("n{} did not start listening (see {}/stderr.log)",
+                                             node, cluster.data_dir(node)));
       }
       usleep(10'000);
     }
@@ -94,7 +96,8 @@ std::optional<JudgeFinding> read_findings(const real::RealCluster& cluster) {
     while (std::getline(in, line)) {
       const auto json = nlohmann::json::parse(line, nullptr, false);
       if (!json.is_object()) continue;
-      JudgeFinding finding{"nodes", json.value("invariant", ""), json.value("detail", ""), node, -1};
+      JudgeFinding finding{"nodes", json.value("invariant", ""), json.value("detail", ""), node,
+                           -1};
       if (!first) first = finding;
     }
   }
@@ -105,7 +108,8 @@ std::optional<JudgeFinding> read_findings(const real::RealCluster& cluster) {
 
 std::string own_binary() { return fs::read_symlink("/proc/self/exe").string(); }
 
-RunOutcome run_real(const Scenario& resolved, const RunOptions& options, const RealRunOptions& real) {
+RunOutcome run_real(const Scenario& resolved, const RunOptions& options,
+                    const RealRunOptions& real) {
   real::check_real_nodes_available();
   const auto wall_start = std::chrono::steady_clock::now();
   InterruptGuard interrupts;
@@ -119,35 +123,43 @@ RunOutcome run_real(const Scenario& resolved, const RunOptions& options, const R
   real::RealCluster cluster(cluster_spec(resolved, options, real, fresh_run_id()));
   HistoryRecorder recorder;
   {
-    for (NodeId node = kFirstNodeId; node < kFirstNodeId + resolved.nodes; ++node) cluster.start(node);
+    for (NodeId node = kFirstNodeId; node < kFirstNodeId + resolved.nodes; ++node)
+      cluster.start(node);
     cluster.enter_hub();
     real::EventLoop loop;
     real::FiberLoop fibers(loop);
     std::map<NodeId, real::Address> addresses;
-    for (NodeId node = kFirstNodeId; node < kFirstNodeId + resolved.nodes; ++node) addresses[node] = cluster.node_address(node);
+    for (NodeId node = kFirstNodeId; node < kFirstNodeId + resolved.nodes; ++node)
+      addresses[node] = cluster.node_address(node);
     real::ClientNetwork network(fibers, addresses);
     wait_for_nodes(cluster);
     bool stopping = false;
     const sim::Prng root(resolved.seed);
     const ClientEnvMaker make_env = [&](std::string_view stream) {
-      return std::shared_ptr<ClientEnv>(std::make_shared<real::RealClientEnv>(network, root.split(stream), stopping));
+      return std::shared_ptr<ClientEnv>(
+          std::make_shared<real::RealClientEnv>(network, root.split(stream), stopping));
     };
-    real::RealNemesisHost host(cluster, fibers, network, outcome.trace_lines, root.split("nemesis"));
+    real::RealNemesisHost host(cluster, fibers, network, outcome.trace_lines,
+                               root.split("nemesis"));
     faults::Nemesis nemesis(host, root.split("nemesis"), resolved.faults, resolved.timeline,
                             make_nemesis_hooks(system, resolved, recorder, make_env));
     Workforce workforce(resolved, workload, recorder, make_env,
-                        [&](std::string name, std::function<void()> body) { fibers.spawn(std::move(name), std::move(body)); });
+                        [&](std::string name, std::function<void()> body) {
+                          fibers.spawn(std::move(name), std::move(body));
+                        });
     // The supervisor: a node that exited on its own is an abort; restart it.
     std::function<void()> supervise = [&] {
       for (const auto& [node, status] : cluster.reap_exits()) {
-        outcome.node_aborts.push_back(NodeAbortRecord{node, fibers.now_ns(), "exit " + std::to_string(status), ""});
+        outcome.node_aborts.push_back(
+            NodeAbortRecord{node, fibers.now_ns(), "exit " + std::to_string(status), ""});
         fibers.at(fibers.now_ns() + kAbortRestartNs, [&cluster, node] { cluster.start(node); });
       }
       fibers.at(fibers.now_ns() + kSupervisePeriodNs, supervise);
     };
     supervise();
     const std::int64_t heal_ns = resolved.safety_ms * kNanosecondsPerMillisecond;
-    const std::int64_t liveness_end_ns = heal_ns + resolved.liveness_ms * kNanosecondsPerMillisecond;
+    const std::int64_t liveness_end_ns =
+        heal_ns + resolved.liveness_ms * kNanosecondsPerMillisecond;
     const auto interrupted = [] { return g_interrupted != 0; };
     workforce.start_clients();
     nemesis.start(heal_ns);
@@ -164,7 +176,8 @@ RunOutcome run_real(const Scenario& resolved, const RunOptions& options, const R
     }
     stopping = true;
     if (ok && !g_interrupted) {
-      fibers.run_until(fibers.now_ns() + 2 * (resolved.op_timeout_ms + resolved.think_ms_max + 10) * kNanosecondsPerMillisecond,
+      fibers.run_until(fibers.now_ns() + 2 * (resolved.op_timeout_ms + resolved.think_ms_max + 10) *
+                                             kNanosecondsPerMillisecond,
                        [&] { return interrupted() || workforce.idle(); });
     }
     recorder.close_pending(fibers.now_ns());
@@ -174,15 +187,18 @@ RunOutcome run_real(const Scenario& resolved, const RunOptions& options, const R
     network.disconnect();
     cluster.leave_hub();
   }
-  if (g_interrupted) throw RealRunInterrupted();  // the cluster's destructor has not run yet: it runs now
+  if (g_interrupted)
+    throw RealRunInterrupted();  // the cluster's destructor has not run yet: it runs now
   if (options.invariants != InvariantJudges::none) outcome.white_box = read_findings(cluster);
   if (!outcome.live) {
-    outcome.liveness_detail = fmt::format("not every client completed an operation within {}ms of healing",
-                                          resolved.liveness_ms);
+    outcome.liveness_detail = fmt::format(
+        "not every client completed an operation within {}ms of healing", resolved.liveness_ms);
   }
   outcome.history = recorder.take();
   combine_verdict(outcome);
-  outcome.wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start).count();
+  outcome.wall_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start)
+          .count();
   return outcome;
 }
 

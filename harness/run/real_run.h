@@ -18,10 +18,13 @@ struct RealRunOptions {
 
 // Throws real::RealUnavailable when this machine cannot run real nodes
 // (exit 69), and RealRunInterrupted after cleaning up on SIGINT/SIGTERM.
-RunOutcome run_real(const Scenario& resolved, const RunOptions& options, const RealRunOptions& real);
+RunOutcome run_real(const Scenario& resolved, const RunOptions& options,
+                    const RealRunOptions& real);
 
 struct RealRunInterrupted : std::runtime_error {
-  RealRunInterrupted() : std::runtime_error("interrupted: every namespace, link and node process of the run was removed") {}
+  RealRunInterrupted()
+      : std::runtime_error(
+            "interrupted: every namespace, link and node process of the run was removed") {}
 };
 
 // The binary this process runs from (/proc/self/exe).

@@ -1,9 +1,9 @@
 #include "harness/run/resolve_scenario.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 #include "harness/systems/system_registry.h"
 #include "sim/prng.h"
@@ -37,8 +37,9 @@ void check_checker(Scenario& scenario, const WorkloadEntry& workload) {
     if (model == scenario.checker) return;
     names += (names.empty() ? "" : ", ") + std::string(model);
   }
-  throw ScenarioError("checker", fmt::format("model '{}' cannot judge the {} workload's histories (expected {})",
-                                             scenario.checker, workload.name, names));
+  throw ScenarioError(
+      "checker", fmt::format("model '{}' cannot judge the {} workload's histories (expected {})",
+                             scenario.checker, workload.name, names));
 }
 
 void check_system_options(const SystemEntry& system, const nlohmann::json& options) {
@@ -53,16 +54,20 @@ Scenario resolve_scenario(Scenario scenario, std::uint64_t seed) {
   const SystemEntry* system = find_system(scenario.system);
   if (!system) throw ScenarioError("system", fmt::format("unknown system '{}'", scenario.system));
   const WorkloadEntry* workload = find_workload(*system, scenario.workload);
-  if (!workload) throw ScenarioError("workload", fmt::format("unknown workload '{}' for system '{}'", scenario.workload, scenario.system));
+  if (!workload)
+    throw ScenarioError("workload", fmt::format("unknown workload '{}' for system '{}'",
+                                                scenario.workload, scenario.system));
   scenario.workload = std::string(workload->name);
   check_checker(scenario, *workload);
   if (!scenario.bug.empty() && !has_bug(*system, scenario.bug)) {
-    throw ScenarioError("bug", fmt::format("unknown bug '{}' for system '{}' (see simlab bugs)", scenario.bug, scenario.system));
+    throw ScenarioError("bug", fmt::format("unknown bug '{}' for system '{}' (see simlab bugs)",
+                                           scenario.bug, scenario.system));
   }
   check_system_options(*system, scenario.system_options);
   if (scenario.nodes > system->factory->nodes_max()) {
-    throw ScenarioError("nodes", fmt::format("the {} system runs at most {} nodes, not {}", scenario.system,
-                                             system->factory->nodes_max(), scenario.nodes));
+    throw ScenarioError("nodes",
+                        fmt::format("the {} system runs at most {} nodes, not {}", scenario.system,
+                                    system->factory->nodes_max(), scenario.nodes));
   }
   // Membership faults need the system's admin hook; without one the kind is
   // off, so the swarm never spends a seed's mix on it.
@@ -74,8 +79,8 @@ Scenario resolve_scenario(Scenario scenario, std::uint64_t seed) {
     scenario.faults = faults::choose_swarm_mix(scenario.faults, chooser);
     if (system->swarm_options) {
       sim::Prng knobs = sim::Prng(seed).split("swarm-options");
-      scenario.system_options = system->swarm_options(scenario.system_options,
-                                                      clock_drift_bound(scenario), knobs);
+      scenario.system_options =
+          system->swarm_options(scenario.system_options, clock_drift_bound(scenario), knobs);
     }
     check_system_options(*system, scenario.system_options);
     // BUGGIFY is a knob like the others: unless the scenario says, half of

@@ -1,12 +1,11 @@
 #include "harness/run/run_folder.h"
 
-#include <filesystem>
-#include <fstream>
-#include <stdexcept>
-
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "checkers/history/jsonl_writer.h"
 #include "reports/run_report.h"
@@ -26,9 +25,11 @@ RunOptions recorded_run_options(const std::string& folder) {
   RunOptions options;
   std::ifstream in(std::filesystem::path(folder) / "result.json");
   const nlohmann::json result = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
-  if (!result.is_object() || !result.contains("judges") || !result["judges"].is_object()) return options;
+  if (!result.is_object() || !result.contains("judges") || !result["judges"].is_object())
+    return options;
   const nlohmann::json& judges = result["judges"];
-  if (const auto parsed = parse_invariant_judges(judges.value("invariants", "all"))) options.invariants = *parsed;
+  if (const auto parsed = parse_invariant_judges(judges.value("invariants", "all")))
+    options.invariants = *parsed;
   options.stop_at_first_violation = judges.value("stop_at_first_violation", false);
   return options;
 }
@@ -41,7 +42,8 @@ void write_run_inputs(const std::string& folder, const RunOutcome& outcome) {
   const std::filesystem::path root(folder);
   std::error_code error;
   std::filesystem::create_directories(root, error);
-  if (error) throw std::runtime_error(fmt::format("{}: cannot create ({})", folder, error.message()));
+  if (error)
+    throw std::runtime_error(fmt::format("{}: cannot create ({})", folder, error.message()));
   open_for_writing(root / "scenario.json") << scenario_to_json(outcome.scenario).dump(2) << "\n";
   auto out = open_for_writing(root / "history.jsonl");
   history::write_jsonl(outcome.history, out);
@@ -50,7 +52,8 @@ void write_run_inputs(const std::string& folder, const RunOutcome& outcome) {
 void write_run_folder(const std::string& folder, const RunOutcome& outcome, bool with_report) {
   const std::filesystem::path root(folder);
   write_run_inputs(folder, outcome);
-  open_for_writing(root / "result.json") << outcome_to_json(outcome, replay_command(folder)).dump(2) << "\n";
+  open_for_writing(root / "result.json")
+      << outcome_to_json(outcome, replay_command(folder)).dump(2) << "\n";
   if (!outcome.trace_lines.empty()) {
     auto out = open_for_writing(root / "trace.log");
     for (const auto& line : outcome.trace_lines) out << line << "\n";

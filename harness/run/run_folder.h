@@ -18,7 +18,8 @@ std::string replay_command(const std::string& folder);
 // Writes the folder, with its index.html unless `with_report` is false (a
 // swarm skips the page for passing runs it will not keep; `simlab report`
 // fills in missing pages). Throws std::runtime_error naming the path.
-void write_run_folder(const std::string& folder, const RunOutcome& outcome, bool with_report = true);
+void write_run_folder(const std::string& folder, const RunOutcome& outcome,
+                      bool with_report = true);
 // Writes scenario.json and history.jsonl only: done before the checker runs,
 // so a checker that fails or is killed loses nothing of the run.
 void write_run_inputs(const std::string& folder, const RunOutcome& outcome);

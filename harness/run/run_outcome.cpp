@@ -4,31 +4,44 @@ namespace simlab {
 
 const char* run_verdict_name(RunVerdict verdict) {
   switch (verdict) {
-    case RunVerdict::valid: return "valid";
-    case RunVerdict::safety_violation: return "safety-violation";
-    case RunVerdict::unknown: return "unknown";
-    case RunVerdict::liveness_failure: return "liveness-failure";
-    case RunVerdict::internal_error: return "internal-error";
+    case RunVerdict::valid:
+      return "valid";
+    case RunVerdict::safety_violation:
+      return "safety-violation";
+    case RunVerdict::unknown:
+      return "unknown";
+    case RunVerdict::liveness_failure:
+      return "liveness-failure";
+    case RunVerdict::internal_error:
+      return "internal-error";
   }
   return "?";
 }
 
 int run_verdict_exit_code(RunVerdict verdict) {
   switch (verdict) {
-    case RunVerdict::valid: return 0;
-    case RunVerdict::safety_violation: return 1;
-    case RunVerdict::unknown: return 2;
-    case RunVerdict::liveness_failure: return 3;
-    case RunVerdict::internal_error: return 70;
+    case RunVerdict::valid:
+      return 0;
+    case RunVerdict::safety_violation:
+      return 1;
+    case RunVerdict::unknown:
+      return 2;
+    case RunVerdict::liveness_failure:
+      return 3;
+    case RunVerdict::internal_error:
+      return 70;
   }
   return 70;
 }
 
 const char* invariant_judges_name(InvariantJudges judges) {
   switch (judges) {
-    case InvariantJudges::all: return "all";
-    case InvariantJudges::nodes: return "nodes";
-    case InvariantJudges::none: return "none";
+    case InvariantJudges::all:
+      return "all";
+    case InvariantJudges::nodes:
+      return "nodes";
+    case InvariantJudges::none:
+      return "none";
   }
   return "?";
 }
@@ -45,7 +58,8 @@ std::vector<std::string> judges_ran(const RunOutcome& outcome) {
   if (outcome.history_judged) ran.push_back("history");
   if (outcome.options.invariants != InvariantJudges::none) ran.push_back("nodes");
   // The cluster observer reads every node's memory: the simulator's alone.
-  if (outcome.options.invariants == InvariantJudges::all && outcome.deterministic) ran.push_back("observer");
+  if (outcome.options.invariants == InvariantJudges::all && outcome.deterministic)
+    ran.push_back("observer");
   return ran;
 }
 

@@ -5,12 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "checkers/history/op.h"
 #include "faults/sim_nemesis.h"
@@ -21,10 +20,10 @@ namespace simlab {
 
 enum class RunVerdict : std::uint8_t {
   valid,
-  safety_violation,   // an invariant broke, or the checker found the history invalid
-  unknown,            // the checker gave up
-  liveness_failure,   // no progress within the bound after healing
-  internal_error,     // the lab itself failed (a fiber threw, a model rejected an op)
+  safety_violation,  // an invariant broke, or the checker found the history invalid
+  unknown,           // the checker gave up
+  liveness_failure,  // no progress within the bound after healing
+  internal_error,    // the lab itself failed (a fiber threw, a model rejected an op)
 };
 const char* run_verdict_name(RunVerdict verdict);
 int run_verdict_exit_code(RunVerdict verdict);
@@ -72,11 +71,11 @@ struct RunOutcome {
   // The combined verdict and the finding it rests on: the history's when it
   // caught the run (black-box first), else the white-box one.
   RunVerdict verdict = RunVerdict::valid;
-  std::string anomaly;  // invariant name, "linearizability", "liveness", ...
-  std::string detail;   // one line for a person
+  std::string anomaly;                // invariant name, "linearizability", "liveness", ...
+  std::string detail;                 // one line for a person
   std::optional<std::uint32_t> node;  // for an invariant violation
   std::int64_t failure_time_ns = -1;
-  std::optional<JudgeFinding> white_box;  // the first broken invariant
+  std::optional<JudgeFinding> white_box;      // the first broken invariant
   std::optional<JudgeFinding> history_judge;  // the checker's finding, if any
   bool history_judged = false;
   bool live = true;

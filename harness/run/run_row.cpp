@@ -21,7 +21,8 @@ void read_judges(const nlohmann::json& judges, RunRow& row) {
   row.judges = joined(judges.value("ran", nlohmann::json::array()));
   row.caught_by = joined(judges.value("caught_by", nlohmann::json::array()));
   const auto white_box = judges.find("white_box");
-  if (white_box != judges.end() && white_box->is_object()) row.white_box_anomaly = white_box->value("anomaly", "");
+  if (white_box != judges.end() && white_box->is_object())
+    row.white_box_anomaly = white_box->value("anomaly", "");
 }
 
 }  // namespace
@@ -60,11 +61,13 @@ RunRow run_row(const Scenario& scenario, const std::string& key, std::uint64_t s
   row.trace_hash = result.value("trace_hash", "");
   row.ops = result.value("ops", std::int64_t{0});
   row.events = result.value("events", std::int64_t{0});
-  row.simulated_ns = result.value("simulated_ns", std::int64_t{0});  // int64: an int default would truncate
+  row.simulated_ns =
+      result.value("simulated_ns", std::int64_t{0});  // int64: an int default would truncate
   row.wall_ms = result.value("wall_ms", 0.0);
   read_judges(result.value("judges", nlohmann::json()), row);
   std::set<std::string> kinds;
-  for (const auto& fault : result.value("faults", nlohmann::json::array())) kinds.insert(fault.value("kind", ""));
+  for (const auto& fault : result.value("faults", nlohmann::json::array()))
+    kinds.insert(fault.value("kind", ""));
   for (const auto& kind : kinds) row.fault_kinds += (row.fault_kinds.empty() ? "" : ",") + kind;
   return row;
 }

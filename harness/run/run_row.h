@@ -2,9 +2,8 @@
 // reading for `simlab run` and for a swarm's workers.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "harness/results_store.h"
 #include "harness/scenario.h"

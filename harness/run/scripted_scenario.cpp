@@ -2,7 +2,8 @@
 
 namespace simlab {
 
-Scenario scripted_scenario(const Scenario& scenario, const std::vector<faults::FaultEvent>& faults) {
+Scenario scripted_scenario(const Scenario& scenario,
+                           const std::vector<faults::FaultEvent>& faults) {
   Scenario result = scenario;
   result.faults.rate_per_s.fill(0);
   result.timeline.clear();

@@ -1,9 +1,9 @@
 #include "harness/run/simulate.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "harness/run/workforce.h"
 #include "harness/systems/system_registry.h"
@@ -40,10 +40,12 @@ void collect_judges(const sim::Simulator& simulator, RunOutcome& outcome) {
                                      finding->detail, finding->node, finding->time_ns};
   }
   for (const auto& abort : simulator.node_aborts()) {
-    outcome.node_aborts.push_back(NodeAbortRecord{abort.node, abort.time_ns, abort.invariant, abort.detail});
+    outcome.node_aborts.push_back(
+        NodeAbortRecord{abort.node, abort.time_ns, abort.invariant, abort.detail});
   }
   const auto& failure = simulator.failure();
-  if (failure && failure->kind == sim::RunFailure::Kind::internal) outcome.internal_error = failure->detail;
+  if (failure && failure->kind == sim::RunFailure::Kind::internal)
+    outcome.internal_error = failure->detail;
 }
 
 }  // namespace
@@ -78,14 +80,17 @@ RunOutcome simulate_scenario(const Scenario& resolved, const RunOptions& options
     ProgressWatch progress(recorder, resolved.clients);
     if (ok) {
       workforce.start_final_readers();
-      ok = simulator.run_until(phases.liveness_end_ns,
-                               [&] { return progress.every_client_served() && workforce.final_readers_done(); });
+      ok = simulator.run_until(phases.liveness_end_ns, [&] {
+        return progress.every_client_served() && workforce.final_readers_done();
+      });
       outcome.live = progress.every_client_served();
     }
     simulator.request_stop();
     if (ok) {
-      simulator.run_until(simulator.now_ns() + 2 * (resolved.op_timeout_ms + resolved.think_ms_max + 10) * kNanosecondsPerMillisecond,
-                          [&] { return workforce.idle(); });
+      simulator.run_until(
+          simulator.now_ns() + 2 * (resolved.op_timeout_ms + resolved.think_ms_max + 10) *
+                                   kNanosecondsPerMillisecond,
+          [&] { return workforce.idle(); });
     }
     recorder.close_pending(simulator.now_ns());
     outcome.faults = nemesis.timeline();
@@ -96,13 +101,15 @@ RunOutcome simulate_scenario(const Scenario& resolved, const RunOptions& options
     outcome.trace_records = simulator.trace().records();
     collect_judges(simulator, outcome);
     if (!outcome.live) {
-      outcome.liveness_detail = fmt::format("not every client completed an operation within {}ms of healing",
-                                            resolved.liveness_ms);
+      outcome.liveness_detail = fmt::format(
+          "not every client completed an operation within {}ms of healing", resolved.liveness_ms);
     }
   }
   outcome.history = recorder.take();
   combine_verdict(outcome);
-  outcome.wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start).count();
+  outcome.wall_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start)
+          .count();
   return outcome;
 }
 

@@ -11,7 +11,8 @@ ClientSettings client_settings(const Scenario& scenario) {
 }
 
 faults::NemesisHooks make_nemesis_hooks(const SystemEntry& system, const Scenario& scenario,
-                                        const HistoryRecorder& recorder, const ClientEnvMaker& make_env) {
+                                        const HistoryRecorder& recorder,
+                                        const ClientEnvMaker& make_env) {
   faults::NemesisHooks hooks;
   hooks.acknowledged_writes = [&recorder] { return recorder.acknowledged_writes(); };
   if (system.admin) hooks.admin = system.admin(make_env, client_settings(scenario));
@@ -19,9 +20,13 @@ faults::NemesisHooks make_nemesis_hooks(const SystemEntry& system, const Scenari
   return hooks;
 }
 
-Workforce::Workforce(const Scenario& scenario, const WorkloadEntry& workload, HistoryRecorder& recorder,
-                     ClientEnvMaker make_env, FiberSpawner spawn)
-    : scenario_(scenario), workload_(workload), recorder_(recorder), make_env_(std::move(make_env)), spawn_(std::move(spawn)) {}
+Workforce::Workforce(const Scenario& scenario, const WorkloadEntry& workload,
+                     HistoryRecorder& recorder, ClientEnvMaker make_env, FiberSpawner spawn)
+    : scenario_(scenario),
+      workload_(workload),
+      recorder_(recorder),
+      make_env_(std::move(make_env)),
+      spawn_(std::move(spawn)) {}
 
 void Workforce::start_clients() {
   const ClientSettings settings = client_settings(scenario_);
@@ -45,7 +50,8 @@ void Workforce::start_final_readers() {
     ClientEnv* env = envs_.back().get();
     ++readers_running_;
     spawn_(fmt::format("final-reader-{}", slot), [this, env, slot, readers, settings] {
-      workload_.final_reads(*env, recorder_, kFinalReaderProcessBase + slot, slot, readers, settings);
+      workload_.final_reads(*env, recorder_, kFinalReaderProcessBase + slot, slot, readers,
+                            settings);
       --readers_running_;
     });
   }
@@ -55,7 +61,8 @@ bool ProgressWatch::every_client_served() {
   const auto& ops = recorder_.history();
   for (; scanned_ < ops.size(); ++scanned_) {
     const history::Op& op = ops[scanned_];
-    if (op.type == history::OpType::ok && op.process < kFinalReaderProcessBase) served_.insert(op.process % clients_);
+    if (op.type == history::OpType::ok && op.process < kFinalReaderProcessBase)
+      served_.insert(op.process % clients_);
   }
   return served_.size() >= clients_;
 }

@@ -23,7 +23,8 @@ using FiberSpawner = std::function<void(std::string name, std::function<void()> 
 ClientSettings client_settings(const Scenario& scenario);
 
 faults::NemesisHooks make_nemesis_hooks(const SystemEntry& system, const Scenario& scenario,
-                                        const HistoryRecorder& recorder, const ClientEnvMaker& make_env);
+                                        const HistoryRecorder& recorder,
+                                        const ClientEnvMaker& make_env);
 
 // The scenario's clients, then (after the heal) one final reader per client.
 class Workforce {

@@ -94,9 +94,11 @@ SystemEntry raft_entry() {
   static const kv::RaftSystemFactory raft_factory;
   SystemEntry entry{
       kv::kRaftSystemName,
-      "a key-value store on Raft: pre-vote, check-quorum, CRC'd WAL, snapshots, membership, ReadIndex",
+      "a key-value store on Raft: pre-vote, check-quorum, CRC'd WAL, snapshots, membership, "
+      "ReadIndex",
       &raft_factory,
-      {WorkloadEntry{kKvWorkloadName, {kKvModelName},
+      {WorkloadEntry{kKvWorkloadName,
+                     {kKvModelName},
                      [](ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
                         const ClientSettings& settings) {
                        KvWorkloadOptions options;
@@ -105,8 +107,8 @@ SystemEntry raft_entry() {
                        options.process_stride = settings.process_stride;
                        run_kv_client(env, recorder, process, options);
                      },
-                     [](ClientEnv& env, HistoryRecorder& recorder, std::int64_t process, std::int64_t slot,
-                        std::int64_t readers, const ClientSettings& settings) {
+                     [](ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                        std::int64_t slot, std::int64_t readers, const ClientSettings& settings) {
                        KvClientOptions options;
                        options.op_timeout_ns = settings.op_timeout_ns;
                        run_kv_final_reads(env, recorder, process, slot, readers, options);
@@ -118,6 +120,5 @@ SystemEntry raft_entry() {
       raft_factory.planted_bugs()};
   return entry;
 }
-
 
 }  // namespace simlab

@@ -12,20 +12,22 @@ SystemEntry register_entry() {
       "register",
       "primary-backup replicated register (the kernel's demonstration system)",
       &register_factory,
-      {WorkloadEntry{"register", {"cas-register"},
+      {WorkloadEntry{"register",
+                     {"cas-register"},
                      [](ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
                         const ClientSettings& settings) {
-                       run_register_client(env, recorder, process,
-                                           RegisterWorkloadOptions{settings.op_timeout_ns,
-                                                                   settings.think_ns_max,
-                                                                   settings.process_stride});
+                       run_register_client(
+                           env, recorder, process,
+                           RegisterWorkloadOptions{settings.op_timeout_ns, settings.think_ns_max,
+                                                   settings.process_stride});
                      },
-                     [](ClientEnv& env, HistoryRecorder& recorder, std::int64_t process, std::int64_t slot,
-                        std::int64_t readers, const ClientSettings& settings) {
+                     [](ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                        std::int64_t slot, std::int64_t readers, const ClientSettings& settings) {
                        if (slot != 0) return;  // one register: one final read
-                       run_register_final_read(env, recorder, process,
-                                               RegisterWorkloadOptions{settings.op_timeout_ns,
-                                                                       settings.think_ns_max, readers});
+                       run_register_final_read(
+                           env, recorder, process,
+                           RegisterWorkloadOptions{settings.op_timeout_ns, settings.think_ns_max,
+                                                   readers});
                      }}},
       {},
       {},

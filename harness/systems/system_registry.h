@@ -8,12 +8,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "faults/sim_nemesis.h"
 #include "harness/scenario.h"
@@ -39,8 +38,9 @@ using WorkloadRunner =
 // Final reads (Jepsen's final generator): after the heal, reader `slot` of
 // `readers` reads its share of every key the history touched; `process` is
 // its first process id.
-using FinalReadsRunner = std::function<void(ClientEnv&, HistoryRecorder&, std::int64_t process,
-                                            std::int64_t slot, std::int64_t readers, const ClientSettings&)>;
+using FinalReadsRunner =
+    std::function<void(ClientEnv&, HistoryRecorder&, std::int64_t process, std::int64_t slot,
+                       std::int64_t readers, const ClientSettings&)>;
 
 // Final readers' process ids start here, far above any client's.
 inline constexpr std::int64_t kFinalReaderProcessBase = 1'000'000'000;
@@ -60,11 +60,13 @@ using ClientEnvMaker = std::function<std::shared_ptr<ClientEnv>(std::string_view
 
 // Builds, for one run, the action that performs membership faults (remove,
 // add, transfer) through the system's client protocol.
-using AdminFactory = std::function<faults::AdminAction(const ClientEnvMaker&, const ClientSettings&)>;
+using AdminFactory =
+    std::function<faults::AdminAction(const ClientEnvMaker&, const ClientSettings&)>;
 
 // Builds, for one run, how the nemesis asks the cluster who is who
 // (targeted faults), through the system's client protocol.
-using ProbeFactory = std::function<faults::ClusterProbe(const ClientEnvMaker&, const ClientSettings&)>;
+using ProbeFactory =
+    std::function<faults::ClusterProbe(const ClientEnvMaker&, const ClientSettings&)>;
 
 // Draws, for one swarm seed, the system options its scenario leaves open
 // (FoundationDB's randomized knobs), given the largest clock-rate error the
@@ -77,7 +79,7 @@ struct SystemEntry {
   std::string_view description;
   const SystemFactory* factory;
   std::vector<WorkloadEntry> workloads;  // the first is the default
-  AdminFactory admin;  // empty: the system has no membership faults
+  AdminFactory admin;                    // empty: the system has no membership faults
   ProbeFactory probe;  // empty: targeted faults aim at the node clients last talked to
   SwarmOptionsChooser swarm_options;  // empty: the options are used as written
   // What `--system NAME` runs without a scenario file; empty: the register

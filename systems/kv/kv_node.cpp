@@ -1,8 +1,8 @@
 #include "systems/kv/kv_node.h"
 
-#include "systems/kv/kv_bugs.h"
-
 #include <stdexcept>
+
+#include "systems/kv/kv_bugs.h"
 
 namespace simlab::kv {
 namespace {
@@ -51,7 +51,9 @@ void KvNode::on_client(NodeContext& context, RequestId request_id, ByteView payl
     case RequestKind::add_server:
     case RequestKind::remove_server:
     case RequestKind::transfer_leader: handle_admin(context, request_id, *request); break;
-    case RequestKind::status: answer(context, request_id, status()); break;
+    case RequestKind::status:
+      answer(context, request_id, status());
+      break;
     case RequestKind::read: {
       // BUGGIFY: a leader that cannot serve reads just now says it is not
       // the leader and names nobody: the client has to search.

@@ -42,7 +42,8 @@ const char* request_kind_name(RequestKind kind) {
     case RequestKind::add_server: return "add-server";
     case RequestKind::remove_server: return "remove-server";
     case RequestKind::transfer_leader: return "transfer-leader";
-    case RequestKind::status: return "status";
+    case RequestKind::status:
+      return "status";
   }
   return "?";
 }

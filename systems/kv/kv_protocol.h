@@ -23,13 +23,13 @@ std::string value_text(const KvValue& value);
 enum class RequestKind : std::uint8_t {
   read = 1,
   write,
-  cas,             // compare-and-set: value = new, expected = old
-  append,          // string concatenation
-  add_server,      // admin: membership change (node)
-  remove_server,   // admin
-  transfer_leader, // admin: hand leadership to node
-  status,          // what this node thinks it is (the nemesis finds roles with it, as Jepsen
-                   // asks etcd's status endpoint): never changes anything
+  cas,              // compare-and-set: value = new, expected = old
+  append,           // string concatenation
+  add_server,       // admin: membership change (node)
+  remove_server,    // admin
+  transfer_leader,  // admin: hand leadership to node
+  status,           // what this node thinks it is (the nemesis finds roles with it, as Jepsen
+                    // asks etcd's status endpoint): never changes anything
 };
 const char* request_kind_name(RequestKind kind);
 

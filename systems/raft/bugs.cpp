@@ -18,7 +18,8 @@ constexpr std::array<PlantedBug, 7> kBugs = {{
      "append acknowledgements and votes are sent before the WAL fsync completes (writes lost "
      "when a crash drops unsynced data)"},
     {"raft.no-truncate-on-conflict",
-     "a follower overwrites a conflicting entry but keeps the suffix after it, and commits up to the "
+     "a follower overwrites a conflicting entry but keeps the suffix after it, and commits up to "
+     "the "
      "leader's commit over its own log (divergent logs reach the state machine)"},
     {"raft.lease-ignores-drift",
      "lease reads on, timed by the leader's wall clock with no drift margin (stale reads under "

@@ -60,8 +60,8 @@ bool DiskQueue::on_disk_done(NodeContext& context, DiskOpId id, DiskStatus statu
   in_flight_.reset();
   // BUGGIFY: the fsync is reported late (a slow device): the same file is
   // synced again and only that completion counts.
-  if (!orphaned_ && status == DiskStatus::ok && current_->kind == Kind::fsync && !current_->delayed &&
-      context.buggify("raft.slow-fsync")) {
+  if (!orphaned_ && status == DiskStatus::ok && current_->kind == Kind::fsync &&
+      !current_->delayed && context.buggify("raft.slow-fsync")) {
     current_->delayed = true;
     in_flight_ = context.disk_fsync(current_->file);
     return true;

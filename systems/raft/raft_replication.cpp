@@ -150,7 +150,8 @@ void Raft::handle_append(NodeContext& context, NodeId from, const Message& messa
   // planted bug commits over its own log, the pitfall that pairs with not
   // truncating (the Students' Guide to Raft warns of both): a kept stale
   // suffix then reaches the state machine.
-  const Index commit = std::min(message.commit, bugs_.no_truncate_on_conflict ? log_.last_index() : last_new);
+  const Index commit =
+      std::min(message.commit, bugs_.no_truncate_on_conflict ? log_.last_index() : last_new);
   if (commit > commit_) advance_commit(context, commit);
   if (recovering_ && last_new >= recovering_until_ && commit_ >= recovering_until_) {
     finish_repair(context, from);

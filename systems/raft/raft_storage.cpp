@@ -15,7 +15,6 @@ namespace {
 // would rewrite the WAL on every entry.
 constexpr Index kEarlySnapshotEntriesMin = 8;
 
-
 Bytes snapshot_record(const SnapshotMeta& meta, std::uint64_t wal_sequence, ByteView data) {
   ByteWriter writer;
   writer.u64(meta.index);

@@ -91,17 +91,21 @@ void expect_run(const std::string& arguments, int exit_code, const std::string& 
 
 std::size_t count_of(const std::string& text, const std::string& part) {
   std::size_t count = 0;
-  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
+  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1))
+    ++count;
   return count;
 }
 
 TEST_F(CmdCheck, AnUnknownFNamesTheModelOnceWithFileAndLine) {
-  const std::string file = temp_file("unknown_f.jsonl", "{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":1}\n"
-                                                        "{\"process\":0,\"type\":\"ok\",\"f\":\"write\",\"value\":1}\n"
-                                                        "{\"process\":0,\"type\":\"invoke\",\"f\":\"enqueue\"}\n");
+  const std::string file =
+      temp_file("unknown_f.jsonl",
+                "{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":1}\n"
+                "{\"process\":0,\"type\":\"ok\",\"f\":\"write\",\"value\":1}\n"
+                "{\"process\":0,\"type\":\"invoke\",\"f\":\"enqueue\"}\n");
   expect_run("--model register " + file, 65,
              file + ":3: expected f read or write for the register model, found f \"enqueue\"\n");
-  EXPECT_EQ(count_of(simlab_check("--model register " + file).output, "for the register model"), 1u);
+  EXPECT_EQ(count_of(simlab_check("--model register " + file).output, "for the register model"),
+            1u);
   const std::string cas = temp_file("bad_cas.edn", "{:process 0 :type :invoke :f :cas :value 3}\n");
   expect_run("--model cas-register " + cas, 65,
              cas + ":1: expected a cas value [from to] for the cas-register model, found 3\n");
@@ -112,19 +116,23 @@ TEST_F(CmdCheck, AnUnknownFNamesTheModelOnceWithFileAndLine) {
 // floats. The history below is not linearizable (a read of 3 that nobody
 // wrote), so reading it all the way gives exit 1, not 65.
 TEST_F(CmdCheck, ReadsJepsenAndKnossosEdn) {
-  const std::string file = temp_file("knossos.edn",
+  const std::string file = temp_file(
+      "knossos.edn",
       "; Knossos-style: a list, not a vector\n"
       "({:type :invoke, :f :write, :value 0, :process 0}\n"
       " #jepsen.history.Op{:type :ok, :f :write, :value 0, :process 0, :time 5}\n"
       " #_ {:type :invoke, :f :write, :value 3, :process 7} ; discarded: nobody writes 3\n"
-      " {:type :invoke, :f :read, :value nil, :process 1, :debug {:note \"a \\\"quoted\\\" \\u00e9\\n\"}}\n"
-      " {:type :info, :f :start, :process :nemesis, :value {:at #inst \"2024-01-01\", :c \\a, :load 0.5}}\n"
+      " {:type :invoke, :f :read, :value nil, :process 1, :debug {:note \"a \\\"quoted\\\" "
+      "\\u00e9\\n\"}}\n"
+      " {:type :info, :f :start, :process :nemesis, :value {:at #inst \"2024-01-01\", :c \\a, "
+      ":load 0.5}}\n"
       " {:type :ok, :f :read, :value 3, :process 1, :error [:none #{:x}]})\n");
   const CommandRun run = simlab_check("--model cas-register " + file);
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_NE(run.output.find(file + ": invalid: "), std::string::npos) << run.output;
   // Floats are read; a model that needs an integer says so.
-  const std::string counter = temp_file("float_counter.edn", "[{:process 0 :type :invoke :f :add :value 1.5}]\n");
+  const std::string counter =
+      temp_file("float_counter.edn", "[{:process 0 :type :invoke :f :add :value 1.5}]\n");
   expect_run("--model counter " + counter, 65,
              counter + ":1: expected an integer amount to add for the counter model, found 1.5\n");
 }
@@ -133,22 +141,26 @@ TEST_F(CmdCheck, ReadsJepsenAndKnossosEdn) {
 // readings: the read of nil after the write of 1 is wrong only if nil is a value.
 TEST_F(CmdCheck, NilReadAnyIsKnossosReading) {
   const std::string file = temp_file("nil_read.edn",
-      "{:process 0, :type :invoke, :f :write, :value 1}\n"
-      "{:process 0, :type :ok, :f :write, :value 1}\n"
-      "{:process 1, :type :invoke, :f :read, :value nil}\n"
-      "{:process 1, :type :ok, :f :read, :value nil}\n");
+                                     "{:process 0, :type :invoke, :f :write, :value 1}\n"
+                                     "{:process 0, :type :ok, :f :write, :value 1}\n"
+                                     "{:process 1, :type :invoke, :f :read, :value nil}\n"
+                                     "{:process 1, :type :ok, :f :read, :value nil}\n");
   for (const std::string model : {"register", "cas-register", "kv"}) {
     const CommandRun as_value = simlab_check("--model " + model + " --nil-read value " + file);
     EXPECT_EQ(as_value.exit_code, 1) << model << ": " << as_value.output;
-    EXPECT_EQ(simlab_check("--model " + model + " " + file).exit_code, 1) << model << ": value is the default";
+    EXPECT_EQ(simlab_check("--model " + model + " " + file).exit_code, 1)
+        << model << ": value is the default";
     const CommandRun as_any = simlab_check("--model " + model + " --nil-read any " + file);
     EXPECT_EQ(as_any.exit_code, 0) << model << ": " << as_any.output;
   }
   expect_run("--model queue --nil-read any " + file, 64,
-             "simlab check: --nil-read any applies only to --model register, cas-register or kv; the queue "
+             "simlab check: --nil-read any applies only to --model register, cas-register or kv; "
+             "the queue "
              "model has no unknown-value reading of nil\n");
-  EXPECT_EQ(simlab_check("--model queue --nil-read value " + file).exit_code, 65);  // value is every model's reading
-  expect_run("--model register --nil-read maybe " + file, 64, "simlab check: expected --nil-read value or any\n");
+  EXPECT_EQ(simlab_check("--model queue --nil-read value " + file).exit_code,
+            65);  // value is every model's reading
+  expect_run("--model register --nil-read maybe " + file, 64,
+             "simlab check: expected --nil-read value or any\n");
   const CommandRun help = simlab_check("--help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.output.find("--nil-read"), std::string::npos) << help.output;
@@ -157,11 +169,13 @@ TEST_F(CmdCheck, NilReadAnyIsKnossosReading) {
 
 TEST_F(CmdCheck, AProcessThatIsASymbolIsBadInput) {
   const std::string file = temp_file("symbol_process.edn",
-      "{:process 0, :type :invoke, :f :read, :value nil}\n"
-      "{:process 0, :type :ok, :f :read, :value nil}\n"
-      "{:process foo, :type :invoke, :f :read, :value nil}\n");
+                                     "{:process 0, :type :invoke, :f :read, :value nil}\n"
+                                     "{:process 0, :type :ok, :f :read, :value nil}\n"
+                                     "{:process foo, :type :invoke, :f :read, :value nil}\n");
   expect_run("--model register " + file, 65,
-             file + ":3: expected :process to be an integer or a keyword such as :nemesis, found the symbol foo\n");
+             file +
+                 ":3: expected :process to be an integer or a keyword such as :nemesis, found the "
+                 "symbol foo\n");
 }
 
 TEST_F(CmdCheck, BadFlagsExit64) {

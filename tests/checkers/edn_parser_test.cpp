@@ -48,7 +48,8 @@ TEST(EdnParser, CollectionsReadAsListsAndMapsAsPairs) {
   EXPECT_EQ(read_one("[1 2 3]"), integers({1, 2, 3}));
   EXPECT_EQ(read_one("(1, 2, 3)"), integers({1, 2, 3}));
   EXPECT_EQ(read_one("#{1 2 3}"), integers({1, 2, 3}));
-  EXPECT_EQ(read_one("{:a 1}"), Value::list({Value::list({Value::string("a"), Value::integer(1)})}));
+  EXPECT_EQ(read_one("{:a 1}"),
+            Value::list({Value::list({Value::string("a"), Value::integer(1)})}));
   EXPECT_EQ(kind_of("[1]"), FormKind::vector);
   EXPECT_EQ(kind_of("(1)"), FormKind::list);
   EXPECT_EQ(kind_of("#{1}"), FormKind::set);
@@ -72,11 +73,13 @@ TEST(EdnParser, CommentsAndDiscardsAreBlank) {
   EXPECT_EQ(read_one("[1 #_ #_ 2 3 4]"), integers({1, 4}));
   EXPECT_EQ(read_one("[1 #_{:a [nested]}]"), integers({1}));
   EXPECT_EQ(read_one("#_ :gone 7"), Value::integer(7));
-  EXPECT_EQ(kind_of("#_ :gone 7"), FormKind::integer);  // the discarded keyword is not the last kind
+  EXPECT_EQ(kind_of("#_ :gone 7"),
+            FormKind::integer);  // the discarded keyword is not the last kind
 }
 
 TEST(EdnParser, TaggedLiteralsReadAsWhatTheyWrap) {
-  EXPECT_EQ(read_one("#inst \"2024-05-01T10:00:00.000-00:00\""), Value::string("2024-05-01T10:00:00.000-00:00"));
+  EXPECT_EQ(read_one("#inst \"2024-05-01T10:00:00.000-00:00\""),
+            Value::string("2024-05-01T10:00:00.000-00:00"));
   EXPECT_EQ(read_one("#uuid \"f81d4fae-7dec-11d0-a765-00a0c91e6bf6\""),
             Value::string("f81d4fae-7dec-11d0-a765-00a0c91e6bf6"));
   EXPECT_EQ(read_one("#jepsen.history.Op{:index 0}"), read_one("{:index 0}"));
@@ -142,7 +145,8 @@ TEST(EdnParser, NestingIsBoundedForDiscardsAndTagsToo) {
   for (const std::string& opener : {std::string("["), std::string("#_ "), std::string("#t ")}) {
     std::string deep;
     for (int i = 0; i < 300; ++i) deep += opener;
-    EXPECT_NE(error_of(deep + "1").expected().find("nested at most 200 deep"), std::string::npos) << opener;
+    EXPECT_NE(error_of(deep + "1").expected().find("nested at most 200 deep"), std::string::npos)
+        << opener;
   }
 }
 

@@ -129,8 +129,10 @@ TEST(EdnReader, MalformedInputNamesTheLine) {
   expect_error(Format::edn, "{:process 99999999999999999999, :type :ok, :f :read}", 1, "64-bit integer");
   expect_error(Format::edn, "{:process 0, :type :invoke, :f :read, :value \"abc}", 1, "'\"' to close the string");
   expect_error(Format::edn, "[{:process 0, :type :invoke, :f :read}", 1, "']' to close the history vector");
-  expect_error(Format::edn, "{:process 0, :type :invoke, :f :read, :time 1.5}", 1, "an integer after :time, found the float 1.5");
-  expect_error(Format::edn, "(\n{:process 0, :type :invoke, :f :read}", 2, "')' to close the history list");
+  expect_error(Format::edn, "{:process 0, :type :invoke, :f :read, :time 1.5}", 1,
+               "an integer after :time, found the float 1.5");
+  expect_error(Format::edn, "(\n{:process 0, :type :invoke, :f :read}", 2,
+               "')' to close the history list");
   expect_error(Format::edn, "{:process 0, :type :invoke, :f :read, :value " + std::string(300, '[') + "}", 1, "nested");
 }
 
@@ -153,9 +155,11 @@ TEST(EdnReader, ReadsKnossosListsAndJepsenRecords) {
 }
 
 TEST(EdnReader, AProcessIsAnIntegerOrAKeyword) {
-  expect_error(Format::edn, "{:process 0, :type :invoke, :f :read}\n{:process foo, :type :invoke, :f :read}", 2,
-               "expected :process to be an integer or a keyword such as :nemesis, found the symbol foo");
-  expect_error(Format::edn, "{:process \"nemesis\", :type :info, :f :start}", 1, "found the string \"nemesis\"");
+  expect_error(
+      Format::edn, "{:process 0, :type :invoke, :f :read}\n{:process foo, :type :invoke, :f :read}",
+      2, "expected :process to be an integer or a keyword such as :nemesis, found the symbol foo");
+  expect_error(Format::edn, "{:process \"nemesis\", :type :info, :f :start}", 1,
+               "found the string \"nemesis\"");
   expect_error(Format::edn, "{:process 1.0, :type :invoke, :f :read}", 1, "found the float 1.0");
   EXPECT_TRUE(read_edn("{:process :nemesis, :type :info, :f :start}", "n.edn").empty());
 }

@@ -139,7 +139,8 @@ TEST(Budget, RunningOutOfWorkGivesTheSameUnknownEveryTime) {
   const CheckResult second = check(hard_queue_history(), "queue", Value(), options);
   ASSERT_EQ(first.verdict, Verdict::unknown);
   EXPECT_FALSE(first.safety_net);
-  EXPECT_NE(first.reason.find("work budget of 100000 search steps"), std::string::npos) << first.reason;
+  EXPECT_NE(first.reason.find("work budget of 100000 search steps"), std::string::npos)
+      << first.reason;
   EXPECT_EQ(first.reason, second.reason);
   EXPECT_EQ(first.stats.search_steps, second.stats.search_steps);
 }

@@ -2,6 +2,7 @@
 // failure, its replay matches, its shrink is smaller and still fails the
 // same way, a swarm killed with SIGKILL and rerun records every seed once,
 // and malformed scenarios exit 65 naming the field.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -11,11 +12,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "tests/harness/cli_support.h"
 
@@ -48,9 +47,11 @@ std::int64_t count_rows(const fs::path& db, const std::string& where = "1") {
 
 TEST(CliEndToEnd, PlantedBugSwarmReplayAndShrink) {
   const fs::path dir = scratch("bug-swarm");
-  const Ran swarm = run(fmt::format("swarm --system register --bug register.stale-read --seeds 1..12 --jobs 2 --db {0}/runs.db --out {0}/runs "
-                                    "--junit {0}/junit.xml",
-                                    dir.string()));
+  const Ran swarm =
+      run(fmt::format("swarm --system register --bug register.stale-read --seeds 1..12 --jobs 2 "
+                      "--db {0}/runs.db --out {0}/runs "
+                      "--junit {0}/junit.xml",
+                      dir.string()));
   EXPECT_EQ(swarm.exit_code, 1) << swarm.output;
   EXPECT_GT(count_rows(dir / "runs.db", "verdict = 'safety-violation'"), 0) << swarm.output;
   // A passing run simulates its whole 5 s safety phase: past 2^31 ns, so a
@@ -154,8 +155,10 @@ namespace {
 
 TEST(CliEndToEnd, TuiDrawsInATerminalAndFallsBackToLinesWithout) {
   const fs::path dir = scratch("tui");
-  const std::string swarm = fmt::format("swarm --system register --bug register.stale-read --seeds 1..6 --jobs 2 --db {0}/{{}}.db --out {0}/runs --tui",
-                                        dir.string());
+  const std::string swarm = fmt::format(
+      "swarm --system register --bug register.stale-read --seeds 1..6 --jobs 2 --db {0}/{{}}.db "
+      "--out {0}/runs --tui",
+      dir.string());
   // No terminal (a pipe): plain progress lines, no escape sequences.
   const Ran plain = run(fmt::format(fmt::runtime(swarm), "plain"));
   EXPECT_EQ(plain.exit_code, 1) << plain.output;

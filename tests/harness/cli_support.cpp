@@ -1,11 +1,10 @@
 #include "tests/harness/cli_support.h"
 
+#include <fmt/format.h>
 #include <sys/wait.h>
 
 #include <cstdio>
 #include <fstream>
-
-#include <fmt/format.h>
 
 namespace simlab::testing {
 
@@ -20,7 +19,8 @@ Ran run_simlab(const std::string& arguments) {
 }
 
 std::filesystem::path scratch_folder(const std::string& name) {
-  const std::filesystem::path path = std::filesystem::path(SIMLAB_BINARY_DIR) / "test-scratch" / name;
+  const std::filesystem::path path =
+      std::filesystem::path(SIMLAB_BINARY_DIR) / "test-scratch" / name;
   std::filesystem::remove_all(path);
   std::filesystem::create_directories(path);
   return path;

@@ -4,8 +4,8 @@
 // in a second process (this test binary started again), all with equal
 // hashes, verdicts and history lengths. `make determinism` runs the same
 // test over 1,000 seeds per system (SIMLAB_DETERMINISM_SEEDS).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cstdio>
@@ -15,8 +15,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "harness/run/run_scenario.h"
 #include "harness/scenario_flags.h"
@@ -47,9 +45,11 @@ std::vector<Case> cases() {
     Scenario scenario = scenario_from_flags({"", std::string(system.name), "", ""});
     scenario.swarm = true;
     scenario.safety_ms = std::min<std::int64_t>(scenario.safety_ms, 2'000);
-    all.push_back({"--system=" + std::string(system.name), scenario, seeds_for(std::string(system.name))});
+    all.push_back(
+        {"--system=" + std::string(system.name), scenario, seeds_for(std::string(system.name))});
   }
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(SIMLAB_SOURCE_DIR) + "/scenarios")) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(SIMLAB_SOURCE_DIR) + "/scenarios")) {
     if (entry.path().extension() != ".json") continue;
     Scenario scenario = load_scenario(entry.path().string());
     scenario.safety_ms = std::min<std::int64_t>(scenario.safety_ms, 2'000);
@@ -60,7 +60,8 @@ std::vector<Case> cases() {
 
 std::string fingerprint(const Case& run_case, std::uint64_t seed) {
   const RunOutcome outcome = run_scenario(resolve_scenario(run_case.scenario, seed));
-  return fmt::format("{:016x} {} {}", outcome.trace_hash, run_verdict_name(outcome.verdict), outcome.history.size());
+  return fmt::format("{:016x} {} {}", outcome.trace_hash, run_verdict_name(outcome.verdict),
+                     outcome.history.size());
 }
 
 // Prints one line per case and seed; runs only inside the child process.
@@ -68,8 +69,8 @@ TEST(DeterminismChild, PrintFingerprints) {
   if (std::getenv(kChildVariable) == nullptr) GTEST_SKIP() << "runs only as the second process";
   for (const Case& run_case : cases()) {
     for (std::uint64_t seed = 1; seed <= run_case.seeds; ++seed) {
-      std::printf("FINGERPRINT %s %llu %s\n", run_case.name.c_str(), static_cast<unsigned long long>(seed),
-                  fingerprint(run_case, seed).c_str());
+      std::printf("FINGERPRINT %s %llu %s\n", run_case.name.c_str(),
+                  static_cast<unsigned long long>(seed), fingerprint(run_case, seed).c_str());
     }
   }
 }
@@ -85,7 +86,8 @@ std::map<std::string, std::string> fingerprints_from_second_process() {
     char name[128], hash[32], verdict[64];
     unsigned long long seed = 0;
     std::size_t ops = 0;
-    if (std::sscanf(line, "FINGERPRINT %127s %llu %31s %63s %zu", name, &seed, hash, verdict, &ops) == 5) {
+    if (std::sscanf(line, "FINGERPRINT %127s %llu %31s %63s %zu", name, &seed, hash, verdict,
+                    &ops) == 5) {
       result[fmt::format("{} {}", name, seed)] = fmt::format("{} {} {}", hash, verdict, ops);
     }
   }
@@ -137,7 +139,8 @@ TEST(Determinism, TheJudgesDoNotChangeTheRun) {
     const RunOutcome history_only = run_scenario(resolved, none);
     EXPECT_EQ(all_judges.trace_hash, history_only.trace_hash) << "seed " << seed;
     EXPECT_EQ(all_judges.history.size(), history_only.history.size()) << "seed " << seed;
-    EXPECT_EQ(all_judges.history_judge.has_value(), history_only.history_judge.has_value()) << "seed " << seed;
+    EXPECT_EQ(all_judges.history_judge.has_value(), history_only.history_judge.has_value())
+        << "seed " << seed;
     EXPECT_FALSE(history_only.white_box.has_value()) << "no white-box judge ran";
   }
 }

@@ -1,12 +1,11 @@
 // Every bad input gets one clear message naming the flag, file or field,
 // and a sysexits code, before any run starts (no run folder is written).
 // Each case here once gave a wrong or unclear answer.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "tests/harness/cli_support.h"
 
@@ -46,59 +45,73 @@ TEST(InputErrors, NegativeSeedIsAUsageErrorNotAHugeSeed) {
 TEST(InputErrors, AMissingScenarioFileIsNoInput) {
   const Ran ran = run_simlab("run --scenario /nonexistent/scenario.json --db ''");
   EXPECT_EQ(ran.exit_code, kNoInput) << ran.output;
-  EXPECT_NE(ran.output.find("/nonexistent/scenario.json: no such scenario file"), std::string::npos) << ran.output;
+  EXPECT_NE(ran.output.find("/nonexistent/scenario.json: no such scenario file"), std::string::npos)
+      << ran.output;
   EXPECT_EQ(run_simlab("replay /nonexistent/scenario.json").exit_code, kNoInput);
 }
 
 TEST(InputErrors, AWrongTypeNamesTheFileThenTheFieldOnce) {
   const Ran ran = run_scenario_text("type", R"({"nodes": "five"})");
   EXPECT_EQ(ran.exit_code, kDataError) << ran.output;
-  EXPECT_NE(ran.output.find("scenario.json: nodes: expected an integer"), std::string::npos) << ran.output;
+  EXPECT_NE(ran.output.find("scenario.json: nodes: expected an integer"), std::string::npos)
+      << ran.output;
   EXPECT_EQ(count(ran.output, "nodes"), 1u) << ran.output;
 }
 
 TEST(InputErrors, NumbersOutOfRangeAreRefusedNotTruncated) {
   const Ran nodes = run_scenario_text("nodes", R"({"nodes": 4294967299})");
   EXPECT_EQ(nodes.exit_code, kDataError) << nodes.output;
-  EXPECT_NE(nodes.output.find("nodes: expected an integer from 1 to 64"), std::string::npos) << nodes.output;
+  EXPECT_NE(nodes.output.find("nodes: expected an integer from 1 to 64"), std::string::npos)
+      << nodes.output;
   const Ran safety = run_scenario_text("safety", R"({"safety_ms": 9223372036854775000})");
   EXPECT_EQ(safety.exit_code, kDataError) << safety.output;
-  EXPECT_NE(safety.output.find("safety_ms: expected an integer from 0 to 86400000"), std::string::npos)
+  EXPECT_NE(safety.output.find("safety_ms: expected an integer from 0 to 86400000"),
+            std::string::npos)
       << safety.output;
   const Ran rate = run_scenario_text("rate", R"({"faults": {"crash": {"rate": -1}}})");
   EXPECT_EQ(rate.exit_code, kDataError) << rate.output;
-  EXPECT_NE(rate.output.find("faults.crash.rate: expected a number from 0 to 1000"), std::string::npos)
+  EXPECT_NE(rate.output.find("faults.crash.rate: expected a number from 0 to 1000"),
+            std::string::npos)
       << rate.output;
   const Ran raft = run_scenario_text("raft-nodes", R"({"system": "raft", "nodes": 12})");
   EXPECT_EQ(raft.exit_code, kDataError) << raft.output;
-  EXPECT_NE(raft.output.find("nodes: the raft system runs at most 9 nodes"), std::string::npos) << raft.output;
+  EXPECT_NE(raft.output.find("nodes: the raft system runs at most 9 nodes"), std::string::npos)
+      << raft.output;
 }
 
 TEST(InputErrors, ATimelineFaultOnANodeTheClusterLacks) {
-  const Ran ran = run_scenario_text(
-      "timeline", R"({"system": "register", "nodes": 3,
+  const Ran ran = run_scenario_text("timeline", R"({"system": "register", "nodes": 3,
                       "timeline": [{"at_ns": 1000, "duration_ns": 1000, "kind": "crash", "node": 99}]})");
   EXPECT_EQ(ran.exit_code, kDataError) << ran.output;
-  EXPECT_NE(ran.output.find("timeline[0]: node 99 is not in the 3-node cluster"), std::string::npos) << ran.output;
+  EXPECT_NE(ran.output.find("timeline[0]: node 99 is not in the 3-node cluster"), std::string::npos)
+      << ran.output;
 }
 
 TEST(InputErrors, BadSystemOptionsAreInputErrorsFoundBeforeTheRun) {
-  const Ran type = run_scenario_text("options-type", R"({"system": "raft", "system_options": {"raft": {"election_ticks": "ten"}}})");
+  const Ran type = run_scenario_text(
+      "options-type",
+      R"({"system": "raft", "system_options": {"raft": {"election_ticks": "ten"}}})");
   EXPECT_EQ(type.exit_code, kDataError) << type.output;
-  EXPECT_NE(type.output.find("system_options: raft.election_ticks: expected an integer"), std::string::npos)
+  EXPECT_NE(type.output.find("system_options: raft.election_ticks: expected an integer"),
+            std::string::npos)
       << type.output;
-  const Ran unknown = run_scenario_text("options-key", R"({"system": "raft", "system_options": {"raft": {"ticks": 3}}})");
+  const Ran unknown = run_scenario_text(
+      "options-key", R"({"system": "raft", "system_options": {"raft": {"ticks": 3}}})");
   EXPECT_EQ(unknown.exit_code, kDataError) << unknown.output;
   EXPECT_NE(unknown.output.find("raft.ticks: unknown option"), std::string::npos) << unknown.output;
-  const Ran register_options = run_scenario_text("options-register", R"({"system": "register", "system_options": {"x": 1}})");
+  const Ran register_options = run_scenario_text(
+      "options-register", R"({"system": "register", "system_options": {"x": 1}})");
   EXPECT_EQ(register_options.exit_code, kDataError) << register_options.output;
-  EXPECT_NE(register_options.output.find("this system takes no options"), std::string::npos) << register_options.output;
+  EXPECT_NE(register_options.output.find("this system takes no options"), std::string::npos)
+      << register_options.output;
 }
 
 TEST(InputErrors, ACheckerThatCannotJudgeTheWorkloadIsAnInputError) {
-  const Ran unknown = run_scenario_text("checker-unknown", R"({"system": "raft", "checker": "nonsense"})");
+  const Ran unknown =
+      run_scenario_text("checker-unknown", R"({"system": "raft", "checker": "nonsense"})");
   EXPECT_EQ(unknown.exit_code, kDataError) << unknown.output;
-  EXPECT_NE(unknown.output.find("checker: model 'nonsense' cannot judge the kv workload"), std::string::npos)
+  EXPECT_NE(unknown.output.find("checker: model 'nonsense' cannot judge the kv workload"),
+            std::string::npos)
       << unknown.output;
   const Ran set = run_scenario_text("checker-set", R"({"system": "register", "checker": "set"})");
   EXPECT_EQ(set.exit_code, kDataError) << set.output;
@@ -108,14 +121,17 @@ TEST(InputErrors, ACheckerThatCannotJudgeTheWorkloadIsAnInputError) {
 TEST(InputErrors, BadFlagsAreUsageErrors) {
   const Ran invariants = run_simlab("run --invariants some --db ''");
   EXPECT_EQ(invariants.exit_code, kUsage) << invariants.output;
-  EXPECT_NE(invariants.output.find("--invariants: expected all, nodes or none, got 'some'"), std::string::npos)
+  EXPECT_NE(invariants.output.find("--invariants: expected all, nodes or none, got 'some'"),
+            std::string::npos)
       << invariants.output;
   const Ran system = run_simlab("run --system nosuch --db ''");
   EXPECT_EQ(system.exit_code, kUsage) << system.output;
-  EXPECT_NE(system.output.find("--system: unknown system 'nosuch'"), std::string::npos) << system.output;
+  EXPECT_NE(system.output.find("--system: unknown system 'nosuch'"), std::string::npos)
+      << system.output;
   const Ran bug = run_simlab("run --bug nosuch --db ''");
   EXPECT_EQ(bug.exit_code, kUsage) << bug.output;
-  EXPECT_NE(bug.output.find("unknown bug 'nosuch' for system 'raft'"), std::string::npos) << bug.output;
+  EXPECT_NE(bug.output.find("unknown bug 'nosuch' for system 'raft'"), std::string::npos)
+      << bug.output;
 }
 
 }  // namespace

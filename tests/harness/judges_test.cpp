@@ -1,13 +1,11 @@
 // The two judges, reported apart: a white-box finding does not end the run
 // unless asked to, the history is judged either way, and what each judge
 // found reaches result.json, the results store and replay.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
-
 #include <sqlite3.h>
 
 #include <fstream>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "harness/run/run_scenario.h"
@@ -54,7 +52,8 @@ std::string column(const std::string& db, const std::string& sql) {
   sqlite3_open(db.c_str(), &handle);
   sqlite3_stmt* statement = nullptr;
   std::string text = "(no row)";
-  if (sqlite3_prepare_v2(handle, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK && sqlite3_step(statement) == SQLITE_ROW) {
+  if (sqlite3_prepare_v2(handle, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK &&
+      sqlite3_step(statement) == SQLITE_ROW) {
     text = reinterpret_cast<const char*>(sqlite3_column_text(statement, 0));
   }
   sqlite3_finalize(statement);
@@ -66,9 +65,11 @@ TEST(Judges, RunRecordsTheJudgesInResultJsonAndTheStoreAndReplayUsesThem) {
   const auto dir = testing::scratch_folder("judges");
   const std::string db = (dir / "results.db").string();
   const auto ran = testing::run_simlab(fmt::format(
-      "run --bug raft.read-without-quorum --seed 2 --invariants none --out {}/run --db {}", dir.string(), db));
+      "run --bug raft.read-without-quorum --seed 2 --invariants none --out {}/run --db {}",
+      dir.string(), db));
   EXPECT_EQ(ran.exit_code, 1) << ran.output;
-  EXPECT_NE(ran.output.find("judges: history; caught by: history"), std::string::npos) << ran.output;
+  EXPECT_NE(ran.output.find("judges: history; caught by: history"), std::string::npos)
+      << ran.output;
   nlohmann::json result;
   std::ifstream(dir / "run" / "result.json") >> result;
   EXPECT_EQ(result["judges"]["invariants"], "none");

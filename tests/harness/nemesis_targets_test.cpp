@@ -54,12 +54,14 @@ TEST(NemesisTargets, TargetedCrashesHitTheLeaderOrSeveralNodesAtOnce) {
     }
   }
   EXPECT_TRUE(targets.contains("leader")) << "a crash aimed at the leader";
-  EXPECT_TRUE(targets.contains("all") || targets.contains("majority")) << "a crash of several nodes";
+  EXPECT_TRUE(targets.contains("all") || targets.contains("majority"))
+      << "a crash of several nodes";
   EXPECT_FALSE(targets.contains("")) << "targeted 1.0 aims every crash";
 }
 
 TEST(NemesisTargets, ATargetedPartitionCutsTheLeaderOffFromTheMajority) {
-  const RunOutcome outcome = run_scenario(resolve_scenario(only(FaultKind::partition, 2.0, 1.0), 7));
+  const RunOutcome outcome =
+      run_scenario(resolve_scenario(only(FaultKind::partition, 2.0, 1.0), 7));
   std::size_t aimed = 0;
   for (const auto& event : outcome.faults) {
     if (event.fault.target.empty()) continue;

@@ -66,13 +66,15 @@ TEST_P(RaftBugDetection, KnownSeedFindsTheBug) {
   const KnownDetection known = GetParam();
   const std::string judge = known.judge;
   RunOptions options;
-  if (judge == "history") options.invariants = InvariantJudges::none;  // black-box: the history alone
+  if (judge == "history")
+    options.invariants = InvariantJudges::none;  // black-box: the history alone
   const RunOutcome outcome = run("", known.seed, known.bug, options);
   EXPECT_EQ(outcome.verdict, RunVerdict::safety_violation) << known.bug << " seed " << known.seed;
   const auto& finding = judge == "history" ? outcome.history_judge : outcome.white_box;
   ASSERT_TRUE(finding.has_value()) << known.bug << " seed " << known.seed << ": " << outcome.detail;
   EXPECT_EQ(finding->judge, judge);
-  EXPECT_EQ(finding->anomaly, known.anomaly) << known.bug << " seed " << known.seed << ": " << finding->detail;
+  EXPECT_EQ(finding->anomaly, known.anomaly)
+      << known.bug << " seed " << known.seed << ": " << finding->detail;
   const RunOutcome clean = run("", known.seed, "", RunOptions{});
   EXPECT_EQ(clean.verdict, RunVerdict::valid) << "seed " << known.seed << " without the bug: " << clean.detail;
 }
@@ -82,17 +84,18 @@ TEST_P(RaftBugDetection, KnownSeedFindsTheBug) {
 // detection benchmark, `make detection`, for how often).
 INSTANTIATE_TEST_SUITE_P(
     DefaultScenario, RaftBugDetection,
-    ::testing::Values(KnownDetection{"raft.read-without-quorum", 2, "observer", "raft.stale-local-read"},
-                      KnownDetection{"raft.vote-ignores-log", 2, "observer", "raft.leader-completeness"},
-                      KnownDetection{"raft.commit-old-term", 601, "observer", "raft.commit-at-risk"},
-                      KnownDetection{"raft.ack-before-fsync", 1, "observer", "raft.commit-at-risk"},
-                      KnownDetection{"raft.no-truncate-on-conflict", 6, "nodes", "raft.log-terms-monotonic"},
-                      KnownDetection{"raft.lease-ignores-drift", 7, "observer", "raft.stale-local-read"},
-                      KnownDetection{"raft.unsafe-membership", 2, "observer", "raft.commit-at-risk"},
-                      KnownDetection{"raft.read-without-quorum", 2, "history", "linearizability"},
-                      KnownDetection{"raft.vote-ignores-log", 2, "history", "linearizability"},
-                      KnownDetection{"raft.ack-before-fsync", 16, "history", "linearizability"},
-                      KnownDetection{"kv.no-dedupe", 2, "history", "linearizability"}));
+    ::testing::Values(
+        KnownDetection{"raft.read-without-quorum", 2, "observer", "raft.stale-local-read"},
+        KnownDetection{"raft.vote-ignores-log", 2, "observer", "raft.leader-completeness"},
+        KnownDetection{"raft.commit-old-term", 601, "observer", "raft.commit-at-risk"},
+        KnownDetection{"raft.ack-before-fsync", 1, "observer", "raft.commit-at-risk"},
+        KnownDetection{"raft.no-truncate-on-conflict", 6, "nodes", "raft.log-terms-monotonic"},
+        KnownDetection{"raft.lease-ignores-drift", 7, "observer", "raft.stale-local-read"},
+        KnownDetection{"raft.unsafe-membership", 2, "observer", "raft.commit-at-risk"},
+        KnownDetection{"raft.read-without-quorum", 2, "history", "linearizability"},
+        KnownDetection{"raft.vote-ignores-log", 2, "history", "linearizability"},
+        KnownDetection{"raft.ack-before-fsync", 16, "history", "linearizability"},
+        KnownDetection{"kv.no-dedupe", 2, "history", "linearizability"}));
 
 }  // namespace
 }  // namespace simlab

@@ -1,9 +1,10 @@
+#include "harness/scenario.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
 #include "harness/run/run_scenario.h"
-#include "harness/scenario.h"
 #include "harness/scenario_flags.h"
 #include "systems/raft/options.h"
 

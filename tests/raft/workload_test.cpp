@@ -164,7 +164,8 @@ TEST(KvWorkload, FinalReadsReadEveryKeyOnce) {
   cluster.print_messages = false;
   ClusterClientEnv env(cluster, 200, 0);
   HistoryRecorder recorder;
-  for (std::int64_t key : {5, 9, 5, 12}) recorder.invoke(0, 1, "write", history::Value::integer(key), history::Value::integer(1));
+  for (std::int64_t key : {5, 9, 5, 12})
+    recorder.invoke(0, 1, "write", history::Value::integer(key), history::Value::integer(1));
   std::set<std::int64_t> read;
   for (std::int64_t slot = 0; slot < 2; ++slot) {
     const std::size_t before = recorder.history().size();

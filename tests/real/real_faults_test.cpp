@@ -3,10 +3,9 @@
 // a node's answers and SIGCONT brings them back; SIGKILL loses exactly the
 // writes not yet synced; the injected clock jumps, drifts and resets; netem
 // says why when the kernel lacks it.
-#include <gtest/gtest.h>
-
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
@@ -123,7 +122,8 @@ TEST(RealFaults, SigkillLosesExactlyTheWritesNotYetSynced) {
       std::size_t done = 0;
       while (done < count) done += disk.take_completions().size();
     };
-    disk.submit(DiskRequest{1, DiskRequest::Kind::write, "wal", 0, 0, Bytes{'s', 'y', 'n', 'c', 'e', 'd'}});
+    disk.submit(
+        DiskRequest{1, DiskRequest::Kind::write, "wal", 0, 0, Bytes{'s', 'y', 'n', 'c', 'e', 'd'}});
     disk.submit(DiskRequest{2, DiskRequest::Kind::fsync, "wal", 0, 0, {}});
     disk.submit(DiskRequest{3, DiskRequest::Kind::write, "wal", 6, 0, Bytes{'l', 'o', 's', 't'}});
     disk.submit(DiskRequest{4, DiskRequest::Kind::read, "wal", 0, 100, {}});
@@ -156,7 +156,8 @@ TEST(RealFaults, AReadSeesUnsyncedWritesAndAFullDiskRefusesGrowth) {
   full.full = true;
   disk.set_faults(full);
   EXPECT_EQ(run({3, DiskRequest::Kind::write, "f", 2, 0, Bytes{'c'}}).status, DiskStatus::no_space);
-  EXPECT_EQ(run({4, DiskRequest::Kind::write, "f", 0, 0, Bytes{'z'}}).status, DiskStatus::ok) << "an overwrite needs no space";
+  EXPECT_EQ(run({4, DiskRequest::Kind::write, "f", 0, 0, Bytes{'z'}}).status, DiskStatus::ok)
+      << "an overwrite needs no space";
   close(notify);
 }
 
@@ -169,7 +170,8 @@ TEST(RealFaults, TheInjectedClockJumpsDriftsAndResets) {
   clock.set_drift_ppm(100'000);  // 10% fast
   EXPECT_EQ(clock.real_duration_ns(110'000'000), 100'000'000);
   clock.reset();
-  EXPECT_NEAR(static_cast<double>(clock.now_ns()), static_cast<double>(wall), 2e9) << "back to real time";
+  EXPECT_NEAR(static_cast<double>(clock.now_ns()), static_cast<double>(wall), 2e9)
+      << "back to real time";
   EXPECT_EQ(clock.real_duration_ns(100'000'000), 100'000'000);
 }
 
@@ -180,7 +182,8 @@ TEST(RealFaults, NetemSaysWhyWhenTheKernelHasNone) {
   if (refused) {
     EXPECT_NE(refused->find("netem"), std::string::npos) << *refused;
   } else {
-    remove_root_qdisc(cluster.node_namespace(1), "eth0");  // a kernel that has it: in force, then gone
+    remove_root_qdisc(cluster.node_namespace(1),
+                      "eth0");  // a kernel that has it: in force, then gone
   }
 }
 

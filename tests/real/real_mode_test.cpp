@@ -4,16 +4,14 @@
 // checker finds once a crash takes the unsynced data; the real run's faults
 // run again in the simulator; nothing of a run is left behind, even when
 // it is interrupted or the harness itself is killed.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
-
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "real/host_commands.h"
@@ -64,15 +62,18 @@ TEST(RealRun, AShortRaftRunUnderFaultsIsLinearizableReportedAndLeavesNothing) {
   SIMLAB_REQUIRE_REAL_NODES();
   const fs::path dir = scratch_folder("real-short");
   const std::string scenario = write_file(dir / "scenario.json", kShortScenario);
-  const auto ran = run_simlab(fmt::format("run --real --scenario {} --seed 3 --out {}/run --db ''", scenario, dir.string()));
+  const auto ran = run_simlab(fmt::format("run --real --scenario {} --seed 3 --out {}/run --db ''",
+                                          scenario, dir.string()));
   EXPECT_EQ(ran.exit_code, 0) << ran.output;
   const nlohmann::json result = read_json(dir / "run" / "result.json");
   EXPECT_EQ(result["driver"], "real");
   EXPECT_EQ(result["deterministic"], false);
-  EXPECT_EQ(result["judges"]["ran"], nlohmann::json::array({"history", "nodes"})) << "no observer on real nodes";
+  EXPECT_EQ(result["judges"]["ran"], nlohmann::json::array({"history", "nodes"}))
+      << "no observer on real nodes";
   ASSERT_EQ(result["faults"].size(), 4u);
   for (const auto& fault : result["faults"]) {
-    EXPECT_GE(fault["end_ns"].get<std::int64_t>(), fault["start_ns"].get<std::int64_t>()) << fault["detail"];
+    EXPECT_GE(fault["end_ns"].get<std::int64_t>(), fault["start_ns"].get<std::int64_t>())
+        << fault["detail"];
   }
   EXPECT_GT(result["ops"].get<int>(), 100);
   EXPECT_TRUE(fs::exists(dir / "run" / "index.html"));
@@ -85,17 +86,20 @@ TEST(RealRun, WritesAcknowledgedBeforeFsyncAreLostAndTheCheckerFindsIt) {
   SIMLAB_REQUIRE_REAL_NODES();
   const fs::path dir = scratch_folder("real-lost-writes");
   const std::string scenario = write_file(dir / "scenario.json", kLostWritesScenario);
-  const auto buggy = run_simlab(fmt::format(
-      "run --real --scenario {} --bug raft.ack-before-fsync --seed 1 --out {}/buggy --db '' --write-timeline {}/timeline.json",
-      scenario, dir.string(), dir.string()));
+  const auto buggy =
+      run_simlab(fmt::format("run --real --scenario {} --bug raft.ack-before-fsync --seed 1 --out "
+                             "{}/buggy --db '' --write-timeline {}/timeline.json",
+                             scenario, dir.string(), dir.string()));
   EXPECT_EQ(buggy.exit_code, 1) << buggy.output;
   EXPECT_NE(buggy.output.find("caught by: history"), std::string::npos) << buggy.output;
-  const auto clean = run_simlab(fmt::format("run --real --scenario {} --seed 1 --out {}/clean --db ''", scenario, dir.string()));
+  const auto clean = run_simlab(fmt::format(
+      "run --real --scenario {} --seed 1 --out {}/clean --db ''", scenario, dir.string()));
   EXPECT_EQ(clean.exit_code, 0) << clean.output;
   // The faults the real run saw, as a script the simulator runs.
   const nlohmann::json timeline = read_json(dir / "timeline.json");
   EXPECT_EQ(timeline["timeline"].size(), 5u);
-  const auto simulated = run_simlab(fmt::format("run --scenario {}/timeline.json --out {}/sim --db ''", dir.string(), dir.string()));
+  const auto simulated = run_simlab(fmt::format(
+      "run --scenario {}/timeline.json --out {}/sim --db ''", dir.string(), dir.string()));
   EXPECT_TRUE(simulated.exit_code == 0 || simulated.exit_code == 1) << simulated.output;
   EXPECT_EQ(read_json(dir / "sim" / "result.json")["faults"].size(), 5u);
   EXPECT_EQ(leftovers(), std::vector<std::string>{});
@@ -105,7 +109,8 @@ TEST(RealRun, WritesAcknowledgedBeforeFsyncAreLostAndTheCheckerFindsIt) {
 pid_t start_simlab(const std::string& arguments) {
   const pid_t child = fork();
   if (child == 0) {
-    execl("/bin/sh", "sh", "-c", fmt::format("exec {}/simlab {} >/dev/null 2>&1", SIMLAB_BINARY_DIR, arguments).c_str(),
+    execl("/bin/sh", "sh", "-c",
+          fmt::format("exec {}/simlab {} >/dev/null 2>&1", SIMLAB_BINARY_DIR, arguments).c_str(),
           static_cast<char*>(nullptr));
     _exit(127);
   }
@@ -117,12 +122,14 @@ TEST(RealRun, AnInterruptedRunRemovesEverythingItMade) {
   const fs::path dir = scratch_folder("real-interrupted");
   const std::string scenario = write_file(dir / "scenario.json", kShortScenario);
   for (const int after_ms : {300, 1500}) {
-    const pid_t run = start_simlab(fmt::format("run --real --scenario {} --out {}/run --db ''", scenario, dir.string()));
+    const pid_t run = start_simlab(
+        fmt::format("run --real --scenario {} --out {}/run --db ''", scenario, dir.string()));
     usleep(after_ms * 1000);
     kill(run, SIGINT);
     int status = 0;
     waitpid(run, &status, 0);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130) << "SIGINT after " << after_ms << " ms";
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130)
+        << "SIGINT after " << after_ms << " ms";
     EXPECT_EQ(leftovers(), std::vector<std::string>{}) << "SIGINT after " << after_ms << " ms";
   }
 }
@@ -131,7 +138,8 @@ TEST(RealRun, AfterTheHarnessIsKilledRealCleanupRemovesTheRest) {
   SIMLAB_REQUIRE_REAL_NODES();
   const fs::path dir = scratch_folder("real-killed");
   const std::string scenario = write_file(dir / "scenario.json", kShortScenario);
-  const pid_t run = start_simlab(fmt::format("run --real --scenario {} --out {}/run --db ''", scenario, dir.string()));
+  const pid_t run = start_simlab(
+      fmt::format("run --real --scenario {} --out {}/run --db ''", scenario, dir.string()));
   usleep(1'200'000);
   kill(run, SIGKILL);
   waitpid(run, nullptr, 0);
@@ -144,9 +152,10 @@ TEST(RealRun, AfterTheHarnessIsKilledRealCleanupRemovesTheRest) {
 
 TEST(RealRun, WithoutRootItIsUnavailable) {
   SIMLAB_REQUIRE_REAL_NODES();
-  const CommandResult ran = run_command({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                                         std::string(SIMLAB_BINARY_DIR) + "/simlab", "run", "--real", "--db", "",
-                                         "--out", "/tmp/simlab-not-root"});
+  const CommandResult ran =
+      run_command({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                   std::string(SIMLAB_BINARY_DIR) + "/simlab", "run", "--real", "--db", "", "--out",
+                   "/tmp/simlab-not-root"});
   EXPECT_EQ(ran.status, 69) << ran.output;
   EXPECT_NE(ran.output.find("real nodes need root"), std::string::npos) << ran.output;
 }

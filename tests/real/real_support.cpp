@@ -21,7 +21,8 @@ std::vector<std::string> leftovers() {
   std::istringstream namespaces(run_command({"ip", "netns", "list"}).output);
   std::string line;
   while (std::getline(namespaces, line)) {
-    if (line.rfind(kRunPrefix, 0) == 0 && line.rfind("slprobe", 0) != 0) found.push_back("namespace " + line);
+    if (line.rfind(kRunPrefix, 0) == 0 && line.rfind("slprobe", 0) != 0)
+      found.push_back("namespace " + line);
   }
   std::istringstream processes(run_command({"pgrep", "-a", "-f", "simlab node"}).output);
   while (std::getline(processes, line)) {

@@ -13,10 +13,10 @@ std::string unavailable_reason();
 // Network namespaces and node processes whose names carry simlab's run prefix.
 std::vector<std::string> leftovers();
 
-#define SIMLAB_REQUIRE_REAL_NODES()                                  \
-  do {                                                               \
+#define SIMLAB_REQUIRE_REAL_NODES()                                           \
+  do {                                                                        \
     const std::string reason = ::simlab::real::testing::unavailable_reason(); \
-    if (!reason.empty()) GTEST_SKIP() << reason;                     \
+    if (!reason.empty()) GTEST_SKIP() << reason;                              \
   } while (false)
 
 }  // namespace simlab::real::testing

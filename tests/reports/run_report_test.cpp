@@ -116,14 +116,17 @@ TEST(SummaryFromResult, ReadsEveryFieldAndQuotesTheFolder) {
 // white-box finding beside the history's.
 TEST(SummaryFromResult, ReadsTheJudges) {
   nlohmann::json result = nlohmann::json::parse(kResult);
-  result["judges"] = {{"ran", {"history", "nodes", "observer"}},
-                      {"caught_by", {"observer"}},
-                      {"white_box", {{"judge", "observer"}, {"anomaly", "raft.stale-local-read"}, {"detail", "node 1 read"}}}};
+  result["judges"] = {
+      {"ran", {"history", "nodes", "observer"}},
+      {"caught_by", {"observer"}},
+      {"white_box",
+       {{"judge", "observer"}, {"anomaly", "raft.stale-local-read"}, {"detail", "node 1 read"}}}};
   const RunSummary summary = summary_from_result(result, {}, "runs/x", "result.json");
   EXPECT_EQ(summary.judges_ran, (std::vector<std::string>{"history", "nodes", "observer"}));
   EXPECT_EQ(summary.caught_by, std::vector<std::string>{"observer"});
   EXPECT_EQ(summary.white_box, "raft.stale-local-read: node 1 read");
-  EXPECT_TRUE(summary_from_result(nlohmann::json::parse(kResult), {}, "runs/x", "result.json").judges_ran.empty())
+  EXPECT_TRUE(summary_from_result(nlohmann::json::parse(kResult), {}, "runs/x", "result.json")
+                  .judges_ran.empty())
       << "an older result.json without judges";
 }
 

@@ -2,23 +2,26 @@
 // values (which tests may use: they are only the yardstick), exact at the
 // points that have exact answers, and fixed to the bit (golden values), so
 // a change to the arithmetic that would reshuffle every seed shows here.
+#include "sim/integer_math.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "sim/integer_math.h"
 #include "sim/latency_model.h"
 #include "sim/prng.h"
 
 namespace simlab::sim {
 namespace {
 
-double from_fixed(std::uint64_t value) { return static_cast<double>(value) / static_cast<double>(kOne); }
+double from_fixed(std::uint64_t value) {
+  return static_cast<double>(value) / static_cast<double>(kOne);
+}
 
 TEST(IntegerMath, NegativeLog2IsExactAtPowersOfTwo) {
-  EXPECT_EQ(negative_log2_fixed(UINT64_MAX), 0u);                          // u = 1
-  EXPECT_EQ(negative_log2_fixed((std::uint64_t{1} << 63) - 1), kOne);      // u = 1/2
-  EXPECT_EQ(negative_log2_fixed(0), std::uint64_t{64} << kFractionBits);   // u = 2^-64
+  EXPECT_EQ(negative_log2_fixed(UINT64_MAX), 0u);                         // u = 1
+  EXPECT_EQ(negative_log2_fixed((std::uint64_t{1} << 63) - 1), kOne);     // u = 1/2
+  EXPECT_EQ(negative_log2_fixed(0), std::uint64_t{64} << kFractionBits);  // u = 2^-64
 }
 
 TEST(IntegerMath, NegativeLog2IsCloseToLibm) {
@@ -44,7 +47,8 @@ TEST(IntegerMath, ExponentialAndParetoDrawsHaveTheirMeans) {
   double exponential_sum = 0, pareto_sum = 0;
   for (int i = 0; i < draws; ++i) {
     exponential_sum += static_cast<double>(exponential_draw(random.next_u64(), 1'000'000));
-    pareto_sum += static_cast<double>(pareto_draw(random.next_u64(), 1'000, to_fixed(3.0), INT64_MAX));
+    pareto_sum +=
+        static_cast<double>(pareto_draw(random.next_u64(), 1'000, to_fixed(3.0), INT64_MAX));
   }
   EXPECT_NEAR(exponential_sum / draws, 1'000'000, 20'000);  // mean 1e6, 4.5e3 standard error
   EXPECT_NEAR(pareto_sum / draws, 1'500, 60);               // alpha x_m / (alpha - 1)
@@ -52,7 +56,8 @@ TEST(IntegerMath, ExponentialAndParetoDrawsHaveTheirMeans) {
 
 // Golden values: these draws are part of every seed's schedule.
 TEST(IntegerMath, DrawsAreFixedToTheBit) {
-  EXPECT_EQ(exponential_draw(0x9E3779B97F4A7C15ull, 1'000'000'000), 481'211'825);  // -ln(0.618..) = 0.4812..
+  EXPECT_EQ(exponential_draw(0x9E3779B97F4A7C15ull, 1'000'000'000),
+            481'211'825);  // -ln(0.618..) = 0.4812..
   EXPECT_EQ(pareto_draw(0x0123456789ABCDEFull, 200'000, to_fixed(1.5), 500'000'000), 7'398'636);
   const LatencyModel tail = LatencyModel::pareto(200'000, 1.5, 500'000'000);
   Prng random(3);

@@ -137,12 +137,14 @@ TEST_F(CmdCheckTxn, AHistoryWithoutTransactionsIsBadInput) {
                      "client ops have f read, write\n");
   const auto rw = run("--model rw-register " + registers.string());
   EXPECT_EQ(rw.exit_code, 65);
-  EXPECT_NE(rw.err.find("holds no transactions for --model rw-register"), std::string::npos) << rw.err;
+  EXPECT_NE(rw.err.find("holds no transactions for --model rw-register"), std::string::npos)
+      << rw.err;
   EXPECT_NE(rw.err.find("[[:w 1 2] [:r 1 2]]"), std::string::npos) << rw.err;
   const auto empty = write("empty.jsonl", "");
   const auto nothing = run("--model list-append " + empty.string());
   EXPECT_EQ(nothing.exit_code, 65);
-  EXPECT_NE(nothing.err.find(empty.string() + ": holds no transactions"), std::string::npos) << nothing.err;
+  EXPECT_NE(nothing.err.find(empty.string() + ": holds no transactions"), std::string::npos)
+      << nothing.err;
   EXPECT_NE(nothing.err.find("it holds no client ops"), std::string::npos) << nothing.err;
   const auto json = run("--model list-append --json " + registers.string());
   EXPECT_EQ(nlohmann::json::parse(json.out)["verdict"], "bad-input") << json.out;
@@ -163,9 +165,10 @@ TEST_F(CmdCheckTxn, ABadTransactionNamesItsLineInAnyLayout) {
 TEST_F(CmdCheckTxn, NilReadAnyIsRefused) {
   const auto file = write("valid.jsonl", op(0, "invoke", 1, "[[\"append\",1,1]]") +
                                              op(1, "ok", 1, "[[\"append\",1,1]]"));
-  expect_refusal("--model list-append --nil-read any " + file.string(), 64,
-                 "simlab check: --nil-read any applies only to --model register, cas-register or kv; "
-                 "the list-append model has no unknown-value reading of nil\n");
+  expect_refusal(
+      "--model list-append --nil-read any " + file.string(), 64,
+      "simlab check: --nil-read any applies only to --model register, cas-register or kv; "
+      "the list-append model has no unknown-value reading of nil\n");
   EXPECT_EQ(run("--model rw-register --nil-read any " + file.string()).exit_code, 64);
   EXPECT_EQ(run("--model list-append --nil-read value " + file.string()).exit_code, 0);
 }
