@@ -5,7 +5,7 @@ JOBS ?= 2
 SEED ?= 1
 CMAKE_FLAGS ?=
 
-.PHONY: setup build run test test-sanitize bench detection determinism fuzz swarm clean
+.PHONY: setup build run test test-sanitize bench detection shrink-bench determinism fuzz swarm clean
 
 setup:
 	@bash tools/install-deps.sh
@@ -35,7 +35,7 @@ test-sanitize: setup
 
 bench: build
 	@for b in $(BUILD_DIR)/bench/*_bench; do \
-	  case $$b in *detection_bench) continue ;; esac; \
+	  case $$b in *detection_bench|*shrink_bench) continue ;; esac; \
 	  echo "== $$b"; $$b || exit 1; done
 
 # Seeds to first detection and detections per 1,000 seeds of every planted
@@ -44,6 +44,12 @@ bench: build
 DETECTION_SEEDS ?= 1000
 detection: build
 	$(BUILD_DIR)/bench/detection_bench $(DETECTION_SEEDS) $(JOBS)
+
+# Every planted bug's first failing seed, shrunk (minutes: each bug's first
+# seed is searched for, then shrunk within SHRINK_TRIALS trials).
+SHRINK_TRIALS ?= 2000
+shrink-bench: build
+	$(BUILD_DIR)/bench/shrink_bench 1000 $(SHRINK_TRIALS)
 
 # The cross-process determinism test over DETERMINISM_SEEDS seeds of every
 # system's default scenario and every scenarios/*.json (make test runs a slice).

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "faults/json_fields.h"
+#include "harness/script_json.h"
 
 namespace simlab {
 namespace {
@@ -87,6 +88,21 @@ void parse_timeline(const json& array, Scenario& scenario) {
   check_timeline_nodes(scenario);
 }
 
+// A script sets the number of clients; a "clients" that says otherwise is
+// a mistake, not a default to override.
+void parse_script(const json& array, const json& object, Scenario& scenario) {
+  scenario.script = scripts_from_json(array);
+  if (scenario.script.empty()) return;
+  if (scenario.script.size() > kClientsMax)
+    throw FieldError("script", fmt::format("at most {} clients", kClientsMax));
+  const auto clients = static_cast<std::uint32_t>(scenario.script.size());
+  if (object.contains("clients") && scenario.clients != clients) {
+    throw FieldError("clients",
+                     fmt::format("the script has {} clients, not {}", clients, scenario.clients));
+  }
+  scenario.clients = clients;
+}
+
 void read_numbers(const json& object, Scenario& scenario) {
   using json_fields::read_integer;
   read_integer<std::uint32_t>(object, "", "nodes", scenario.nodes, 1, kNodesMax);
@@ -101,10 +117,11 @@ void read_numbers(const json& object, Scenario& scenario) {
 
 Scenario parse_fields(const json& object) {
   if (!object.is_object()) throw FieldError("", "a scenario must be a JSON object");
-  json_fields::reject_unknown(object, "",
-                              {"name", "system", "workload", "nodes", "clients", "safety_ms",
-                               "liveness_ms", "op_timeout_ms", "think_ms_max", "faults", "swarm",
-                               "bug", "buggify", "checker", "system_options", "seed", "timeline"});
+  json_fields::reject_unknown(
+      object, "", {"name",      "system",      "workload",      "nodes",        "clients",
+                   "safety_ms", "liveness_ms", "op_timeout_ms", "think_ms_max", "faults",
+                   "swarm",     "bug",         "buggify",       "checker",      "system_options",
+                   "seed",      "timeline",    "script",        "final_reads",  "minimum_latency"});
   Scenario scenario;
   json_fields::read_string(object, "", "name", scenario.name);
   json_fields::read_string(object, "", "system", scenario.system);
@@ -112,6 +129,8 @@ Scenario parse_fields(const json& object) {
   json_fields::read_string(object, "", "bug", scenario.bug);
   json_fields::read_string(object, "", "checker", scenario.checker);
   json_fields::read_bool(object, "", "swarm", scenario.swarm);
+  json_fields::read_bool(object, "", "final_reads", scenario.final_reads);
+  json_fields::read_bool(object, "", "minimum_latency", scenario.minimum_latency);
   if (object.contains("buggify")) {
     bool buggify = false;
     json_fields::read_bool(object, "", "buggify", buggify);
@@ -120,6 +139,7 @@ Scenario parse_fields(const json& object) {
   read_numbers(object, scenario);
   if (auto it = object.find("faults"); it != object.end()) parse_faults(*it, scenario.faults);
   if (auto it = object.find("timeline"); it != object.end()) parse_timeline(*it, scenario);
+  if (auto it = object.find("script"); it != object.end()) parse_script(*it, object, scenario);
   if (auto it = object.find("system_options"); it != object.end()) {
     if (!it->is_object()) throw FieldError("system_options", "expected an object");
     scenario.system_options = *it;
@@ -191,6 +211,11 @@ json scenario_to_json(const Scenario& scenario) {
            {"timeline", timeline},
            {"seed", scenario.seed}};
   if (scenario.buggify) out["buggify"] = *scenario.buggify;  // unset: the swarm's to choose
+  // Written only when they differ from the defaults, so a scenario without
+  // them reads as it always did.
+  if (!scenario.script.empty()) out["script"] = scripts_to_json(scenario.script);
+  if (!scenario.final_reads) out["final_reads"] = false;
+  if (scenario.minimum_latency) out["minimum_latency"] = true;
   return out;
 }
 

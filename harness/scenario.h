@@ -12,6 +12,7 @@
 
 #include "faults/fault_mix.h"
 #include "faults/scripted_fault.h"
+#include "workloads/client_script.h"
 
 namespace simlab {
 
@@ -27,6 +28,14 @@ struct Scenario {
   std::int64_t think_ms_max = 20;
   faults::FaultMix faults;
   std::vector<faults::ScriptedFault> timeline;  // scripted faults, on top of the rates
+  // Each client's ops written down (shrinking makes them): when not empty,
+  // clients run these instead of the workload's generator, and `clients`
+  // is the number of scripts.
+  std::vector<ClientScript> script;
+  bool final_reads = true;  // the workload's reads of every key after the heal
+  // Every message and client call takes the network's smallest delay (no
+  // draws): shrinking tries it, as DEMi minimises deliveries (NSDI 2016).
+  bool minimum_latency = false;
   bool swarm = false;  // each seed picks a random subset of `faults`
   std::string bug;     // a planted bug, or empty
   // BUGGIFY (rare-path switches in the systems): on, off, or unset: then a

@@ -3,126 +3,315 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
+#include "checkers/history/value_format.h"
+#include "harness/ddmin.h"
 #include "harness/run/scripted_scenario.h"
+#include "harness/systems/system_registry.h"
 
 namespace simlab {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using Indices = std::vector<std::size_t>;
+
+constexpr std::int64_t kShortestFaultNs = kNanosecondsPerMillisecond;
+constexpr std::int64_t kShortestSafetyMs = 10;
+
+// When the failure showed: the completion of the op the checker could not
+// place (its invocation if it never completed), else the white-box finding.
+std::int64_t failure_shown_ns(const RunOutcome& outcome) {
+  const auto& blocked = outcome.explanation.find("blocked");
+  if (outcome.history_judge && blocked != outcome.explanation.end()) {
+    const auto index = blocked->value("completion_index", blocked->value("invoke_index", -1LL));
+    if (index >= 0 && static_cast<std::size_t>(index) < outcome.history.size())
+      return outcome.history[static_cast<std::size_t>(index)].time;
+  }
+  return outcome.failure_time_ns;
+}
+
+std::string key_name(const ScriptedOp& op) { return op.key ? history::format_value(*op.key) : ""; }
+
+// The scenario keeping, of the flattened ops (client by client, in order),
+// only `kept`; clients keep their places even when left with no ops.
+Scenario keep_ops(const Scenario& scenario,
+                  const std::vector<std::pair<std::size_t, std::size_t>>& ops,
+                  const Indices& kept) {
+  Scenario candidate = scenario;
+  for (ClientScript& script : candidate.script) script.clear();
+  for (std::size_t index : kept) {
+    const auto [client, position] = ops[index];
+    candidate.script[client].push_back(scenario.script[client][position]);
+  }
+  return candidate;
+}
 
 class Shrinker {
  public:
-  Shrinker(std::string signature, std::chrono::milliseconds budget, const RunOptions& options,
+  Shrinker(FailureSignature signature, const ShrinkBudget& budget, const RunOptions& options,
            const std::function<void(const std::string&)>& log)
       : signature_(std::move(signature)),
-        deadline_(Clock::now() + budget),
+        budget_(budget),
+        deadline_(Clock::now() + budget.time_limit),
         options_(options),
         log_(log) {}
 
-  bool out_of_time() const { return Clock::now() >= deadline_; }
+  Scenario current;
+  RunOutcome outcome;
+
+  bool time_ran_out() const { return Clock::now() >= deadline_; }
+  bool trials_ran_out() const { return trials_ >= budget_.trials_max; }
+  bool spent() const { return trials_ran_out() || time_ran_out(); }
   std::size_t trials() const { return trials_; }
 
-  // Runs the candidate; keeps it (and its outcome) if it fails the same way.
-  bool try_candidate(const Scenario& candidate, Scenario& current, RunOutcome& current_outcome) {
-    if (out_of_time()) return false;
+  // Runs the candidate; adopts it (and its outcome) if it fails the same way.
+  bool attempt(const Scenario& candidate) {
+    if (spent()) return false;
     ++trials_;
-    RunOutcome outcome = run_scenario(candidate, options_);
-    if (failure_signature(outcome) != signature_) return false;
+    RunOutcome candidate_outcome = run_scenario(candidate, options_);
+    if (!fails_the_same_way(signature_, candidate_outcome)) return false;
     current = candidate;
-    current_outcome = std::move(outcome);
+    outcome = std::move(candidate_outcome);
     return true;
   }
 
-  // ddmin over the scripted faults.
-  void minimise_faults(Scenario& current, RunOutcome& outcome) {
-    std::size_t granularity = 2;
-    while (current.timeline.size() >= 1 && !out_of_time()) {
-      const std::size_t count = current.timeline.size();
-      granularity = std::min(granularity, count);
-      const std::size_t chunk = (count + granularity - 1) / granularity;
-      bool reduced = false;
-      for (std::size_t start = 0; start < count && !reduced; start += chunk) {
-        Scenario candidate = current;  // the complement: everything but this chunk
-        candidate.timeline.erase(candidate.timeline.begin() + static_cast<std::ptrdiff_t>(start),
-                                 candidate.timeline.begin() + static_cast<std::ptrdiff_t>(std::min(count, start + chunk)));
-        reduced = try_candidate(candidate, current, outcome);
-      }
-      if (reduced) {
-        log_(fmt::format("  faults: {} left", current.timeline.size()));
-        granularity = std::max<std::size_t>(granularity - 1, 2);
-        continue;
-      }
-      if (granularity >= count) break;  // every single fault is needed
-      granularity = std::min(count, granularity * 2);
-    }
+  void say(const std::string& what) {
+    log_(fmt::format("  {}: {} ops, {} faults, {} nodes, {} clients", what,
+                     scripted_op_count(current.script), current.timeline.size(), current.nodes,
+                     current.clients));
   }
 
-  void minimise_numbers(Scenario& current, RunOutcome& outcome) {
-    while (current.clients > 1 && !out_of_time()) {
-      Scenario candidate = current;
-      candidate.clients = std::max<std::uint32_t>(1, current.clients / 2);
-      if (!try_candidate(candidate, current, outcome)) break;
-      log_(fmt::format("  clients: {}", current.clients));
+  // The run as a script: its faults and its clients' ops, written down.
+  void script_the_run() {
+    Scenario scripted = scripted_scenario(current, outcome.faults);
+    scripted.script = client_scripts(outcome.history, current.clients, kFinalReaderProcessBase);
+    if (attempt(scripted)) return say("the faults and the ops replay as a script");
+    scripted.script.clear();
+    if (attempt(scripted)) return say("the faults replay as a script (the ops do not)");
+    log_("  the faults do not fail the same way as a script; shrinking the rest only");
+  }
+
+  // The final reads (every key the history touched, read after the heal)
+  // become scripted clients of their own, so delta debugging can keep only
+  // the reads that show the failure.
+  bool script_final_reads() {
+    if (current.script.empty() || !current.final_reads) return false;
+    Scenario candidate = current;
+    candidate.final_reads = false;
+    std::map<std::int64_t, ClientScript> readers;  // by process slot
+    for (const history::Op& op : outcome.history) {
+      if (op.process < kFinalReaderProcessBase || op.type != history::OpType::invoke) continue;
+      const std::int64_t slot = (op.process - kFinalReaderProcessBase) % current.clients;
+      readers[slot].push_back(ScriptedOp{op.time, op.f, op.key, op.value});
     }
-    // The shortest safety phase that still fails: the failure usually
-    // happens at one moment and nothing after it matters. Failing is not
-    // monotone in the length (healing earlier changes what follows), so
-    // fractions are tried smallest first, then a binary search refines.
-    for (int eighths = 1; eighths < 8 && !out_of_time(); ++eighths) {
-      Scenario candidate = current;
-      candidate.safety_ms = current.safety_ms * eighths / 8;
-      if (candidate.safety_ms < 10) continue;
-      if (try_candidate(candidate, current, outcome)) {
-        log_(fmt::format("  safety phase: {}ms", current.safety_ms));
-        break;
-      }
-    }
-    for (std::int64_t step = current.safety_ms / 4; step >= 10 && !out_of_time(); step /= 2) {
-      Scenario candidate = current;
-      candidate.safety_ms = current.safety_ms - step;
-      if (try_candidate(candidate, current, outcome)) log_(fmt::format("  safety phase: {}ms", current.safety_ms));
-    }
-    // Fewer operations before the faults: move every fault earlier by the
-    // same amount (and the end of the safety phase with them), trying the
-    // largest shift first.
-    if (!current.timeline.empty()) {
-      std::int64_t earliest_ns = current.timeline.front().at_ns;
-      for (const auto& fault : current.timeline) earliest_ns = std::min(earliest_ns, fault.at_ns);
-      for (int eighths = 8; eighths >= 1 && !out_of_time(); --eighths) {
-        const std::int64_t shift_ns = earliest_ns * eighths / 8;
-        const std::int64_t shift_ms = shift_ns / kNanosecondsPerMillisecond;
-        if (shift_ms < 1 || current.safety_ms - shift_ms < 1) continue;
+    for (auto& [slot, reads] : readers) candidate.script.push_back(std::move(reads));
+    candidate.clients = static_cast<std::uint32_t>(candidate.script.size());
+    return attempt(candidate) && (say("the final reads are scripted"), true);
+  }
+
+  // Ops invoked after the failure showed cannot have caused it.
+  bool cut_after_failure() {
+    if (current.script.empty()) return false;
+    const std::int64_t shown_ns = failure_shown_ns(outcome);
+    if (shown_ns < 0) return false;
+    Scenario candidate = current;
+    for (ClientScript& script : candidate.script)
+      std::erase_if(script, [&](const ScriptedOp& op) { return op.at_ns > shown_ns; });
+    if (scripted_op_count(candidate.script) == scripted_op_count(current.script)) return false;
+    return attempt(candidate) && (say("ops after the failure dropped"), true);
+  }
+
+  bool drop_clients() {
+    if (current.script.size() <= 1) return false;
+    const Scenario base = current;
+    const Indices kept = ddmin(
+        base.script.size(),
+        [&](const Indices& clients) {
+          if (clients.empty()) return false;
+          Scenario candidate = base;
+          candidate.script.clear();
+          for (std::size_t client : clients) candidate.script.push_back(base.script[client]);
+          candidate.clients = static_cast<std::uint32_t>(clients.size());
+          return attempt(candidate);
+        },
+        [&] { return spent(); });
+    return kept.size() < base.script.size() && (say("clients dropped"), true);
+  }
+
+  bool drop_keys() {
+    std::vector<std::string> keys;
+    for (const ClientScript& script : current.script)
+      for (const ScriptedOp& op : script)
+        if (std::find(keys.begin(), keys.end(), key_name(op)) == keys.end())
+          keys.push_back(key_name(op));
+    if (keys.size() <= 1) return false;
+    const Scenario base = current;
+    const Indices kept = ddmin(
+        keys.size(),
+        [&](const Indices& kept_keys) {
+          Scenario candidate = base;
+          for (ClientScript& script : candidate.script) {
+            std::erase_if(script, [&](const ScriptedOp& op) {
+              return std::none_of(kept_keys.begin(), kept_keys.end(),
+                                  [&](std::size_t key) { return keys[key] == key_name(op); });
+            });
+          }
+          return attempt(candidate);
+        },
+        [&] { return spent(); });
+    return kept.size() < keys.size() && (say("keys dropped"), true);
+  }
+
+  bool drop_ops() {
+    std::vector<std::pair<std::size_t, std::size_t>> ops;
+    for (std::size_t client = 0; client < current.script.size(); ++client)
+      for (std::size_t position = 0; position < current.script[client].size(); ++position)
+        ops.emplace_back(client, position);
+    if (ops.empty()) return false;
+    const Scenario base = current;
+    const Indices kept = ddmin(
+        ops.size(), [&](const Indices& kept_ops) { return attempt(keep_ops(base, ops, kept_ops)); },
+        [&] { return spent(); });
+    return kept.size() < ops.size() && (say("ops dropped"), true);
+  }
+
+  bool drop_faults() {
+    if (current.timeline.empty()) return false;
+    const Scenario base = current;
+    const Indices kept = ddmin(
+        base.timeline.size(),
+        [&](const Indices& faults) {
+          Scenario candidate = base;
+          candidate.timeline.clear();
+          for (std::size_t fault : faults) candidate.timeline.push_back(base.timeline[fault]);
+          return attempt(candidate);
+        },
+        [&] { return spent(); });
+    return kept.size() < base.timeline.size() && (say("faults dropped"), true);
+  }
+
+  // Each fault held for half as long, while the run still fails.
+  bool shorten_faults() {
+    bool changed = false;
+    for (std::size_t fault = 0; fault < current.timeline.size() && !spent(); ++fault) {
+      while (current.timeline[fault].duration_ns / 2 >= kShortestFaultNs && !spent()) {
         Scenario candidate = current;
-        for (auto& fault : candidate.timeline) fault.at_ns -= shift_ms * kNanosecondsPerMillisecond;
-        candidate.safety_ms -= shift_ms;
-        if (try_candidate(candidate, current, outcome)) {
-          log_(fmt::format("  faults moved {}ms earlier, safety phase {}ms", shift_ms, current.safety_ms));
-          break;
-        }
+        candidate.timeline[fault].duration_ns /= 2;
+        if (!attempt(candidate)) break;
+        changed = true;
       }
     }
-    // Fewer operations in the same time: clients think longer between ops.
-    for (int doubling = 0; doubling < 4 && !out_of_time(); ++doubling) {
-      Scenario candidate = current;
-      candidate.think_ms_max = std::max<std::int64_t>(1, current.think_ms_max * 2);
-      if (!try_candidate(candidate, current, outcome)) break;
-      log_(fmt::format("  think time up to {}ms", current.think_ms_max));
-    }
-    while (current.nodes > 1 && !out_of_time()) {
+    return changed && (say("faults shortened"), true);
+  }
+
+  bool fewer_nodes() {
+    bool changed = false;
+    while (current.nodes > 1 && !spent()) {
       Scenario candidate = current;
       candidate.nodes = current.nodes > 3 ? current.nodes - 2 : current.nodes - 1;
       std::erase_if(candidate.timeline, [&](const faults::ScriptedFault& fault) {
         const auto nodes = fault.nodes();
-        return std::any_of(nodes.begin(), nodes.end(), [&](NodeId node) { return node > candidate.nodes; });
+        return std::any_of(nodes.begin(), nodes.end(),
+                           [&](NodeId node) { return node > candidate.nodes; });
       });
-      if (!try_candidate(candidate, current, outcome)) break;
-      log_(fmt::format("  nodes: {}", current.nodes));
+      if (!attempt(candidate)) break;
+      changed = true;
     }
+    return changed && (say("nodes dropped"), true);
+  }
+
+  bool switch_off(bool Scenario::*flag, bool off_value, const char* what) {
+    if (current.*flag == off_value) return false;
+    Scenario candidate = current;
+    candidate.*flag = off_value;
+    return attempt(candidate) && (say(what), true);
+  }
+
+  // Every fault and op earlier by the same amount, with the end of the
+  // safety phase: the cluster's state before the first of them is mostly
+  // time spent waiting. The largest shift is tried first.
+  bool move_earlier() {
+    std::int64_t earliest_ns = current.safety_ms * kNanosecondsPerMillisecond;
+    for (const auto& fault : current.timeline) earliest_ns = std::min(earliest_ns, fault.at_ns);
+    for (const ClientScript& script : current.script)
+      if (!script.empty()) earliest_ns = std::min(earliest_ns, script.front().at_ns);
+    for (int eighths = 8; eighths >= 1 && !spent(); --eighths) {
+      const std::int64_t shift_ms = earliest_ns * eighths / 8 / kNanosecondsPerMillisecond;
+      if (shift_ms < 1 || current.safety_ms - shift_ms < kShortestSafetyMs) continue;
+      const std::int64_t shift_ns = shift_ms * kNanosecondsPerMillisecond;
+      Scenario candidate = current;
+      for (auto& fault : candidate.timeline) fault.at_ns -= shift_ns;
+      for (ClientScript& script : candidate.script)
+        for (ScriptedOp& op : script) op.at_ns = std::max<std::int64_t>(0, op.at_ns - shift_ns);
+      candidate.safety_ms -= shift_ms;
+      if (attempt(candidate)) return say(fmt::format("everything {}ms earlier", shift_ms)), true;
+    }
+    return false;
+  }
+
+  // The shortest safety phase that still fails. Failing is not monotone in
+  // the length (healing earlier changes what follows), so fractions are
+  // tried smallest first, then a binary search refines.
+  bool shorten_safety() {
+    const std::int64_t before_ms = current.safety_ms;
+    for (int eighths = 1; eighths < 8 && !spent(); ++eighths) {
+      Scenario candidate = current;
+      candidate.safety_ms = current.safety_ms * eighths / 8;
+      if (candidate.safety_ms >= kShortestSafetyMs && attempt(candidate)) break;
+    }
+    for (std::int64_t step = current.safety_ms / 4; step >= kShortestSafetyMs && !spent();
+         step /= 2) {
+      Scenario candidate = current;
+      candidate.safety_ms = current.safety_ms - step;
+      attempt(candidate);
+    }
+    if (current.safety_ms == before_ms) return false;
+    say(fmt::format("safety phase {}ms", current.safety_ms));
+    return true;
+  }
+
+  // Without a script (the ops did not replay), fewer clients that think
+  // longer is what is left to try.
+  bool fewer_generated_ops() {
+    bool changed = false;
+    while (current.script.empty() && current.clients > 1 && !spent()) {
+      Scenario candidate = current;
+      candidate.clients = std::max<std::uint32_t>(1, current.clients / 2);
+      if (!attempt(candidate)) break;
+      changed = true;
+    }
+    for (int doubling = 0; doubling < 4 && current.script.empty() && !spent(); ++doubling) {
+      Scenario candidate = current;
+      candidate.think_ms_max = std::max<std::int64_t>(1, current.think_ms_max * 2);
+      if (!attempt(candidate)) break;
+      changed = true;
+    }
+    return changed && (say("fewer generated ops"), true);
+  }
+
+  // One round of every pass; true when any of them made the run smaller.
+  bool round() {
+    bool changed = false;
+    changed |= cut_after_failure();
+    changed |= shorten_safety();
+    changed |= drop_clients();
+    changed |= drop_keys();
+    changed |= drop_ops();
+    changed |= fewer_generated_ops();
+    changed |= drop_faults();
+    changed |= switch_off(&Scenario::final_reads, false, "final reads dropped");
+    changed |= script_final_reads();
+    changed |= fewer_nodes();
+    changed |= shorten_faults();
+    changed |= move_earlier();
+    changed |= switch_off(&Scenario::minimum_latency, true, "every delay at its minimum");
+    return changed;
   }
 
  private:
-  std::string signature_;
+  FailureSignature signature_;
+  ShrinkBudget budget_;
   Clock::time_point deadline_;
   RunOptions options_;
   const std::function<void(const std::string&)>& log_;
@@ -131,8 +320,33 @@ class Shrinker {
 
 }  // namespace
 
-std::string failure_signature(const RunOutcome& outcome) {
-  return fmt::format("{}/{}", run_verdict_name(outcome.verdict), outcome.anomaly);
+std::string FailureSignature::describe() const {
+  if (judge.empty()) return fmt::format("{} ({})", run_verdict_name(verdict), anomaly);
+  return fmt::format("{}: {} found {}", run_verdict_name(verdict), judge, anomaly);
+}
+
+FailureSignature failure_signature(const RunOutcome& outcome) {
+  FailureSignature signature{outcome.verdict, "", outcome.anomaly};
+  if (outcome.verdict != RunVerdict::safety_violation) return signature;
+  if (outcome.history_judge && !outcome.history_judge->gave_up) {
+    signature.judge = "history";
+    signature.anomaly = outcome.history_judge->anomaly;
+  } else if (outcome.white_box) {
+    signature.judge = outcome.white_box->judge;
+    signature.anomaly = outcome.white_box->anomaly;
+  }
+  return signature;
+}
+
+bool fails_the_same_way(const FailureSignature& signature, const RunOutcome& candidate) {
+  if (candidate.verdict != signature.verdict) return false;
+  if (signature.judge.empty()) return candidate.anomaly == signature.anomaly;
+  if (signature.judge == "history") {
+    return candidate.history_judge && !candidate.history_judge->gave_up &&
+           candidate.history_judge->anomaly == signature.anomaly;
+  }
+  return candidate.white_box && candidate.white_box->judge == signature.judge &&
+         candidate.white_box->anomaly == signature.anomaly;
 }
 
 ShrinkStats shrink_stats(const Scenario& scenario, const RunOutcome& outcome) {
@@ -145,29 +359,25 @@ ShrinkStats shrink_stats(const Scenario& scenario, const RunOutcome& outcome) {
   return stats;
 }
 
-ShrinkResult shrink(const Scenario& failing, const std::string& signature,
-                    std::chrono::milliseconds budget, const RunOptions& options,
+ShrinkResult shrink(const Scenario& failing, const FailureSignature& signature,
+                    const ShrinkBudget& budget, const RunOptions& options,
                     const std::function<void(const std::string&)>& log) {
   Shrinker shrinker(signature, budget, options, log);
   ShrinkResult result;
-  RunOutcome outcome = run_scenario(failing, options);
-  result.before = shrink_stats(failing, outcome);
-  Scenario current = failing;
-  Scenario as_script = scripted_scenario(failing, outcome.faults);
-  if (shrinker.try_candidate(as_script, current, outcome)) {
-    log(fmt::format("  the {} faults replay as a script", current.timeline.size()));
-    shrinker.minimise_faults(current, outcome);
-  } else {
-    log("  the faults do not fail the same way as a script; shrinking the rest only");
+  shrinker.current = failing;
+  shrinker.outcome = run_scenario(failing, options);
+  result.before = shrink_stats(failing, shrinker.outcome);
+  shrinker.script_the_run();
+  while (!shrinker.spent() && shrinker.round()) {
   }
-  shrinker.minimise_numbers(current, outcome);
-  if (!current.timeline.empty()) shrinker.minimise_faults(current, outcome);
-  result.minimal = current;
+  result.minimal = shrinker.current;
   result.minimal.name = failing.name + "-shrunk";
-  result.after = shrink_stats(current, outcome);
-  result.outcome = std::move(outcome);
+  result.outcome = std::move(shrinker.outcome);
+  result.outcome.scenario.name = result.minimal.name;
+  result.after = shrink_stats(result.minimal, result.outcome);
   result.trials = shrinker.trials();
-  result.budget_ran_out = shrinker.out_of_time();
+  result.trials_ran_out = shrinker.trials_ran_out();
+  result.time_ran_out = shrinker.time_ran_out();
   return result;
 }
 

@@ -1,12 +1,17 @@
-// Shrinking a failing run: smaller scenarios that still fail the same way
-// (same verdict and the same anomaly kind or invariant). First the run's
-// faults become a script (rates off, every fault it injected scheduled at
-// its time), then delta debugging (Zeller and Hildebrandt, "Simplifying and
-// Isolating Failure-Inducing Input", TSE 2002) drops faults, then fewer
-// clients, a shorter safety phase and fewer nodes are tried, each kept only
-// if the run still fails the same way. Named PRNG streams make this work:
-// removing one fault leaves the workload's and the network's draws as they
-// were.
+// Shrinking a failing run to its core: a smaller scenario that still fails
+// the same way (the same judge finds the same anomaly kind or invariant, so
+// a run the history's checker caught stays caught black-box).
+//
+// The run becomes a script first: its faults (every one it injected, at its
+// time, rates off) and its clients' ops (each client's ops with their keys,
+// values and invocation times, workloads/client_script.h). Then passes run
+// to a fixpoint, each cheap, each kept only if the run still fails the same
+// way: ops after the failure go; delta debugging (harness/ddmin.h) removes
+// clients, keys, ops and faults; faults shorten; nodes go; final reads go;
+// the ops and faults move earlier together; the safety phase shortens; and
+// the schedule's own nondeterminism shrinks (every delay at its minimum, as
+// DEMi minimises deliveries, NSDI 2016). Named PRNG streams make this work:
+// removing one fault or one client leaves the others' draws as they were.
 #pragma once
 
 #include <chrono>
@@ -19,11 +24,32 @@
 namespace simlab {
 
 struct ShrinkStats {
-  std::size_t ops = 0;
+  std::size_t ops = 0;  // invocations in the history, final reads included
   std::size_t faults = 0;
   std::uint32_t nodes = 0;
   std::uint32_t clients = 0;
   std::int64_t simulated_ns = 0;
+};
+
+// What "fails the same way" means: the verdict, the judge that caught the
+// run first ("history", "nodes", "observer"; empty for an unknown or a
+// liveness failure) and that judge's anomaly.
+struct FailureSignature {
+  RunVerdict verdict = RunVerdict::valid;
+  std::string judge;
+  std::string anomaly;
+  std::string describe() const;  // "safety_violation: history found linearizability"
+};
+FailureSignature failure_signature(const RunOutcome& outcome);
+// A candidate fails the same way when its verdict is the same and the same
+// judge finds the same anomaly (other judges may find more).
+bool fails_the_same_way(const FailureSignature& signature, const RunOutcome& candidate);
+
+// A work budget first (trials: the result is the same on every machine),
+// wall time as a guard behind it.
+struct ShrinkBudget {
+  std::size_t trials_max = 2000;
+  std::chrono::milliseconds time_limit{std::chrono::minutes(5)};
 };
 
 struct ShrinkResult {
@@ -32,16 +58,16 @@ struct ShrinkResult {
   ShrinkStats before;
   ShrinkStats after;
   std::size_t trials = 0;
-  bool budget_ran_out = false;
+  bool trials_ran_out = false;
+  bool time_ran_out = false;  // then the result depends on the machine
 };
 
-std::string failure_signature(const RunOutcome& outcome);
 ShrinkStats shrink_stats(const Scenario& scenario, const RunOutcome& outcome);
 
-// REQUIRES: `failing` (a resolved scenario) fails; `signature` is how.
+// REQUIRES: `failing` (a resolved scenario) fails as `signature` says.
 // Every trial runs with `options` (the judges of the original run).
-ShrinkResult shrink(const Scenario& failing, const std::string& signature,
-                    std::chrono::milliseconds budget, const RunOptions& options,
+ShrinkResult shrink(const Scenario& failing, const FailureSignature& signature,
+                    const ShrinkBudget& budget, const RunOptions& options,
                     const std::function<void(const std::string&)>& log);
 
 }  // namespace simlab

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -72,53 +73,111 @@ PlannedOp plan(ClientEnv& env, const KvWorkloadOptions& options, std::int64_t un
   return op;
 }
 
+// The scripted op as the generator would have planned it. A script comes
+// from a recorded history or a person's hand: anything else is bad input.
+PlannedOp scripted_plan(const ScriptedOp& scripted) {
+  PlannedOp op;
+  op.f = scripted.f;
+  op.invoke_value = scripted.value;
+  if (!scripted.key || !scripted.key->is_integer() || scripted.key->as_integer() < 0)
+    throw std::invalid_argument("a scripted kv op needs a non-negative integer key");
+  op.request.key = static_cast<std::uint64_t>(scripted.key->as_integer());
+  const Value& value = scripted.value;
+  if (op.f == "read") {
+    op.request.kind = kv::RequestKind::read;
+  } else if (op.f == "write" && value.is_integer()) {
+    op.request.kind = kv::RequestKind::write;
+    op.request.value = kv::KvValue{value.as_integer()};
+  } else if (op.f == "append" && value.is_string()) {
+    op.request.kind = kv::RequestKind::append;
+    op.request.value = kv::KvValue{value.as_string()};
+  } else if (op.f == "cas" && value.is_list() && value.as_list().size() == 2 &&
+             value.as_list()[0].is_integer() && value.as_list()[1].is_integer()) {
+    op.request.kind = kv::RequestKind::cas;
+    op.request.expected = kv::KvValue{value.as_list()[0].as_integer()};
+    op.request.value = kv::KvValue{value.as_list()[1].as_integer()};
+  } else {
+    throw std::invalid_argument(
+        "a scripted kv op is read, write N, append \"S\" or cas [A B]; got " + op.f);
+  }
+  return op;
+}
+
+// Performs one op and records its completion; false when its outcome is
+// unknown (the process retires).
+bool perform_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                        KvClient& client, const PlannedOp& op, LastSeen& last_seen) {
+  const auto key = Value::integer(static_cast<std::int64_t>(op.request.key));
+  recorder.invoke(env.now_ns(), process, op.f, key, op.invoke_value);
+  const KvResult result = client.perform(op.request);
+  switch (result.outcome) {
+    case KvOutcome::ok:
+      if (op.f == "read") {
+        recorder.complete(env.now_ns(), process, history::OpType::ok,
+                          history_value(result.response.value));
+        if (const auto* number = std::get_if<std::int64_t>(&result.response.value.data)) {
+          last_seen[op.request.key] = *number;
+        }
+      } else {
+        recorder.complete(env.now_ns(), process, history::OpType::ok, op.invoke_value);
+        if (op.request.kind != kv::RequestKind::append) {
+          last_seen[op.request.key] = std::get<std::int64_t>(op.request.value.data);
+        }
+      }
+      return true;
+    case KvOutcome::fail:
+      recorder.complete(env.now_ns(), process, history::OpType::fail, op.invoke_value);
+      // A failed cas reports the value it found: the next cas aims there.
+      if (const auto* number = std::get_if<std::int64_t>(&result.response.value.data)) {
+        last_seen[op.request.key] = *number;
+      }
+      return true;
+    case KvOutcome::unknown:
+      recorder.complete(env.now_ns(), process, history::OpType::info, op.invoke_value);
+      return false;
+  }
+  return false;
+}
+
 }  // namespace
 
+// With a script, each op is the script's, but the generator still plans
+// one (and draws a think time) per op, so the client's random stream, which
+// also picks the nodes it asks and its back-offs, is drawn exactly as in
+// the run the script was taken from: the whole script replays that run.
 void run_kv_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
-                   const KvWorkloadOptions& options) {
+                   const KvWorkloadOptions& options, const ClientScript* script) {
   std::int64_t counter = 0;
+  std::size_t next_scripted = 0;
   // The client's slot survives retirements: process ids advance by the
   // stride, so process % stride names the client.
   const std::int64_t slot = options.process_stride > 0 ? process % options.process_stride : process;
   const bool reader = options.reader_every > 0 && slot % options.reader_every == options.reader_every - 1;
-  while (!env.stopping()) {
+  const auto script_left = [&] { return script == nullptr || next_scripted < script->size(); };
+  bool think_due = false;  // scripted: the generator would sleep before the next op
+  while (!env.stopping() && script_left()) {
     KvClient client(env, static_cast<std::uint64_t>(process) + 1, options.client);
     LastSeen last_seen;
     bool retired = false;
-    while (!retired && !env.stopping()) {
+    while (!retired && !env.stopping() && script_left()) {
       // Unique across the run: process ids never repeat.
       const std::int64_t unique = process * 1'000'000 + ++counter;
-      const PlannedOp op = plan(env, options, unique, last_seen, reader);
-      const auto key = Value::integer(static_cast<std::int64_t>(op.request.key));
-      recorder.invoke(env.now_ns(), process, op.f, key, op.invoke_value);
-      const KvResult result = client.perform(op.request);
-      switch (result.outcome) {
-        case KvOutcome::ok:
-          if (op.f == "read") {
-            recorder.complete(env.now_ns(), process, history::OpType::ok,
-                              history_value(result.response.value));
-            if (const auto* number = std::get_if<std::int64_t>(&result.response.value.data)) {
-              last_seen[op.request.key] = *number;
-            }
-          } else {
-            recorder.complete(env.now_ns(), process, history::OpType::ok, op.invoke_value);
-            if (op.f != "append") last_seen[op.request.key] = unique;
-          }
-          break;
-        case KvOutcome::fail:
-          recorder.complete(env.now_ns(), process, history::OpType::fail, op.invoke_value);
-          // A failed cas reports the value it found: the next cas aims there.
-          if (const auto* number = std::get_if<std::int64_t>(&result.response.value.data)) {
-            last_seen[op.request.key] = *number;
-          }
-          break;
-        case KvOutcome::unknown:
-          recorder.complete(env.now_ns(), process, history::OpType::info, op.invoke_value);
-          process += options.process_stride;
-          retired = true;
-          break;
+      PlannedOp op = plan(env, options, unique, last_seen, reader);
+      if (script != nullptr) {
+        wait_for_scripted_op(env, (*script)[next_scripted], think_due);
+        op = scripted_plan((*script)[next_scripted++]);
+        if (env.stopping()) break;
       }
-      if (!retired) env.sleep_for(env.random().between(0, options.think_ns_max));
+      retired = !perform_and_record(env, recorder, process, client, op, last_seen);
+      if (retired) {
+        process += options.process_stride;
+      } else {
+        // A scripted client waits for its next op's time instead; after its
+        // last op it thinks, as the generator did before it saw the stop.
+        const std::int64_t think_ns = env.random().between(0, options.think_ns_max);
+        if (!script_left() || script == nullptr) env.sleep_for(think_ns);
+      }
+      think_due = !retired;
     }
   }
 }

@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "workloads/client_env.h"
+#include "workloads/client_script.h"
 #include "workloads/history_recorder.h"
 #include "workloads/kv_client.h"
 
@@ -40,10 +41,12 @@ struct KvWorkloadOptions {
 inline constexpr std::string_view kKvWorkloadName = "kv";
 inline constexpr std::string_view kKvModelName = "kv";
 
-// Runs until env.stopping(); `process` is this client's first process id
-// (>= 0). Client session ids are process + 1.
+// Runs until env.stopping() (or, with a script, until the script's ops are
+// done); `process` is this client's first process id (>= 0). Client session
+// ids are process + 1. A scripted op that is not a kv op throws
+// std::invalid_argument.
 void run_kv_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
-                   const KvWorkloadOptions& options);
+                   const KvWorkloadOptions& options, const ClientScript* script = nullptr);
 
 // Jepsen's final reads: once the cluster has healed, read every key the
 // history has touched so far, so that a write lost while its key was idle

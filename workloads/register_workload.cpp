@@ -1,6 +1,8 @@
 #include "workloads/register_workload.h"
 
+#include <algorithm>
 #include <optional>
+#include <stdexcept>
 
 #include "systems/register/register_messages.h"
 
@@ -35,11 +37,32 @@ std::optional<ClientReply> perform(ClientEnv& env, const ClientRequest& request,
 
 }  // namespace
 
+namespace {
+
+// The scripted op as a register request; anything else is bad input.
+ClientRequest scripted_request(const ScriptedOp& op) {
+  const history::Value& value = op.value;
+  if (op.f == "read") return ClientRequest{};
+  if (op.f == "write" && value.is_integer()) return {ClientOp::write, value.as_integer(), 0};
+  if (op.f == "cas" && value.is_list() && value.as_list().size() == 2 &&
+      value.as_list()[0].is_integer() && value.as_list()[1].is_integer()) {
+    return {ClientOp::cas, value.as_list()[0].as_integer(), value.as_list()[1].as_integer()};
+  }
+  throw std::invalid_argument("a scripted register op is read, write N or cas [A B]; got " + op.f);
+}
+
+}  // namespace
+
+// With a script, the generator still draws its op and its think time, so
+// the client's stream (which also picks the node asked) is drawn as in the
+// run the script came from: the whole script replays that run.
 void run_register_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
-                         const RegisterWorkloadOptions& options) {
+                         const RegisterWorkloadOptions& options, const ClientScript* script) {
   std::int64_t sequence = 0;
   std::optional<std::int64_t> last_seen;
-  while (!env.stopping()) {
+  std::size_t next_scripted = 0;
+  bool think_due = false;  // scripted: the generator would sleep before the next op
+  while (!env.stopping() && (script == nullptr || next_scripted < script->size())) {
     // Unique across the run: no two processes share an id.
     const std::int64_t fresh = process * 1'000'000 + ++sequence;
     const std::uint64_t draw = env.random().below(10);
@@ -58,6 +81,14 @@ void run_register_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t
       invoke_value = history::Value::list({history::Value::integer(*last_seen),
                                            history::Value::integer(fresh)});
     }
+    if (script != nullptr) {
+      const ScriptedOp& scripted = (*script)[next_scripted++];
+      wait_for_scripted_op(env, scripted, think_due);
+      if (env.stopping()) break;
+      f = scripted.f;
+      request = scripted_request(scripted);
+      invoke_value = scripted.value;
+    }
     recorder.invoke(env.now_ns(), process, f, std::nullopt, invoke_value);
     const auto reply = perform(env, request, options.op_timeout_ns);
     if (!reply) {
@@ -70,9 +101,13 @@ void run_register_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t
       last_seen = reply->value;
     } else {
       recorder.complete(env.now_ns(), process, history::OpType::ok, invoke_value);
-      last_seen = fresh;
+      last_seen = request.op == ClientOp::cas ? request.second : request.first;
     }
-    env.sleep_for(env.random().between(0, options.think_ns_max));
+    // A scripted client waits for its next op's time instead; after its
+    // last op it thinks, as the generator did before it saw the stop.
+    const std::int64_t think_ns = env.random().between(0, options.think_ns_max);
+    if (script == nullptr || next_scripted == script->size()) env.sleep_for(think_ns);
+    think_due = true;
   }
 }
 

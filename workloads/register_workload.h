@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "workloads/client_env.h"
+#include "workloads/client_script.h"
 #include "workloads/history_recorder.h"
 
 namespace simlab {
@@ -17,9 +18,12 @@ struct RegisterWorkloadOptions {
   std::int64_t process_stride = 1;  // added to the process id after an `info`
 };
 
-// Runs until env.stopping(); `process` is this client's first process id.
+// Runs until env.stopping() (or, with a script, until its ops are done);
+// `process` is this client's first process id. A scripted op that is not a
+// register op throws std::invalid_argument.
 void run_register_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
-                         const RegisterWorkloadOptions& options);
+                         const RegisterWorkloadOptions& options,
+                         const ClientScript* script = nullptr);
 
 // The final read: once healed, read the register until a read succeeds (an
 // unknown outcome retires the process, which advances by the stride) or the

@@ -1,7 +1,9 @@
-// simlab shrink RUN_DIR [--budget 60s] [--out DIR]: the smallest scenario
-// found that still fails the same way, with its run folder.
+// simlab shrink RUN_DIR [--budget TRIALS] [--time-limit 5m] [--out DIR]: the
+// smallest scenario found that still fails the same way, with its run
+// folder.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <fstream>
@@ -21,7 +23,7 @@ namespace {
 namespace po = boost::program_options;
 
 // "60s", "90", "2m", "500ms" -> milliseconds; -1 when malformed.
-std::int64_t parse_budget_ms(const std::string& text) {
+std::int64_t parse_duration_ms(const std::string& text) {
   std::size_t used = 0;
   double number = 0;
   try {
@@ -45,26 +47,46 @@ std::string describe(const ShrinkStats& stats) {
 
 }  // namespace
 
+// A positive number of trials; 0 when malformed (a duration, say: that is
+// --time-limit now).
+std::size_t parse_trials(const std::string& text) {
+  if (text.empty() || text.size() > 9 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return 0;
+  return static_cast<std::size_t>(std::stoul(text));
+}
+
 int cmd_shrink(int argc, char** argv) {
-  std::string folder, budget = "60s", out;
+  std::string folder, budget = "2000", time_limit = "5m", out;
   JudgeFlags judges;
   po::options_description options("simlab shrink RUN_DIR [options]");
   options.add_options()("help,h", "show this help")("run", po::value(&folder),
                                                     "the failing run's folder")(
-      "budget", po::value(&budget), "wall-clock budget, e.g. 60s, 2m, 500ms (default 60s)")(
-      "out", po::value(&out), "where to write the minimal run (default RUN_DIR-shrunk)");
+      "budget", po::value(&budget),
+      "work budget: the most trial runs (default 2000); the result is the same on every machine")(
+      "time-limit", po::value(&time_limit),
+      "wall-clock guard behind the budget, e.g. 90s, 5m (default 5m); a shrink it cuts short "
+      "says so")("out", po::value(&out), "where to write the minimal run (default RUN_DIR-shrunk)");
   add_judge_flags(options, judges);
   po::positional_options_description positional;
   positional.add("run", 1);
   po::variables_map values;
   if (const auto code = parse_command_line("shrink", argc, argv, options, values, &positional))
     return *code;
-  const std::int64_t budget_ms = parse_budget_ms(budget);
-  if (folder.empty() || budget_ms < 0) {
-    std::fprintf(stderr, "simlab shrink: %s\n",
-                 folder.empty() ? "RUN_DIR is required" : "--budget: expected e.g. 60s");
+  ShrinkBudget shrink_budget;
+  shrink_budget.trials_max = parse_trials(budget);
+  const std::int64_t time_limit_ms = parse_duration_ms(time_limit);
+  const char* usage_error =
+      folder.empty() ? "RUN_DIR is required"
+      : shrink_budget.trials_max == 0
+          ? "--budget: expected a number of trials, e.g. 300 (the wall-clock guard is --time-limit)"
+      : time_limit_ms <= 0 ? "--time-limit: expected e.g. 90s or 5m"
+                           : nullptr;
+  if (usage_error != nullptr) {
+    std::fprintf(stderr, "simlab shrink: %s\n", usage_error);
     return kExitUsage;
   }
+  shrink_budget.time_limit = std::chrono::milliseconds(time_limit_ms);
   Scenario failing;
   RunOptions run_options = recorded_run_options(folder);
   try {
@@ -82,11 +104,11 @@ int cmd_shrink(int argc, char** argv) {
     std::fprintf(stderr, "simlab shrink: %s does not fail: nothing to shrink\n", folder.c_str());
     return kExitDataError;
   }
-  const std::string signature = failure_signature(original);
-  std::printf("shrinking %s (fails as %s) for up to %s\n", folder.c_str(), signature.c_str(),
-              budget.c_str());
+  const FailureSignature signature = failure_signature(original);
+  std::printf("shrinking %s (%s) in up to %zu trials\n", folder.c_str(),
+              signature.describe().c_str(), shrink_budget.trials_max);
   const ShrinkResult result =
-      shrink(failing, signature, std::chrono::milliseconds(budget_ms), run_options,
+      shrink(failing, signature, shrink_budget, run_options,
              [](const std::string& line) { std::printf("%s\n", line.c_str()); });
   const std::string target = out.empty() ? folder + "-shrunk" : out;
   try {
@@ -95,10 +117,13 @@ int cmd_shrink(int argc, char** argv) {
     std::fprintf(stderr, "simlab shrink: %s\n", error.what());
     return kExitCantCreate;
   }
+  const char* cut_short = result.time_ran_out
+                              ? " (the time limit cut it short: another machine may shrink further)"
+                          : result.trials_ran_out ? " (the budget ran out)"
+                                                  : "";
   std::printf("before: %s\nafter:  %s\n%zu trials%s\nminimal run: %s (replay: %s)\n",
               describe(result.before).c_str(), describe(result.after).c_str(), result.trials,
-              result.budget_ran_out ? " (budget ran out)" : "", target.c_str(),
-              replay_command(target).c_str());
+              cut_short, target.c_str(), replay_command(target).c_str());
   return run_verdict_exit_code(result.outcome.verdict);
 }
 

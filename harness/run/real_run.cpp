@@ -166,7 +166,7 @@ RunOutcome run_real(const Scenario& resolved, const RunOptions& options,
     bool ok = fibers.run_until(heal_ns, interrupted);
     if (ok && !g_interrupted) nemesis.heal_all();
     outcome.heal_ns = heal_ns;
-    ProgressWatch progress(recorder, resolved.clients);
+    ProgressWatch progress(recorder, resolved.clients, workforce.scripts_done());
     if (ok && !g_interrupted) {
       workforce.start_final_readers();
       ok = fibers.run_until(liveness_end_ns, [&] {

@@ -31,6 +31,10 @@ sim::SimConfig sim_config(const Scenario& resolved, const SystemEntry& system,
   config.node_invariants = options.invariants != InvariantJudges::none;
   config.observer = options.invariants == InvariantJudges::all;
   config.stop_at_first_violation = options.stop_at_first_violation;
+  if (resolved.minimum_latency) {
+    config.network_latency = sim::LatencyModel::constant(config.network_latency.min_ns);
+    config.client_latency = sim::LatencyModel::constant(config.client_latency.min_ns);
+  }
   return config;
 }
 
@@ -77,7 +81,7 @@ RunOutcome simulate_scenario(const Scenario& resolved, const RunOptions& options
     bool ok = simulator.run_until(phases.heal_ns);
     if (ok) nemesis.heal_all();
     outcome.heal_ns = phases.heal_ns;
-    ProgressWatch progress(recorder, resolved.clients);
+    ProgressWatch progress(recorder, resolved.clients, workforce.scripts_done());
     if (ok) {
       workforce.start_final_readers();
       ok = simulator.run_until(phases.liveness_end_ns, [&] {

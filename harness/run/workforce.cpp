@@ -34,15 +34,18 @@ void Workforce::start_clients() {
     envs_.push_back(make_env_(fmt::format("client-{}", client)));
     ClientEnv* env = envs_.back().get();
     ++clients_running_;
-    spawn_(fmt::format("client-{}", client), [this, env, client, settings] {
-      workload_.run(*env, recorder_, client, settings);
+    const ClientScript* script = scenario_.script.empty() ? nullptr : &scenario_.script[client];
+    spawn_(fmt::format("client-{}", client), [this, env, client, settings, script] {
+      workload_.run(*env, recorder_, client, settings, script);
       --clients_running_;
+      // A client whose script is done has nothing left to be served.
+      if (script != nullptr) scripts_done_.insert(client);
     });
   }
 }
 
 void Workforce::start_final_readers() {
-  if (!workload_.final_reads) return;
+  if (!workload_.final_reads || !scenario_.final_reads) return;
   const ClientSettings settings = client_settings(scenario_);
   const auto readers = static_cast<std::int64_t>(scenario_.clients);
   for (std::int64_t slot = 0; slot < readers; ++slot) {
@@ -64,7 +67,9 @@ bool ProgressWatch::every_client_served() {
     if (op.type == history::OpType::ok && op.process < kFinalReaderProcessBase)
       served_.insert(op.process % clients_);
   }
-  return served_.size() >= clients_;
+  std::size_t served = served_.size();
+  for (std::int64_t client : finished_) served += !served_.contains(client);
+  return served >= clients_;
 }
 
 }  // namespace simlab

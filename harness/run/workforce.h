@@ -35,6 +35,8 @@ class Workforce {
   void start_final_readers();
   bool idle() const { return clients_running_ == 0 && readers_running_ == 0; }
   bool final_readers_done() const { return readers_running_ == 0; }
+  // Clients that ran out of scripted ops.
+  const std::set<std::int64_t>& scripts_done() const { return scripts_done_; }
 
  private:
   const Scenario& scenario_;
@@ -45,21 +47,29 @@ class Workforce {
   std::vector<std::shared_ptr<ClientEnv>> envs_;
   std::size_t clients_running_ = 0;
   std::size_t readers_running_ = 0;
+  std::set<std::int64_t> scripts_done_;
 };
 
 // Liveness: every client must complete an op it invoked after healing
 // (final readers are not clients: they only add reads). It looks only at
 // ops recorded since its last call, so a watch called after every event
-// stays linear in the liveness phase's length.
+// stays linear in the liveness phase's length. A scripted client that has
+// finished its script (in `finished`) asks for nothing more and counts as
+// served.
 class ProgressWatch {
  public:
-  ProgressWatch(const HistoryRecorder& recorder, std::uint32_t clients)
-      : recorder_(recorder), clients_(clients), scanned_(recorder.history().size()) {}
+  ProgressWatch(const HistoryRecorder& recorder, std::uint32_t clients,
+                const std::set<std::int64_t>& finished)
+      : recorder_(recorder),
+        clients_(clients),
+        finished_(finished),
+        scanned_(recorder.history().size()) {}
   bool every_client_served();
 
  private:
   const HistoryRecorder& recorder_;
   std::uint32_t clients_;
+  const std::set<std::int64_t>& finished_;
   std::size_t scanned_;
   std::set<std::int64_t> served_;
 };

@@ -100,12 +100,12 @@ SystemEntry raft_entry() {
       {WorkloadEntry{kKvWorkloadName,
                      {kKvModelName},
                      [](ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
-                        const ClientSettings& settings) {
+                        const ClientSettings& settings, const ClientScript* script) {
                        KvWorkloadOptions options;
                        options.client.op_timeout_ns = settings.op_timeout_ns;
                        options.think_ns_max = settings.think_ns_max;
                        options.process_stride = settings.process_stride;
-                       run_kv_client(env, recorder, process, options);
+                       run_kv_client(env, recorder, process, options, script);
                      },
                      [](ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
                         std::int64_t slot, std::int64_t readers, const ClientSettings& settings) {

@@ -15,11 +15,12 @@ SystemEntry register_entry() {
       {WorkloadEntry{"register",
                      {"cas-register"},
                      [](ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
-                        const ClientSettings& settings) {
+                        const ClientSettings& settings, const ClientScript* script) {
                        run_register_client(
                            env, recorder, process,
                            RegisterWorkloadOptions{settings.op_timeout_ns, settings.think_ns_max,
-                                                   settings.process_stride});
+                                                   settings.process_stride},
+                           script);
                      },
                      [](ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
                         std::int64_t slot, std::int64_t readers, const ClientSettings& settings) {

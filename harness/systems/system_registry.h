@@ -19,6 +19,7 @@
 #include "sim/simulator.h"
 #include "systems/common/node.h"
 #include "workloads/client_env.h"
+#include "workloads/client_script.h"
 #include "workloads/history_recorder.h"
 
 namespace simlab {
@@ -32,8 +33,10 @@ struct ClientSettings {
   std::int64_t process_stride;  // the number of clients: a retired process id jumps by it
 };
 
-using WorkloadRunner =
-    std::function<void(ClientEnv&, HistoryRecorder&, std::int64_t process, const ClientSettings&)>;
+// Runs one client: its generator, or `script` when it is not null (the
+// client's ops written down, as shrinking makes them).
+using WorkloadRunner = std::function<void(ClientEnv&, HistoryRecorder&, std::int64_t process,
+                                          const ClientSettings&, const ClientScript* script)>;
 
 // Final reads (Jepsen's final generator): after the heal, reader `slot` of
 // `readers` reads its share of every key the history touched; `process` is

@@ -69,7 +69,8 @@ TEST(CliEndToEnd, PlantedBugSwarmReplayAndShrink) {
   EXPECT_EQ(replay.exit_code, 1) << replay.output;
   EXPECT_NE(replay.output.find("replay matches"), std::string::npos) << replay.output;
 
-  const Ran shrunk = run(fmt::format("shrink {} --budget 30s --out {}/shrunk", failing.string(), dir.string()));
+  const Ran shrunk =
+      run(fmt::format("shrink {} --budget 200 --out {}/shrunk", failing.string(), dir.string()));
   EXPECT_EQ(shrunk.exit_code, 1) << shrunk.output;
   std::smatch before, after;
   const std::regex ops(R"((\d+) ops, (\d+) faults)");

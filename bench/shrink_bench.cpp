@@ -1,0 +1,76 @@
+// Shrinking, bug by bug: for every planted bug of every registered system,
+// its first failing seed of the system's default scenario (swarm on, every
+// judge), shrunk with the default budget: ops, faults, nodes and clients
+// before and after, trials and wall time. Goal (issue 13): at most 20
+// client ops and 2 faults, in under 60 s each.
+//
+//   shrink_bench [SEEDS_MAX=1000] [TRIALS=2000] [BUG]
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "harness/run/run_scenario.h"
+#include "harness/scenario_flags.h"
+#include "harness/shrink.h"
+#include "harness/systems/system_registry.h"
+
+namespace {
+
+using namespace simlab;
+using Clock = std::chrono::steady_clock;
+
+std::optional<Scenario> first_failing(const Scenario& scenario, std::uint64_t seeds_max) {
+  for (std::uint64_t seed = 1; seed <= seeds_max; ++seed) {
+    Scenario resolved = resolve_scenario(scenario, seed);
+    if (run_scenario(resolved).verdict != RunVerdict::valid) return resolved;
+  }
+  return std::nullopt;
+}
+
+void shrink_bug(const SystemEntry& system, const PlantedBug& bug, std::uint64_t seeds_max,
+                std::size_t trials) {
+  Scenario scenario =
+      scenario_from_flags({"", std::string(system.name), "", std::string(bug.name)});
+  scenario.swarm = true;
+  const auto failing = first_failing(scenario, seeds_max);
+  if (!failing) {
+    std::printf("| %s | %s | - | no failure in seeds 1..%llu | | | | | | |\n",
+                std::string(system.name).c_str(), std::string(bug.name).c_str(),
+                static_cast<unsigned long long>(seeds_max));
+    return;
+  }
+  const FailureSignature signature = failure_signature(run_scenario(*failing));
+  ShrinkBudget budget;
+  budget.trials_max = trials;
+  const auto start = Clock::now();
+  const ShrinkResult result =
+      shrink(*failing, signature, budget, RunOptions{}, [](const std::string&) {});
+  const double wall_s = std::chrono::duration<double>(Clock::now() - start).count();
+  const bool goal = result.after.ops <= 20 && result.after.faults <= 2 && wall_s < 60;
+  std::printf("| %s | %s | %llu | %s | %zu -> %zu | %zu -> %zu | %u | %u | %zu, %.1f s | %s |\n",
+              std::string(system.name).c_str(), std::string(bug.name).c_str(),
+              static_cast<unsigned long long>(failing->seed), signature.describe().c_str(),
+              result.before.ops, result.after.ops, result.before.faults, result.after.faults,
+              result.after.nodes, result.after.clients, result.trials, wall_s, goal ? "yes" : "no");
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::uint64_t seeds_max = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1000;
+  const std::size_t trials = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 2000;
+  const std::string only = argc > 3 ? argv[3] : "";
+  std::printf(
+      "| system | bug | seed | failure | ops | faults | nodes after | clients after | trials, "
+      "time | goal |\n|---|---|---|---|---|---|---|---|---|---|\n");
+  for (const SystemEntry& system : systems()) {
+    for (const PlantedBug& bug : system.bugs) {
+      if (only.empty() || only == bug.name) shrink_bug(system, bug, seeds_max, trials);
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,144 @@
+// Shrinking to the core: the run's ops become per-client scripts that
+// replay it exactly, delta debugging keeps a 1-minimal set, and a planted
+// bug's failing seed shrinks to a handful of ops that the same judge still
+// catches and that replays exactly.
+#include "harness/shrink.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "harness/ddmin.h"
+#include "harness/run/run_scenario.h"
+#include "harness/run/scripted_scenario.h"
+#include "harness/scenario_flags.h"
+#include "harness/systems/system_registry.h"
+
+namespace simlab {
+namespace {
+
+Scenario bug_seed(const std::string& system, const std::string& bug, std::uint64_t seed) {
+  return resolve_scenario(scenario_from_flags({"", system, "", bug}), seed);
+}
+
+TEST(Ddmin, KeepsExactlyTheItemsTheFailureNeeds) {
+  std::size_t tests = 0;
+  const auto kept = ddmin(
+      40,
+      [&](const std::vector<std::size_t>& items) {
+        ++tests;
+        const std::set<std::size_t> set(items.begin(), items.end());
+        return set.contains(3) && set.contains(29) && set.contains(30);
+      },
+      [] { return false; });
+  EXPECT_EQ(kept, (std::vector<std::size_t>{3, 29, 30}));
+  EXPECT_LT(tests, 60u) << "a few needed items cost O(k log n) tests, not n squared";
+}
+
+TEST(Ddmin, StopsWhenTheBudgetIsSpent) {
+  std::size_t tests = 0;
+  const auto kept = ddmin(
+      40, [&](const std::vector<std::size_t>&) { return ++tests, false; },
+      [&] { return tests >= 5; });
+  EXPECT_EQ(kept.size(), 40u);
+  EXPECT_EQ(tests, 5u);
+}
+
+// With no faults the nemesis draws nothing, so a run and its own script
+// must agree event for event: the scripted clients draw their streams (the
+// nodes they ask, their back-offs) exactly as the generator did.
+TEST(ClientScripts, AWholeScriptReplaysItsRunEventForEvent) {
+  for (const std::string system : {"raft", "register"}) {
+    Scenario scenario = bug_seed(system, "", 3);
+    scenario.faults = {};
+    scenario.timeline.clear();
+    scenario.safety_ms = 1'500;
+    const RunOutcome generated = run_scenario(scenario);
+    Scenario scripted = scenario;
+    scripted.script = client_scripts(generated.history, scenario.clients, kFinalReaderProcessBase);
+    ASSERT_GT(scripted_op_count(scripted.script), 20u) << system;
+    const RunOutcome replayed = run_scenario(scripted);
+    EXPECT_EQ(replayed.trace_hash, generated.trace_hash) << system;
+    ASSERT_EQ(replayed.history.size(), generated.history.size()) << system;
+    for (std::size_t i = 0; i < replayed.history.size(); ++i) {
+      const history::Op& mine = replayed.history[i];
+      const history::Op& theirs = generated.history[i];
+      ASSERT_TRUE(mine.time == theirs.time && mine.process == theirs.process &&
+                  mine.type == theirs.type && mine.value == theirs.value)
+          << system << ": op " << i << " differs";
+    }
+    EXPECT_EQ(replayed.verdict, RunVerdict::valid) << system;
+    EXPECT_TRUE(replayed.live) << system << ": a client whose script ended is not starved";
+  }
+}
+
+TEST(ClientScripts, ReadFromAScenarioFileWithTheirFieldsChecked) {
+  const auto parse = [](const char* text) { return parse_scenario(nlohmann::json::parse(text)); };
+  const Scenario scenario = parse(R"({"system": "raft", "script": [
+      [{"at_ns": 5, "f": "write", "key": 2, "value": 7}, {"at_ns": 9, "f": "read", "key": 2}],
+      []], "final_reads": false, "minimum_latency": true})");
+  EXPECT_EQ(scenario.clients, 2u) << "the script says how many clients";
+  ASSERT_EQ(scenario.script[0].size(), 2u);
+  EXPECT_EQ(scenario.script[0][1].at_ns, 9);
+  EXPECT_FALSE(scenario.final_reads);
+  EXPECT_TRUE(scenario.minimum_latency);
+  EXPECT_EQ(parse_scenario(scenario_to_json(scenario)).script, scenario.script);
+
+  const auto error_of = [&](const char* text) -> std::string {
+    try {
+      parse(text);
+    } catch (const ScenarioError& error) {
+      return error.what();
+    }
+    return "accepted";
+  };
+  EXPECT_EQ(error_of(R"({"script": [[{"at_ns": -1, "f": "read"}]]})"),
+            "script[0][0].at_ns: expected an integer from 0 to 172800000000000");
+  EXPECT_EQ(error_of(R"({"script": [[], [{"f": "read", "when": 1}]]})"),
+            "script[1][0].when: unknown field");
+  EXPECT_EQ(error_of(R"({"clients": 3, "script": [[]]})"),
+            "clients: the script has 1 clients, not 3");
+}
+
+// The issue's example: read-without-quorum fails with thousands of ops and
+// a dozen faults; its core is a few ops around one partition.
+TEST(Shrink, AStaleReadShrinksToAHandfulOfOpsTheHistoryStillCatches) {
+  const Scenario failing = bug_seed("raft", "raft.read-without-quorum", 2);
+  const RunOutcome original = run_scenario(failing);
+  const FailureSignature signature = failure_signature(original);
+  ASSERT_EQ(signature.judge, "history");
+  const ShrinkResult result =
+      shrink(failing, signature, ShrinkBudget{}, RunOptions{}, [](auto&) {});
+  EXPECT_LE(result.after.ops, 20u);
+  EXPECT_LE(result.after.faults, 2u);
+  EXPECT_LT(result.after.ops * 50, result.before.ops);
+  EXPECT_FALSE(result.trials_ran_out);
+
+  RunOptions black_box;
+  black_box.invariants = InvariantJudges::none;
+  const RunOutcome alone = run_scenario(result.minimal, black_box);
+  EXPECT_EQ(alone.verdict, RunVerdict::safety_violation) << "the history alone still catches it";
+  const RunOutcome again = run_scenario(result.minimal);
+  EXPECT_EQ(again.trace_hash, result.outcome.trace_hash) << "the minimal run replays exactly";
+}
+
+TEST(Shrink, TheSameFailureMeansTheSameJudgeAndAnomaly) {
+  RunOutcome caught;
+  caught.verdict = RunVerdict::safety_violation;
+  caught.history_judge = JudgeFinding{"history", "linearizability", "", {}, -1};
+  caught.white_box = JudgeFinding{"observer", "raft.stale-local-read", "", 2u, 5};
+  const FailureSignature signature = failure_signature(caught);
+  EXPECT_EQ(signature.describe(), "safety-violation: history found linearizability");
+
+  RunOutcome white_only = caught;
+  white_only.history_judge.reset();
+  EXPECT_FALSE(fails_the_same_way(signature, white_only)) << "black-box must stay black-box";
+  EXPECT_TRUE(fails_the_same_way(failure_signature(white_only), caught))
+      << "a run the history catches too still has the observer's finding";
+  RunOutcome other_invariant = white_only;
+  other_invariant.white_box->anomaly = "raft.election-safety";
+  EXPECT_FALSE(fails_the_same_way(failure_signature(white_only), other_invariant));
+}
+
+}  // namespace
+}  // namespace simlab
