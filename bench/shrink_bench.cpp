@@ -1,8 +1,9 @@
 // Shrinking, bug by bug: for every planted bug of every registered system,
 // its first failing seed of the system's default scenario (swarm on, every
 // judge), shrunk with the default budget: ops, faults, nodes and clients
-// before and after, trials and wall time. Goal (issue 13): at most 20
-// client ops and 2 faults, in under 60 s each.
+// before and after, trials and wall time, and the length of the minimal
+// run's causal story. Goal (issue 13): at most 20 client ops and 2 faults,
+// in under 60 s each, with a story of at most 30 events.
 //
 //   shrink_bench [SEEDS_MAX=1000] [TRIALS=2000] [BUG]
 #include <fmt/format.h>
@@ -15,6 +16,7 @@
 #include "harness/run/run_scenario.h"
 #include "harness/scenario_flags.h"
 #include "harness/shrink.h"
+#include "harness/story/causal_story.h"
 #include "harness/systems/system_registry.h"
 
 namespace {
@@ -37,7 +39,7 @@ void shrink_bug(const SystemEntry& system, const PlantedBug& bug, std::uint64_t 
   scenario.swarm = true;
   const auto failing = first_failing(scenario, seeds_max);
   if (!failing) {
-    std::printf("| %s | %s | - | no failure in seeds 1..%llu | | | | | | |\n",
+    std::printf("| %s | %s | - | no failure in seeds 1..%llu | | | | | | | |\n",
                 std::string(system.name).c_str(), std::string(bug.name).c_str(),
                 static_cast<unsigned long long>(seeds_max));
     return;
@@ -49,12 +51,20 @@ void shrink_bug(const SystemEntry& system, const PlantedBug& bug, std::uint64_t 
   const ShrinkResult result =
       shrink(*failing, signature, budget, RunOptions{}, [](const std::string&) {});
   const double wall_s = std::chrono::duration<double>(Clock::now() - start).count();
-  const bool goal = result.after.ops <= 20 && result.after.faults <= 2 && wall_s < 60;
-  std::printf("| %s | %s | %llu | %s | %zu -> %zu | %zu -> %zu | %u | %u | %zu, %.1f s | %s |\n",
-              std::string(system.name).c_str(), std::string(bug.name).c_str(),
-              static_cast<unsigned long long>(failing->seed), signature.describe().c_str(),
-              result.before.ops, result.after.ops, result.before.faults, result.after.faults,
-              result.after.nodes, result.after.clients, result.trials, wall_s, goal ? "yes" : "no");
+  RunOptions logged;
+  logged.keep_causal_log = true;
+  const CausalStory story = causal_story(run_scenario(result.minimal, logged), *system.factory);
+  const bool goal = result.after.ops <= 20 && result.after.faults <= 2 && wall_s < 60 &&
+                    story.events.size() + story.events_left_out <= 30;
+  std::printf(
+      "| %s | %s | %llu | %s | %zu -> %zu | %zu -> %zu | %u | %u | %zu, %.1f s | %zu%s | %s |\n",
+      std::string(system.name).c_str(), std::string(bug.name).c_str(),
+      static_cast<unsigned long long>(failing->seed), signature.describe().c_str(),
+      result.before.ops, result.after.ops, result.before.faults, result.after.faults,
+      result.after.nodes, result.after.clients, result.trials, wall_s, story.events.size(),
+      story.events_left_out > 0 ? fmt::format(" (+{} left out)", story.events_left_out).c_str()
+                                : "",
+      goal ? "yes" : "no");
   std::fflush(stdout);
 }
 
@@ -66,7 +76,7 @@ int main(int argc, char** argv) {
   const std::string only = argc > 3 ? argv[3] : "";
   std::printf(
       "| system | bug | seed | failure | ops | faults | nodes after | clients after | trials, "
-      "time | goal |\n|---|---|---|---|---|---|---|---|---|---|\n");
+      "time | story events | goal |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const SystemEntry& system : systems()) {
     for (const PlantedBug& bug : system.bugs) {
       if (only.empty() || only == bug.name) shrink_bug(system, bug, seeds_max, trials);

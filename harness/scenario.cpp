@@ -7,7 +7,7 @@
 #include <set>
 
 #include "faults/json_fields.h"
-#include "harness/script_json.h"
+#include "harness/client_script_json.h"
 
 namespace simlab {
 namespace {

@@ -161,6 +161,7 @@ nlohmann::json run_page_data(const RunSummary& summary, const history::History& 
           {"latency", latency_json(intervals)},
           {"throughput", throughput_json(intervals, start_ns, end_ns)},
           {"explanation", explanation},
+          {"story", summary.story},
           {"trace", trace_json(trace)}};
 }
 

@@ -23,7 +23,8 @@ Simulator::Simulator(SimConfig config)
       network_random_(root_.split("network")),
       client_network_random_(root_.split("client-network")),
       network_(config_.node_count, config_.network_latency),
-      trace_(config_.keep_trace_lines, config_.keep_trace_records) {
+      trace_(config_.keep_trace_lines, config_.keep_trace_records),
+      causal_(config_.keep_causal_log) {
   if (config_.factory == nullptr) throw std::invalid_argument("SimConfig.factory is null");
   for (NodeId id = kFirstNodeId; id < kFirstNodeId + config_.node_count; ++id) {
     node_ids_.push_back(id);
@@ -46,7 +47,9 @@ void Simulator::boot(Host& host) {
   node_config.initial_members = node_ids_;
   host.node = config_.factory->make_node(node_config);
   node_views_[host.id - kFirstNodeId] = host.node.get();
+  causal_.begin({now_ns_, CausalKind::start, host.id, 0, 0, -1, {}});
   step_node(host, [&] { host.node->on_start(*host.context); });
+  causal_.end();
 }
 
 void Simulator::start() {

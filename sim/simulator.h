@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "sim/causal_log.h"
 #include "sim/event_queue.h"
 #include "sim/fiber.h"
 #include "sim/network.h"
@@ -47,6 +48,7 @@ struct SimConfig {
   bool buggify = false;
   bool keep_trace_lines = false;
   bool keep_trace_records = false;
+  bool keep_causal_log = false;    // which event caused which (sim/causal_log.h)
   std::uint32_t inbox_max = 1024;  // messages a paused node holds before dropping
   // The white-box judges (`--invariants all|nodes|none`).
   bool node_invariants = true;  // each node's check_invariants() after its steps
@@ -138,6 +140,7 @@ class Simulator {
   const std::vector<NodeId>& node_ids() const { return node_ids_; }
   bool is_node(NodeId node) const { return node >= kFirstNodeId && node - kFirstNodeId < hosts_.size(); }
   const Trace& trace() const { return trace_; }
+  const CausalLog& causal_log() const { return causal_; }
   Trace& trace() { return trace_; }
   // Set when the run ended early: an internal error, or a safety finding
   // with stop_at_first_violation.
@@ -164,6 +167,7 @@ class Simulator {
     std::int64_t paused_until_ns = 0;
     std::uint32_t deferred_messages = 0;
     std::unordered_map<TimerId, std::uint64_t> timers;  // id -> generation
+    std::unordered_map<TimerId, std::int64_t> timer_causes;  // id -> causal event (when logging)
     DiskOpId next_disk_op = 1;
     std::unique_ptr<HostContext> context;
   };
@@ -172,6 +176,7 @@ class Simulator {
     NodeId to;
     Bytes payload;
     bool deferred_by_pause;
+    std::int64_t cause = -1;  // the causal event that sent it
   };
   struct DiskOp {
     NodeId node;
@@ -182,12 +187,14 @@ class Simulator {
     std::uint64_t offset;
     std::uint64_t length;
     Bytes bytes;
+    std::int64_t cause = -1;  // the causal event that issued it
   };
   struct ClientMessage {
     std::uint32_t fiber;
     NodeId node;
     RequestId request;
     Bytes payload;
+    std::int64_t cause = -1;  // a reply: the causal event that sent it
   };
 
   friend class HostContext;
@@ -232,6 +239,7 @@ class Simulator {
   Network network_;
   EventQueue queue_;
   Trace trace_;
+  CausalLog causal_;
   std::int64_t now_ns_ = 0;
   std::uint64_t timer_generation_ = 0;
   RequestId next_request_ = 1;

@@ -19,7 +19,7 @@ void Simulator::send(NodeId from, NodeId to, Bytes payload) {
   const auto deliveries = network_.plan_send(from, to, now_ns_, network_random_);
   for (std::uint32_t copy = 0; copy < deliveries.count; ++copy) {
     InFlightMessage message{from, to, copy + 1 < deliveries.count ? payload : std::move(payload),
-                            false};
+                            false, causal_.current()};
     if (deliveries.items[copy].corrupted) Network::corrupt_payload(message.payload, network_random_);
     const std::uint64_t slot = store(messages_, free_messages_, std::move(message));
     queue_.push(deliveries.items[copy].time_ns, EventKind::message, to, slot, 0);
@@ -54,12 +54,17 @@ void Simulator::deliver_message(const Event& event) {
   if (arrival == Network::Arrival::drop || !host.node) return;
   trace_.record(now_ns_, EventKind::message, delivered.to, delivered.from,
                 bytes_hash64(delivered.payload));
+  if (causal_.on())
+    causal_.begin({now_ns_, CausalKind::message, delivered.to, delivered.from, 0, delivered.cause,
+                   delivered.payload});
   step_node(host, [&] { host.node->on_message(*host.context, delivered.from, delivered.payload); });
+  causal_.end();
 }
 
 void Simulator::set_timer(Host& host, TimerId id, std::int64_t after_local_ns) {
   const std::uint64_t generation = ++timer_generation_;
   host.timers[id] = generation;
+  if (causal_.on()) host.timer_causes[id] = causal_.current();
   const std::int64_t delay_ns = host.clock.true_duration_ns(after_local_ns < 0 ? 0 : after_local_ns);
   queue_.push(now_ns_ + delay_ns, EventKind::timer, host.id, id, generation);
 }
@@ -71,16 +76,19 @@ void Simulator::deliver_timer(const Event& event) {
   if (defer_if_paused(host, event)) return;
   host.timers.erase(it);
   trace_.record(now_ns_, EventKind::timer, host.id, 0, event.a);
+  if (causal_.on())
+    causal_.begin({now_ns_, CausalKind::timer, host.id, 0, 0, host.timer_causes[event.a], {}});
   step_node(host, [&] { host.node->on_timer(*host.context, event.a); });
+  causal_.end();
 }
 
 DiskOpId Simulator::issue_disk_op(Host& host, VirtualDisk::OpKind kind, const std::string& file,
                                   std::uint64_t offset, std::uint64_t length, Bytes bytes) {
   const DiskOpId id = host.next_disk_op++;
   const std::int64_t done_ns = host.disk.completion_ns(kind, now_ns_, host.disk_random);
-  const std::uint64_t slot = store(
-      disk_ops_, free_disk_ops_,
-      DiskOp{host.id, host.incarnation, id, kind, file, offset, length, std::move(bytes)});
+  const std::uint64_t slot = store(disk_ops_, free_disk_ops_,
+                                   DiskOp{host.id, host.incarnation, id, kind, file, offset, length,
+                                          std::move(bytes), causal_.current()});
   queue_.push(done_ns, EventKind::disk_done, host.id, slot, 0);
   return id;
 }
@@ -108,7 +116,9 @@ void Simulator::deliver_disk_done(const Event& event) {
   }
   trace_.record(now_ns_, EventKind::disk_done, host.id, static_cast<std::uint32_t>(status),
                 fold64(op.id, bytes_hash64(read_bytes)));
+  if (causal_.on()) causal_.begin({now_ns_, CausalKind::disk_done, host.id, 0, 0, op.cause, {}});
   step_node(host, [&] { host.node->on_disk_done(*host.context, op.id, status, read_bytes); });
+  causal_.end();
 }
 
 void Simulator::deliver_client_request(const Event& event) {
@@ -123,8 +133,12 @@ void Simulator::deliver_client_request(const Event& event) {
   free_client_messages_.push_back(event.a);
   trace_.record(now_ns_, EventKind::client_request, host.id, message.fiber,
                 fold64(message.request, bytes_hash64(message.payload)));
+  if (causal_.on())
+    causal_.begin(
+        {now_ns_, CausalKind::client_request, host.id, 0, message.fiber, -1, message.payload});
   step_node(host,
             [&] { host.node->on_client(*host.context, message.request, message.payload); });
+  causal_.end();
 }
 
 void Simulator::reply(NodeId from, RequestId request, Bytes response) {
@@ -135,7 +149,7 @@ void Simulator::reply(NodeId from, RequestId request, Bytes response) {
   const std::int64_t latency_ns = config_.client_latency.sample(*pending.latency_random);
   const std::uint64_t slot =
       store(client_messages_, free_client_messages_,
-            ClientMessage{pending.fiber, from, request, std::move(response)});
+            ClientMessage{pending.fiber, from, request, std::move(response), causal_.current()});
   queue_.push(now_ns_ + latency_ns, EventKind::client_reply, pending.fiber, slot, 0);
 }
 
@@ -147,6 +161,11 @@ void Simulator::deliver_client_reply(const Event& event) {
   trace_.record(now_ns_, EventKind::client_reply, message.fiber, 0,
                 fold64(message.request, bytes_hash64(message.payload)));
   last_client_node_ = message.node;
+  if (causal_.on()) {
+    causal_.begin({now_ns_, CausalKind::client_reply, message.node, 0, message.fiber, message.cause,
+                   message.payload});
+    causal_.end();
+  }
   fiber.awaited_request = 0;
   fiber.reply_arrived = true;
   fiber.reply = std::move(message.payload);

@@ -11,6 +11,7 @@ Fiber& Simulator::spawn(std::string name, std::function<void()> body) {
   const auto id = static_cast<std::uint32_t>(fibers_.size());
   fibers_.push_back(std::make_unique<Fiber>(std::move(name), std::move(body)));
   Fiber& fiber = *fibers_.back();
+  causal_.name_fiber(id, fiber.name());
   queue_.push(now_ns_, EventKind::fiber_wake, id, fiber.generation, 0);
   return fiber;
 }
@@ -54,8 +55,9 @@ CallResult Simulator::call(NodeId node, Bytes request, std::int64_t timeout_ns,
   fiber.reply.clear();
   request_fibers_[request_id] = PendingCall{fiber_id, &latency_random};
   const std::int64_t latency_ns = config_.client_latency.sample(latency_random);
-  const std::uint64_t slot = store(client_messages_, free_client_messages_,
-                                   ClientMessage{fiber_id, node, request_id, std::move(request)});
+  const std::uint64_t slot =
+      store(client_messages_, free_client_messages_,
+            ClientMessage{fiber_id, node, request_id, std::move(request), -1});
   queue_.push(now_ns_ + latency_ns, EventKind::client_request, node, slot, 0);
   const std::uint64_t generation = ++fiber.generation;
   queue_.push(now_ns_ + timeout_ns, EventKind::fiber_wake, fiber_id, generation, 0);

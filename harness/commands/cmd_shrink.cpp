@@ -16,6 +16,8 @@
 #include "harness/commands/scenario_errors.h"
 #include "harness/run/run_folder.h"
 #include "harness/shrink.h"
+#include "harness/story/causal_story.h"
+#include "harness/systems/system_registry.h"
 
 namespace simlab {
 namespace {
@@ -110,9 +112,15 @@ int cmd_shrink(int argc, char** argv) {
   const ShrinkResult result =
       shrink(failing, signature, shrink_budget, run_options,
              [](const std::string& line) { std::printf("%s\n", line.c_str()); });
+  // The minimal run once more, keeping which event caused which: its story.
+  RunOptions story_options = run_options;
+  story_options.keep_causal_log = true;
+  RunOutcome minimal = run_scenario(result.minimal, story_options);
+  const CausalStory story = causal_story(minimal, *find_system(result.minimal.system)->factory);
+  minimal.story = story_json(story);
   const std::string target = out.empty() ? folder + "-shrunk" : out;
   try {
-    write_run_folder(target, result.outcome);
+    write_run_folder(target, minimal);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "simlab shrink: %s\n", error.what());
     return kExitCantCreate;
@@ -121,6 +129,7 @@ int cmd_shrink(int argc, char** argv) {
                               ? " (the time limit cut it short: another machine may shrink further)"
                           : result.trials_ran_out ? " (the budget ran out)"
                                                   : "";
+  std::printf("%s", story_text(story).c_str());
   std::printf("before: %s\nafter:  %s\n%zu trials%s\nminimal run: %s (replay: %s)\n",
               describe(result.before).c_str(), describe(result.after).c_str(), result.trials,
               cut_short, target.c_str(), replay_command(target).c_str());

@@ -86,6 +86,7 @@ nlohmann::json outcome_to_json(const RunOutcome& outcome, const std::string& rep
   if (outcome.node) json["node"] = *outcome.node;
   if (outcome.failure_time_ns >= 0) json["failure_time_ns"] = outcome.failure_time_ns;
   if (!outcome.explanation.is_null()) json["explanation"] = outcome.explanation;
+  if (!outcome.story.is_null()) json["story"] = outcome.story;
   return json;
 }
 

@@ -14,6 +14,7 @@
 #include "checkers/history/op.h"
 #include "faults/sim_nemesis.h"
 #include "harness/scenario.h"
+#include "sim/causal_log.h"
 #include "sim/trace.h"
 
 namespace simlab {
@@ -41,6 +42,7 @@ std::optional<InvariantJudges> parse_invariant_judges(std::string_view name);
 struct RunOptions {
   bool keep_trace_lines = false;    // --trace
   bool keep_trace_records = false;  // --check-determinism
+  bool keep_causal_log = false;     // for the causal story (harness/story)
   InvariantJudges invariants = InvariantJudges::all;
   bool stop_at_first_violation = false;
 };
@@ -93,6 +95,9 @@ struct RunOutcome {
   std::int64_t heal_ns = 0;  // when the liveness phase began
   std::vector<std::string> trace_lines;
   std::vector<sim::TraceRecord> trace_records;
+  std::vector<sim::CausalEvent> causal_events;  // with keep_causal_log
+  std::vector<std::string> fiber_names;         // by fiber id, with keep_causal_log
+  nlohmann::json story;                         // the causal story's JSON, once told
 };
 
 // The judges that ran ("history", "nodes", "observer") and the ones that

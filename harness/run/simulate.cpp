@@ -28,6 +28,7 @@ sim::SimConfig sim_config(const Scenario& resolved, const SystemEntry& system,
   config.buggify = resolved.buggify.value_or(false);
   config.keep_trace_lines = options.keep_trace_lines;
   config.keep_trace_records = options.keep_trace_records;
+  config.keep_causal_log = options.keep_causal_log;
   config.node_invariants = options.invariants != InvariantJudges::none;
   config.observer = options.invariants == InvariantJudges::all;
   config.stop_at_first_violation = options.stop_at_first_violation;
@@ -103,6 +104,8 @@ RunOutcome simulate_scenario(const Scenario& resolved, const RunOptions& options
     outcome.simulated_ns = simulator.now_ns();
     outcome.trace_lines = simulator.trace().lines();
     outcome.trace_records = simulator.trace().records();
+    outcome.causal_events = simulator.causal_log().events();
+    outcome.fiber_names = simulator.causal_log().fiber_names();
     collect_judges(simulator, outcome);
     if (!outcome.live) {
       outcome.liveness_detail = fmt::format(

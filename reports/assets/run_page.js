@@ -441,6 +441,115 @@
     renderThroughput(box, width);
   }
 
+  // -- the causal story (a shrunk run's) --------------------------------------
+  // A space-time diagram: a line per client and node, one row per event (in
+  // time order, evenly spaced so every event can be read), messages as
+  // arrows from where they left, faults as bands over the nodes they hit.
+  function renderStory() {
+    const story = data.story;
+    if (!story || !story.events || !story.events.length) return;
+    add(app, el('h2', {}, 'Causal story'));
+    add(app,
+        el('p', {class: 'muted'},
+           story.events.length + ' events on the path to the failure' +
+               (story.events_left_out ? ' (' + story.events_left_out + ' more left out)' : '') +
+               '; one line per client and node, messages as arrows, faults as bands.'));
+    if (story.link) add(app, el('p', {class: 'story-link'}, story.link));
+    const laneWidth = 70, rowHeight = 24, left = 40, top = 34, textWidth = 640;
+    const lanes = story.lanes;
+    const column = (lane) => {
+      const i = lanes.indexOf(lane);
+      return i < 0 ? -1 : left + i * laneWidth + laneWidth / 2;
+    };
+    const width = left + lanes.length * laneWidth + textWidth;
+    const height = top + story.events.length * rowHeight + 10;
+    const root = svgEl('svg', {
+      class: 'chart story',
+      id: 'story',
+      width,
+      height,
+      viewBox: '0 0 ' + width + ' ' + height,
+      role: 'img'
+    });
+    root.appendChild(svgEl('title', {}, 'Causal story of the failure'));
+    const rowY = (i) => top + i * rowHeight + rowHeight / 2;
+    const rowOf = (time) => {
+      let row = -1;
+      story.events.forEach((e, i) => {
+        if (e.time_ns <= time) row = i;
+      });
+      return row;
+    };
+    for (const band of story.bands || []) {
+      const first = story.events.findIndex((e) => e.time_ns >= band.start_ns);
+      const last = rowOf(band.end_ns);
+      if (first < 0 || last < first) continue;
+      const bandLanes = band.lanes.length ? band.lanes : lanes.filter((l) => l.startsWith('n'));
+      for (const lane of bandLanes) {
+        const x = column(lane);
+        if (x < 0) continue;
+        const rect = root.appendChild(svgEl('rect', {
+          x: x - laneWidth / 2 + 4,
+          y: rowY(first) - rowHeight / 2,
+          width: laneWidth - 8,
+          height: (last - first + 1) * rowHeight,
+          fill: '#d64545',
+          'fill-opacity': 0.12,
+          class: 'story-band'
+        }));
+        rect.appendChild(svgEl('title', {}, band.text));
+      }
+    }
+    lanes.forEach((lane) => {
+      const x = column(lane);
+      root.appendChild(
+          svgEl('text', {x, y: 18, 'text-anchor': 'middle', class: 'lane-label'}, lane));
+      root.appendChild(svgEl('line', {x1: x, y1: top - 6, x2: x, y2: height - 4, stroke: '#bbb'}));
+    });
+    story.events.forEach((event, i) => {
+      const y = rowY(i);
+      const x = column(event.lane);
+      if (event.from_lane && x >= 0 && column(event.from_lane) >= 0) {
+        const fromRow = event.from_time_ns >= 0 ? rowOf(event.from_time_ns) : i - 1;
+        const y0 = fromRow >= 0 && fromRow < i ? rowY(fromRow) : y - rowHeight / 2;
+        root.appendChild(svgEl('line', {
+          x1: column(event.from_lane),
+          y1: y0,
+          x2: x,
+          y2: y,
+          stroke: '#1565c0',
+          'stroke-width': 1.5,
+          class: 'story-arrow'
+        }));
+        root.appendChild(
+            svgEl('circle', {cx: column(event.from_lane), cy: y0, r: 2, fill: '#1565c0'}));
+      }
+      if (x >= 0) {
+        const dot = root.appendChild(svgEl('circle', {
+          cx: x,
+          cy: y,
+          r: event.anomaly ? 7 : 4,
+          fill: event.anomaly                                    ? '#c62828' :
+              event.kind === 'fault' || event.kind === 'finding' ? '#7b3fb3' :
+                                                                   '#333',
+          class: 'story-event'
+        }));
+        dot.appendChild(svgEl('title', {}, event.text));
+      }
+      root.appendChild(svgEl('text', {x: 6, y: y + 4, class: 'lane-label'}, String(i + 1)));
+      const text = event.text.length > 96 ? event.text.slice(0, 95) + '\u2026' : event.text;
+      const label = root.appendChild(svgEl(
+          'text', {
+            x: left + lanes.length * laneWidth + 8,
+            y: y + 4,
+            class: event.anomaly ? 'story-text anomaly' : 'story-text'
+          },
+          at(event.time_ns) + '  ' + event.lane + '  ' + text));
+      label.appendChild(svgEl('title', {}, event.text));
+    });
+    add(add(app, el('div', {class: 'story-box'})), root);
+  }
+
   // -- faults and the trace --------------------------------------------------
   function renderFaultList() {
     if (!data.faults.length) return;
@@ -483,6 +592,7 @@
   renderExplanation();
   timeline.mount();
   renderCharts();
+  renderStory();
   renderFaultList();
   renderTrace();
   add(app, el('p', { class: 'muted' }, 'Written by simlab. Self-contained: this file loads nothing from the network.'));

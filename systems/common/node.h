@@ -72,6 +72,12 @@ class SystemFactory {
   virtual std::string options_error(std::string_view options_json) const;
   // The largest cluster it supports.
   virtual std::uint32_t nodes_max() const { return 64; }
+  // One line for a person (a failure's causal story): what a node-to-node
+  // message, a client request or a reply to one says; empty when the
+  // system cannot tell (the story then shows only its size).
+  virtual std::string describe_message(ByteView /*payload*/) const { return {}; }
+  virtual std::string describe_request(ByteView /*payload*/) const { return {}; }
+  virtual std::string describe_reply(ByteView /*payload*/) const { return {}; }
 };
 
 }  // namespace simlab

@@ -20,6 +20,9 @@ class RaftSystemFactory final : public SystemFactory {
   std::vector<PlantedBug> planted_bugs() const override;
   std::string options_error(std::string_view options_json) const override;
   std::uint32_t nodes_max() const override;
+  std::string describe_message(ByteView payload) const override;
+  std::string describe_request(ByteView payload) const override;
+  std::string describe_reply(ByteView payload) const override;
 };
 
 inline constexpr std::string_view kRaftSystemName = "raft";

@@ -50,4 +50,40 @@ std::vector<PlantedBug> RegisterFactory::planted_bugs() const {
                      "backups answer reads from their own copy, which may lag the primary"}};
 }
 
+std::string RegisterFactory::describe_message(ByteView payload) const {
+  const auto message = decode_peer(payload);
+  if (!message) return "";
+  if (message->kind == PeerKind::ack) return "ack up to entry " + std::to_string(message->index);
+  return "replicate entry " + std::to_string(message->index) + " = " +
+         std::to_string(message->value);
+}
+
+std::string RegisterFactory::describe_request(ByteView payload) const {
+  const auto request = decode_request(payload);
+  if (!request) return "";
+  switch (request->op) {
+    case ClientOp::read:
+      return "read";
+    case ClientOp::write:
+      return "write " + std::to_string(request->first);
+    case ClientOp::cas:
+      return "cas " + std::to_string(request->first) + "->" + std::to_string(request->second);
+  }
+  return "";
+}
+
+std::string RegisterFactory::describe_reply(ByteView payload) const {
+  const auto reply = decode_reply(payload);
+  if (!reply) return "";
+  switch (reply->status) {
+    case ReplyStatus::ok:
+      return reply->value ? "ok " + std::to_string(*reply->value) : "ok";
+    case ReplyStatus::cas_mismatch:
+      return "cas mismatch";
+    case ReplyStatus::not_primary:
+      return "not the primary";
+  }
+  return "";
+}
+
 }  // namespace simlab::register_demo

@@ -78,6 +78,9 @@ class RegisterFactory final : public SystemFactory {
   std::unique_ptr<Node> make_node(const NodeConfig& config) const override;
   std::unique_ptr<ClusterObserver> make_observer() const override;
   std::vector<PlantedBug> planted_bugs() const override;
+  std::string describe_message(ByteView payload) const override;
+  std::string describe_request(ByteView payload) const override;
+  std::string describe_reply(ByteView payload) const override;
 };
 
 }  // namespace simlab::register_demo

@@ -11,6 +11,9 @@
 #include "checkers/history/op_type.h"
 #include "harness/run/run_folder.h"
 #include "harness/run/run_scenario.h"
+#include "harness/shrink.h"
+#include "harness/story/causal_story.h"
+#include "harness/systems/system_registry.h"
 #include "reports/index_report.h"
 #include "reports/run_report.h"
 #include "reports/timeline_sample.h"
@@ -88,6 +91,39 @@ TEST(RunPageInBrowser, LinearizabilityFailureShowsVerdictTimelineExplanationAndT
                                   screenshot_path("run-linearizability"), 1400, 2000));
 }
 
+TEST(RunPageInBrowser, AShrunkRunShowsItsCausalStoryAsASpaceTimeDiagram) {
+  REQUIRE_BROWSER();
+  const RunOutcome failing = failing_stale_read_run();
+  const ShrinkResult shrunk = shrink(failing.scenario, failure_signature(failing), ShrinkBudget{},
+                                     RunOptions{}, [](const std::string&) {});
+  RunOptions logged;
+  logged.keep_causal_log = true;
+  RunOutcome minimal = run_scenario(shrunk.minimal, logged);
+  const CausalStory story = causal_story(minimal, *find_system("register")->factory);
+  ASSERT_GE(story.events.size(), 3u);
+  minimal.story = story_json(story);
+  const std::string folder = testing::scratch_dir("shrunk-stale-read-run");
+  write_run_folder(folder, minimal);
+  const std::string dom = testing::dump_dom(testing::file_url(folder + "/index.html"));
+  EXPECT_NE(dom.find("Causal story"), std::string::npos) << dom.substr(0, 3000);
+  const auto on_a_lane =
+      std::count_if(story.events.begin(), story.events.end(), [&](const auto& e) {
+        return std::find(story.lanes.begin(), story.lanes.end(), e.lane) != story.lanes.end();
+      });
+  EXPECT_EQ(count(dom, R"(class="story-event")"), static_cast<std::size_t>(on_a_lane))
+      << "a dot per event on a client's or a node's line (faults are bands)";
+  EXPECT_EQ(count(dom, R"(class="story-text( anomaly)?")"), story.events.size())
+      << "a line of text each";
+  EXPECT_GT(count(dom, R"(class="story-arrow")"), 0u) << "requests and replies as arrows";
+  EXPECT_EQ(count(dom, R"(class="story-text anomaly")"), 1u) << "the failure, marked";
+  if (!story.bands.empty()) {
+    EXPECT_GT(count(dom, R"(class="story-band")"), 0u) << "the faults as bands";
+  }
+  for (const char* lane : {">n1<", ">n2<", ">n3<"}) EXPECT_NE(dom.find(lane), std::string::npos);
+  EXPECT_TRUE(testing::screenshot(testing::file_url(folder + "/index.html"),
+                                  screenshot_path("run-causal-story"), 1400, 2600));
+}
+
 // Every string a history, a scenario, a result or a log can carry, set to
 // markup that would change the page if it ever ran.
 RunSummary hostile_summary() {
@@ -110,6 +146,19 @@ RunSummary hostile_summary() {
                          {"blocked", {{"invoke_index", 1}, {"text", script}}},
                          {"prefix_tail", {{{"invoke_index", 0}, {"text", script}}}},
                          {"concurrent", nlohmann::json::array()}};
+  summary.story = {
+      {"lanes", {script, "n1"}},
+      {"events",
+       {{{"time_ns", 1},
+         {"kind", script},
+         {"lane", script},
+         {"from_lane", "n1"},
+         {"from_time_ns", 0},
+         {"text", script},
+         {"anomaly", true}}}},
+      {"bands", {{{"lanes", {"n1"}}, {"start_ns", 0}, {"end_ns", 2}, {"text", script}}}},
+      {"link", script},
+      {"events_left_out", 0}};
   return summary;
 }
 

@@ -1,4 +1,4 @@
-#include "harness/script_json.h"
+#include "harness/client_script_json.h"
 
 #include <fmt/format.h>
 

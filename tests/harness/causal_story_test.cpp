@@ -1,0 +1,139 @@
+// The causal story: the simulator's causal log names, for every event, the
+// step whose effect it is (without changing the run), and the story of a
+// shrunk failure walks those edges from the anomaly's ops back to their
+// requests, with the faults, the white-box finding and the link between
+// the two judges, in at most 30 events.
+#include "harness/story/causal_story.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "harness/run/run_scenario.h"
+#include "harness/scenario_flags.h"
+#include "harness/shrink.h"
+#include "harness/systems/system_registry.h"
+
+namespace simlab {
+namespace {
+
+using sim::CausalKind;
+
+Scenario stale_reads() {
+  return resolve_scenario(scenario_from_flags({"", "raft", "", "raft.read-without-quorum"}), 2);
+}
+
+TEST(CausalLog, NamesEachEffectsStepAndLeavesTheRunAsItWas) {
+  RunOptions logged;
+  logged.keep_causal_log = true;
+  const RunOutcome with_log = run_scenario(stale_reads(), logged);
+  const RunOutcome without = run_scenario(stale_reads());
+  EXPECT_EQ(with_log.trace_hash, without.trace_hash);
+  EXPECT_TRUE(without.causal_events.empty());
+  const auto& events = with_log.causal_events;
+  ASSERT_GT(events.size(), 1000u);
+  std::size_t messages = 0, replies = 0;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const sim::CausalEvent& event = events[i];
+    if (event.cause >= 0) {
+      ASSERT_LT(static_cast<std::size_t>(event.cause), i) << "a cause comes first";
+      EXPECT_LE(events[static_cast<std::size_t>(event.cause)].time_ns, event.time_ns);
+    }
+    if (event.kind == CausalKind::message) {
+      ++messages;
+      ASSERT_GE(event.cause, 0) << "a message is sent by a step";
+      EXPECT_EQ(events[static_cast<std::size_t>(event.cause)].node, event.from)
+          << "by its sender's";
+    }
+    if (event.kind == CausalKind::client_reply) {
+      ++replies;
+      ASSERT_GE(event.cause, 0);
+      EXPECT_EQ(events[static_cast<std::size_t>(event.cause)].node, event.node);
+    }
+    if (event.kind == CausalKind::client_request) {
+      EXPECT_EQ(event.cause, -1) << "clients act on their own";
+    }
+  }
+  EXPECT_GT(messages, 500u);
+  EXPECT_GT(replies, 100u);
+}
+
+class ShrunkStaleRead : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    const Scenario failing = stale_reads();
+    const ShrinkResult result = shrink(failing, failure_signature(run_scenario(failing)),
+                                       ShrinkBudget{}, RunOptions{}, [](auto&) {});
+    RunOptions logged;
+    logged.keep_causal_log = true;
+    outcome_ = new RunOutcome(run_scenario(result.minimal, logged));
+    story_ = new CausalStory(causal_story(*outcome_, *find_system("raft")->factory));
+  }
+  static void TearDownTestSuite() {
+    delete story_;
+    delete outcome_;
+  }
+  static const RunOutcome* outcome_;
+  static const CausalStory* story_;
+};
+const RunOutcome* ShrunkStaleRead::outcome_ = nullptr;
+const CausalStory* ShrunkStaleRead::story_ = nullptr;
+
+TEST_F(ShrunkStaleRead, TheStoryIsShortAndEndsInTheAnomaly) {
+  const CausalStory& story = *story_;
+  EXPECT_LE(story.events.size(), kStoryEventsMax);
+  EXPECT_GE(story.events.size(), 6u);
+  for (std::size_t i = 1; i < story.events.size(); ++i)
+    EXPECT_LE(story.events[i - 1].time_ns, story.events[i].time_ns) << "in time order";
+  EXPECT_EQ(std::count_if(story.events.begin(), story.events.end(),
+                          [](const StoryEvent& e) { return e.anomaly; }),
+            1)
+      << "one event is where the failure shows";
+  EXPECT_TRUE(std::any_of(story.events.begin(), story.events.end(),
+                          [](const StoryEvent& e) { return e.kind == "fault"; }));
+  ASSERT_EQ(story.bands.size(), outcome_->faults.size());
+}
+
+TEST_F(ShrunkStaleRead, TheAnomalysReplyIsTracedBackToItsRequest) {
+  const CausalStory& story = *story_;
+  const auto anomaly = std::find_if(story.events.begin(), story.events.end(),
+                                    [](const StoryEvent& e) { return e.anomaly; });
+  ASSERT_NE(anomaly, story.events.end());
+  const auto reply =
+      std::find_if(story.events.begin(), story.events.end(), [&](const StoryEvent& e) {
+        return e.kind == "reply" && e.lane == anomaly->lane && e.time_ns == anomaly->time_ns;
+      });
+  ASSERT_NE(reply, story.events.end()) << story_text(story);
+  const auto request =
+      std::find_if(story.events.begin(), story.events.end(), [&](const StoryEvent& e) {
+        return e.kind == "request" && e.from_lane == anomaly->lane && e.time_ns <= reply->time_ns;
+      });
+  EXPECT_NE(request, story.events.end()) << "the chain reaches the op's own request\n"
+                                         << story_text(story);
+  EXPECT_TRUE(std::any_of(story.events.begin(), story.events.end(),
+                          [](const StoryEvent& e) {
+                            return e.kind == "message" &&
+                                   e.text.find("append") != std::string::npos;
+                          }))
+      << "the write's replication is on the path, described by Raft\n"
+      << story_text(story);
+}
+
+TEST_F(ShrunkStaleRead, BothJudgesAreLinkedAndTheTextIsNumbered) {
+  const CausalStory& story = *story_;
+  EXPECT_NE(story.link.find("observer judge found raft.stale-local-read"), std::string::npos)
+      << story.link;
+  EXPECT_NE(story.link.find("the history cannot place"), std::string::npos) << story.link;
+  const std::string text = story_text(story);
+  const std::regex numbered(R"(\n +(\d+)\. )");
+  EXPECT_EQ(static_cast<std::size_t>(std::distance(
+                std::sregex_iterator(text.begin(), text.end(), numbered), std::sregex_iterator())),
+            story.events.size())
+      << text;
+  const nlohmann::json json = story_json(story);
+  EXPECT_EQ(json["events"].size(), story.events.size());
+  EXPECT_EQ(json["lanes"].back(), "n5");
+}
+
+}  // namespace
+}  // namespace simlab
