@@ -118,10 +118,11 @@ void read_numbers(const json& object, Scenario& scenario) {
 Scenario parse_fields(const json& object) {
   if (!object.is_object()) throw FieldError("", "a scenario must be a JSON object");
   json_fields::reject_unknown(
-      object, "", {"name",      "system",      "workload",      "nodes",        "clients",
-                   "safety_ms", "liveness_ms", "op_timeout_ms", "think_ms_max", "faults",
-                   "swarm",     "bug",         "buggify",       "checker",      "system_options",
-                   "seed",      "timeline",    "script",        "final_reads",  "minimum_latency"});
+      object, "",
+      {"name",        "system",          "workload",         "nodes",  "clients",  "safety_ms",
+       "liveness_ms", "op_timeout_ms",   "think_ms_max",     "faults", "swarm",    "bug",
+       "buggify",     "checker",         "system_options",   "seed",   "timeline", "script",
+       "final_reads", "minimum_latency", "script_op_streams"});
   Scenario scenario;
   json_fields::read_string(object, "", "name", scenario.name);
   json_fields::read_string(object, "", "system", scenario.system);
@@ -130,6 +131,7 @@ Scenario parse_fields(const json& object) {
   json_fields::read_string(object, "", "checker", scenario.checker);
   json_fields::read_bool(object, "", "swarm", scenario.swarm);
   json_fields::read_bool(object, "", "final_reads", scenario.final_reads);
+  json_fields::read_bool(object, "", "script_op_streams", scenario.script_op_streams);
   json_fields::read_bool(object, "", "minimum_latency", scenario.minimum_latency);
   if (object.contains("buggify")) {
     bool buggify = false;
@@ -214,6 +216,7 @@ json scenario_to_json(const Scenario& scenario) {
   // Written only when they differ from the defaults, so a scenario without
   // them reads as it always did.
   if (!scenario.script.empty()) out["script"] = scripts_to_json(scenario.script);
+  if (scenario.script_op_streams) out["script_op_streams"] = true;
   if (!scenario.final_reads) out["final_reads"] = false;
   if (scenario.minimum_latency) out["minimum_latency"] = true;
   return out;

@@ -32,6 +32,10 @@ struct Scenario {
   // clients run these instead of the workload's generator, and `clients`
   // is the number of scripts.
   std::vector<ClientScript> script;
+  // Each scripted op draws from a stream of its own rather than its
+  // client's (workloads/op_stream_env.h): shrinking switches it on once
+  // the run fails that way, so that removing an op changes only that op.
+  bool script_op_streams = false;
   bool final_reads = true;  // the workload's reads of every key after the heal
   // Every message and client call takes the network's smallest delay (no
   // draws): shrinking tries it, as DEMi minimises deliveries (NSDI 2016).

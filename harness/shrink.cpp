@@ -86,7 +86,14 @@ class Shrinker {
   void script_the_run() {
     Scenario scripted = scripted_scenario(current, outcome.faults);
     scripted.script = client_scripts(outcome.history, current.clients, kFinalReaderProcessBase);
-    if (attempt(scripted)) return say("the faults and the ops replay as a script");
+    if (attempt(scripted)) {
+      say("the faults and the ops replay as a script");
+      // Removals stay local once each op draws on its own and no delay is
+      // drawn: then removing an op does not reshuffle what follows it.
+      switch_on(&Scenario::script_op_streams, "each op draws from its own stream");
+      switch_on(&Scenario::minimum_latency, "every delay at its minimum");
+      return;
+    }
     scripted.script.clear();
     if (attempt(scripted)) return say("the faults replay as a script (the ops do not)");
     log_("  the faults do not fail the same way as a script; shrinking the rest only");
@@ -221,12 +228,13 @@ class Shrinker {
     return changed && (say("nodes dropped"), true);
   }
 
-  bool switch_off(bool Scenario::*flag, bool off_value, const char* what) {
-    if (current.*flag == off_value) return false;
+  bool switch_to(bool Scenario::*flag, bool value, const char* what) {
+    if (current.*flag == value) return false;
     Scenario candidate = current;
-    candidate.*flag = off_value;
+    candidate.*flag = value;
     return attempt(candidate) && (say(what), true);
   }
+  bool switch_on(bool Scenario::*flag, const char* what) { return switch_to(flag, true, what); }
 
   // Every fault and op earlier by the same amount, with the end of the
   // safety phase: the cluster's state before the first of them is mostly
@@ -295,17 +303,18 @@ class Shrinker {
     bool changed = false;
     changed |= cut_after_failure();
     changed |= shorten_safety();
+    changed |= drop_faults();
+    changed |= switch_on(&Scenario::script_op_streams, "each op draws from its own stream");
     changed |= drop_clients();
     changed |= drop_keys();
     changed |= drop_ops();
     changed |= fewer_generated_ops();
-    changed |= drop_faults();
-    changed |= switch_off(&Scenario::final_reads, false, "final reads dropped");
+    changed |= switch_to(&Scenario::final_reads, false, "final reads dropped");
     changed |= script_final_reads();
     changed |= fewer_nodes();
     changed |= shorten_faults();
     changed |= move_earlier();
-    changed |= switch_off(&Scenario::minimum_latency, true, "every delay at its minimum");
+    changed |= switch_on(&Scenario::minimum_latency, "every delay at its minimum");
     return changed;
   }
 

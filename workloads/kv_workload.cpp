@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "workloads/op_stream_env.h"
+
 namespace simlab {
 namespace {
 
@@ -145,8 +147,11 @@ bool perform_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t 
 // one (and draws a think time) per op, so the client's random stream, which
 // also picks the nodes it asks and its back-offs, is drawn exactly as in
 // the run the script was taken from: the whole script replays that run.
-void run_kv_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+void run_kv_client(ClientEnv& client_env, HistoryRecorder& recorder, std::int64_t process,
                    const KvWorkloadOptions& options, const ClientScript* script) {
+  OpStreamEnv op_env(client_env, process);
+  const bool op_streams = script != nullptr && options.op_streams;
+  ClientEnv& env = op_streams ? op_env : client_env;
   std::int64_t counter = 0;
   std::size_t next_scripted = 0;
   // The client's slot survives retirements: process ids advance by the
@@ -162,6 +167,7 @@ void run_kv_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t proce
     while (!retired && !env.stopping() && script_left()) {
       // Unique across the run: process ids never repeat.
       const std::int64_t unique = process * 1'000'000 + ++counter;
+      if (op_streams) op_env.start_op((*script)[next_scripted]);
       PlannedOp op = plan(env, options, unique, last_seen, reader);
       if (script != nullptr) {
         wait_for_scripted_op(env, (*script)[next_scripted], think_due);

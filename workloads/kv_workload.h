@@ -36,6 +36,9 @@ struct KvWorkloadOptions {
   // past_epochs back): a write lost after its keys rotated out is still seen.
   std::uint64_t past_read_percent = 20;
   std::uint64_t past_epochs = 4;
+  // Scripted: each op draws from its own stream (workloads/op_stream_env.h)
+  // instead of the client's, so removing one op leaves the others' draws.
+  bool op_streams = false;
 };
 
 inline constexpr std::string_view kKvWorkloadName = "kv";

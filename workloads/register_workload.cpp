@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "systems/register/register_messages.h"
+#include "workloads/op_stream_env.h"
 
 namespace simlab {
 namespace {
@@ -56,8 +57,11 @@ ClientRequest scripted_request(const ScriptedOp& op) {
 // With a script, the generator still draws its op and its think time, so
 // the client's stream (which also picks the node asked) is drawn as in the
 // run the script came from: the whole script replays that run.
-void run_register_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+void run_register_client(ClientEnv& client_env, HistoryRecorder& recorder, std::int64_t process,
                          const RegisterWorkloadOptions& options, const ClientScript* script) {
+  OpStreamEnv op_env(client_env, process);
+  const bool op_streams = script != nullptr && options.op_streams;
+  ClientEnv& env = op_streams ? op_env : client_env;
   std::int64_t sequence = 0;
   std::optional<std::int64_t> last_seen;
   std::size_t next_scripted = 0;
@@ -65,6 +69,7 @@ void run_register_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t
   while (!env.stopping() && (script == nullptr || next_scripted < script->size())) {
     // Unique across the run: no two processes share an id.
     const std::int64_t fresh = process * 1'000'000 + ++sequence;
+    if (op_streams) op_env.start_op((*script)[next_scripted]);
     const std::uint64_t draw = env.random().below(10);
     ClientRequest request;
     history::Value invoke_value;

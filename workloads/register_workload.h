@@ -16,6 +16,8 @@ struct RegisterWorkloadOptions {
   std::int64_t op_timeout_ns = 500 * kNanosecondsPerMillisecond;
   std::int64_t think_ns_max = 20 * kNanosecondsPerMillisecond;
   std::int64_t process_stride = 1;  // added to the process id after an `info`
+  // Scripted: each op draws from its own stream (workloads/op_stream_env.h).
+  bool op_streams = false;
 };
 
 // Runs until env.stopping() (or, with a script, until its ops are done);

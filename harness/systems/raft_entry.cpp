@@ -105,6 +105,7 @@ SystemEntry raft_entry() {
                        options.client.op_timeout_ns = settings.op_timeout_ns;
                        options.think_ns_max = settings.think_ns_max;
                        options.process_stride = settings.process_stride;
+                       options.op_streams = settings.script_op_streams;
                        run_kv_client(env, recorder, process, options, script);
                      },
                      [](ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,

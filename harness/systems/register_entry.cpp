@@ -16,11 +16,11 @@ SystemEntry register_entry() {
                      {"cas-register"},
                      [](ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
                         const ClientSettings& settings, const ClientScript* script) {
-                       run_register_client(
-                           env, recorder, process,
-                           RegisterWorkloadOptions{settings.op_timeout_ns, settings.think_ns_max,
-                                                   settings.process_stride},
-                           script);
+                       run_register_client(env, recorder, process,
+                                           RegisterWorkloadOptions{
+                                               settings.op_timeout_ns, settings.think_ns_max,
+                                               settings.process_stride, settings.script_op_streams},
+                                           script);
                      },
                      [](ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
                         std::int64_t slot, std::int64_t readers, const ClientSettings& settings) {

@@ -31,6 +31,7 @@ struct ClientSettings {
   std::int64_t op_timeout_ns;
   std::int64_t think_ns_max;
   std::int64_t process_stride;  // the number of clients: a retired process id jumps by it
+  bool script_op_streams;       // scripted ops draw from streams of their own
 };
 
 // Runs one client: its generator, or `script` when it is not null (the

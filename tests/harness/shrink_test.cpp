@@ -13,6 +13,8 @@
 #include "harness/run/scripted_scenario.h"
 #include "harness/scenario_flags.h"
 #include "harness/systems/system_registry.h"
+#include "sim/prng.h"
+#include "workloads/op_stream_env.h"
 
 namespace simlab {
 namespace {
@@ -72,17 +74,52 @@ TEST(ClientScripts, AWholeScriptReplaysItsRunEventForEvent) {
   }
 }
 
+// A client env that only draws: what OpStreamEnv changes is randomness.
+class DrawingEnv final : public ClientEnv {
+ public:
+  std::int64_t now_ns() const override { return 0; }
+  RandomSource& random() override { return random_; }
+  void sleep_for(std::int64_t) override {}
+  CallResult call(NodeId, Bytes, std::int64_t) override { return {}; }
+  const std::vector<NodeId>& nodes() const override { return nodes_; }
+  bool stopping() const override { return false; }
+
+ private:
+  sim::Prng random_{7};
+  std::vector<NodeId> nodes_{1, 2, 3};
+};
+
+TEST(ClientScripts, WithOpStreamsAnOpsDrawsDoNotDependOnTheOpsBeforeIt) {
+  const ScriptedOp first{100, "write", history::Value::integer(2), history::Value::integer(7)};
+  const ScriptedOp second{900, "read", history::Value::integer(2), history::Value()};
+  DrawingEnv inner;
+  OpStreamEnv with_both(inner, 0);
+  with_both.start_op(first);
+  with_both.random().next_u64();
+  with_both.start_op(second);
+  const std::uint64_t after_first = with_both.random().next_u64();
+  OpStreamEnv without_first(inner, 0);
+  without_first.start_op(second);
+  EXPECT_EQ(without_first.random().next_u64(), after_first);
+  OpStreamEnv other_client(inner, 1);
+  other_client.start_op(second);
+  EXPECT_NE(other_client.random().next_u64(), after_first);
+}
+
 TEST(ClientScripts, ReadFromAScenarioFileWithTheirFieldsChecked) {
   const auto parse = [](const char* text) { return parse_scenario(nlohmann::json::parse(text)); };
   const Scenario scenario = parse(R"({"system": "raft", "script": [
       [{"at_ns": 5, "f": "write", "key": 2, "value": 7}, {"at_ns": 9, "f": "read", "key": 2}],
-      []], "final_reads": false, "minimum_latency": true})");
+      []], "final_reads": false, "minimum_latency": true, "script_op_streams": true})");
   EXPECT_EQ(scenario.clients, 2u) << "the script says how many clients";
   ASSERT_EQ(scenario.script[0].size(), 2u);
   EXPECT_EQ(scenario.script[0][1].at_ns, 9);
   EXPECT_FALSE(scenario.final_reads);
   EXPECT_TRUE(scenario.minimum_latency);
-  EXPECT_EQ(parse_scenario(scenario_to_json(scenario)).script, scenario.script);
+  EXPECT_TRUE(scenario.script_op_streams);
+  const Scenario again = parse_scenario(scenario_to_json(scenario));
+  EXPECT_EQ(again.script, scenario.script);
+  EXPECT_TRUE(again.script_op_streams && again.minimum_latency && !again.final_reads);
 
   const auto error_of = [&](const char* text) -> std::string {
     try {
