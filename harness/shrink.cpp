@@ -79,7 +79,7 @@ class Shrinker {
   void say(const std::string& what) {
     log_(fmt::format("  {}: {} ops, {} faults, {} nodes, {} clients", what,
                      scripted_op_count(current.script), current.timeline.size(), current.nodes,
-                     current.clients));
+                     current.script.empty() ? current.clients : busy_clients(current)));
   }
 
   // The run as a script: its faults and its clients' ops, written down.
@@ -129,21 +129,60 @@ class Shrinker {
     return attempt(candidate) && (say("ops after the failure dropped"), true);
   }
 
+  // A client is dropped by emptying its script, not by removing it: the
+  // others keep their places, so their process ids and random streams
+  // (named by place) stay as they were. Empty clients at the end then go
+  // (that renumbers nobody) and the rest if the run still fails.
   bool drop_clients() {
-    if (current.script.size() <= 1) return false;
+    const std::size_t busy_before = busy_clients(current);
+    if (busy_before <= 1) return trim_empty_clients();
     const Scenario base = current;
-    const Indices kept = ddmin(
-        base.script.size(),
-        [&](const Indices& clients) {
-          if (clients.empty()) return false;
+    std::vector<std::size_t> busy;
+    for (std::size_t client = 0; client < base.script.size(); ++client)
+      if (!base.script[client].empty()) busy.push_back(client);
+    ddmin(
+        busy.size(),
+        [&](const Indices& kept) {
+          if (kept.empty()) return false;
           Scenario candidate = base;
-          candidate.script.clear();
-          for (std::size_t client : clients) candidate.script.push_back(base.script[client]);
-          candidate.clients = static_cast<std::uint32_t>(clients.size());
+          for (std::size_t i = 0; i < busy.size(); ++i) {
+            if (std::find(kept.begin(), kept.end(), i) == kept.end())
+              candidate.script[busy[i]].clear();
+          }
           return attempt(candidate);
         },
         [&] { return spent(); });
-    return kept.size() < base.script.size() && (say("clients dropped"), true);
+    const bool dropped = busy_clients(current) < busy_before;
+    if (dropped) say("clients dropped");
+    return trim_empty_clients() || dropped;
+  }
+
+  bool trim_empty_clients() {
+    bool changed = false;
+    while (current.script.size() > 1 && current.script.back().empty() && !spent()) {
+      Scenario candidate = current;
+      candidate.script.pop_back();
+      candidate.clients = static_cast<std::uint32_t>(candidate.script.size());
+      if (!attempt(candidate)) break;
+      changed = true;
+    }
+    if (current.script.size() > 1 && !spent() &&
+        std::any_of(current.script.begin(), current.script.end(),
+                    [](const ClientScript& s) { return s.empty(); })) {
+      Scenario candidate = current;
+      std::erase_if(candidate.script, [](const ClientScript& script) { return script.empty(); });
+      if (!candidate.script.empty()) {
+        candidate.clients = static_cast<std::uint32_t>(candidate.script.size());
+        changed |= attempt(candidate);
+      }
+    }
+    return changed && (say("idle clients removed"), true);
+  }
+
+  static std::size_t busy_clients(const Scenario& scenario) {
+    return static_cast<std::size_t>(
+        std::count_if(scenario.script.begin(), scenario.script.end(),
+                      [](const ClientScript& script) { return !script.empty(); }));
   }
 
   bool drop_keys() {
@@ -363,7 +402,12 @@ ShrinkStats shrink_stats(const Scenario& scenario, const RunOutcome& outcome) {
   for (const auto& op : outcome.history) stats.ops += op.type == history::OpType::invoke;
   stats.faults = outcome.faults.size();
   stats.nodes = scenario.nodes;
-  stats.clients = scenario.clients;
+  // A scripted client with no ops left does nothing: it is not counted.
+  stats.clients = scenario.script.empty()
+                      ? scenario.clients
+                      : static_cast<std::uint32_t>(std::count_if(
+                            scenario.script.begin(), scenario.script.end(),
+                            [](const ClientScript& script) { return !script.empty(); }));
   stats.simulated_ns = outcome.simulated_ns;
   return stats;
 }
