@@ -179,16 +179,21 @@ class StoryBuilder {
          fmt::format("{} finds {}: {}", finding.judge, finding.anomaly, finding.detail),
          !outcome_.history_judge},
         kAnchor);
-    // The step the finding followed: the last event on that node at its time.
+    // The step the finding followed: the last event at its time, on the
+    // node it names if there is one (an observer's finding may name the
+    // node at risk, not the one whose step revealed it).
+    std::int64_t step = -1;
     for (std::size_t i = events_.size(); i-- > 0;) {
       const CausalEvent& event = events_[i];
       if (event.time_ns > finding.time_ns) continue;
       if (event.time_ns < finding.time_ns) break;
-      if (!finding.node || event.node == *finding.node) {
-        walk_back(static_cast<std::int64_t>(i), -1);
+      if (step < 0) step = static_cast<std::int64_t>(i);
+      if (finding.node && event.node == *finding.node) {
+        step = static_cast<std::int64_t>(i);
         break;
       }
     }
+    if (step >= 0) walk_back(step, -1);
     if (outcome_.history_judge && !outcome_.history_judge->gave_up) link_judges(finding);
   }
 

@@ -58,6 +58,29 @@ TEST(CausalLog, NamesEachEffectsStepAndLeavesTheRunAsItWas) {
   EXPECT_GT(replies, 100u);
 }
 
+// An observer's finding may name the node at risk rather than the node
+// whose step revealed it: the story then follows the step at its time.
+TEST(CausalStory, AFindingOnAnotherNodeStillGetsTheChainBehindIt) {
+  RunOutcome outcome;
+  outcome.scenario.nodes = 5;
+  outcome.scenario.clients = 1;
+  outcome.simulated_ns = 100;
+  using sim::CausalEvent;
+  outcome.causal_events = {
+      CausalEvent{10, CausalKind::timer, 1, 0, 0, -1, {}},   // n1 decides to replicate
+      CausalEvent{20, CausalKind::message, 4, 1, 0, 0, {}},  // n4 gets it
+      CausalEvent{30, CausalKind::message, 1, 4, 0, 1, {}},  // n1 gets the ack and commits
+  };
+  outcome.white_box = JudgeFinding{"observer", "raft.commit-at-risk", "n5 lacks it", 5u, 30};
+  const CausalStory story = causal_story(outcome, *find_system("raft")->factory);
+  std::vector<std::string> kinds;
+  for (const StoryEvent& event : story.events) kinds.push_back(event.kind + "@" + event.lane);
+  EXPECT_EQ(kinds,
+            (std::vector<std::string>{"timer@n1", "message@n4", "finding@n5", "message@n1"}));
+  EXPECT_TRUE(story.events[2].anomaly)
+      << "with no history finding, the white-box one is the failure";
+}
+
 class ShrunkStaleRead : public testing::Test {
  protected:
   static void SetUpTestSuite() {
