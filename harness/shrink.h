@@ -70,4 +70,11 @@ ShrinkResult shrink(const Scenario& failing, const FailureSignature& signature,
                     const ShrinkBudget& budget, const RunOptions& options,
                     const std::function<void(const std::string&)>& log);
 
+// The same with each trial run by `run` (the passes' own tests give it a
+// failure of their choosing).
+using TrialRunner = std::function<RunOutcome(const Scenario&)>;
+ShrinkResult shrink(const Scenario& failing, const FailureSignature& signature,
+                    const ShrinkBudget& budget, const TrialRunner& run,
+                    const std::function<void(const std::string&)>& log);
+
 }  // namespace simlab

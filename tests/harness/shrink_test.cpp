@@ -137,6 +137,83 @@ TEST(ClientScripts, ReadFromAScenarioFileWithTheirFieldsChecked) {
             "clients: the script has 1 clients, not 3");
 }
 
+// A failure of the test's choosing: the run fails when some client writes
+// 105 while a partition is scripted. The passes must find exactly that: one
+// op, one fault, and what is left of the rest is only what they cannot drop.
+RunOutcome synthetic_trial(const Scenario& scenario) {
+  RunOutcome outcome;
+  outcome.scenario = scenario;
+  history::History& history = outcome.history;
+  const auto record = [&](std::int64_t process, std::int64_t at_ns, const ScriptedOp& op) {
+    history.push_back({static_cast<std::int64_t>(history.size()), at_ns, process,
+                       history::OpType::invoke, op.f, op.key, op.value, 0});
+    history.push_back({static_cast<std::int64_t>(history.size()), at_ns + 1, process,
+                       history::OpType::ok, op.f, op.key, op.value, 0});
+  };
+  bool wrote = false;
+  for (std::int64_t client = 0; client < 3 && scenario.script.empty(); ++client) {
+    for (std::int64_t i = 0; i < 10; ++i) {
+      const ScriptedOp op{(client * 10 + i) * 1'000'000, "write", history::Value::integer(i % 3),
+                          history::Value::integer(client * 100 + i)};
+      record(client, op.at_ns, op);
+      wrote |= op.value == history::Value::integer(105);
+    }
+  }
+  for (std::size_t client = 0; client < scenario.script.size(); ++client) {
+    for (const ScriptedOp& op : scenario.script[client]) {
+      record(static_cast<std::int64_t>(client), op.at_ns, op);
+      wrote |= op.f == "write" && op.value == history::Value::integer(105);
+    }
+  }
+  for (const auto& fault : scenario.timeline)
+    outcome.faults.push_back({fault, fault.describe(), fault.at_ns + fault.duration_ns});
+  const bool partitioned =
+      std::any_of(scenario.timeline.begin(), scenario.timeline.end(),
+                  [](const auto& f) { return f.kind == faults::FaultKind::partition; });
+  if (wrote && partitioned) {
+    outcome.verdict = RunVerdict::safety_violation;
+    outcome.anomaly = "linearizability";
+    outcome.history_judge = JudgeFinding{"history", "linearizability", "", {}, -1};
+  }
+  return outcome;
+}
+
+TEST(Shrink, ThePassesKeepExactlyWhatTheFailureNeeds) {
+  Scenario scenario = register_demo_scenario();
+  scenario.faults = {};
+  scenario.clients = 3;
+  faults::ScriptedFault partition;
+  partition.kind = faults::FaultKind::partition;
+  partition.at_ns = 40'000'000;
+  partition.duration_ns = 100'000'000;
+  partition.links = {{1, 2}, {2, 1}};
+  faults::ScriptedFault crash;
+  crash.kind = faults::FaultKind::crash;
+  crash.node = 3;
+  crash.at_ns = 10'000'000;
+  crash.duration_ns = 50'000'000;
+  scenario.timeline = {crash, partition};
+  const RunOutcome original = synthetic_trial(scenario);
+  ASSERT_EQ(original.verdict, RunVerdict::safety_violation);
+  const ShrinkResult result =
+      shrink(scenario, failure_signature(original), ShrinkBudget{}, synthetic_trial, [](auto&) {});
+  const Scenario& minimal = result.minimal;
+  ASSERT_EQ(minimal.script.size(), 1u) << "idle clients go";
+  ASSERT_EQ(minimal.script[0].size(), 1u);
+  EXPECT_EQ(minimal.script[0][0].value, history::Value::integer(105));
+  ASSERT_EQ(minimal.timeline.size(), 1u);
+  EXPECT_EQ(minimal.timeline[0].kind, faults::FaultKind::partition);
+  EXPECT_LT(minimal.timeline[0].at_ns, 2'000'000) << "moved as early as it can go";
+  EXPECT_LT(minimal.timeline[0].duration_ns, 2'000'000) << "and shortened";
+  EXPECT_EQ(minimal.nodes, 2u) << "the partition needs nodes 1 and 2";
+  EXPECT_FALSE(minimal.final_reads);
+  EXPECT_EQ(result.after.ops, 1u);
+  EXPECT_EQ(result.after.clients, 1u);
+  EXPECT_EQ(result.before.ops, 30u);
+  EXPECT_FALSE(result.trials_ran_out)
+      << "a fixpoint, well inside the budget (" << result.trials << " trials)";
+}
+
 // The example: read-without-quorum fails with thousands of ops and
 // a dozen faults; its core is a few ops around one partition.
 TEST(Shrink, AStaleReadShrinksToAHandfulOfOpsTheHistoryStillCatches) {
