@@ -24,10 +24,16 @@ namespace {
 using namespace simlab;
 using Clock = std::chrono::steady_clock;
 
-std::optional<Scenario> first_failing(const Scenario& scenario, std::uint64_t seeds_max) {
+struct FailingRun {
+  Scenario scenario;
+  RunOutcome outcome;
+};
+
+std::optional<FailingRun> first_failing(const Scenario& scenario, std::uint64_t seeds_max) {
   for (std::uint64_t seed = 1; seed <= seeds_max; ++seed) {
     Scenario resolved = resolve_scenario(scenario, seed);
-    if (run_scenario(resolved).verdict != RunVerdict::valid) return resolved;
+    RunOutcome outcome = run_scenario(resolved);
+    if (outcome.verdict != RunVerdict::valid) return FailingRun{resolved, std::move(outcome)};
   }
   return std::nullopt;
 }
@@ -44,12 +50,12 @@ void shrink_bug(const SystemEntry& system, const PlantedBug& bug, std::uint64_t 
                 static_cast<unsigned long long>(seeds_max));
     return;
   }
-  const FailureSignature signature = failure_signature(run_scenario(*failing));
+  const FailureSignature signature = failure_signature(failing->outcome);
   ShrinkBudget budget;
   budget.trials_max = trials;
   const auto start = Clock::now();
   const ShrinkResult result =
-      shrink(*failing, signature, budget, RunOptions{}, [](const std::string&) {});
+      shrink(failing->scenario, failing->outcome, budget, RunOptions{}, [](const std::string&) {});
   const double wall_s = std::chrono::duration<double>(Clock::now() - start).count();
   RunOptions logged;
   logged.keep_causal_log = true;
@@ -59,7 +65,7 @@ void shrink_bug(const SystemEntry& system, const PlantedBug& bug, std::uint64_t 
   std::printf(
       "| %s | %s | %llu | %s | %zu -> %zu | %zu -> %zu | %u | %u | %zu, %.1f s | %zu%s | %s |\n",
       std::string(system.name).c_str(), std::string(bug.name).c_str(),
-      static_cast<unsigned long long>(failing->seed), signature.describe().c_str(),
+      static_cast<unsigned long long>(failing->scenario.seed), signature.describe().c_str(),
       result.before.ops, result.after.ops, result.before.faults, result.after.faults,
       result.after.nodes, result.after.clients, result.trials, wall_s, story.events.size(),
       story.events_left_out > 0 ? fmt::format(" (+{} left out)", story.events_left_out).c_str()

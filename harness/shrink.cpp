@@ -434,21 +434,19 @@ ShrinkStats shrink_stats(const Scenario& scenario, const RunOutcome& outcome) {
   return stats;
 }
 
-ShrinkResult shrink(const Scenario& failing, const FailureSignature& signature,
-                    const ShrinkBudget& budget, const RunOptions& options,
-                    const std::function<void(const std::string&)>& log) {
+ShrinkResult shrink(const Scenario& failing, const RunOutcome& original, const ShrinkBudget& budget,
+                    const RunOptions& options, const std::function<void(const std::string&)>& log) {
   return shrink(
-      failing, signature, budget,
+      failing, original, budget,
       [options](const Scenario& trial) { return run_scenario(trial, options); }, log);
 }
 
-ShrinkResult shrink(const Scenario& failing, const FailureSignature& signature,
-                    const ShrinkBudget& budget, const TrialRunner& run,
-                    const std::function<void(const std::string&)>& log) {
-  Shrinker shrinker(signature, budget, run, log);
+ShrinkResult shrink(const Scenario& failing, const RunOutcome& original, const ShrinkBudget& budget,
+                    const TrialRunner& run, const std::function<void(const std::string&)>& log) {
+  Shrinker shrinker(failure_signature(original), budget, run, log);
   ShrinkResult result;
   shrinker.current = failing;
-  shrinker.outcome = run(failing);
+  shrinker.outcome = original;
   result.before = shrink_stats(failing, shrinker.outcome);
   shrinker.script_the_run();
   while (!shrinker.spent() && shrinker.round()) {

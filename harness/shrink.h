@@ -64,17 +64,16 @@ struct ShrinkResult {
 
 ShrinkStats shrink_stats(const Scenario& scenario, const RunOutcome& outcome);
 
-// REQUIRES: `failing` (a resolved scenario) fails as `signature` says.
+// REQUIRES: `original` is the run of `failing` (a resolved scenario), and
+// it failed; the shrunk run must fail as failure_signature(original) says.
 // Every trial runs with `options` (the judges of the original run).
-ShrinkResult shrink(const Scenario& failing, const FailureSignature& signature,
-                    const ShrinkBudget& budget, const RunOptions& options,
-                    const std::function<void(const std::string&)>& log);
+ShrinkResult shrink(const Scenario& failing, const RunOutcome& original, const ShrinkBudget& budget,
+                    const RunOptions& options, const std::function<void(const std::string&)>& log);
 
 // The same with each trial run by `run` (the passes' own tests give it a
 // failure of their choosing).
 using TrialRunner = std::function<RunOutcome(const Scenario&)>;
-ShrinkResult shrink(const Scenario& failing, const FailureSignature& signature,
-                    const ShrinkBudget& budget, const TrialRunner& run,
-                    const std::function<void(const std::string&)>& log);
+ShrinkResult shrink(const Scenario& failing, const RunOutcome& original, const ShrinkBudget& budget,
+                    const TrialRunner& run, const std::function<void(const std::string&)>& log);
 
 }  // namespace simlab

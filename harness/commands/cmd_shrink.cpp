@@ -110,7 +110,7 @@ int cmd_shrink(int argc, char** argv) {
   std::printf("shrinking %s (%s) in up to %zu trials\n", folder.c_str(),
               signature.describe().c_str(), shrink_budget.trials_max);
   const ShrinkResult result =
-      shrink(failing, signature, shrink_budget, run_options,
+      shrink(failing, original, shrink_budget, run_options,
              [](const std::string& line) { std::printf("%s\n", line.c_str()); });
   // The minimal run once more, keeping which event caused which: its story.
   RunOptions story_options = run_options;

@@ -152,7 +152,9 @@ RunOutcome run_real(const Scenario& resolved, const RunOptions& options,
       for (const auto& [node, status] : cluster.reap_exits()) {
         outcome.node_aborts.push_back(
             NodeAbortRecord{node, fibers.now_ns(), "exit " + std::to_string(status), ""});
-        fibers.at(fibers.now_ns() + kAbortRestartNs, [&cluster, node] { cluster.start(node); });
+        // A copy: clang (and so clang-tidy) cannot capture a structured binding.
+        const auto exited = node;
+        fibers.at(fibers.now_ns() + kAbortRestartNs, [&cluster, exited] { cluster.start(exited); });
       }
       fibers.at(fibers.now_ns() + kSupervisePeriodNs, supervise);
     };
@@ -190,15 +192,7 @@ RunOutcome run_real(const Scenario& resolved, const RunOptions& options,
   if (g_interrupted)
     throw RealRunInterrupted();  // the cluster's destructor has not run yet: it runs now
   if (options.invariants != InvariantJudges::none) outcome.white_box = read_findings(cluster);
-  if (!outcome.live) {
-    outcome.liveness_detail = fmt::format(
-        "not every client completed an operation within {}ms of healing", resolved.liveness_ms);
-  }
-  outcome.history = recorder.take();
-  combine_verdict(outcome);
-  outcome.wall_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start)
-          .count();
+  finish_outcome(outcome, recorder, wall_start);
   return outcome;
 }
 

@@ -107,16 +107,8 @@ RunOutcome simulate_scenario(const Scenario& resolved, const RunOptions& options
     outcome.causal_events = simulator.causal_log().events();
     outcome.fiber_names = simulator.causal_log().fiber_names();
     collect_judges(simulator, outcome);
-    if (!outcome.live) {
-      outcome.liveness_detail = fmt::format(
-          "not every client completed an operation within {}ms of healing", resolved.liveness_ms);
-    }
   }
-  outcome.history = recorder.take();
-  combine_verdict(outcome);
-  outcome.wall_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start)
-          .count();
+  finish_outcome(outcome, recorder, wall_start);
   return outcome;
 }
 

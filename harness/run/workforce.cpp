@@ -60,6 +60,20 @@ void Workforce::start_final_readers() {
   }
 }
 
+void finish_outcome(RunOutcome& outcome, HistoryRecorder& recorder,
+                    std::chrono::steady_clock::time_point wall_start) {
+  if (!outcome.live) {
+    outcome.liveness_detail =
+        fmt::format("not every client completed an operation within {}ms of healing",
+                    outcome.scenario.liveness_ms);
+  }
+  outcome.history = recorder.take();
+  combine_verdict(outcome);
+  outcome.wall_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start)
+          .count();
+}
+
 bool ProgressWatch::every_client_served() {
   const auto& ops = recorder_.history();
   for (; scanned_ < ops.size(); ++scanned_) {

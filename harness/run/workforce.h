@@ -4,6 +4,7 @@
 // env and how to spawn a fiber.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "faults/nemesis.h"
+#include "harness/run/run_outcome.h"
 #include "harness/scenario.h"
 #include "harness/systems/system_registry.h"
 #include "workloads/history_recorder.h"
@@ -49,6 +51,11 @@ class Workforce {
   std::size_t readers_running_ = 0;
   std::set<std::int64_t> scripts_done_;
 };
+
+// The end of a run on either driver, once the cluster is gone: the
+// liveness finding, the history, the combined verdict and the wall time.
+void finish_outcome(RunOutcome& outcome, HistoryRecorder& recorder,
+                    std::chrono::steady_clock::time_point wall_start);
 
 // Liveness: every client must complete an op it invoked after healing
 // (final readers are not clients: they only add reads). It looks only at

@@ -85,8 +85,8 @@ class ShrunkStaleRead : public testing::Test {
  protected:
   static void SetUpTestSuite() {
     const Scenario failing = stale_reads();
-    const ShrinkResult result = shrink(failing, failure_signature(run_scenario(failing)),
-                                       ShrinkBudget{}, RunOptions{}, [](auto&) {});
+    const ShrinkResult result =
+        shrink(failing, run_scenario(failing), ShrinkBudget{}, RunOptions{}, [](auto&) {});
     RunOptions logged;
     logged.keep_causal_log = true;
     outcome_ = new RunOutcome(run_scenario(result.minimal, logged));

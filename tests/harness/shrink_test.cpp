@@ -196,7 +196,7 @@ TEST(Shrink, ThePassesKeepExactlyWhatTheFailureNeeds) {
   const RunOutcome original = synthetic_trial(scenario);
   ASSERT_EQ(original.verdict, RunVerdict::safety_violation);
   const ShrinkResult result =
-      shrink(scenario, failure_signature(original), ShrinkBudget{}, synthetic_trial, [](auto&) {});
+      shrink(scenario, original, ShrinkBudget{}, synthetic_trial, [](auto&) {});
   const Scenario& minimal = result.minimal;
   ASSERT_EQ(minimal.script.size(), 1u) << "idle clients go";
   ASSERT_EQ(minimal.script[0].size(), 1u);
@@ -221,8 +221,7 @@ TEST(Shrink, AStaleReadShrinksToAHandfulOfOpsTheHistoryStillCatches) {
   const RunOutcome original = run_scenario(failing);
   const FailureSignature signature = failure_signature(original);
   ASSERT_EQ(signature.judge, "history");
-  const ShrinkResult result =
-      shrink(failing, signature, ShrinkBudget{}, RunOptions{}, [](auto&) {});
+  const ShrinkResult result = shrink(failing, original, ShrinkBudget{}, RunOptions{}, [](auto&) {});
   EXPECT_LE(result.after.ops, 20u);
   EXPECT_LE(result.after.faults, 2u);
   EXPECT_LT(result.after.ops * 50, result.before.ops);

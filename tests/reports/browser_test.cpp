@@ -94,8 +94,8 @@ TEST(RunPageInBrowser, LinearizabilityFailureShowsVerdictTimelineExplanationAndT
 TEST(RunPageInBrowser, AShrunkRunShowsItsCausalStoryAsASpaceTimeDiagram) {
   REQUIRE_BROWSER();
   const RunOutcome failing = failing_stale_read_run();
-  const ShrinkResult shrunk = shrink(failing.scenario, failure_signature(failing), ShrinkBudget{},
-                                     RunOptions{}, [](const std::string&) {});
+  const ShrinkResult shrunk =
+      shrink(failing.scenario, failing, ShrinkBudget{}, RunOptions{}, [](const std::string&) {});
   RunOptions logged;
   logged.keep_causal_log = true;
   RunOutcome minimal = run_scenario(shrunk.minimal, logged);
