@@ -54,8 +54,14 @@ void shrink_bug(const SystemEntry& system, const PlantedBug& bug, std::uint64_t 
   ShrinkBudget budget;
   budget.trials_max = trials;
   const auto start = Clock::now();
-  const ShrinkResult result =
-      shrink(failing->scenario, failing->outcome, budget, RunOptions{}, [](const std::string&) {});
+  // SHRINK_BENCH_LOG=1: each pass's progress on stderr, with the time it was reached.
+  const bool log = std::getenv("SHRINK_BENCH_LOG") != nullptr;
+  const ShrinkResult result = shrink(
+      failing->scenario, failing->outcome, budget, RunOptions{}, [&](const std::string& line) {
+        if (!log) return;
+        const double at_s = std::chrono::duration<double>(Clock::now() - start).count();
+        std::fprintf(stderr, "%7.2f s  %s\n", at_s, line.c_str());
+      });
   const double wall_s = std::chrono::duration<double>(Clock::now() - start).count();
   RunOptions logged;
   logged.keep_causal_log = true;

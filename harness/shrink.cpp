@@ -349,10 +349,14 @@ class Shrinker {
       if (!attempt(candidate)) break;
       changed = true;
     }
+    // Thinking longer than the safety phase buys nothing (a client's first op
+    // is its last), and the run would go on for as long as the client sleeps:
+    // uncapped, the fixpoint doubled it to hours of simulated time per trial.
     for (int doubling = 0; doubling < 4 && current.script.empty() && !spent(); ++doubling) {
       Scenario candidate = current;
-      candidate.think_ms_max = std::max<std::int64_t>(1, current.think_ms_max * 2);
-      if (!attempt(candidate)) break;
+      candidate.think_ms_max = std::min<std::int64_t>(
+          std::max<std::int64_t>(1, current.think_ms_max * 2), current.safety_ms);
+      if (candidate.think_ms_max <= current.think_ms_max || !attempt(candidate)) break;
       changed = true;
     }
     return changed && (say("fewer generated ops"), true);

@@ -30,6 +30,10 @@ class Prng final : public RandomSource {
     return Prng(fold64(fold64(seed_, name_hash64(name)), index));
   }
 
+  // A stream for one keyed event (sim/keyed_draws.h): depends only on this
+  // stream's seed and the key.
+  Prng derive(std::uint64_t key) const { return Prng(fold64(seed_, key)); }
+
   std::uint64_t next_u64() override {
     const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
     const std::uint64_t t = state_[1] << 17;

@@ -27,6 +27,7 @@
 #include "sim/causal_log.h"
 #include "sim/event_queue.h"
 #include "sim/fiber.h"
+#include "sim/keyed_draws.h"
 #include "sim/network.h"
 #include "sim/node_clock.h"
 #include "sim/prng.h"
@@ -169,6 +170,8 @@ class Simulator {
     std::unordered_map<TimerId, std::uint64_t> timers;  // id -> generation
     std::unordered_map<TimerId, std::int64_t> timer_causes;  // id -> causal event (when logging)
     DiskOpId next_disk_op = 1;
+    InstantRank disk_rank;                // keyed disk draws (sim/keyed_draws.h)
+    std::vector<InstantRank> send_ranks;  // keyed message draws, by destination
     std::unique_ptr<HostContext> context;
   };
   struct InFlightMessage {
@@ -188,6 +191,7 @@ class Simulator {
     std::uint64_t length;
     Bytes bytes;
     std::int64_t cause = -1;  // the causal event that issued it
+    std::uint64_t draw_key = 0;  // its keyed draws (sim/keyed_draws.h)
   };
   struct ClientMessage {
     std::uint32_t fiber;
@@ -202,6 +206,7 @@ class Simulator {
   Host& host(NodeId id) { return *hosts_[id - kFirstNodeId]; }
   const Host& host(NodeId id) const { return *hosts_[id - kFirstNodeId]; }
   bool dispatch(const Event& event);
+  std::uint64_t send_draw_key(NodeId from, NodeId to);  // sim/keyed_draws.h
   void deliver_message(const Event& event);
   void deliver_timer(const Event& event);
   void deliver_disk_done(const Event& event);

@@ -16,14 +16,22 @@ void Simulator::send(NodeId from, NodeId to, Bytes payload) {
     }
     return;
   }
-  const auto deliveries = network_.plan_send(from, to, now_ns_, network_random_);
+  Prng draws = keyed_draws(network_random_, send_draw_key(from, to));
+  const auto deliveries = network_.plan_send(from, to, now_ns_, draws);
   for (std::uint32_t copy = 0; copy < deliveries.count; ++copy) {
     InFlightMessage message{from, to, copy + 1 < deliveries.count ? payload : std::move(payload),
                             false, causal_.current()};
-    if (deliveries.items[copy].corrupted) Network::corrupt_payload(message.payload, network_random_);
+    if (deliveries.items[copy].corrupted) Network::corrupt_payload(message.payload, draws);
     const std::uint64_t slot = store(messages_, free_messages_, std::move(message));
     queue_.push(deliveries.items[copy].time_ns, EventKind::message, to, slot, 0);
   }
+}
+
+std::uint64_t Simulator::send_draw_key(NodeId from, NodeId to) {
+  std::vector<InstantRank>& ranks = host(from).send_ranks;
+  if (ranks.size() <= to) ranks.resize(std::size_t{to} + 1);
+  const std::uint64_t channel = fold64(from, to);
+  return event_key(channel, now_ns_, ranks[to].next(now_ns_));
 }
 
 void Simulator::deliver_message(const Event& event) {
@@ -85,10 +93,12 @@ void Simulator::deliver_timer(const Event& event) {
 DiskOpId Simulator::issue_disk_op(Host& host, VirtualDisk::OpKind kind, const std::string& file,
                                   std::uint64_t offset, std::uint64_t length, Bytes bytes) {
   const DiskOpId id = host.next_disk_op++;
-  const std::int64_t done_ns = host.disk.completion_ns(kind, now_ns_, host.disk_random);
+  const std::uint64_t draw_key = event_key(host.id, now_ns_, host.disk_rank.next(now_ns_));
+  Prng draws = keyed_draws(host.disk_random, draw_key);
+  const std::int64_t done_ns = host.disk.completion_ns(kind, now_ns_, draws);
   const std::uint64_t slot = store(disk_ops_, free_disk_ops_,
                                    DiskOp{host.id, host.incarnation, id, kind, file, offset, length,
-                                          std::move(bytes), causal_.current()});
+                                          std::move(bytes), causal_.current(), draw_key});
   queue_.push(done_ns, EventKind::disk_done, host.id, slot, 0);
   return id;
 }
@@ -104,13 +114,15 @@ void Simulator::deliver_disk_done(const Event& event) {
   free_disk_ops_.push_back(event.a);
   Bytes read_bytes;
   DiskStatus status = DiskStatus::ok;
+  // Its completion's draws (errors, corruption) follow from its issue's key.
+  Prng draws = keyed_draws(host.disk_random, fold64(op.draw_key, 1));
   switch (op.kind) {
     case VirtualDisk::OpKind::write:
-      status = host.disk.write(op.file, op.offset, op.bytes, host.disk_random);
+      status = host.disk.write(op.file, op.offset, op.bytes, draws);
       break;
     case VirtualDisk::OpKind::fsync: status = host.disk.fsync(op.file); break;
     case VirtualDisk::OpKind::read:
-      status = host.disk.read(op.file, op.offset, op.length, read_bytes, host.disk_random);
+      status = host.disk.read(op.file, op.offset, op.length, read_bytes, draws);
       break;
     case VirtualDisk::OpKind::truncate: status = host.disk.truncate(op.file, op.offset); break;
   }
@@ -146,7 +158,9 @@ void Simulator::reply(NodeId from, RequestId request, Bytes response) {
   if (it == request_fibers_.end()) return;  // the client gave up and went away
   const PendingCall pending = it->second;
   request_fibers_.erase(it);
-  const std::int64_t latency_ns = config_.client_latency.sample(*pending.latency_random);
+  Prng draws = keyed_draws(*pending.latency_random,
+                           event_key(fold64(fold64(pending.fiber, from), 1), now_ns_, 0));
+  const std::int64_t latency_ns = config_.client_latency.sample(draws);
   const std::uint64_t slot =
       store(client_messages_, free_client_messages_,
             ClientMessage{pending.fiber, from, request, std::move(response), causal_.current()});

@@ -54,7 +54,9 @@ CallResult Simulator::call(NodeId node, Bytes request, std::int64_t timeout_ns,
   fiber.reply_arrived = false;
   fiber.reply.clear();
   request_fibers_[request_id] = PendingCall{fiber_id, &latency_random};
-  const std::int64_t latency_ns = config_.client_latency.sample(latency_random);
+  Prng draws =
+      keyed_draws(latency_random, event_key(fold64(fold64(fiber_id, node), 0), now_ns_, 0));
+  const std::int64_t latency_ns = config_.client_latency.sample(draws);
   const std::uint64_t slot =
       store(client_messages_, free_client_messages_,
             ClientMessage{fiber_id, node, request_id, std::move(request), -1});

@@ -20,7 +20,7 @@ namespace {
 using sim::CausalKind;
 
 Scenario stale_reads() {
-  return resolve_scenario(scenario_from_flags({"", "raft", "", "raft.read-without-quorum"}), 2);
+  return resolve_scenario(scenario_from_flags({"", "raft", "", "raft.read-without-quorum"}), 27);
 }
 
 TEST(CausalLog, NamesEachEffectsStepAndLeavesTheRunAsItWas) {

@@ -217,7 +217,7 @@ TEST(Shrink, ThePassesKeepExactlyWhatTheFailureNeeds) {
 // The example: read-without-quorum fails with thousands of ops and
 // a dozen faults; its core is a few ops around one partition.
 TEST(Shrink, AStaleReadShrinksToAHandfulOfOpsTheHistoryStillCatches) {
-  const Scenario failing = bug_seed("raft", "raft.read-without-quorum", 2);
+  const Scenario failing = bug_seed("raft", "raft.read-without-quorum", 27);
   const RunOutcome original = run_scenario(failing);
   const FailureSignature signature = failure_signature(original);
   ASSERT_EQ(signature.judge, "history");

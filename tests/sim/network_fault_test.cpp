@@ -105,6 +105,36 @@ TEST(Network, LinksAreFifoUnlessReorderingIsOn) {
   EXPECT_FALSE(std::is_sorted(shuffled.begin(), shuffled.end()));
 }
 
+// Delays are drawn per message, keyed by its link and send time
+// (sim/keyed_draws.h): one more message elsewhere, as when a shrink adds or
+// drops a client op, must not reshuffle the delays of the others.
+TEST(Network, AnExtraMessageLeavesTheOtherMessagesDelaysAlone) {
+  auto arrivals_at_1 = [](bool extra) {
+    ScriptFactory factory;
+    factory.hooks.push_back([extra](NodeContext& context, const testing::Seen& seen) {
+      if (seen.what == "start" && extra) context.send(3, bytes_of("extra"));
+    });
+    factory.hooks.push_back([](NodeContext& context, const testing::Seen& seen) {
+      if (seen.what != "start") return;
+      for (std::uint8_t i = 0; i < 20; ++i) context.send(1, Bytes{i});
+    });
+    SimConfig config = script_config(factory, 3);
+    config.network_latency = LatencyModel::uniform(1'000, 1'000'000);
+    Simulator simulator(config);
+    simulator.start();
+    simulator.run_until(100'000'000);
+    std::vector<std::int64_t> times_ns;
+    for (const auto& seen : factory.latest.at(1)->seen) {
+      if (seen.what == "message") times_ns.push_back(seen.local_ns);
+    }
+    return times_ns;
+  };
+  const auto alone = arrivals_at_1(false);
+  ASSERT_EQ(alone.size(), 20u);
+  EXPECT_EQ(arrivals_at_1(true), alone);
+  EXPECT_NE(alone.front(), alone.back()) << "the delays were drawn, not constant";
+}
+
 TEST(Network, ClogHoldsMessagesThenReleasesThemInOrder) {
   ScriptFactory factory = greeting_factory(2);
   Simulator simulator(script_config(factory, 2));
