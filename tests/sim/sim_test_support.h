@@ -23,7 +23,7 @@ struct Seen {
 class ScriptNode final : public Node {
  public:
   using Hook = std::function<void(NodeContext&, const Seen&)>;
-  explicit ScriptNode(NodeId id) : id_(id) {}
+  explicit ScriptNode(NodeId /*id*/) {}
   void on_start(NodeContext& context) override { note(context, {"start", 0, 0, DiskStatus::ok, {}}); }
   void on_message(NodeContext& context, NodeId from, ByteView payload) override {
     note(context, {"message", 0, from, DiskStatus::ok, Bytes(payload.begin(), payload.end())});
@@ -44,7 +44,6 @@ class ScriptNode final : public Node {
     seen.push_back(event);
     if (hook) hook(context, seen.back());
   }
-  NodeId id_;
 };
 
 // Builds ScriptNodes and lets the test reach each live one.
