@@ -95,7 +95,7 @@ class QueueModel final : public SequenceModel {
       call.f = kDequeue;
       if (completion) call.output = values_.intern(completion->value);
     } else {
-      return expected_functions("enqueue or dequeue", "queue", invocation);
+      return expected_functions("enqueue or dequeue", "fifo-queue", invocation);
     }
     return std::nullopt;
   }

@@ -7,8 +7,8 @@
 namespace simlab::linearizability {
 
 std::span<const std::string_view> model_names() {
-  static constexpr std::string_view kNames[] = {"register", "cas-register", "kv", "set",
-                                                "queue", "counter", "mutex"};
+  static constexpr std::string_view kNames[] = {"register",   "cas-register", "kv",   "set",
+                                                "fifo-queue", "counter",      "mutex"};
   return kNames;
 }
 
@@ -32,7 +32,7 @@ std::optional<ModelFactory> make_model_factory(std::string_view name, const hist
   if (name == "cas-register") return registers(RegisterFlavor::cas);
   if (name == "kv") return registers(RegisterFlavor::kv);
   if (name == "set") return [init] { return make_set_model(init); };
-  if (name == "queue") return [init] { return make_queue_model(init); };
+  if (name == "fifo-queue") return [init] { return make_queue_model(init); };
   if (name == "counter") return [init] { return make_counter_model(init); };
   if (name == "mutex") return [] { return make_mutex_model(); };
   return std::nullopt;

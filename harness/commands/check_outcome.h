@@ -3,11 +3,18 @@
 // transactional checks.
 #pragma once
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <system_error>
+#include <vector>
 
+#include "checkers/history/history_format.h"
 #include "harness/commands/command.h"
 
 namespace simlab {
@@ -41,6 +48,25 @@ inline void report_bad_input(bool json, const std::string& file, const std::stri
               << "\n";
   }
   std::fprintf(stderr, "%s\n", message.c_str());
+}
+
+// A history file's text, or nullopt after reporting it unreadable (the
+// caller's outcome is then FileOutcome::unreadable).
+inline std::optional<std::string> read_history_text(bool json, const std::string& file) {
+  try {
+    return history::read_file(file);
+  } catch (const std::system_error& error) {
+    report_bad_input(json, file, fmt::format("{}: cannot read: {}", file, error.code().message()));
+    return std::nullopt;
+  }
+}
+
+// Checks every file; the worst outcome sets the exit code.
+template <class CheckOne>
+int check_each_file(const std::vector<std::string>& files, CheckOne check_one) {
+  FileOutcome worst = FileOutcome::valid;
+  for (std::size_t i = 0; i < files.size(); ++i) worst = std::max(worst, check_one(i));
+  return exit_code(worst);
 }
 
 }  // namespace simlab

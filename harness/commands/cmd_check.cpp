@@ -24,6 +24,7 @@
 #include "checkers/linearizability/partition.h"
 #include "harness/commands/check_nil_read.h"
 #include "harness/commands/check_outcome.h"
+#include "harness/commands/check_queue.h"
 #include "harness/commands/check_txn.h"
 #include "harness/commands/command.h"
 #include "reports/check_report.h"
@@ -49,9 +50,9 @@ po::options_description visible_options() {
   po::options_description options("simlab check --model M [options] FILE...");
   options.add_options()("help,h", "show this help")(
       "model", po::value<std::string>(),
-      "register, cas-register, kv, set, queue, counter, mutex (list-append and rw-register go to "
-      "the "
-      "transactional checker)")(
+      "register, cas-register, kv, set, fifo-queue, counter, mutex (list-append and rw-register go "
+      "to "
+      "the transactional checker, queue to the Kafka-style log checker)")(
       "format", po::value<std::string>(),
       "jsonl, edn or jepsen-log (default: detected from content and extension)")(
       "init", po::value<std::string>(), "initial value as EDN, e.g. 0, \"\", [1 2] (default nil)")(
@@ -167,14 +168,9 @@ void report(const CheckFlags& flags, const std::string& file,
 FileOutcome check_file(const CheckFlags& flags, const linearizability::ModelFactory& factory,
                        std::size_t position) {
   const std::string& file = flags.files[position];
-  std::string text;
-  try {
-    text = history::read_file(file);
-  } catch (const std::system_error& error) {
-    report_bad_input(flags.json, file,
-                     fmt::format("{}: cannot read: {}", file, error.code().message()));
-    return FileOutcome::unreadable;
-  }
+  const auto read = read_history_text(flags.json, file);
+  if (!read) return FileOutcome::unreadable;
+  const std::string& text = *read;
   try {
     const auto start = std::chrono::steady_clock::now();
     const history::Format format =
@@ -223,6 +219,8 @@ int cmd_check(int argc, char** argv) {
         (arg == "--model" && (next == "list-append" || next == "rw-register"))) {
       return cmd_check_txn(argc, argv);
     }
+    if (arg == "--model=queue" || (arg == "--model" && next == "queue"))
+      return cmd_check_queue(argc, argv);
   }
   CheckFlags flags;
   if (const auto stop = parse_flags(argc, argv, flags)) return *stop;
@@ -236,10 +234,8 @@ int cmd_check(int argc, char** argv) {
     std::fprintf(stderr, "simlab check: %s\n", misuse->c_str());
     return kExitUsage;
   }
-  FileOutcome worst = FileOutcome::valid;
-  for (std::size_t i = 0; i < flags.files.size(); ++i)
-    worst = std::max(worst, check_file(flags, *factory, i));
-  return exit_code(worst);
+  return check_each_file(flags.files,
+                         [&](std::size_t i) { return check_file(flags, *factory, i); });
 }
 
 }  // namespace simlab

@@ -151,14 +151,9 @@ void report(const TxnFlags& flags, const std::string& file, const txn::TxnHistor
 }
 
 FileOutcome check_file(const TxnFlags& flags, const std::string& file) {
-  std::string text;
-  try {
-    text = history::read_file(file);
-  } catch (const std::system_error& error) {
-    report_bad_input(flags.json, file,
-                     fmt::format("{}: cannot read: {}", file, error.code().message()));
-    return FileOutcome::unreadable;
-  }
+  const auto read = read_history_text(flags.json, file);
+  if (!read) return FileOutcome::unreadable;
+  const std::string& text = *read;
   try {
     const auto began = std::chrono::steady_clock::now();
     const auto format = flags.format ? *flags.format : history::detect_format(text, file);
@@ -199,9 +194,8 @@ FileOutcome check_file(const TxnFlags& flags, const std::string& file) {
 int cmd_check_txn(int argc, char** argv) {
   TxnFlags flags;
   if (const auto stop = parse_txn_flags(argc, argv, flags)) return *stop;
-  FileOutcome worst = FileOutcome::valid;
-  for (const std::string& file : flags.files) worst = std::max(worst, check_file(flags, file));
-  return exit_code(worst);
+  return check_each_file(flags.files,
+                         [&](std::size_t i) { return check_file(flags, flags.files[i]); });
 }
 
 }  // namespace simlab

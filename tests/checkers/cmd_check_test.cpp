@@ -153,11 +153,10 @@ TEST_F(CmdCheck, NilReadAnyIsKnossosReading) {
     const CommandRun as_any = simlab_check("--model " + model + " --nil-read any " + file);
     EXPECT_EQ(as_any.exit_code, 0) << model << ": " << as_any.output;
   }
-  expect_run("--model queue --nil-read any " + file, 64,
+  expect_run("--model fifo-queue --nil-read any " + file, 64,
              "simlab check: --nil-read any applies only to --model register, cas-register or kv; "
-             "the queue "
-             "model has no unknown-value reading of nil\n");
-  EXPECT_EQ(simlab_check("--model queue --nil-read value " + file).exit_code,
+             "the fifo-queue model has no unknown-value reading of nil\n");
+  EXPECT_EQ(simlab_check("--model fifo-queue --nil-read value " + file).exit_code,
             65);  // value is every model's reading
   expect_run("--model register --nil-read maybe " + file, 64,
              "simlab check: expected --nil-read value or any\n");
@@ -178,6 +177,30 @@ TEST_F(CmdCheck, AProcessThatIsASymbolIsBadInput) {
                  "symbol foo\n");
 }
 
+// --model queue is the Kafka-style log checker; a FIFO queue's history is
+// --model fifo-queue, and the message says so before any work.
+TEST_F(CmdCheck, TheQueueModelJudgesSendsAndPollsAndNamesTheAnomaly) {
+  const std::string lost = temp_file(
+      "lost.edn", R"({:process 0 :type :invoke :f :send :value [[:send 1 10] [:send 1 11]]}
+{:process 0 :type :ok :f :send :value [[:send 1 [0 10]] [:send 1 [1 11]]]}
+{:process 1 :type :invoke :f :poll :value [[:poll]]}
+{:process 1 :type :ok :f :poll :value [[:poll {1 [[1 11]]}]]}
+)");
+  const CommandRun run = simlab_check("--model queue " + lost);
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("lost-write: 1"), std::string::npos) << run.output;
+  const CommandRun json = simlab_check("--model=queue --json " + lost);
+  EXPECT_EQ(nlohmann::json::parse(json.output)["counts"]["lost-write"], 1) << json.output;
+
+  const std::string fifo =
+      temp_file("fifo.edn", "{:process 1 :type :invoke :f :enqueue :value 1}\n");
+  const CommandRun wrong = simlab_check("--model queue " + fifo);
+  EXPECT_EQ(wrong.exit_code, 65);
+  EXPECT_NE(wrong.output.find(fifo + ": holds no send or poll ops"), std::string::npos)
+      << wrong.output;
+  EXPECT_NE(wrong.output.find("--model fifo-queue"), std::string::npos) << wrong.output;
+}
+
 TEST_F(CmdCheck, BadFlagsExit64) {
   EXPECT_EQ(simlab_check("--model nosuch " + kJepsen + "etcd_002.log").exit_code, 64);
   EXPECT_EQ(simlab_check(kJepsen + "etcd_002.log").exit_code, 64);
@@ -194,7 +217,8 @@ TEST_F(CmdCheck, RunningOutOfTimeExitsTwo) {
   options.info_probability = 0.05;
   std::ostringstream out;
   simlab::history::write_jsonl(simlab::linearizability::make_synthetic_history(options), out);
-  const CommandRun run = simlab_check("--model queue --time-limit 0.05 " + temp_file("hard.jsonl", out.str()));
+  const CommandRun run =
+      simlab_check("--model fifo-queue --time-limit 0.05 " + temp_file("hard.jsonl", out.str()));
   EXPECT_EQ(run.exit_code, 2) << run.output;
   EXPECT_NE(run.output.find("unknown: "), std::string::npos) << run.output;
 }

@@ -20,7 +20,7 @@ struct ModelCase {
 constexpr ModelCase kModels[] = {
     {SyntheticModel::register_rw, "register"}, {SyntheticModel::cas_register, "cas-register"},
     {SyntheticModel::kv_append, "kv"},         {SyntheticModel::set, "set"},
-    {SyntheticModel::queue, "queue"},          {SyntheticModel::counter, "counter"},
+    {SyntheticModel::queue, "fifo-queue"},     {SyntheticModel::counter, "counter"},
     {SyntheticModel::mutex, "mutex"},
 };
 

@@ -74,9 +74,18 @@ TEST(Models, KvSplitsByKeyAndTreatsAnAbsentKeyAsEmpty) {
 TEST(Models, SetQueueCounterMutex) {
   EXPECT_EQ(check(parse({"0 invoke add 1", "0 ok add 1", "1 invoke read", "1 ok read [1]"}), "set").verdict, Verdict::valid);
   EXPECT_EQ(check(parse({"0 invoke add 1", "0 ok add 1", "1 invoke read", "1 ok read []"}), "set").verdict, Verdict::invalid);
-  EXPECT_EQ(check(parse({"0 invoke enqueue 1", "0 ok enqueue 1", "0 invoke enqueue 2", "0 ok enqueue 2", "1 invoke dequeue", "1 ok dequeue 1"}), "queue").verdict, Verdict::valid);
-  EXPECT_EQ(check(parse({"0 invoke enqueue 1", "0 ok enqueue 1", "0 invoke enqueue 2", "0 ok enqueue 2", "1 invoke dequeue", "1 ok dequeue 2"}), "queue").verdict, Verdict::invalid);
-  EXPECT_EQ(check(parse({"1 invoke dequeue", "1 ok dequeue null"}), "queue").verdict, Verdict::valid);
+  EXPECT_EQ(check(parse({"0 invoke enqueue 1", "0 ok enqueue 1", "0 invoke enqueue 2",
+                         "0 ok enqueue 2", "1 invoke dequeue", "1 ok dequeue 1"}),
+                  "fifo-queue")
+                .verdict,
+            Verdict::valid);
+  EXPECT_EQ(check(parse({"0 invoke enqueue 1", "0 ok enqueue 1", "0 invoke enqueue 2",
+                         "0 ok enqueue 2", "1 invoke dequeue", "1 ok dequeue 2"}),
+                  "fifo-queue")
+                .verdict,
+            Verdict::invalid);
+  EXPECT_EQ(check(parse({"1 invoke dequeue", "1 ok dequeue null"}), "fifo-queue").verdict,
+            Verdict::valid);
   EXPECT_EQ(check(parse({"0 invoke add 2", "0 ok add 2", "0 invoke increment", "0 ok increment", "1 invoke read", "1 ok read 3"}), "counter").verdict, Verdict::valid);
   EXPECT_EQ(check(parse({"0 invoke add 2", "0 ok add 2", "1 invoke read", "1 ok read 1"}), "counter").verdict, Verdict::invalid);
   EXPECT_EQ(check(parse({"0 invoke acquire", "0 ok acquire", "0 invoke release", "0 ok release", "1 invoke acquire", "1 ok acquire"}), "mutex").verdict, Verdict::valid);
@@ -124,7 +133,7 @@ history::History hard_queue_history() {
 TEST(Budget, RunningOutOfTimeGivesUnknownWithTheReason) {
   CheckOptions options;
   options.time_limit = std::chrono::milliseconds(50);
-  const CheckResult result = check(hard_queue_history(), "queue", Value(), options);
+  const CheckResult result = check(hard_queue_history(), "fifo-queue", Value(), options);
   ASSERT_EQ(result.verdict, Verdict::unknown);
   EXPECT_NE(result.reason.find("wall-clock safety limit"), std::string::npos) << result.reason;
   EXPECT_TRUE(result.safety_net) << "a verdict the wall clock decided says so";
@@ -135,8 +144,8 @@ TEST(Budget, RunningOutOfTimeGivesUnknownWithTheReason) {
 TEST(Budget, RunningOutOfWorkGivesTheSameUnknownEveryTime) {
   CheckOptions options;
   options.search_steps_max = 100'000;
-  const CheckResult first = check(hard_queue_history(), "queue", Value(), options);
-  const CheckResult second = check(hard_queue_history(), "queue", Value(), options);
+  const CheckResult first = check(hard_queue_history(), "fifo-queue", Value(), options);
+  const CheckResult second = check(hard_queue_history(), "fifo-queue", Value(), options);
   ASSERT_EQ(first.verdict, Verdict::unknown);
   EXPECT_FALSE(first.safety_net);
   EXPECT_NE(first.reason.find("work budget of 100000 search steps"), std::string::npos)
@@ -148,7 +157,7 @@ TEST(Budget, RunningOutOfWorkGivesTheSameUnknownEveryTime) {
 TEST(Budget, RunningOutOfMemoryGivesUnknownWithTheReason) {
   CheckOptions options;
   options.memory_limit_bytes = 1 << 16;
-  const CheckResult result = check(hard_queue_history(), "queue", Value(), options);
+  const CheckResult result = check(hard_queue_history(), "fifo-queue", Value(), options);
   ASSERT_EQ(result.verdict, Verdict::unknown);
   EXPECT_NE(result.reason.find("memory limit"), std::string::npos) << result.reason;
 }

@@ -1,0 +1,218 @@
+#include "checkers/queue/queue_checker.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+#include <unordered_map>
+
+namespace simlab::queue {
+namespace {
+
+// What the history says about one key's log.
+struct KeyLog {
+  std::map<std::int64_t, std::set<std::string>> values_at;   // offset -> values
+  std::map<std::string, std::set<std::int64_t>> offsets_of;  // value -> offsets
+  std::map<std::int64_t, std::vector<std::int64_t>> ops_at;  // offset -> ops
+  std::set<std::string> polled;                              // values some poll read
+  std::int64_t polled_max = -1;
+};
+
+class Judge {
+ public:
+  explicit Judge(const QueueHistory& history) : history_(history) {}
+
+  QueueCheckResult run() {
+    build_logs();
+    find_offset_conflicts();
+    find_lost_and_aborted();
+    find_process_order();
+    result_.keys = logs_.size();
+    result_.valid = result_.counts.empty();
+    return std::move(result_);
+  }
+
+ private:
+  void report(Anomaly anomaly) {
+    if (result_.counts[anomaly.name]++ < kExamplesMax)
+      result_.anomalies.push_back(std::move(anomaly));
+  }
+
+  void note(KeyLog& log, std::int64_t offset, const std::string& value, std::int64_t op) {
+    log.values_at[offset].insert(value);
+    log.offsets_of[value].insert(offset);
+    log.ops_at[offset].push_back(op);
+  }
+
+  void build_logs() {
+    for (const QueueOp& op : history_.ops) {
+      if (op.status == OpStatus::ok) {
+        for (const Send& send : op.sends) {
+          ++result_.acknowledged_sends;
+          if (send.offset) note(logs_[send.key], *send.offset, send.value, op.invoke_index);
+        }
+      }
+      if (op.status == OpStatus::failed) {
+        for (const Send& send : op.sends) failed_[send.key].emplace(send.value, op.invoke_index);
+      }
+      for (const Poll& poll : op.polls) {
+        KeyLog& log = logs_[poll.key];
+        for (const Record& record : poll.records) {
+          ++result_.polled_records;
+          note(log, record.offset, record.value, op.invoke_index);
+          log.polled.insert(record.value);
+          log.polled_max = std::max(log.polled_max, record.offset);
+        }
+      }
+    }
+  }
+
+  static std::vector<std::int64_t> unique_ops(std::vector<std::int64_t> ops) {
+    std::sort(ops.begin(), ops.end());
+    ops.erase(std::unique(ops.begin(), ops.end()), ops.end());
+    return ops;
+  }
+
+  void find_offset_conflicts() {
+    for (const auto& [key, log] : logs_) {
+      for (const auto& [offset, values] : log.values_at) {
+        if (values.size() < 2) continue;
+        report({"inconsistent-offsets",
+                key,
+                {offset},
+                {values.begin(), values.end()},
+                unique_ops(log.ops_at.at(offset)),
+                fmt::format("key {} offset {} holds {} different values", key, offset,
+                            values.size())});
+      }
+      for (const auto& [value, offsets] : log.offsets_of) {
+        if (offsets.size() < 2) continue;
+        std::vector<std::int64_t> ops;
+        for (std::int64_t offset : offsets) {
+          const auto& at = log.ops_at.at(offset);
+          ops.insert(ops.end(), at.begin(), at.end());
+        }
+        report({"duplicate",
+                key,
+                {offsets.begin(), offsets.end()},
+                {value},
+                unique_ops(ops),
+                fmt::format("key {} value {} is at {} offsets", key, value, offsets.size())});
+      }
+    }
+  }
+
+  void find_lost_and_aborted() {
+    for (const QueueOp& op : history_.ops) {
+      if (op.status != OpStatus::ok) continue;
+      for (const Send& send : op.sends) {
+        const auto it = logs_.find(send.key);
+        const bool seen = it != logs_.end() && it->second.polled.count(send.value) > 0;
+        if (seen) continue;
+        const std::int64_t polled_max = it == logs_.end() ? -1 : it->second.polled_max;
+        if (send.offset && *send.offset < polled_max) {
+          report({"lost-write",
+                  send.key,
+                  {*send.offset},
+                  {send.value},
+                  {op.invoke_index},
+                  fmt::format("key {}: the acknowledged send of {} at offset {} was never polled, "
+                              "though polls read up to offset {}",
+                              send.key, send.value, *send.offset, polled_max)});
+        } else {
+          ++result_.unseen;
+        }
+      }
+    }
+    for (const QueueOp& op : history_.ops) {
+      for (const Poll& poll : op.polls) {
+        const auto failed = failed_.find(poll.key);
+        if (failed == failed_.end()) continue;
+        for (const Record& record : poll.records) {
+          const auto sender = failed->second.find(record.value);
+          if (sender == failed->second.end()) continue;
+          report({"G1a",
+                  poll.key,
+                  {record.offset},
+                  {record.value},
+                  {sender->second, op.invoke_index},
+                  fmt::format(
+                      "key {}: a poll read {} at offset {}, whose send failed (an aborted read)",
+                      poll.key, record.value, record.offset)});
+        }
+      }
+    }
+  }
+
+  // Whether the log holds an offset strictly between `from` and `to`.
+  bool holds_between(const std::string& key, std::int64_t from, std::int64_t to) const {
+    const auto& at = logs_.at(key).values_at;
+    const auto it = at.upper_bound(from);
+    return it != at.end() && it->first < to;
+  }
+
+  void find_process_order() {
+    // process -> key -> last offset it sent / polled
+    std::map<std::int64_t, std::map<std::string, std::pair<std::int64_t, std::int64_t>>> sent,
+        polled;
+    for (const QueueOp& op : history_.ops) {  // invocation order = a process's own order
+      if (op.f == "assign" || op.f == "subscribe") polled.erase(op.process);
+      if (op.status != OpStatus::ok) continue;
+      for (const Send& send : op.sends) {
+        if (!send.offset) continue;
+        auto [it, fresh] = sent[op.process].try_emplace(send.key, *send.offset, op.invoke_index);
+        if (!fresh && *send.offset <= it->second.first) {
+          report({"nonmonotonic-send",
+                  send.key,
+                  {it->second.first, *send.offset},
+                  {send.value},
+                  {it->second.second, op.invoke_index},
+                  fmt::format("process {} sent to key {} at offset {} after offset {}", op.process,
+                              send.key, *send.offset, it->second.first)});
+        }
+        it->second = {*send.offset, op.invoke_index};
+      }
+      for (const Poll& poll : op.polls) check_poll_order(op, poll, polled[op.process]);
+    }
+  }
+
+  void check_poll_order(const QueueOp& op, const Poll& poll,
+                        std::map<std::string, std::pair<std::int64_t, std::int64_t>>& last) {
+    for (const Record& record : poll.records) {
+      auto [it, fresh] = last.try_emplace(poll.key, record.offset, op.invoke_index);
+      if (fresh) continue;
+      const auto [before, before_op] = it->second;
+      if (record.offset <= before) {
+        report({"nonmonotonic-poll",
+                poll.key,
+                {before, record.offset},
+                {record.value},
+                unique_ops({before_op, op.invoke_index}),
+                fmt::format("process {} polled key {} at offset {} after offset {}", op.process,
+                            poll.key, record.offset, before)});
+      } else if (holds_between(poll.key, before, record.offset)) {
+        report({"poll-skip",
+                poll.key,
+                {before, record.offset},
+                {record.value},
+                unique_ops({before_op, op.invoke_index}),
+                fmt::format(
+                    "process {} polled key {} at offset {} then {}, skipping offsets the log holds",
+                    op.process, poll.key, before, record.offset)});
+      }
+      it->second = {record.offset, op.invoke_index};
+    }
+  }
+
+  const QueueHistory& history_;
+  std::map<std::string, KeyLog> logs_;
+  std::map<std::string, std::unordered_map<std::string, std::int64_t>>
+      failed_;  // key -> value -> op
+  QueueCheckResult result_;
+};
+
+}  // namespace
+
+QueueCheckResult check_queue(const QueueHistory& history) { return Judge(history).run(); }
+
+}  // namespace simlab::queue

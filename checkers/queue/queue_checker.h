@@ -1,0 +1,53 @@
+// Judges a Kafka-style queue history (queue_history.h) the way Jepsen's
+// kafka checker does (jepsen.tests.kafka; Kingsbury, "Redpanda 21.10.1",
+// 2022, defines the anomalies). Per key (partition), the log is what sends
+// acknowledged and polls read, offset by offset. Anomalies, by Jepsen's names:
+//   inconsistent-offsets  two values at one offset
+//   duplicate             one value at two offsets (values are unique per key)
+//   lost-write            an acknowledged send that no poll saw, though polls
+//                         read offsets past it
+//   G1a                   a poll read a value whose send failed (aborted read)
+//   nonmonotonic-send     a process's acknowledged sends to a key did not
+//                         get increasing offsets
+//   nonmonotonic-poll     a process's polls of a key went back or stood still
+//                         (an assign or subscribe restarts the position)
+//   poll-skip             a process's consecutive polled offsets of a key
+//                         skipped offsets the log holds
+// Acknowledged sends above every polled offset are `unseen`: reported, not an
+// anomaly, since a history need not end with a drain that reads to the end.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "checkers/queue/queue_history.h"
+
+namespace simlab::queue {
+
+struct Anomaly {
+  std::string name;  // one of the names above
+  std::string key;
+  std::vector<std::int64_t> offsets;
+  std::vector<std::string> values;
+  std::vector<std::int64_t> ops;  // history indices of the ops that show it
+  std::string detail;             // one sentence a person can read
+};
+
+struct QueueCheckResult {
+  bool valid = true;
+  // The first kExamplesMax of each kind; counts has them all.
+  std::vector<Anomaly> anomalies;
+  std::map<std::string, std::size_t> counts;
+  std::size_t keys = 0;
+  std::size_t acknowledged_sends = 0;
+  std::size_t polled_records = 0;
+  std::size_t unseen = 0;
+};
+
+inline constexpr std::size_t kExamplesMax = 20;
+
+QueueCheckResult check_queue(const QueueHistory& history);
+
+}  // namespace simlab::queue

@@ -1,0 +1,125 @@
+// simlab check --model queue: the Kafka-style log checker (checkers/queue)
+// over history files, JSONL or Jepsen's kafka EDN.
+//   simlab check --model queue [--format jsonl|edn|jepsen-log] [--json] FILE...
+// Exit codes as for the other models: 0 all valid, 1 any invalid, 65
+// malformed input, 66 unreadable file, 64 bad flags.
+#include <fmt/format.h>
+
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "checkers/history/history_format.h"
+#include "checkers/history/parse_error.h"
+#include "checkers/queue/queue_checker.h"
+#include "checkers/queue/queue_explanation.h"
+#include "checkers/queue/queue_history.h"
+#include "harness/commands/check_outcome.h"
+#include "harness/commands/check_queue.h"
+#include "harness/commands/command.h"
+
+namespace simlab {
+namespace {
+
+namespace po = boost::program_options;
+
+struct QueueFlags {
+  std::optional<history::Format> format;
+  bool json = false;
+  std::vector<std::string> files;
+};
+
+std::optional<int> fail_usage(const std::string& message) {
+  std::fprintf(stderr, "simlab check: %s\n", message.c_str());
+  return kExitUsage;
+}
+
+std::optional<int> parse_queue_flags(int argc, char** argv, QueueFlags& flags) {
+  po::options_description options("simlab check --model queue [options] FILE...");
+  options.add_options()("help,h", "show this help")("model", po::value<std::string>(), "queue")(
+      "format", po::value<std::string>(), "jsonl, edn or jepsen-log (default: detected)")(
+      "json", po::bool_switch(), "print one JSON object per file instead of text");
+  po::options_description all;
+  all.add(options).add_options()("file", po::value<std::vector<std::string>>());
+  po::positional_options_description positional;
+  positional.add("file", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& error) {
+    return fail_usage(error.what());
+  }
+  if (vm.count("help")) {
+    std::cout << options << "\nexit: 0 all valid, 1 any invalid, 64 bad flags, 65 bad input\n";
+    return kExitValid;
+  }
+  if (vm.count("format")) {
+    flags.format = history::parse_format(vm["format"].as<std::string>());
+    if (!flags.format) return fail_usage("expected --format jsonl, edn or jepsen-log");
+  }
+  flags.json = vm["json"].as<bool>();
+  if (vm.count("file")) flags.files = vm["file"].as<std::vector<std::string>>();
+  if (flags.files.empty()) return fail_usage("expected at least one history FILE");
+  return std::nullopt;
+}
+
+void report(const QueueFlags& flags, const std::string& file, const queue::QueueCheckResult& result,
+            double elapsed_s) {
+  if (flags.json) {
+    auto json = queue::explain_json(result);
+    json["file"] = file;
+    json["elapsed-s"] = elapsed_s;
+    std::cout << json.dump() << "\n";
+    return;
+  }
+  std::cout << fmt::format("{}: {:.3f} s, ", file, elapsed_s) << queue::explain_text(result);
+}
+
+FileOutcome check_file(const QueueFlags& flags, const std::string& file) {
+  const auto read = read_history_text(flags.json, file);
+  if (!read) return FileOutcome::unreadable;
+  const std::string& text = *read;
+  try {
+    const auto began = std::chrono::steady_clock::now();
+    const auto format = flags.format ? *flags.format : history::detect_format(text, file);
+    const history::History ops = history::read_history(text, format, file);
+    if (!ops.empty() && !queue::looks_like_queue_history(ops)) {
+      report_bad_input(
+          flags.json, file,
+          fmt::format("{}: holds no send or poll ops for --model queue (a FIFO queue's "
+                      "enqueue and dequeue are --model fifo-queue)",
+                      file));
+      return FileOutcome::bad_input;
+    }
+    const queue::CompiledQueue compiled = queue::compile_queue_history(ops);
+    if (compiled.error) {
+      report_bad_input(flags.json, file,
+                       fmt::format("{}:{}: {}", file, compiled.error->line, compiled.error->what));
+      return FileOutcome::bad_input;
+    }
+    const auto result = queue::check_queue(compiled.history);
+    report(flags, file, result,
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
+    return result.valid ? FileOutcome::valid : FileOutcome::invalid;
+  } catch (const history::ParseError& error) {
+    report_bad_input(flags.json, file, error.what());
+  }
+  return FileOutcome::bad_input;
+}
+
+}  // namespace
+
+int cmd_check_queue(int argc, char** argv) {
+  QueueFlags flags;
+  if (const auto stop = parse_queue_flags(argc, argv, flags)) return *stop;
+  return check_each_file(flags.files,
+                         [&](std::size_t i) { return check_file(flags, flags.files[i]); });
+}
+
+}  // namespace simlab

@@ -1,0 +1,193 @@
+// The Kafka-style queue checker on hand-made histories, one per anomaly, in
+// Jepsen's kafka EDN shape and in JSONL.
+#include "checkers/queue/queue_checker.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "checkers/history/history_format.h"
+#include "checkers/queue/queue_explanation.h"
+#include "checkers/queue/queue_history.h"
+
+namespace simlab::queue {
+namespace {
+
+QueueCheckResult check_edn(const std::string& text) {
+  const auto ops = history::read_history(text, history::Format::edn, "test.edn");
+  const CompiledQueue compiled = compile_queue_history(ops);
+  EXPECT_FALSE(compiled.error.has_value()) << compiled.error->what;
+  return check_queue(compiled.history);
+}
+
+std::size_t count(const QueueCheckResult& result, const std::string& name) {
+  const auto it = result.counts.find(name);
+  return it == result.counts.end() ? 0 : it->second;
+}
+
+// Two producers and a consumer that reads all of it, in order.
+constexpr const char* kValid = R"(
+{:process 0 :type :invoke :f :send :value [[:send 1 10]]}
+{:process 0 :type :ok :f :send :value [[:send 1 [0 10]]]}
+{:process 1 :type :invoke :f :send :value [[:send 1 11]]}
+{:process 1 :type :ok :f :send :value [[:send 1 [1 11]]]}
+{:process 2 :type :invoke :f :assign :value [1]}
+{:process 2 :type :ok :f :assign :value [1]}
+{:process 2 :type :invoke :f :poll :value [[:poll]]}
+{:process 2 :type :ok :f :poll :value [[:poll {1 [[0 10]]}]]}
+{:process 2 :type :invoke :f :poll :value [[:poll]]}
+{:process 2 :type :ok :f :poll :value [[:poll {1 [[1 11]]}]]}
+)";
+
+TEST(QueueChecker, AHistoryThatReadsEverySendInOrderIsValid) {
+  const QueueCheckResult result = check_edn(kValid);
+  EXPECT_TRUE(result.valid) << explain_text(result);
+  EXPECT_EQ(result.acknowledged_sends, 2u);
+  EXPECT_EQ(result.polled_records, 2u);
+  EXPECT_EQ(result.unseen, 0u);
+}
+
+TEST(QueueChecker, AnAcknowledgedSendNoPollSawBelowPolledOffsetsIsLost) {
+  const QueueCheckResult result = check_edn(R"(
+{:process 0 :type :invoke :f :send :value [[:send :k 10] [:send :k 11] [:send :k 12]]}
+{:process 0 :type :ok :f :send :value [[:send :k [0 10]] [:send :k [1 11]] [:send :k [2 12]]]}
+{:process 1 :type :invoke :f :poll :value [[:poll]]}
+{:process 1 :type :ok :f :poll :value [[:poll {:k [[0 10]]}]]}
+{:process 2 :type :invoke :f :poll :value [[:poll]]}
+{:process 2 :type :ok :f :poll :value [[:poll {:k [[2 12]]}]]}
+)");
+  EXPECT_FALSE(result.valid);
+  EXPECT_EQ(count(result, "lost-write"), 1u) << explain_text(result);
+  ASSERT_FALSE(result.anomalies.empty());
+  EXPECT_EQ(result.anomalies[0].values, std::vector<std::string>{"11"});
+  EXPECT_EQ(result.anomalies[0].offsets, std::vector<std::int64_t>{1});
+  EXPECT_EQ(result.anomalies[0].key, "\"k\"");
+  EXPECT_EQ(result.counts.size(), 1u) << "no other anomaly: " << explain_text(result);
+}
+
+TEST(QueueChecker, ASendAboveEveryPolledOffsetIsUnseenNotLost) {
+  const QueueCheckResult result = check_edn(R"(
+{:process 0 :type :invoke :f :send :value [[:send 1 10] [:send 1 11]]}
+{:process 0 :type :ok :f :send :value [[:send 1 [0 10]] [:send 1 [1 11]]]}
+{:process 1 :type :invoke :f :poll :value [[:poll]]}
+{:process 1 :type :ok :f :poll :value [[:poll {1 [[0 10]]}]]}
+)");
+  EXPECT_TRUE(result.valid) << explain_text(result);
+  EXPECT_EQ(result.unseen, 1u);
+}
+
+TEST(QueueChecker, OneValueAtTwoOffsetsIsADuplicate) {
+  const QueueCheckResult result = check_edn(R"(
+{:process 0 :type :invoke :f :send :value [[:send 1 10]]}
+{:process 0 :type :ok :f :send :value [[:send 1 [0 10]]]}
+{:process 1 :type :invoke :f :poll :value [[:poll]]}
+{:process 1 :type :ok :f :poll :value [[:poll {1 [[0 10] [1 10]]}]]}
+)");
+  EXPECT_EQ(count(result, "duplicate"), 1u) << explain_text(result);
+  EXPECT_EQ(result.anomalies.at(0).offsets, (std::vector<std::int64_t>{0, 1}));
+}
+
+TEST(QueueChecker, TwoValuesAtOneOffsetAreInconsistentOffsets) {
+  const QueueCheckResult result = check_edn(R"(
+{:process 0 :type :invoke :f :send :value [[:send 1 10]]}
+{:process 0 :type :ok :f :send :value [[:send 1 [0 10]]]}
+{:process 1 :type :invoke :f :poll :value [[:poll]]}
+{:process 1 :type :ok :f :poll :value [[:poll {1 [[0 20]]}]]}
+)");
+  EXPECT_EQ(count(result, "inconsistent-offsets"), 1u) << explain_text(result);
+  EXPECT_EQ(result.anomalies.at(0).values, (std::vector<std::string>{"10", "20"}));
+  EXPECT_EQ(result.anomalies.at(0).ops, (std::vector<std::int64_t>{0, 2}));
+}
+
+TEST(QueueChecker, ReadingAFailedSendIsAnAbortedRead) {
+  const QueueCheckResult result = check_edn(R"(
+{:process 0 :type :invoke :f :txn :value [[:send 1 10]]}
+{:process 0 :type :fail :f :txn :value [[:send 1 10]]}
+{:process 1 :type :invoke :f :poll :value [[:poll]]}
+{:process 1 :type :ok :f :poll :value [[:poll {1 [[0 10]]}]]}
+)");
+  EXPECT_EQ(count(result, "G1a"), 1u) << explain_text(result);
+}
+
+TEST(QueueChecker, ASendsOffsetsMustRiseWithinAProcess) {
+  const QueueCheckResult result = check_edn(R"(
+{:process 0 :type :invoke :f :send :value [[:send 1 10]]}
+{:process 0 :type :ok :f :send :value [[:send 1 [5 10]]]}
+{:process 0 :type :invoke :f :send :value [[:send 1 11]]}
+{:process 0 :type :ok :f :send :value [[:send 1 [3 11]]]}
+)");
+  EXPECT_EQ(count(result, "nonmonotonic-send"), 1u) << explain_text(result);
+}
+
+// The same two polls, in the wrong order: an anomaly, unless the consumer
+// was assigned again between them.
+TEST(QueueChecker, APollThatGoesBackIsNonmonotonicUnlessReassigned) {
+  const std::string sends = R"(
+{:process 0 :type :invoke :f :send :value [[:send 1 10] [:send 1 11]]}
+{:process 0 :type :ok :f :send :value [[:send 1 [0 10]] [:send 1 [1 11]]]}
+{:process 2 :type :invoke :f :poll :value [[:poll]]}
+{:process 2 :type :ok :f :poll :value [[:poll {1 [[1 11]]}]]}
+)";
+  const std::string again = R"(
+{:process 2 :type :invoke :f :poll :value [[:poll]]}
+{:process 2 :type :ok :f :poll :value [[:poll {1 [[0 10]]}]]}
+)";
+  const std::string assign = R"(
+{:process 2 :type :invoke :f :assign :value [1]}
+{:process 2 :type :ok :f :assign :value [1]}
+)";
+  EXPECT_EQ(count(check_edn(sends + again), "nonmonotonic-poll"), 1u);
+  EXPECT_TRUE(check_edn(sends + assign + again).valid);
+}
+
+TEST(QueueChecker, APollThatJumpsOverOffsetsTheLogHoldsIsASkip) {
+  const QueueCheckResult result = check_edn(R"(
+{:process 0 :type :invoke :f :send :value [[:send 1 10] [:send 1 11] [:send 1 12]]}
+{:process 0 :type :ok :f :send :value [[:send 1 [0 10]] [:send 1 [1 11]] [:send 1 [2 12]]]}
+{:process 2 :type :invoke :f :poll :value [[:poll]]}
+{:process 2 :type :ok :f :poll :value [[:poll {1 [[0 10]]}]]}
+{:process 2 :type :invoke :f :poll :value [[:poll]]}
+{:process 2 :type :ok :f :poll :value [[:poll {1 [[2 12]]}]]}
+{:process 3 :type :invoke :f :poll :value [[:poll]]}
+{:process 3 :type :ok :f :poll :value [[:poll {1 [[1 11]]}]]}
+)");
+  EXPECT_EQ(count(result, "poll-skip"), 1u) << explain_text(result);
+  EXPECT_EQ(result.counts.size(), 1u) << explain_text(result);
+}
+
+TEST(QueueChecker, JsonlWritesThePollsMapAsPairs) {
+  const std::string text =
+      R"({"process":0,"type":"invoke","f":"send","value":[["send",1,10]]}
+{"process":0,"type":"ok","f":"send","value":[["send",1,[0,10]]]}
+{"process":1,"type":"invoke","f":"poll","value":[["poll"]]}
+{"process":1,"type":"ok","f":"poll","value":[["poll",[[1,[[0,20]]]]]]}
+)";
+  const auto ops = history::read_history(text, history::Format::jsonl, "test.jsonl");
+  const CompiledQueue compiled = compile_queue_history(ops);
+  ASSERT_FALSE(compiled.error.has_value()) << compiled.error->what;
+  EXPECT_EQ(count(check_queue(compiled.history), "inconsistent-offsets"), 1u);
+}
+
+TEST(QueueChecker, AMalformedPollNamesItsLine) {
+  const auto ops = history::read_history(R"({:process 1 :type :invoke :f :poll :value [[:poll]]}
+{:process 1 :type :ok :f :poll :value [[:poll {1 [[:zero 10]]}]]}
+)",
+                                         history::Format::edn, "bad.edn");
+  const CompiledQueue compiled = compile_queue_history(ops);
+  ASSERT_TRUE(compiled.error.has_value());
+  EXPECT_EQ(compiled.error->line, 2);
+  EXPECT_NE(compiled.error->what.find("[offset value]"), std::string::npos) << compiled.error->what;
+}
+
+TEST(QueueChecker, AFifoQueuesHistoryIsNotAQueueLogHistory) {
+  const auto ops = history::read_history(R"({:process 1 :type :invoke :f :enqueue :value 1}
+{:process 1 :type :ok :f :enqueue :value 1}
+)",
+                                         history::Format::edn, "fifo.edn");
+  EXPECT_FALSE(looks_like_queue_history(ops));
+  EXPECT_TRUE(
+      looks_like_queue_history(history::read_history(kValid, history::Format::edn, "valid.edn")));
+}
+
+}  // namespace
+}  // namespace simlab::queue
