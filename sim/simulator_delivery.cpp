@@ -158,8 +158,9 @@ void Simulator::reply(NodeId from, RequestId request, Bytes response) {
   if (it == request_fibers_.end()) return;  // the client gave up and went away
   const PendingCall pending = it->second;
   request_fibers_.erase(it);
-  Prng draws = keyed_draws(*pending.latency_random,
-                           event_key(fold64(fold64(pending.fiber, from), 1), now_ns_, 0));
+  // Keyed by the caller's own stream (its base), the node and the time, not
+  // by fiber ids, which differ between a generated and a scripted run.
+  Prng draws = keyed_draws(*pending.latency_random, event_key(fold64(from, 1), now_ns_, 0));
   const std::int64_t latency_ns = config_.client_latency.sample(draws);
   const std::uint64_t slot =
       store(client_messages_, free_client_messages_,

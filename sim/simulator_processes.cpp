@@ -54,8 +54,7 @@ CallResult Simulator::call(NodeId node, Bytes request, std::int64_t timeout_ns,
   fiber.reply_arrived = false;
   fiber.reply.clear();
   request_fibers_[request_id] = PendingCall{fiber_id, &latency_random};
-  Prng draws =
-      keyed_draws(latency_random, event_key(fold64(fold64(fiber_id, node), 0), now_ns_, 0));
+  Prng draws = keyed_draws(latency_random, event_key(fold64(node, 0), now_ns_, 0));
   const std::int64_t latency_ns = config_.client_latency.sample(draws);
   const std::uint64_t slot =
       store(client_messages_, free_client_messages_,

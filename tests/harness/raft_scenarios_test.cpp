@@ -85,14 +85,14 @@ TEST_P(RaftBugDetection, KnownSeedFindsTheBug) {
 INSTANTIATE_TEST_SUITE_P(
     DefaultScenario, RaftBugDetection,
     ::testing::Values(
-        KnownDetection{"raft.read-without-quorum", 7, "observer", "raft.stale-local-read"},
+        KnownDetection{"raft.read-without-quorum", 2, "observer", "raft.stale-local-read"},
         KnownDetection{"raft.vote-ignores-log", 2, "observer", "raft.leader-completeness"},
         KnownDetection{"raft.commit-old-term", 601, "observer", "raft.commit-at-risk"},
         KnownDetection{"raft.ack-before-fsync", 1, "observer", "raft.commit-at-risk"},
-        KnownDetection{"raft.no-truncate-on-conflict", 6, "nodes", "raft.log-terms-monotonic"},
+        KnownDetection{"raft.no-truncate-on-conflict", 2, "nodes", "raft.log-terms-monotonic"},
         KnownDetection{"raft.lease-ignores-drift", 7, "observer", "raft.stale-local-read"},
         KnownDetection{"raft.unsafe-membership", 22, "observer", "raft.commit-at-risk"},
-        KnownDetection{"raft.read-without-quorum", 26, "history", "linearizability"},
+        KnownDetection{"raft.read-without-quorum", 2, "history", "linearizability"},
         KnownDetection{"raft.vote-ignores-log", 2, "history", "linearizability"},
         KnownDetection{"raft.ack-before-fsync", 16, "history", "linearizability"},
         KnownDetection{"kv.no-dedupe", 2, "history", "linearizability"}));
