@@ -102,27 +102,56 @@ class Judge {
     }
   }
 
+  // The final drain: where the first final-poll was invoked, and for each
+  // key an ok final-poll read (from offset 0 to its end), that poll's op.
+  void find_drain() {
+    for (const QueueOp& op : history_.ops) {  // invocation order: the first is the earliest
+      if (op.f != "final-poll") continue;
+      if (drain_begins_ < 0) drain_begins_ = op.invoke_index;
+      if (op.status != OpStatus::ok) continue;
+      for (const Poll& poll : op.polls) drained_.try_emplace(poll.key, op.invoke_index);
+    }
+  }
+
+  // An acknowledged send no poll saw is lost when polls read past its offset,
+  // or when it was acknowledged before the drain began and the drain read
+  // its key to the end; otherwise nothing says it should have been seen.
+  void find_lost(const QueueOp& op, const Send& send) {
+    const auto it = logs_.find(send.key);
+    if (it != logs_.end() && it->second.polled.count(send.value) > 0) return;
+    const std::int64_t polled_max = it == logs_.end() ? -1 : it->second.polled_max;
+    if (send.offset && *send.offset < polled_max) {
+      report({"lost-write",
+              send.key,
+              {*send.offset},
+              {send.value},
+              {op.invoke_index},
+              fmt::format("key {}: the acknowledged send of {} at offset {} was never polled, "
+                          "though polls read up to offset {}",
+                          send.key, send.value, *send.offset, polled_max)});
+      return;
+    }
+    const auto drain = drained_.find(send.key);
+    if (drain == drained_.end() || op.complete_index >= drain_begins_) {
+      ++result_.unseen;
+      return;
+    }
+    const std::string at = send.offset ? fmt::format(" at offset {}", *send.offset) : "";
+    report({"lost-write",
+            send.key,
+            send.offset ? std::vector<std::int64_t>{*send.offset} : std::vector<std::int64_t>{},
+            {send.value},
+            {op.invoke_index, drain->second},
+            fmt::format("key {}: the send of {}{} was acknowledged before the final drain began, "
+                        "but no poll saw it and the final drain of the key (op {}) never saw it",
+                        send.key, send.value, at, drain->second)});
+  }
+
   void find_lost_and_aborted() {
+    find_drain();
     for (const QueueOp& op : history_.ops) {
       if (op.status != OpStatus::ok) continue;
-      for (const Send& send : op.sends) {
-        const auto it = logs_.find(send.key);
-        const bool seen = it != logs_.end() && it->second.polled.count(send.value) > 0;
-        if (seen) continue;
-        const std::int64_t polled_max = it == logs_.end() ? -1 : it->second.polled_max;
-        if (send.offset && *send.offset < polled_max) {
-          report({"lost-write",
-                  send.key,
-                  {*send.offset},
-                  {send.value},
-                  {op.invoke_index},
-                  fmt::format("key {}: the acknowledged send of {} at offset {} was never polled, "
-                              "though polls read up to offset {}",
-                              send.key, send.value, *send.offset, polled_max)});
-        } else {
-          ++result_.unseen;
-        }
-      }
+      for (const Send& send : op.sends) find_lost(op, send);
     }
     for (const QueueOp& op : history_.ops) {
       for (const Poll& poll : op.polls) {
@@ -208,6 +237,8 @@ class Judge {
   std::map<std::string, KeyLog> logs_;
   std::map<std::string, std::unordered_map<std::string, std::int64_t>>
       failed_;  // key -> value -> op
+  std::int64_t drain_begins_ = -1;               // the first final-poll's invocation
+  std::map<std::string, std::int64_t> drained_;  // key -> the first ok final-poll that read it
   QueueCheckResult result_;
 };
 

@@ -5,7 +5,8 @@
 //   inconsistent-offsets  two values at one offset
 //   duplicate             one value at two offsets (values are unique per key)
 //   lost-write            an acknowledged send that no poll saw, though polls
-//                         read offsets past it
+//                         read offsets past it; or, once a final drain read
+//                         its key, one acknowledged before the drain began
 //   G1a                   a poll read a value whose send failed (aborted read)
 //   nonmonotonic-send     a process's acknowledged sends to a key did not
 //                         get increasing offsets
@@ -13,8 +14,16 @@
 //                         (an assign or subscribe restarts the position)
 //   poll-skip             a process's consecutive polled offsets of a key
 //                         skipped offsets the log holds
-// Acknowledged sends above every polled offset are `unseen`: reported, not an
-// anomaly, since a history need not end with a drain that reads to the end.
+// The final drain is simlab's (f final-poll, queue_history.h): after the
+// heal, readers poll each key from offset 0 to its end. A final-poll is a
+// poll in every rule above; in addition, for each key an ok final-poll
+// read, every send whose ok completion precedes the first final-poll's
+// invocation and that no poll or final-poll saw is a lost-write (the drain
+// read the whole key after it was acknowledged and did not find it).
+// Other acknowledged sends above every polled offset are `unseen`:
+// reported, not an anomaly, since a history need not end with a drain
+// (Jepsen's do not) and a send acknowledged during the drain may land
+// after the drain passed its key's end.
 #pragma once
 
 #include <cstdint>

@@ -19,7 +19,13 @@ struct BadOp : std::runtime_error {
 };
 
 bool is_queue_function(const std::string& f) {
-  return f == "send" || f == "poll" || f == "txn" || f == "assign" || f == "subscribe";
+  return f == "send" || f == "poll" || f == "final-poll" || f == "txn" || f == "assign" ||
+         f == "subscribe";
+}
+
+// The ops whose completions carry micro-ops (sends with offsets, polls).
+bool has_micro_ops(const std::string& f) {
+  return f == "send" || f == "poll" || f == "final-poll" || f == "txn";
 }
 
 const Value::List& list_of(const Value& value, const char* what) {
@@ -72,8 +78,11 @@ void read_micro_ops(const Value& value, bool completed_ok, QueueOp& op) {
     if (name == "send") {
       op.sends.push_back(read_send(micro));
     } else if (name == "poll") {
+      // A poll that did not complete ok read nothing: its value is the
+      // invocation's [:poll], as Jepsen records a failed or crashed poll.
+      if (!completed_ok) continue;
       auto polls = read_poll(micro);
-      if (completed_ok) op.polls.insert(op.polls.end(), polls.begin(), polls.end());
+      op.polls.insert(op.polls.end(), polls.begin(), polls.end());
     } else {
       throw BadOp(fmt::format("expected a :send or :poll micro-op, found :{}", name));
     }
@@ -101,7 +110,8 @@ CompiledQueue compile_queue_history(const history::History& ops) {
   for (const history::Op& op : ops) {
     try {
       if (!is_queue_function(op.f))
-        throw BadOp(fmt::format("expected f send, poll, txn, assign or subscribe, found {}", op.f));
+        throw BadOp(fmt::format(
+            "expected f send, poll, final-poll, txn, assign or subscribe, found {}", op.f));
       if (op.type == OpType::invoke) {
         QueueOp queued{op.index, -1, op.process, op.f, OpStatus::unknown, {}, {}, op.line};
         if (op.f == "send" || op.f == "txn") read_micro_ops(op.value, false, queued);
@@ -117,7 +127,7 @@ CompiledQueue compile_queue_history(const history::History& ops) {
       open.erase(it);
       queued.complete_index = op.index;
       queued.status = status_of(op.type);
-      if ((op.f == "send" || op.f == "poll" || op.f == "txn") && !op.value.is_nil()) {
+      if (has_micro_ops(op.f) && !op.value.is_nil()) {
         QueueOp completion = queued;
         completion.sends.clear();
         read_micro_ops(op.value, op.type == OpType::ok, completion);

@@ -2,6 +2,9 @@
 // compiled into the sends and polls a log checker judges. Ops:
 //   :send and :txn  value: micro-ops [:send k v]; completed, [:send k [offset v]]
 //   :poll (and in :txn) completed value: [:poll {k [[offset v] ...] ...}]
+//   :final-poll          a poll of the final drain (simlab's log workload,
+//                        after the heal): a poll in every way, and it reads
+//                        its keys from offset 0 to their end
 //   :assign, :subscribe  value: the keys; a new assignment restarts the
 //                        process's position, so its polls may go back.
 // In JSONL a map is written as a list of [key value] pairs, which is also
@@ -40,7 +43,7 @@ struct QueueOp {
   std::int64_t invoke_index = -1;  // the op's positions in the history
   std::int64_t complete_index = -1;
   std::int64_t process = 0;
-  std::string f;  // send, poll, txn, assign, subscribe
+  std::string f;  // send, poll, final-poll, txn, assign, subscribe
   OpStatus status = OpStatus::unknown;
   std::vector<Send> sends;  // from the completion when it has offsets, else the invocation
   std::vector<Poll> polls;  // from an ok completion only
@@ -61,8 +64,8 @@ struct CompiledQueue {
   std::optional<CompileError> error;
 };
 
-// True when some op's f is one of the queue's (send, poll, txn, assign,
-// subscribe): how `simlab check --model queue` tells such a history from a
+// True when some op's f is one of the queue's (send, poll, final-poll, txn,
+// assign, subscribe): how `simlab check --model queue` tells such a history from a
 // FIFO queue's enqueue/dequeue.
 bool looks_like_queue_history(const history::History& ops);
 

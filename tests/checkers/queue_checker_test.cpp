@@ -76,6 +76,78 @@ TEST(QueueChecker, ASendAboveEveryPolledOffsetIsUnseenNotLost) {
   EXPECT_EQ(result.unseen, 1u);
 }
 
+// The final drain (f final-poll) reads each of its keys from offset 0 to the
+// end after the heal: a send acknowledged before it began that it did not
+// see is lost, even above every offset the polls read.
+TEST(QueueChecker, ASendAcknowledgedBeforeTheFinalDrainThatItNeverSawIsLost) {
+  const QueueCheckResult result = check_edn(R"(
+{:process 0 :type :invoke :f :send :value [[:send 1 10] [:send 1 11]]}
+{:process 0 :type :ok :f :send :value [[:send 1 [0 10]] [:send 1 [1 11]]]}
+{:process 1000 :type :invoke :f :final-poll :value [[:poll]]}
+{:process 1000 :type :ok :f :final-poll :value [[:poll {1 [[0 10]]}]]}
+)");
+  EXPECT_FALSE(result.valid);
+  EXPECT_EQ(count(result, "lost-write"), 1u) << explain_text(result);
+  ASSERT_FALSE(result.anomalies.empty());
+  const Anomaly& lost = result.anomalies[0];
+  EXPECT_EQ(lost.values, std::vector<std::string>{"11"});
+  EXPECT_EQ(lost.offsets, std::vector<std::int64_t>{1});
+  EXPECT_EQ(lost.ops, (std::vector<std::int64_t>{0, 2})) << "the send and the drain";
+  EXPECT_NE(lost.detail.find("final drain"), std::string::npos) << lost.detail;
+  EXPECT_EQ(result.unseen, 0u);
+  EXPECT_EQ(result.counts.size(), 1u) << "no other anomaly: " << explain_text(result);
+}
+
+TEST(QueueChecker, ADrainThatReadsAnEmptyKeyLosesEverySendAcknowledgedBeforeIt) {
+  const QueueCheckResult result = check_edn(R"(
+{:process 0 :type :invoke :f :send :value [[:send :a 10]]}
+{:process 0 :type :ok :f :send :value [[:send :a [0 10]]]}
+{:process 7 :type :invoke :f :final-poll :value [[:poll]]}
+{:process 7 :type :ok :f :final-poll :value [[:poll {:a []}]]}
+)");
+  EXPECT_EQ(count(result, "lost-write"), 1u) << explain_text(result);
+}
+
+// Only what the drain was bound to see: a send acknowledged once the drain
+// had begun may land past the end it read; a key no ok final-poll read
+// (its drain failed) says nothing.
+TEST(QueueChecker, SendsTheDrainWasNotBoundToSeeAreUnseenNotLost) {
+  const QueueCheckResult late = check_edn(R"(
+{:process 0 :type :invoke :f :send :value [[:send 1 10]]}
+{:process 1000 :type :invoke :f :final-poll :value [[:poll]]}
+{:process 0 :type :ok :f :send :value [[:send 1 [0 10]]]}
+{:process 1000 :type :ok :f :final-poll :value [[:poll {1 []}]]}
+)");
+  EXPECT_TRUE(late.valid) << explain_text(late);
+  EXPECT_EQ(late.unseen, 1u);
+  const QueueCheckResult undrained = check_edn(R"(
+{:process 0 :type :invoke :f :send :value [[:send 1 10] [:send 2 20]]}
+{:process 0 :type :ok :f :send :value [[:send 1 [0 10]] [:send 2 [0 20]]]}
+{:process 1000 :type :invoke :f :final-poll :value [[:poll]]}
+{:process 1000 :type :ok :f :final-poll :value [[:poll {1 [[0 10]]}]]}
+{:process 1001 :type :invoke :f :final-poll :value [[:poll]]}
+{:process 1001 :type :fail :f :final-poll :value [[:poll]]}
+)");
+  EXPECT_TRUE(undrained.valid) << explain_text(undrained);
+  EXPECT_EQ(undrained.unseen, 1u);
+}
+
+TEST(QueueChecker, AFinalPollIsAPollInEveryRule) {
+  const QueueCheckResult result = check_edn(R"(
+{:process 0 :type :invoke :f :send :value [[:send 1 10]]}
+{:process 0 :type :ok :f :send :value [[:send 1 [0 10]]]}
+{:process 0 :type :invoke :f :send :value [[:send 1 12]]}
+{:process 0 :type :fail :f :send :value [[:send 1 12]]}
+{:process 1000 :type :invoke :f :final-poll :value [[:poll]]}
+{:process 1000 :type :ok :f :final-poll :value [[:poll {1 [[0 10] [1 12] [1 12]]}]]}
+)");
+  EXPECT_EQ(count(result, "G1a"), 2u) << explain_text(result);
+  EXPECT_EQ(count(result, "nonmonotonic-poll"), 1u) << explain_text(result);
+  EXPECT_EQ(count(result, "duplicate"), 0u) << "one value at one offset, read twice";
+  EXPECT_EQ(count(result, "lost-write"), 0u) << "the drain saw 10";
+  EXPECT_EQ(result.polled_records, 3u);
+}
+
 TEST(QueueChecker, OneValueAtTwoOffsetsIsADuplicate) {
   const QueueCheckResult result = check_edn(R"(
 {:process 0 :type :invoke :f :send :value [[:send 1 10]]}
@@ -166,6 +238,36 @@ TEST(QueueChecker, JsonlWritesThePollsMapAsPairs) {
   const CompiledQueue compiled = compile_queue_history(ops);
   ASSERT_FALSE(compiled.error.has_value()) << compiled.error->what;
   EXPECT_EQ(count(check_queue(compiled.history), "inconsistent-offsets"), 1u);
+}
+
+TEST(QueueChecker, JsonlFinalPollsAreTheDrain) {
+  const std::string text =
+      R"({"process":0,"type":"invoke","f":"send","value":[["send",1,10]]}
+{"process":0,"type":"ok","f":"send","value":[["send",1,[0,10]]]}
+{"process":1000000000,"type":"invoke","f":"final-poll","value":[["poll"]]}
+{"process":1000000000,"type":"ok","f":"final-poll","value":[["poll",[[1,[]]]]]}
+)";
+  const auto ops = history::read_history(text, history::Format::jsonl, "test.jsonl");
+  const CompiledQueue compiled = compile_queue_history(ops);
+  ASSERT_FALSE(compiled.error.has_value()) << compiled.error->what;
+  ASSERT_EQ(compiled.history.ops.size(), 2u);
+  EXPECT_EQ(compiled.history.ops[1].f, "final-poll");
+  EXPECT_EQ(count(check_queue(compiled.history), "lost-write"), 1u);
+}
+
+// Jepsen records a poll that failed or crashed with its invocation's value.
+TEST(QueueChecker, APollThatDidNotCompleteOkReadNothing) {
+  const QueueCheckResult result = check_edn(R"(
+{:process 0 :type :invoke :f :send :value [[:send 1 10]]}
+{:process 0 :type :ok :f :send :value [[:send 1 [0 10]]]}
+{:process 1 :type :invoke :f :poll :value [[:poll]]}
+{:process 1 :type :fail :f :poll :value [[:poll]]}
+{:process 2 :type :invoke :f :poll :value [[:poll]]}
+{:process 2 :type :info :f :poll :value [[:poll]]}
+)");
+  EXPECT_TRUE(result.valid) << explain_text(result);
+  EXPECT_EQ(result.polled_records, 0u);
+  EXPECT_EQ(result.unseen, 1u);
 }
 
 TEST(QueueChecker, AMalformedPollNamesItsLine) {
