@@ -1,0 +1,34 @@
+#include "systems/log/log_bugs.h"
+
+#include <array>
+
+namespace simlab::commitlog {
+namespace {
+
+constexpr std::array<PlantedBug, 3> kBugs = {{
+    {kUncleanLeaderElectionBug,
+     "the controller may make a replica outside the ISR the leader when no ISR member is alive, "
+     "throwing away acknowledged records (Jepsen, Kafka 0.8, 2013; unclean.leader.election)"},
+    {kHwTruncationBug,
+     "a broker becoming a follower truncates its log to its own high watermark instead of asking "
+     "the leader where its epoch ends, so a committed record is lost after two leader changes "
+     "(KIP-101, Kafka before 0.11)"},
+    {kAckBeforeFsyncLastReplicaBug,
+     "with the ISR shrunk to the leader alone, the leader acknowledges a record before it is on "
+     "disk; a crash loses the unsynced tail and the leader, the only ISR member, is elected again "
+     "(the last-replica-standing loss; KIP-966)"},
+}};
+
+}  // namespace
+
+std::span<const PlantedBug> log_bugs() { return kBugs; }
+
+LogBugs LogBugs::from(const std::set<std::string>& names) {
+  LogBugs bugs;
+  bugs.unclean_leader_election = names.contains(std::string(kUncleanLeaderElectionBug));
+  bugs.hw_truncation = names.contains(std::string(kHwTruncationBug));
+  bugs.ack_before_fsync_last_replica = names.contains(std::string(kAckBeforeFsyncLastReplicaBug));
+  return bugs;
+}
+
+}  // namespace simlab::commitlog

@@ -1,0 +1,28 @@
+// The commit log's planted bugs (`--bug NAME`), each a copy of a failure
+// found in a real log.
+#pragma once
+
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "systems/common/node.h"
+
+namespace simlab::commitlog {
+
+inline constexpr std::string_view kUncleanLeaderElectionBug = "log.unclean-leader-election";
+inline constexpr std::string_view kHwTruncationBug = "log.hw-truncation";
+inline constexpr std::string_view kAckBeforeFsyncLastReplicaBug =
+    "log.ack-before-fsync-last-replica";
+
+std::span<const PlantedBug> log_bugs();
+
+struct LogBugs {
+  bool unclean_leader_election = false;
+  bool hw_truncation = false;
+  bool ack_before_fsync_last_replica = false;
+  static LogBugs from(const std::set<std::string>& names);
+};
+
+}  // namespace simlab::commitlog

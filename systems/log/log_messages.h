@@ -1,0 +1,60 @@
+// What brokers say to each other. Every node-to-node payload starts with a
+// channel byte: the controller's Raft messages and the brokers' own share
+// the network, and a corrupt channel byte is dropped like any bad message.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "systems/common/types.h"
+#include "systems/log/log_record.h"
+
+namespace simlab::commitlog {
+
+enum class Channel : std::uint8_t { raft = 1, broker = 2 };
+
+enum class BrokerKind : std::uint8_t {
+  replica_fetch = 1,  // follower -> leader: send me records from fetch_offset
+  replica_fetch_reply,
+  epoch_query,  // follower -> leader: where does my latest epoch end in your log? (KIP-101)
+  epoch_answer,
+  alter_isr,  // partition leader -> controller: change the ISR (Kafka's AlterPartition)
+  heartbeat,  // broker -> controller: I am alive
+};
+const char* broker_kind_name(BrokerKind kind);
+
+enum class FetchError : std::uint8_t {
+  none = 0,
+  not_leader,   // the receiver does not lead this partition
+  stale_epoch,  // the request names another leader epoch than the receiver's
+};
+
+struct BrokerMessage {
+  BrokerKind kind = BrokerKind::heartbeat;
+  PartitionId partition = 0;
+  Epoch leader_epoch = 0;  // the partition's leader epoch the sender acts in
+  // replica_fetch
+  Offset fetch_offset = 0;  // the follower's log end
+  Offset durable_end = 0;   // what of it is on the follower's disk
+  // replica_fetch_reply
+  FetchError error = FetchError::none;
+  Offset high_watermark = 0;
+  std::vector<Record> records;
+  // epoch_query: `epoch` asked about; epoch_answer: the largest epoch of the
+  // leader's log at or below it, and where that epoch ends there
+  Epoch epoch = -1;
+  Offset end_offset = 0;
+  // alter_isr
+  std::int64_t partition_epoch = 0;
+  std::vector<NodeId> isr;
+};
+
+// The payload on the wire, channel byte included.
+Bytes encode_broker_message(const BrokerMessage& message);
+// `bytes` without the channel byte.
+std::optional<BrokerMessage> decode_broker_message(ByteView bytes);
+std::string broker_message_text(const BrokerMessage& message);
+
+}  // namespace simlab::commitlog

@@ -1,0 +1,74 @@
+// A broker of the commit log: the partition replicas it hosts, and a member
+// of the controller's Raft group (every broker is a controller voter, as in
+// a combined-mode KRaft cluster). The controller's committed commands are
+// applied here as the metadata every replica acts on.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "systems/common/node.h"
+#include "systems/log/controller.h"
+#include "systems/log/log_bugs.h"
+#include "systems/log/log_options.h"
+#include "systems/log/metadata.h"
+#include "systems/log/partition_replica.h"
+#include "systems/raft/disk_queue.h"
+#include "systems/raft/raft.h"
+#include "systems/raft/raft_host.h"
+
+namespace simlab::commitlog {
+
+class LogNode final : public Node, public raft::Application, public raft::RaftHost {
+ public:
+  // Throws std::invalid_argument if config.options_json is not valid.
+  explicit LogNode(const NodeConfig& config);
+
+  void on_start(NodeContext& context) override;
+  void on_message(NodeContext& context, NodeId from, ByteView payload) override;
+  void on_timer(NodeContext& context, TimerId timer) override;
+  void on_disk_done(NodeContext& context, DiskOpId op, DiskStatus status, ByteView bytes) override;
+  void on_client(NodeContext& context, RequestId request, ByteView payload) override;
+  std::optional<Violation> check_invariants() const override;
+
+  // raft::Application: the controller's metadata.
+  void apply(NodeContext& context, const raft::Entry& entry) override;
+  Bytes snapshot() const override { return metadata_.encode(); }
+  bool restore(ByteView bytes) override;
+  void read_done(NodeContext&, std::uint64_t, bool) override {}
+
+  // raft::RaftHost
+  const raft::Raft& raft() const override { return *raft_; }
+
+  // --- observation (the observer) ---
+  NodeId self() const { return self_; }
+  const Metadata& metadata() const { return metadata_; }
+  // The replica of `partition` here, or nullptr if this broker holds none.
+  const PartitionReplica* replica(PartitionId partition) const;
+  const LogOptions& options() const { return options_; }
+
+ private:
+  void after_step(NodeContext& context);
+  void tick(NodeContext& context);
+  void send_heartbeats(NodeContext& context);
+  void to_controller(NodeContext& context, const BrokerMessage& message);
+  void on_broker_message(NodeContext& context, NodeId from, const BrokerMessage& message);
+  void on_disk_error(NodeContext& context, DiskStatus status);
+  PartitionReplica* hosted(PartitionId partition);
+  ClientReply metadata_reply() const;
+
+  NodeId self_;
+  std::vector<NodeId> members_;
+  LogOptions options_;
+  LogBugs bugs_;
+  Metadata metadata_;
+  bool metadata_changed_ = true;
+  raft::DiskQueue disk_;
+  BrokerEnv env_;
+  std::vector<std::unique_ptr<PartitionReplica>> replicas_;  // by partition; null: not hosted
+  ActiveController controller_;
+  std::unique_ptr<raft::Raft> raft_;
+  std::int64_t last_heartbeat_ns_ = 0;
+};
+
+}  // namespace simlab::commitlog

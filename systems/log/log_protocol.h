@@ -1,0 +1,88 @@
+// The commit log's client protocol, shared by the brokers (systems/log) and
+// the clients (workloads/log_*): produce to a partition's leader (Kafka's
+// ProduceRequest with an idempotent producer's id, epoch and sequence),
+// fetch committed records from an offset (a consumer's FetchRequest), and
+// ask any broker who leads what (MetadataRequest).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "systems/common/types.h"
+
+namespace simlab::commitlog {
+
+using Offset = std::int64_t;
+using Epoch = std::int64_t;
+using PartitionId = std::uint32_t;
+
+enum class ClientKind : std::uint8_t { produce = 1, fetch, metadata };
+const char* client_kind_name(ClientKind kind);
+
+// acks=all: the record is acknowledged once every in-sync replica has it on
+// disk (and the ISR is at least min_insync); acks=1: once the leader has.
+enum class Acks : std::uint8_t { all = 1, leader };
+
+struct ClientRequest {
+  ClientKind kind = ClientKind::metadata;
+  PartitionId partition = 0;
+  // produce
+  std::int64_t value = 0;
+  std::uint64_t producer_id = 0;  // chosen by the client, unique per run
+  Epoch producer_epoch = 0;
+  std::int64_t sequence = 0;  // per (producer, partition), from 0, one batch at a time
+  Acks acks = Acks::all;
+  // fetch
+  Offset offset = 0;
+  std::uint32_t records_max = 0;
+};
+
+enum class ClientStatus : std::uint8_t {
+  ok = 1,
+  not_leader,             // definitely not written: leader_hint may name the leader
+  not_enough_replicas,    // definitely not written: the ISR is below min_insync
+  out_of_order_sequence,  // definitely not written; a gap in the producer's sequence
+                          // (fatal: the client must not retry it as it is)
+  fenced_producer,        // definitely not written: a newer epoch of this producer exists
+  offset_out_of_range,    // fetch beyond the log end
+  unknown,                // may or may not be committed (leadership lost while pending)
+};
+const char* client_status_name(ClientStatus status);
+
+struct FetchedRecord {
+  Offset offset = 0;
+  std::int64_t value = 0;
+  friend bool operator==(const FetchedRecord&, const FetchedRecord&) = default;
+};
+
+struct PartitionInfo {
+  PartitionId partition = 0;
+  NodeId leader = kNoNode;
+  Epoch leader_epoch = 0;
+  std::vector<NodeId> isr;
+};
+
+struct ClientReply {
+  ClientStatus status = ClientStatus::ok;
+  NodeId leader_hint = kNoNode;
+  Offset offset = -1;                     // produce: where the record is
+  Offset high_watermark = 0;              // fetch: the partition's committed end
+  std::vector<FetchedRecord> records;     // fetch
+  std::vector<PartitionInfo> partitions;  // metadata
+};
+
+// A reply that carries only a status and a leader hint.
+ClientReply status_reply(ClientStatus status, NodeId leader_hint);
+
+Bytes encode_client_request(const ClientRequest& request);
+std::optional<ClientRequest> decode_client_request(ByteView bytes);
+Bytes encode_client_reply(const ClientReply& reply);
+std::optional<ClientReply> decode_client_reply(ByteView bytes);
+
+// One line for a person: "produce p1 17 (pid 3 seq 2)", "ok @5".
+std::string client_request_text(const ClientRequest& request);
+std::string client_reply_text(const ClientReply& reply);
+
+}  // namespace simlab::commitlog

@@ -1,0 +1,65 @@
+#include "systems/log/log_record.h"
+
+#include "systems/common/crc32c.h"
+
+namespace simlab::commitlog {
+namespace {
+
+constexpr std::size_t kFrameHeaderBytes = 8;
+constexpr std::size_t kRecordBytes = 6 * 8;
+
+}  // namespace
+
+void write_record(ByteWriter& out, const Record& record) {
+  out.i64(record.offset);
+  out.i64(record.leader_epoch);
+  out.u64(record.producer_id);
+  out.i64(record.producer_epoch);
+  out.i64(record.sequence);
+  out.i64(record.value);
+}
+
+Record read_record(ByteReader& in) {
+  Record record;
+  record.offset = in.i64();
+  record.leader_epoch = in.i64();
+  record.producer_id = in.u64();
+  record.producer_epoch = in.i64();
+  record.sequence = in.i64();
+  record.value = in.i64();
+  return record;
+}
+
+Bytes encode_frame(const Record& record) {
+  ByteWriter body;
+  write_record(body, record);
+  ByteWriter frame;
+  frame.u32(static_cast<std::uint32_t>(body.size()));
+  frame.u32(crc32c(body.bytes()));
+  frame.raw(body.bytes());
+  return frame.take();
+}
+
+SegmentScan scan_segment(ByteView bytes) {
+  SegmentScan scan;
+  std::size_t position = 0;
+  while (bytes.size() - position >= kFrameHeaderBytes) {
+    ByteReader header(bytes.subspan(position, kFrameHeaderBytes));
+    const std::uint32_t length = header.u32();
+    const std::uint32_t crc = header.u32();
+    if (length != kRecordBytes || bytes.size() - position - kFrameHeaderBytes < length) break;
+    const ByteView body = bytes.subspan(position + kFrameHeaderBytes, length);
+    if (crc32c(body) != crc) break;
+    ByteReader in(body);
+    const Record record = read_record(in);
+    const Offset expected = scan.records.empty() ? 0 : scan.records.back().offset + 1;
+    if (record.offset != expected) break;
+    scan.frame_starts.push_back(position);
+    scan.records.push_back(record);
+    position += kFrameHeaderBytes + length;
+  }
+  scan.valid_bytes = position;
+  return scan;
+}
+
+}  // namespace simlab::commitlog

@@ -1,0 +1,41 @@
+// One record of a partition's log, and its frame in a segment file: a
+// record batch of one record with its own CRC (Kafka's v2 batch keeps a
+// CRC-32C over the batch the same way), so recovery can tell a torn tail
+// from a whole record.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "systems/common/byte_codec.h"
+#include "systems/log/log_protocol.h"
+
+namespace simlab::commitlog {
+
+struct Record {
+  Offset offset = 0;
+  Epoch leader_epoch = 0;  // the epoch of the leader that appended it
+  std::uint64_t producer_id = 0;
+  Epoch producer_epoch = 0;
+  std::int64_t sequence = 0;
+  std::int64_t value = 0;
+  friend bool operator==(const Record&, const Record&) = default;
+};
+
+void write_record(ByteWriter& out, const Record& record);
+Record read_record(ByteReader& in);
+
+// A segment frame: [length u32][crc32c u32][record].
+Bytes encode_frame(const Record& record);
+
+struct SegmentScan {
+  std::vector<Record> records;              // the whole frames, in order
+  std::uint64_t valid_bytes = 0;            // where the first bad or partial frame starts
+  std::vector<std::uint64_t> frame_starts;  // byte position of each record's frame
+};
+
+// Reads frames until the end or the first frame that is short, fails its
+// CRC, or does not follow its predecessor's offset.
+SegmentScan scan_segment(ByteView bytes);
+
+}  // namespace simlab::commitlog

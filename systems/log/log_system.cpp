@@ -1,0 +1,58 @@
+#include "systems/log/log_system.h"
+
+#include "systems/log/log_bugs.h"
+#include "systems/log/log_messages.h"
+#include "systems/log/log_node.h"
+#include "systems/log/log_options.h"
+#include "systems/log/metadata.h"
+#include "systems/log/observer.h"
+#include "systems/raft/limits.h"
+#include "systems/raft/message.h"
+
+namespace simlab::commitlog {
+
+std::unique_ptr<Node> LogSystemFactory::make_node(const NodeConfig& config) const {
+  return std::make_unique<LogNode>(config);
+}
+
+std::unique_ptr<ClusterObserver> LogSystemFactory::make_observer() const {
+  return std::make_unique<LogObserver>();
+}
+
+std::vector<PlantedBug> LogSystemFactory::planted_bugs() const {
+  return {log_bugs().begin(), log_bugs().end()};
+}
+
+std::string LogSystemFactory::options_error(std::string_view options_json) const {
+  LogOptions options;
+  return parse_log_options(options_json, options);
+}
+
+std::uint32_t LogSystemFactory::nodes_max() const {
+  return static_cast<std::uint32_t>(raft::kMembersMax);
+}
+
+std::string LogSystemFactory::describe_message(ByteView payload) const {
+  if (payload.empty()) return "";
+  if (payload[0] == static_cast<std::uint8_t>(Channel::raft)) {
+    const auto message = raft::decode_message(payload.subspan(1));
+    return message ? "controller " + raft::message_text(*message) : "";
+  }
+  if (payload[0] == static_cast<std::uint8_t>(Channel::broker)) {
+    const auto message = decode_broker_message(payload.subspan(1));
+    return message ? broker_message_text(*message) : "";
+  }
+  return "";
+}
+
+std::string LogSystemFactory::describe_request(ByteView payload) const {
+  const auto request = decode_client_request(payload);
+  return request ? client_request_text(*request) : "";
+}
+
+std::string LogSystemFactory::describe_reply(ByteView payload) const {
+  const auto reply = decode_client_reply(payload);
+  return reply ? client_reply_text(*reply) : "";
+}
+
+}  // namespace simlab::commitlog

@@ -1,0 +1,97 @@
+#include "systems/log/observer.h"
+
+#include <fmt/format.h>
+
+namespace simlab::commitlog {
+
+std::optional<Violation> LogObserver::check(std::span<const Node* const> nodes) {
+  if (auto violation = raft_.check(nodes)) return violation;
+  std::vector<const LogNode*> brokers;
+  std::size_t partitions = 0;
+  for (const Node* node : nodes) {
+    const auto* broker = dynamic_cast<const LogNode*>(node);
+    brokers.push_back(broker);
+    if (broker != nullptr) partitions = broker->metadata().partitions().size();
+  }
+  if (committed_.size() < partitions) committed_.resize(partitions);
+  for (PartitionId p = 0; p < partitions; ++p) {
+    if (auto violation = check_partition(p, brokers)) return violation;
+  }
+  return std::nullopt;
+}
+
+std::optional<Violation> LogObserver::check_leader(PartitionId partition, const LogNode& broker,
+                                                   const PartitionReplica& replica,
+                                                   Committed& committed) {
+  const auto key = std::make_pair(partition, replica.leader_epoch());
+  const auto [seen, fresh] = leaders_.emplace(key, broker.self());
+  if (!fresh && seen->second != broker.self()) {
+    return Violation{"log.one-leader-per-epoch",
+                     fmt::format("p{} epoch {}: n{} and n{} both lead it", partition,
+                                 replica.leader_epoch(), seen->second, broker.self()),
+                     broker.self()};
+  }
+  const Offset hw = replica.high_watermark();
+  if (hw > committed.end()) {
+    if (replica.chain(committed.end()) != committed.chain(committed.end())) {
+      return Violation{
+          "log.committed-record-changed",
+          fmt::format("p{}: leader n{} (epoch {}) commits to {} on a log that "
+                      "differs from the committed records below {}",
+                      partition, broker.self(), replica.leader_epoch(), hw, committed.end()),
+          broker.self()};
+    }
+    for (Offset o = committed.end(); o < hw; ++o) committed.chains.push_back(replica.chain(o + 1));
+  }
+  committed.acknowledged_end = std::max(committed.acknowledged_end, replica.acknowledged_end());
+  return std::nullopt;
+}
+
+std::optional<Violation> LogObserver::check_partition(PartitionId partition,
+                                                      const std::vector<const LogNode*>& brokers) {
+  Committed& committed = committed_[partition];
+  const PartitionReplica* newest = nullptr;  // the leader of the newest epoch now led
+  for (const LogNode* broker : brokers) {
+    const PartitionReplica* replica = broker ? broker->replica(partition) : nullptr;
+    if (replica == nullptr || !replica->loaded() || replica->role() != ReplicaRole::leader)
+      continue;
+    if (auto violation = check_leader(partition, *broker, *replica, committed)) return violation;
+    if (newest == nullptr || replica->leader_epoch() > newest->leader_epoch()) newest = replica;
+  }
+  if (newest != nullptr && newest->leader_epoch() > committed.newest_epoch) {
+    committed.newest_epoch = newest->leader_epoch();
+    if (newest->log_end() < committed.end() ||
+        newest->chain(committed.end()) != committed.chain(committed.end())) {
+      return Violation{"log.leader-lacks-committed",
+                       fmt::format("p{}: n{} leads epoch {} with a log of {} records that lacks "
+                                   "or differs from the {} committed",
+                                   partition, newest->leader(), newest->leader_epoch(),
+                                   newest->log_end(), committed.end()),
+                       newest->leader()};
+    }
+  }
+  for (const LogNode* broker : brokers) {
+    const PartitionReplica* replica = broker ? broker->replica(partition) : nullptr;
+    if (replica == nullptr || !replica->loaded()) continue;
+    const Offset known = std::min(replica->high_watermark(), committed.end());
+    if (replica->chain(known) != committed.chain(known)) {
+      return Violation{"log.committed-record-changed",
+                       fmt::format("p{}: n{} holds records below its high watermark {} that "
+                                   "differ from the committed ones",
+                                   partition, broker->self(), replica->high_watermark()),
+                       broker->self()};
+    }
+    if (newest == nullptr || !newest->state().in_isr(broker->self())) continue;
+    if (replica->log_end() < committed.acknowledged_end) {
+      return Violation{"log.acknowledged-beyond-isr",
+                       fmt::format("p{}: records up to {} were acknowledged, but n{}, in the ISR "
+                                   "of epoch {}, holds only {}",
+                                   partition, committed.acknowledged_end, broker->self(),
+                                   newest->leader_epoch(), replica->log_end()),
+                       broker->self()};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace simlab::commitlog

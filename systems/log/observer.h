@@ -1,0 +1,47 @@
+// The commit log's cluster observer, after every step: the controller's
+// Raft properties (raft::RaftObserver), and the log's own, re-derived from
+// what every broker holds rather than from the brokers' own helpers:
+//   log.one-leader-per-epoch       no two brokers lead one partition epoch
+//   log.committed-record-changed   a record below some leader's high
+//                                  watermark is never replaced, on any broker
+//                                  that holds or believes it committed
+//   log.leader-lacks-committed     the leader of a partition's newest epoch
+//                                  holds every committed record
+//   log.acknowledged-beyond-isr    no acknowledged offset lies above the log
+//                                  end of a live member of the ISR
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "systems/common/node.h"
+#include "systems/log/log_node.h"
+#include "systems/raft/observer.h"
+
+namespace simlab::commitlog {
+
+class LogObserver final : public ClusterObserver {
+ public:
+  std::optional<Violation> check(std::span<const Node* const> nodes) override;
+
+ private:
+  struct Committed {
+    std::vector<std::uint64_t> chains;  // chains[o]: the chain over [0, o]
+    Offset acknowledged_end = 0;
+    Epoch newest_epoch = -1;
+    Offset end() const { return static_cast<Offset>(chains.size()); }
+    std::uint64_t chain(Offset end) const { return end == 0 ? 0 : chains[end - 1]; }
+  };
+  std::optional<Violation> check_partition(PartitionId partition,
+                                           const std::vector<const LogNode*>& brokers);
+  std::optional<Violation> check_leader(PartitionId partition, const LogNode& broker,
+                                        const PartitionReplica& replica, Committed& committed);
+
+  raft::RaftObserver raft_;
+  std::map<std::pair<PartitionId, Epoch>, NodeId> leaders_;
+  std::vector<Committed> committed_;  // by partition
+};
+
+}  // namespace simlab::commitlog

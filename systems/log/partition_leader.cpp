@@ -1,0 +1,148 @@
+// The leader's side of replication: serving followers' fetches and epoch
+// queries, the high watermark from the ISR's durable ends, and ISR upkeep
+// through the controller (Kafka's AlterPartition).
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+#include "systems/log/partition_replica.h"
+
+namespace simlab::commitlog {
+namespace {
+
+constexpr std::int64_t kIsrResendNs = 200 * kNanosecondsPerMillisecond;
+
+}  // namespace
+
+void PartitionReplica::handle_replica_fetch(NodeContext& context, NodeId from,
+                                            const BrokerMessage& message) {
+  BrokerMessage answer;
+  answer.kind = BrokerKind::replica_fetch_reply;
+  answer.partition = id_;
+  answer.leader_epoch = message.leader_epoch;
+  if (role_ != ReplicaRole::leader || message.leader_epoch != state_.leader_epoch ||
+      message.fetch_offset > log_end()) {
+    // Not ours to answer, or a follower past our end (it has not truncated
+    // to this epoch): it asks again where its epoch ends.
+    answer.error = role_ != ReplicaRole::leader ? FetchError::not_leader : FetchError::stale_epoch;
+    context.send(from, encode_broker_message(answer));
+    return;
+  }
+  auto found = followers_.find(from);
+  if (found == followers_.end()) return;  // not a replica of this partition
+  FollowerProgress& progress = found->second;
+  progress.log_end = message.fetch_offset;
+  progress.durable_end = std::min(message.durable_end, message.fetch_offset);
+  if (message.fetch_offset >= log_end()) progress.caught_up_ns = context.monotonic_ns();
+  answer.high_watermark = hw_;
+  const Offset end =
+      std::min<Offset>(log_end(), message.fetch_offset + env_.options->records_per_fetch);
+  for (Offset offset = message.fetch_offset; offset < end; ++offset) {
+    answer.records.push_back(log_[static_cast<std::size_t>(offset)]);
+  }
+  context.send(from, encode_broker_message(answer));
+  advance_high_watermark(context);
+  // A follower back in step joins the ISR once it holds everything
+  // committed and everything this epoch began with.
+  const Offset epoch_start = epoch_starts_.count(state_.leader_epoch) != 0
+                                 ? epoch_starts_.at(state_.leader_epoch)
+                                 : log_end();
+  if (!state_.in_isr(from) && !pending_isr_ && progress.durable_end >= std::max(hw_, epoch_start)) {
+    std::vector<NodeId> isr = state_.isr;
+    isr.push_back(from);
+    std::sort(isr.begin(), isr.end());
+    ask_isr_change(context, std::move(isr));
+  }
+}
+
+void PartitionReplica::handle_epoch_query(NodeContext& context, NodeId from,
+                                          const BrokerMessage& message) {
+  BrokerMessage answer;
+  answer.kind = BrokerKind::epoch_answer;
+  answer.partition = id_;
+  answer.leader_epoch = message.leader_epoch;
+  if (role_ != ReplicaRole::leader || message.leader_epoch != state_.leader_epoch) {
+    answer.error = role_ != ReplicaRole::leader ? FetchError::not_leader : FetchError::stale_epoch;
+  } else {
+    const auto [epoch, end] = epoch_end(message.epoch);
+    answer.epoch = epoch;
+    answer.end_offset = end;
+  }
+  context.send(from, encode_broker_message(answer));
+}
+
+std::vector<NodeId> PartitionReplica::counted_isr() const {
+  std::vector<NodeId> members = state_.isr;
+  if (pending_isr_) {
+    for (NodeId member : pending_isr_->isr) {
+      if (std::find(members.begin(), members.end(), member) == members.end()) {
+        members.push_back(member);
+      }
+    }
+  }
+  std::sort(members.begin(), members.end());
+  return members;
+}
+
+// The high watermark is the least durable end among the ISR, counting any
+// member the leader has asked to add or remove (KIP-497's "maximal ISR"):
+// a record below it is on the disk of every replica the controller could
+// make the next leader.
+void PartitionReplica::advance_high_watermark(NodeContext& context) {
+  if (role_ != ReplicaRole::leader) return;
+  const std::vector<NodeId> members = counted_isr();
+  const bool alone = members.size() == 1 && members.front() == env_.self;
+  Offset least = log_end();
+  for (NodeId member : members) {
+    if (member == env_.self) {
+      // The planted bug: alone in the ISR, the leader counts what it has
+      // not yet synced.
+      least = std::min(least,
+                       alone && env_.bugs.ack_before_fsync_last_replica ? log_end() : durable_end_);
+      continue;
+    }
+    const auto found = followers_.find(member);
+    least = std::min(least, found == followers_.end() || found->second.log_end < 0
+                                ? Offset{0}
+                                : found->second.durable_end);
+  }
+  raise_high_watermark(context, least);
+  answer_pending(context);
+}
+
+void PartitionReplica::maintain_isr(NodeContext& context) {
+  const std::int64_t now = context.monotonic_ns();
+  if (pending_isr_) {
+    if (now - pending_isr_->sent_ns >= kIsrResendNs) ask_isr_change(context, pending_isr_->isr);
+    return;
+  }
+  std::vector<NodeId> keep;
+  for (NodeId member : state_.isr) {
+    const auto found = followers_.find(member);
+    const bool lagging = member != env_.self && found != followers_.end() &&
+                         now - found->second.caught_up_ns > env_.options->replica_lag_ns;
+    if (!lagging) keep.push_back(member);
+  }
+  if (keep.size() < state_.isr.size()) ask_isr_change(context, std::move(keep));
+}
+
+void PartitionReplica::ask_isr_change(NodeContext& context, std::vector<NodeId> isr) {
+  if (!pending_isr_ || pending_isr_->isr != isr) {
+    pending_isr_ = PendingIsr{state_.partition_epoch, isr, 0};
+    if (context.log_enabled()) {
+      context.log(fmt::format("p{}: ask isr [{}] -> [{}]", id_, fmt::join(state_.isr, ","),
+                              fmt::join(isr, ",")));
+    }
+  }
+  pending_isr_->sent_ns = context.monotonic_ns();
+  BrokerMessage message;
+  message.kind = BrokerKind::alter_isr;
+  message.partition = id_;
+  message.leader_epoch = state_.leader_epoch;
+  message.partition_epoch = pending_isr_->based_on;
+  message.isr = std::move(isr);
+  env_.to_controller(context, message);
+}
+
+}  // namespace simlab::commitlog

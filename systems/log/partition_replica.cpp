@@ -1,0 +1,213 @@
+// Roles and client requests of one partition replica.
+#include "systems/log/partition_replica.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "systems/common/violation.h"
+
+namespace simlab::commitlog {
+
+void PartitionReplica::on_metadata(NodeContext& context, const PartitionState& state) {
+  const bool changed =
+      !have_state_ || state.leader != state_.leader || state.leader_epoch != state_.leader_epoch;
+  state_ = state;
+  have_state_ = true;
+  // A change asked at an older partition epoch was decided (applied or
+  // refused): the ISR in force now says which.
+  if (pending_isr_ && state_.partition_epoch > pending_isr_->based_on) pending_isr_.reset();
+  if (!loaded_) return;
+  ReplicaRole wanted = state_.leader == env_.self ? ReplicaRole::leader
+                       : state_.leader == kNoNode ? ReplicaRole::none
+                                                  : ReplicaRole::follower;
+  // Metadata older than a record this log holds is provably stale: leading
+  // or following that epoch would put an older epoch after a newer one.
+  if (state_.leader_epoch < latest_epoch()) wanted = ReplicaRole::none;
+  if (!changed && wanted == role_) {
+    if (role_ == ReplicaRole::leader) advance_high_watermark(context);
+    return;
+  }
+  if (wanted == ReplicaRole::leader) {
+    become_leader(context);
+  } else if (wanted == ReplicaRole::follower) {
+    become_follower(context);
+  } else {
+    step_down(context);
+  }
+}
+
+void PartitionReplica::step_down(NodeContext& context) {
+  // Records still waiting for the high watermark may yet be committed by the
+  // next leader, or truncated: the client cannot be told which.
+  for (const PendingProduce& pending : pending_) {
+    reply(context, pending.request, status_reply(ClientStatus::unknown, state_.leader));
+  }
+  pending_.clear();
+  followers_.clear();
+  pending_isr_.reset();
+  role_ = ReplicaRole::none;
+}
+
+void PartitionReplica::become_leader(NodeContext& context) {
+  step_down(context);
+  role_ = ReplicaRole::leader;
+  // The new epoch starts at the log end (KIP-101): a follower asking where
+  // an older epoch ends is told where this one began.
+  if (latest_epoch() < state_.leader_epoch) epoch_starts_[state_.leader_epoch] = log_end();
+  for (NodeId replica : state_.replicas) {
+    if (replica != env_.self) followers_[replica] = FollowerProgress{-1, 0, context.monotonic_ns()};
+  }
+  if (context.log_enabled()) {
+    context.log(fmt::format("p{}: leader of epoch {} at {} (hw {}) isr [{}]", id_,
+                            state_.leader_epoch, log_end(), hw_, fmt::join(state_.isr, ",")));
+  }
+  advance_high_watermark(context);
+}
+
+void PartitionReplica::become_follower(NodeContext& context) {
+  step_down(context);
+  role_ = ReplicaRole::follower;
+  request_in_flight_ = false;
+  if (env_.bugs.hw_truncation) {
+    // Before KIP-101: whatever is above the high watermark is presumed
+    // uncommitted and cut, without asking the leader.
+    truncate_to(context, hw_);
+    step_ = FollowerStep::fetching;
+    send_fetch(context);
+    return;
+  }
+  step_ = FollowerStep::truncating;
+  send_epoch_query(context);
+}
+
+void PartitionReplica::reply(NodeContext& context, RequestId request, ClientReply answer) const {
+  context.reply(request, encode_client_reply(answer));
+}
+
+void PartitionReplica::on_produce(NodeContext& context, RequestId request,
+                                  const ClientRequest& produce) {
+  if (!loaded_ || role_ != ReplicaRole::leader) {
+    reply(context, request, status_reply(ClientStatus::not_leader, state_.leader));
+    return;
+  }
+  // BUGGIFY: an overloaded leader turns the batch away before it looks at it.
+  if (context.buggify("log.produce-refused")) {
+    reply(context, request, status_reply(ClientStatus::not_leader, kNoNode));
+    return;
+  }
+  if (produce.acks == Acks::all && state_.isr.size() < env_.options->min_insync) {
+    reply(context, request, status_reply(ClientStatus::not_enough_replicas, env_.self));
+    return;
+  }
+  const SequenceVerdict verdict =
+      producers_.check(produce.producer_id, produce.producer_epoch, produce.sequence);
+  switch (verdict.check) {
+    case SequenceCheck::fenced:
+      reply(context, request, status_reply(ClientStatus::fenced_producer, env_.self));
+      return;
+    case SequenceCheck::out_of_order:
+      reply(context, request, status_reply(ClientStatus::out_of_order_sequence, env_.self));
+      return;
+    case SequenceCheck::duplicate:
+      // Already in the log: answered like the first try once it commits.
+      pending_.push_back(PendingProduce{verdict.offset, request, produce.acks});
+      answer_pending(context);
+      return;
+    case SequenceCheck::append:
+      append_as_leader(context, request, produce);
+      return;
+  }
+}
+
+void PartitionReplica::append_as_leader(NodeContext& context, RequestId request,
+                                        const ClientRequest& produce) {
+  Record record;
+  record.offset = log_end();
+  record.leader_epoch = state_.leader_epoch;
+  record.producer_id = produce.producer_id;
+  record.producer_epoch = produce.producer_epoch;
+  record.sequence = produce.sequence;
+  record.value = produce.value;
+  append(context, record);
+  pending_.push_back(PendingProduce{record.offset, request, produce.acks});
+  advance_high_watermark(context);
+}
+
+void PartitionReplica::answer_pending(NodeContext& context) {
+  auto unanswered = std::remove_if(pending_.begin(), pending_.end(), [&](const PendingProduce& p) {
+    const bool done = p.acks == Acks::all ? p.offset < hw_ : p.offset < durable_end_;
+    if (!done) return false;
+    if (p.acks == Acks::all) acknowledged_end_ = std::max(acknowledged_end_, p.offset + 1);
+    ClientReply answer = status_reply(ClientStatus::ok, env_.self);
+    answer.offset = p.offset;
+    reply(context, p.request, answer);
+    return true;
+  });
+  pending_.erase(unanswered, pending_.end());
+}
+
+void PartitionReplica::on_fetch(NodeContext& context, RequestId request,
+                                const ClientRequest& fetch) {
+  if (!loaded_ || role_ != ReplicaRole::leader) {
+    reply(context, request, status_reply(ClientStatus::not_leader, state_.leader));
+    return;
+  }
+  if (fetch.offset < 0 || fetch.offset > log_end()) {
+    reply(context, request, status_reply(ClientStatus::offset_out_of_range, env_.self));
+    return;
+  }
+  ClientReply answer = status_reply(ClientStatus::ok, env_.self);
+  answer.high_watermark = hw_;
+  std::uint32_t limit = std::max<std::uint32_t>(1, fetch.records_max);
+  // BUGGIFY: a short read (a size limit): the consumer must ask again.
+  if (context.buggify("log.fetch-short")) limit = 1;
+  for (Offset offset = fetch.offset; offset < hw_ && answer.records.size() < limit; ++offset) {
+    const Record& record = log_[static_cast<std::size_t>(offset)];
+    answer.records.push_back(FetchedRecord{record.offset, record.value});
+  }
+  reply(context, request, answer);
+}
+
+void PartitionReplica::on_tick(NodeContext& context) {
+  if (!loaded_) return;
+  checkpoint_high_watermark(context);
+  if (role_ == ReplicaRole::leader) {
+    maintain_isr(context);
+  } else if (role_ == ReplicaRole::follower) {
+    const std::int64_t now = context.monotonic_ns();
+    const std::int64_t waited = now - last_request_ns_;
+    constexpr std::int64_t kRetryNs = 100 * kNanosecondsPerMillisecond;
+    if (request_in_flight_ && waited < kRetryNs) return;
+    if (step_ == FollowerStep::truncating) {
+      send_epoch_query(context);
+    } else if (request_in_flight_ || waited >= env_.options->fetch_interval_ns) {
+      send_fetch(context);
+    }
+  }
+}
+
+void PartitionReplica::reset(NodeContext& context) {
+  step_down(context);
+  ++generation_;
+  log_.clear();
+  rebuild_derived();
+  durable_end_ = written_end_ = hw_ = 0;
+  fsync_queued_ = checkpoint_in_flight_ = false;
+  recover(context);
+}
+
+void PartitionReplica::check_invariants() const {
+  if (!loaded_) return;
+  SIMLAB_ASSERT(durable_end_ <= log_end(), "log.durable-within-log",
+                fmt::format("p{}: durable end {} above log end {}", id_, durable_end_, log_end()));
+  SIMLAB_ASSERT(hw_ <= log_end(), "log.hw-within-log",
+                fmt::format("p{}: high watermark {} above log end {}", id_, hw_, log_end()));
+  for (const auto& [epoch, start] : epoch_starts_) {
+    SIMLAB_ASSERT(start <= log_end(), "log.epoch-cache-within-log",
+                  fmt::format("p{}: epoch {} starts at {} past the log end {}", id_, epoch, start,
+                              log_end()));
+  }
+}
+
+}  // namespace simlab::commitlog

@@ -1,0 +1,168 @@
+// One broker's copy of one partition: its log (a segment file of CRC'd
+// frames), its epoch cache, its high watermark, and its part in Kafka's
+// replication protocol as the leader (produce, ISR upkeep, high watermark
+// from the ISR's durable ends) or a follower (truncate by leader epoch as
+// KIP-101 and KIP-279 say, then fetch).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "systems/common/node_context.h"
+#include "systems/log/log_bugs.h"
+#include "systems/log/log_messages.h"
+#include "systems/log/log_options.h"
+#include "systems/log/log_protocol.h"
+#include "systems/log/metadata.h"
+#include "systems/log/producer_state.h"
+#include "systems/raft/disk_queue.h"
+
+namespace simlab::commitlog {
+
+// What a replica needs from the broker that hosts it.
+struct BrokerEnv {
+  NodeId self = kNoNode;
+  const LogOptions* options = nullptr;
+  LogBugs bugs;
+  raft::DiskQueue* disk = nullptr;
+  // Sends an ISR change to the active controller.
+  std::function<void(NodeContext&, const BrokerMessage&)> to_controller;
+};
+
+enum class ReplicaRole : std::uint8_t { none, leader, follower };
+
+class PartitionReplica {
+ public:
+  PartitionReplica(PartitionId id, BrokerEnv& env) : id_(id), env_(env) {}
+
+  // Reads the segment and the high-watermark checkpoint (boot or restart).
+  void recover(NodeContext& context);
+  bool loaded() const { return loaded_; }
+  // The controller's state for this partition, after every step that may
+  // have changed it.
+  void on_metadata(NodeContext& context, const PartitionState& state);
+  void on_tick(NodeContext& context);
+  void on_fsync_due(NodeContext& context);
+  void on_message(NodeContext& context, NodeId from, const BrokerMessage& message);
+  void on_produce(NodeContext& context, RequestId request, const ClientRequest& produce);
+  void on_fetch(NodeContext& context, RequestId request, const ClientRequest& fetch);
+  // A disk error: everything in memory is dropped and read again.
+  void reset(NodeContext& context);
+
+  // --- observation (the observer, invariants, status) ---
+  PartitionId id() const { return id_; }
+  ReplicaRole role() const { return role_; }
+  NodeId leader() const { return state_.leader; }
+  Epoch leader_epoch() const { return state_.leader_epoch; }
+  const PartitionState& state() const { return state_; }
+  const std::vector<Record>& records() const { return log_; }
+  Offset log_end() const { return static_cast<Offset>(log_.size()); }
+  Offset durable_end() const { return durable_end_; }
+  Offset high_watermark() const { return hw_; }
+  // Everything below it was acknowledged to a client as committed (acks=all)
+  // by this replica as leader.
+  Offset acknowledged_end() const { return acknowledged_end_; }
+  // chain(o): a hash over records [0, o), so two copies can be compared in
+  // O(1); chain(0) == 0.
+  std::uint64_t chain(Offset end) const { return end == 0 ? 0 : chains_[end - 1]; }
+  // The members the leader counts for its high watermark: the ISR and any
+  // change it has asked for and not yet seen decided.
+  std::vector<NodeId> counted_isr() const;
+  void check_invariants() const;
+
+ private:
+  struct FollowerProgress {
+    Offset log_end = -1;  // -1: not heard from in this epoch
+    Offset durable_end = 0;
+    std::int64_t caught_up_ns = 0;
+  };
+  struct PendingProduce {
+    Offset offset = 0;
+    RequestId request = 0;
+    Acks acks = Acks::all;
+  };
+  struct PendingIsr {
+    std::int64_t based_on = 0;  // the partition epoch it was asked at
+    std::vector<NodeId> isr;
+    std::int64_t sent_ns = 0;
+  };
+  enum class FollowerStep : std::uint8_t { truncating, fetching };
+
+  // partition_replica.cpp: roles and client requests
+  void become_leader(NodeContext& context);
+  void become_follower(NodeContext& context);
+  void step_down(NodeContext& context);
+  void reply(NodeContext& context, RequestId request, ClientReply answer) const;
+  void append_as_leader(NodeContext& context, RequestId request, const ClientRequest& produce);
+  void answer_pending(NodeContext& context);
+
+  // partition_leader.cpp: the leader's side of replication
+  void handle_replica_fetch(NodeContext& context, NodeId from, const BrokerMessage& message);
+  void handle_epoch_query(NodeContext& context, NodeId from, const BrokerMessage& message);
+  void advance_high_watermark(NodeContext& context);
+  void maintain_isr(NodeContext& context);
+  void ask_isr_change(NodeContext& context, std::vector<NodeId> isr);
+
+  // partition_follower.cpp: the follower's side
+  void send_epoch_query(NodeContext& context);
+  void handle_epoch_answer(NodeContext& context, const BrokerMessage& message);
+  void send_fetch(NodeContext& context);
+  void handle_fetch_reply(NodeContext& context, const BrokerMessage& message);
+
+  // partition_storage.cpp: the segment, the checkpoint, the epoch cache
+  std::string segment_file() const;
+  std::string checkpoint_file() const;
+  void load_segment(NodeContext& context, ByteView bytes);
+  void append(NodeContext& context, const Record& record);
+  void sync_now(NodeContext& context);
+  void truncate_to(NodeContext& context, Offset end);
+  void rebuild_derived();
+  void checkpoint_high_watermark(NodeContext& context);
+  void raise_high_watermark(NodeContext& context, Offset hw);
+  Epoch latest_epoch() const;
+  // KIP-101's answer: the largest epoch <= `epoch` this log knows, and the
+  // offset where it ends (the next epoch's start, or the log end).
+  std::pair<Epoch, Offset> epoch_end(Epoch epoch) const;
+
+  PartitionId id_;
+  BrokerEnv& env_;
+  bool loaded_ = false;
+  bool reading_ = false;
+  std::uint64_t generation_ = 0;  // bumped by reset(): stale disk callbacks do nothing
+
+  // The log and what derives from it.
+  std::vector<Record> log_;
+  std::vector<std::uint64_t> chains_;
+  std::map<Epoch, Offset> epoch_starts_;  // leader epoch -> its first offset
+  ProducerTable producers_;
+  Offset durable_end_ = 0;
+  Offset written_end_ = 0;  // frames handed to the disk queue
+  bool fsync_queued_ = false;
+  Offset hw_ = 0;
+  Offset checkpointed_hw_ = 0;
+  bool checkpoint_in_flight_ = false;
+
+  // Role, as the applied metadata says.
+  PartitionState state_;
+  ReplicaRole role_ = ReplicaRole::none;
+  bool have_state_ = false;
+
+  // Leader.
+  std::map<NodeId, FollowerProgress> followers_;
+  std::vector<PendingProduce> pending_;
+  std::optional<PendingIsr> pending_isr_;
+  Offset acknowledged_end_ = 0;
+
+  // Follower.
+  FollowerStep step_ = FollowerStep::truncating;
+  Epoch asked_epoch_ = -1;
+  std::int64_t last_request_ns_ = 0;
+  bool request_in_flight_ = false;
+  std::int64_t last_tick_ns_ = 0;
+};
+
+}  // namespace simlab::commitlog

@@ -1,0 +1,198 @@
+// The replica's disk: one segment file of CRC'd frames per partition
+// (frames have one size, so offset o starts at byte o * frame size), and a
+// checkpoint of the high watermark (Kafka's replication-offset-checkpoint).
+#include <fmt/format.h>
+
+#include "systems/common/crc32c.h"
+#include "systems/log/partition_replica.h"
+
+namespace simlab::commitlog {
+namespace {
+
+constexpr std::uint64_t kReadAllBytes = std::uint64_t{1} << 40;
+
+std::uint64_t frame_bytes() {
+  static const std::uint64_t size = encode_frame(Record{}).size();
+  return size;
+}
+
+std::uint64_t chain_hash(std::uint64_t previous, const Record& record) {
+  // splitmix64's finaliser over each field in turn: a change anywhere in
+  // the record (or before it) changes every later link.
+  auto mix = [](std::uint64_t x) {
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+  };
+  std::uint64_t hash = previous;
+  for (std::uint64_t field :
+       {static_cast<std::uint64_t>(record.offset), static_cast<std::uint64_t>(record.leader_epoch),
+        record.producer_id, static_cast<std::uint64_t>(record.producer_epoch),
+        static_cast<std::uint64_t>(record.sequence), static_cast<std::uint64_t>(record.value)}) {
+    hash = mix(hash ^ field) + 0x9e3779b97f4a7c15ULL;
+  }
+  return hash;
+}
+
+}  // namespace
+
+std::string PartitionReplica::segment_file() const { return fmt::format("log-p{}.seg", id_); }
+std::string PartitionReplica::checkpoint_file() const { return fmt::format("log-p{}.hw", id_); }
+
+void PartitionReplica::recover(NodeContext& context) {
+  loaded_ = false;
+  reading_ = true;
+  const std::uint64_t generation = generation_;
+  env_.disk->read(context, checkpoint_file(), kReadAllBytes,
+                  [this, generation](NodeContext&, DiskStatus, ByteView bytes) {
+                    if (generation != generation_) return;
+                    checkpointed_hw_ = 0;
+                    if (const auto body = verify_crc32c_trailer(bytes)) {
+                      ByteReader in(*body);
+                      const Offset hw = in.i64();
+                      if (in.ok() && in.at_end() && hw >= 0) checkpointed_hw_ = hw;
+                    }
+                  });
+  env_.disk->read(context, segment_file(), kReadAllBytes,
+                  [this, generation](NodeContext& ctx, DiskStatus, ByteView bytes) {
+                    if (generation == generation_) load_segment(ctx, bytes);
+                  });
+}
+
+void PartitionReplica::load_segment(NodeContext& context, ByteView bytes) {
+  const SegmentScan scan = scan_segment(bytes);
+  if (scan.valid_bytes < bytes.size()) {
+    // A torn or corrupt tail: what follows the last whole frame is cut off.
+    if (context.log_enabled()) {
+      context.log(fmt::format("p{}: segment tail of {} bytes cut at {} records", id_,
+                              bytes.size() - scan.valid_bytes, scan.records.size()));
+    }
+    env_.disk->truncate(context, segment_file(), scan.valid_bytes);
+  }
+  log_ = scan.records;
+  rebuild_derived();
+  written_end_ = log_end();
+  durable_end_ = 0;
+  hw_ = std::min(checkpointed_hw_, log_end());
+  reading_ = false;
+  loaded_ = true;
+  // What was read may still sit in a cache the crash did not clear: only a
+  // completed fsync makes it count as durable.
+  sync_now(context);
+  if (have_state_) on_metadata(context, state_);
+}
+
+void PartitionReplica::rebuild_derived() {
+  chains_.clear();
+  epoch_starts_.clear();
+  producers_.clear();
+  std::uint64_t chain = 0;
+  for (const Record& record : log_) {
+    chain = chain_hash(chain, record);
+    chains_.push_back(chain);
+    if (epoch_starts_.empty() || record.leader_epoch > epoch_starts_.rbegin()->first) {
+      epoch_starts_[record.leader_epoch] = record.offset;
+    }
+    producers_.record(record);
+  }
+}
+
+void PartitionReplica::append(NodeContext& context, const Record& record) {
+  log_.push_back(record);
+  chains_.push_back(chain_hash(chains_.empty() ? 0 : chains_.back(), record));
+  if (epoch_starts_.empty() || record.leader_epoch > epoch_starts_.rbegin()->first) {
+    epoch_starts_[record.leader_epoch] = record.offset;
+  }
+  producers_.record(record);
+  const std::uint64_t position = static_cast<std::uint64_t>(record.offset) * frame_bytes();
+  ++written_end_;
+  if (env_.options->fsync == FsyncPolicy::every_batch) {
+    const std::uint64_t generation = generation_;
+    const Offset target = written_end_;
+    env_.disk->append_and_sync(context, segment_file(), position, encode_frame(record),
+                               [this, generation, target](NodeContext& ctx, DiskStatus, ByteView) {
+                                 if (generation != generation_) return;
+                                 durable_end_ = std::max(durable_end_, target);
+                                 advance_high_watermark(ctx);
+                               });
+  } else {
+    env_.disk->write(context, segment_file(), position, encode_frame(record));
+  }
+}
+
+void PartitionReplica::sync_now(NodeContext& context) {
+  if (fsync_queued_) return;
+  fsync_queued_ = true;
+  const std::uint64_t generation = generation_;
+  const Offset target = written_end_;
+  env_.disk->fsync(
+      context, segment_file(), [this, generation, target](NodeContext& ctx, DiskStatus, ByteView) {
+        if (generation != generation_) return;
+        fsync_queued_ = false;
+        durable_end_ = std::max(durable_end_, target);
+        if (written_end_ > durable_end_ && env_.options->fsync == FsyncPolicy::every_batch) {
+          sync_now(ctx);
+        }
+        advance_high_watermark(ctx);
+      });
+}
+
+void PartitionReplica::on_fsync_due(NodeContext& context) {
+  if (loaded_ && written_end_ > durable_end_) sync_now(context);
+}
+
+void PartitionReplica::truncate_to(NodeContext& context, Offset end) {
+  if (end >= log_end()) return;
+  if (context.log_enabled()) {
+    context.log(fmt::format("p{}: truncate {} -> {} (hw {})", id_, log_end(), end, hw_));
+  }
+  log_.resize(static_cast<std::size_t>(end));
+  rebuild_derived();
+  // Completions still due were for writes that no longer stand.
+  ++generation_;
+  fsync_queued_ = false;
+  durable_end_ = std::min(durable_end_, end);
+  written_end_ = end;
+  hw_ = std::min(hw_, end);
+  env_.disk->truncate(context, segment_file(), static_cast<std::uint64_t>(end) * frame_bytes());
+  sync_now(context);
+}
+
+void PartitionReplica::raise_high_watermark(NodeContext& context, Offset hw) {
+  if (hw <= hw_) return;
+  hw_ = hw;
+  (void)context;
+}
+
+void PartitionReplica::checkpoint_high_watermark(NodeContext& context) {
+  if (checkpoint_in_flight_ || hw_ == checkpointed_hw_) return;
+  checkpoint_in_flight_ = true;
+  ByteWriter out;
+  out.i64(hw_);
+  Bytes bytes = out.take();
+  append_crc32c(bytes);
+  const std::uint64_t generation = generation_;
+  const Offset value = hw_;
+  env_.disk->truncate(context, checkpoint_file(), 0);
+  env_.disk->write(context, checkpoint_file(), 0, std::move(bytes));
+  env_.disk->fsync(context, checkpoint_file(),
+                   [this, generation, value](NodeContext&, DiskStatus, ByteView) {
+                     checkpoint_in_flight_ = false;
+                     if (generation == generation_) checkpointed_hw_ = value;
+                   });
+}
+
+Epoch PartitionReplica::latest_epoch() const {
+  return epoch_starts_.empty() ? -1 : epoch_starts_.rbegin()->first;
+}
+
+std::pair<Epoch, Offset> PartitionReplica::epoch_end(Epoch epoch) const {
+  auto next = epoch_starts_.upper_bound(epoch);
+  if (next == epoch_starts_.begin()) {
+    return {-1, epoch_starts_.empty() ? log_end() : epoch_starts_.begin()->second};
+  }
+  const Epoch found = std::prev(next)->first;
+  return {found, next == epoch_starts_.end() ? log_end() : next->second};
+}
+
+}  // namespace simlab::commitlog

@@ -1,0 +1,48 @@
+// Idempotent producers' state on a partition (Kafka's ProducerStateManager):
+// per producer id, its epoch, its last sequence and the offsets of its last
+// few batches, so a retried batch is answered with where it already is
+// instead of being written again. It is derived from the log alone, so a
+// follower that becomes leader has it, and a truncation rebuilds it.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <utility>
+
+#include "systems/log/log_record.h"
+
+namespace simlab::commitlog {
+
+// Kafka keeps the last five batches (max.in.flight.requests.per.connection).
+inline constexpr std::size_t kDedupeWindowBatches = 5;
+
+enum class SequenceCheck : std::uint8_t {
+  append,        // the next sequence (or a new producer or epoch starting at 0)
+  duplicate,     // already in the log, at `offset`
+  out_of_order,  // a gap, or an old sequence outside the window
+  fenced,        // an epoch older than the producer's
+};
+
+struct SequenceVerdict {
+  SequenceCheck check = SequenceCheck::append;
+  Offset offset = -1;
+};
+
+class ProducerTable {
+ public:
+  SequenceVerdict check(std::uint64_t producer_id, Epoch epoch, std::int64_t sequence) const;
+  // Records an appended record (REQUIRES: check() said append for it).
+  void record(const Record& record);
+  void clear() { producers_.clear(); }
+
+ private:
+  struct Producer {
+    Epoch epoch = 0;
+    std::int64_t last_sequence = -1;
+    std::deque<std::pair<std::int64_t, Offset>> recent;  // (sequence, offset), oldest first
+  };
+  std::map<std::uint64_t, Producer> producers_;
+};
+
+}  // namespace simlab::commitlog
