@@ -1,0 +1,134 @@
+// The commit log's parts that need no cluster: the controller's metadata
+// commands, the idempotent producer table, segment recovery and options.
+#include <gtest/gtest.h>
+
+#include "systems/log/log_messages.h"
+#include "systems/log/log_options.h"
+#include "systems/log/log_protocol.h"
+#include "systems/log/log_record.h"
+#include "systems/log/metadata.h"
+#include "systems/log/producer_state.h"
+
+namespace simlab::commitlog {
+namespace {
+
+TEST(LogMetadata, InitialAssignmentSpreadsLeadersAndPutsEveryReplicaInSync) {
+  const Metadata metadata = Metadata::initial({1, 2, 3}, 3, 2);
+  ASSERT_EQ(metadata.partitions().size(), 3u);
+  EXPECT_EQ(metadata.partition(0).replicas, (std::vector<NodeId>{1, 2}));
+  EXPECT_EQ(metadata.partition(2).replicas, (std::vector<NodeId>{3, 1}));
+  EXPECT_EQ(metadata.partition(2).leader, 3u);
+  EXPECT_EQ(metadata.partition(2).isr, (std::vector<NodeId>{1, 3}));
+}
+
+TEST(LogMetadata, ACommandDecidedOnAnOlderPartitionEpochDoesNothing) {
+  Metadata metadata = Metadata::initial({1, 2, 3}, 1, 3);
+  ControllerCommand elect{CommandKind::elect, 0, 0, 2, 0, {2, 3}};
+  EXPECT_TRUE(metadata.apply(elect));
+  EXPECT_EQ(metadata.partition(0).leader, 2u);
+  EXPECT_EQ(metadata.partition(0).leader_epoch, 1);
+  EXPECT_EQ(metadata.partition(0).partition_epoch, 1);
+  EXPECT_FALSE(metadata.apply(elect));  // still at partition epoch 0: stale
+  EXPECT_EQ(metadata.partition(0).leader_epoch, 1);
+}
+
+TEST(LogMetadata, OnlyTheLeaderOfTheCurrentEpochChangesTheIsrAndNeverLeavesIt) {
+  Metadata metadata = Metadata::initial({1, 2, 3}, 1, 3);
+  EXPECT_FALSE(metadata.apply({CommandKind::alter_isr, 0, 0, 2, 0, {2}}));     // not the leader
+  EXPECT_FALSE(metadata.apply({CommandKind::alter_isr, 0, 0, 1, 0, {2, 3}}));  // drops itself
+  EXPECT_TRUE(metadata.apply({CommandKind::alter_isr, 0, 0, 1, 0, {3, 1}}));
+  EXPECT_EQ(metadata.partition(0).isr, (std::vector<NodeId>{1, 3}));
+  EXPECT_EQ(metadata.partition(0).leader_epoch, 0);  // an ISR change keeps the epoch
+}
+
+TEST(LogMetadata, EncodesAndDecodesWhatItHolds) {
+  Metadata metadata = Metadata::initial({1, 2, 3, 4}, 5, 3);
+  ASSERT_TRUE(metadata.apply({CommandKind::elect, 4, 0, kNoNode, 0, {1}}));
+  Metadata copy;
+  ASSERT_TRUE(copy.decode(metadata.encode()));
+  EXPECT_EQ(copy.partitions(), metadata.partitions());
+  Bytes truncated = metadata.encode();
+  truncated.pop_back();
+  EXPECT_FALSE(copy.decode(truncated));
+}
+
+TEST(LogProducers, DedupesRetriesInTheWindowAndRefusesGapsAndOldEpochs) {
+  ProducerTable table;
+  EXPECT_EQ(table.check(7, 0, 1).check, SequenceCheck::out_of_order);  // must start at 0
+  EXPECT_EQ(table.check(7, 0, 0).check, SequenceCheck::append);
+  for (std::int64_t s = 0; s < 7; ++s) table.record(Record{10 + s, 1, 7, 0, s, 100 + s});
+  const SequenceVerdict retried = table.check(7, 0, 6);
+  EXPECT_EQ(retried.check, SequenceCheck::duplicate);
+  EXPECT_EQ(retried.offset, 16);
+  EXPECT_EQ(table.check(7, 0, 7).check, SequenceCheck::append);
+  EXPECT_EQ(table.check(7, 0, 9).check, SequenceCheck::out_of_order);
+  EXPECT_EQ(table.check(7, 0, 0).check, SequenceCheck::out_of_order);  // outside the window
+  table.record(Record{17, 1, 7, 1, 0, 200});                           // epoch 1 begins
+  EXPECT_EQ(table.check(7, 0, 7).check, SequenceCheck::fenced);
+}
+
+TEST(LogSegment, RecoveryKeepsWholeFramesAndCutsATornOrCorruptTail) {
+  Bytes segment;
+  for (Offset o = 0; o < 3; ++o) {
+    const Bytes frame = encode_frame(Record{o, 1, 9, 0, o, 40 + o});
+    segment.insert(segment.end(), frame.begin(), frame.end());
+  }
+  const std::size_t whole = segment.size();
+  EXPECT_EQ(scan_segment(segment).records.size(), 3u);
+  Bytes torn = segment;
+  torn.resize(whole - 5);
+  const SegmentScan torn_scan = scan_segment(torn);
+  EXPECT_EQ(torn_scan.records.size(), 2u);
+  EXPECT_EQ(torn_scan.valid_bytes, whole / 3 * 2);
+  Bytes flipped = segment;
+  flipped[whole / 3 + 20] ^= 0x10;  // inside the second record
+  EXPECT_EQ(scan_segment(flipped).records.size(), 1u);
+}
+
+TEST(LogMessages, BrokerAndClientMessagesRoundTripAndGarbageIsRejected) {
+  BrokerMessage fetch;
+  fetch.kind = BrokerKind::replica_fetch_reply;
+  fetch.partition = 2;
+  fetch.leader_epoch = 4;
+  fetch.records = {Record{5, 4, 1, 0, 3, 77}};
+  fetch.isr = {1, 3};
+  const Bytes wire = encode_broker_message(fetch);
+  ASSERT_EQ(wire[0], static_cast<std::uint8_t>(Channel::broker));
+  const auto decoded = decode_broker_message(ByteView(wire).subspan(1));
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(decoded->records, fetch.records);
+  EXPECT_EQ(decoded->isr, fetch.isr);
+  EXPECT_FALSE(decode_broker_message(ByteView(wire).subspan(2)).has_value());
+
+  ClientReply reply = status_reply(ClientStatus::ok, 2);
+  reply.records = {{0, 10}, {1, 11}};
+  reply.partitions = {PartitionInfo{0, 2, 3, {1, 2}}};
+  const auto back = decode_client_reply(encode_client_reply(reply));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->records, reply.records);
+  EXPECT_EQ(back->partitions.front().isr, (std::vector<NodeId>{1, 2}));
+  EXPECT_FALSE(decode_client_request(Bytes{9, 9, 9}).has_value());
+}
+
+TEST(LogOptions, UnknownFieldsAndImpossibleSettingsAreNamed) {
+  auto error = [](std::string_view json) {
+    LogOptions options;
+    return parse_log_options(json, options);
+  };
+  EXPECT_EQ(error(R"({"log": {"partitons": 3}})"), "log.partitons: unknown option");
+  EXPECT_EQ(error(R"({"log": {"min_insync": 4, "replication_factor": 3}})"),
+            "log.min_insync: must not exceed log.replication_factor");
+  EXPECT_EQ(error(R"({"kafka": {}})"), "kafka: unknown option group (expected log or raft)");
+  EXPECT_EQ(error(R"({"raft": {"election_tick": 3}})"), "raft.election_tick: unknown option");
+  LogOptions parsed;
+  EXPECT_EQ(parse_log_options(R"({"log": {"fsync": "interval", "fsync_interval_ms": 5},
+                                  "raft": {"election_ticks": 8}})",
+                              parsed),
+            "");
+  EXPECT_EQ(parsed.fsync, FsyncPolicy::interval);
+  EXPECT_EQ(parsed.fsync_interval_ns, 5 * kNanosecondsPerMillisecond);
+  EXPECT_EQ(parsed.raft.election_ticks, 8);
+}
+
+}  // namespace
+}  // namespace simlab::commitlog
