@@ -4,6 +4,14 @@
 #include <stdexcept>
 
 namespace simlab {
+namespace {
+
+// Ops that only read (or only say what a consumer reads) promise nothing.
+bool is_write(const std::string& f) {
+  return f != "read" && f != "poll" && f != "final-poll" && f != "assign";
+}
+
+}  // namespace
 
 history::Op& HistoryRecorder::append(std::int64_t time_ns, std::int64_t process,
                                      history::OpType type) {
@@ -34,7 +42,7 @@ void HistoryRecorder::complete(std::int64_t time_ns, std::int64_t process, histo
     if (it->type != history::OpType::invoke) break;
     history::Op invocation = *it;
     history::Op& op = append(time_ns, process, type);
-    if (type == history::OpType::ok && invocation.f != "read") ++acknowledged_writes_;
+    if (type == history::OpType::ok && is_write(invocation.f)) ++acknowledged_writes_;
     op.f = std::move(invocation.f);
     op.key = std::move(invocation.key);
     op.value = std::move(value);

@@ -23,7 +23,8 @@ class HistoryRecorder {
   // outcome was known. Returns how many were closed.
   std::size_t close_pending(std::int64_t time_ns);
   const history::History& history() const { return history_; }
-  // Ops that completed ok and were not reads: the promises a system made.
+  // Ops that completed ok and were not reads (nor polls or assigns): the
+  // promises a system made.
   std::uint64_t acknowledged_writes() const { return acknowledged_writes_; }
   history::History take() { return std::move(history_); }
 

@@ -1,0 +1,340 @@
+#include "workloads/log_workload.h"
+
+#include <algorithm>
+#include <cassert>
+#include <map>
+#include <numeric>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "workloads/op_stream_env.h"
+
+namespace simlab {
+namespace {
+
+using commitlog::ClientStatus;
+using commitlog::FetchedRecord;
+using commitlog::Offset;
+using commitlog::PartitionId;
+using history::Value;
+
+// What one process knows as a consumer: its partitions and its position in
+// each (the next offset to fetch).
+struct Consumer {
+  bool assigned = false;
+  std::vector<PartitionId> partitions;
+  std::map<PartitionId, Offset> positions;
+};
+
+struct PlannedOp {
+  std::string f;  // send, assign, poll or final-poll
+  PartitionId partition = 0;
+  std::int64_t value = 0;               // send
+  std::vector<PartitionId> assignment;  // assign
+};
+
+Value key_value(PartitionId partition) { return Value::integer(partition); }
+
+// [["send", k, v]], and once acknowledged [["send", k, [offset, v]]].
+Value send_value(PartitionId partition, std::int64_t value) {
+  return Value::list(
+      {Value::list({Value::string("send"), key_value(partition), Value::integer(value)})});
+}
+
+Value sent_value(PartitionId partition, Offset offset, std::int64_t value) {
+  const Value pair = Value::list({Value::integer(offset), Value::integer(value)});
+  return Value::list({Value::list({Value::string("send"), key_value(partition), pair})});
+}
+
+Value poll_invocation() { return Value::list({Value::list({Value::string("poll")})}); }
+
+// [["poll", [[k, [[offset, v] ...]]]]]: the poll's map as [key records] pairs.
+Value polled_value(PartitionId partition, const std::vector<FetchedRecord>& records) {
+  Value::List read;
+  for (const FetchedRecord& record : records)
+    read.push_back(Value::list({Value::integer(record.offset), Value::integer(record.value)}));
+  const Value entry = Value::list({key_value(partition), Value::list(std::move(read))});
+  return Value::list({Value::list({Value::string("poll"), Value::list({entry})})});
+}
+
+Value assign_value(const std::vector<PartitionId>& partitions) {
+  Value::List keys;
+  for (PartitionId partition : partitions) keys.push_back(key_value(partition));
+  return Value::list(std::move(keys));
+}
+
+// A random nonempty subset of the partitions, in order.
+std::vector<PartitionId> draw_assignment(ClientEnv& env, std::uint32_t partitions) {
+  std::vector<PartitionId> all(partitions);
+  std::iota(all.begin(), all.end(), PartitionId{0});
+  const std::uint64_t count = 1 + env.random().below(partitions);
+  for (std::uint64_t i = 0; i < count; ++i)
+    std::swap(all[i], all[i + env.random().below(partitions - i)]);
+  all.resize(count);
+  std::sort(all.begin(), all.end());
+  return all;
+}
+
+PlannedOp plan(ClientEnv& env, const LogWorkloadOptions& options, LogRole role,
+               const Consumer& consumer, std::int64_t unique) {
+  PlannedOp op;
+  if (role != LogRole::producer && !consumer.assigned) {
+    op.f = "assign";
+    op.assignment = draw_assignment(env, options.partitions);
+    return op;
+  }
+  const bool send = role == LogRole::producer ||
+                    (role == LogRole::mixed && env.random().below(100) < options.send_percent);
+  if (send) {
+    op.f = "send";
+    op.partition = static_cast<PartitionId>(env.random().below(options.partitions));
+    op.value = unique;
+    return op;
+  }
+  op.f = "poll";
+  const auto& mine = consumer.partitions;
+  op.partition = mine.empty() ? 0 : mine[env.random().below(mine.size())];
+  return op;
+}
+
+PartitionId scripted_partition(const Value& key, const LogWorkloadOptions& options) {
+  if (!key.is_integer() || key.as_integer() < 0 || key.as_integer() >= options.partitions) {
+    throw std::invalid_argument("a scripted log op names a partition from 0 to " +
+                                std::to_string(options.partitions - 1) + ", not " +
+                                history::format_value(key));
+  }
+  return static_cast<PartitionId>(key.as_integer());
+}
+
+// The scripted op as the generator would have planned it. A script comes
+// from a recorded history or a person's hand: anything else is bad input.
+PlannedOp scripted_plan(const ScriptedOp& scripted, const LogWorkloadOptions& options) {
+  PlannedOp op;
+  op.f = scripted.f;
+  const Value& value = scripted.value;
+  if (op.f == "send") {
+    const bool shaped = value.is_list() && value.as_list().size() == 1 &&
+                        value.as_list()[0].is_list() && value.as_list()[0].as_list().size() == 3;
+    const Value::List* micro = shaped ? &value.as_list()[0].as_list() : nullptr;
+    if (!micro || !(*micro)[0].is_string() || (*micro)[0].as_string() != "send" ||
+        !(*micro)[2].is_integer())
+      throw std::invalid_argument("a scripted send's value is [[\"send\", k, v]]");
+    op.partition = scripted_partition((*micro)[1], options);
+    op.value = (*micro)[2].as_integer();
+  } else if (op.f == "assign") {
+    if (!value.is_list() || value.as_list().empty())
+      throw std::invalid_argument("a scripted assign's value is a nonempty list of partitions");
+    for (const Value& key : value.as_list())
+      op.assignment.push_back(scripted_partition(key, options));
+  } else if (op.f == "poll" || op.f == "final-poll") {
+    if (!scripted.key) throw std::invalid_argument("a scripted " + op.f + " needs its partition");
+    op.partition = scripted_partition(*scripted.key, options);
+  } else {
+    throw std::invalid_argument("a scripted log op is send, assign, poll or final-poll; got " +
+                                op.f);
+  }
+  return op;
+}
+
+// Records the send; false when the process must retire (its outcome is
+// unknown, or its producer can send no more).
+bool send_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                     LogClient& client, const PlannedOp& op) {
+  const Value invoked = send_value(op.partition, op.value);
+  recorder.invoke(env.now_ns(), process, "send", key_value(op.partition), invoked);
+  const SendResult result = client.send(op.partition, op.value);
+  switch (result.outcome) {
+    case SendOutcome::ok:
+      recorder.complete(env.now_ns(), process, history::OpType::ok,
+                        sent_value(op.partition, result.offset, op.value));
+      return true;
+    case SendOutcome::fail:
+      recorder.complete(env.now_ns(), process, history::OpType::fail, invoked);
+      return !result.producer_unusable;
+    case SendOutcome::unknown:
+      recorder.complete(env.now_ns(), process, history::OpType::info, invoked);
+      return false;
+  }
+  return false;
+}
+
+void assign_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                       Consumer& consumer, const PlannedOp& op) {
+  const Value keys = assign_value(op.assignment);
+  recorder.invoke(env.now_ns(), process, "assign", std::nullopt, keys);
+  consumer.assigned = true;
+  consumer.partitions = op.assignment;
+  consumer.positions.clear();  // a new assignment reads from the start
+  recorder.complete(env.now_ns(), process, history::OpType::ok, keys);
+}
+
+void poll_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                     LogClient& client, Consumer& consumer, const PlannedOp& op,
+                     const LogWorkloadOptions& options) {
+  recorder.invoke(env.now_ns(), process, "poll", key_value(op.partition), poll_invocation());
+  Offset& position = consumer.positions[op.partition];
+  const FetchResult result =
+      client.fetch(op.partition, position, options.poll_records_max, options.client.op_timeout_ns);
+  if (!result.ok()) {
+    recorder.complete(env.now_ns(), process, history::OpType::fail, poll_invocation());
+    return;
+  }
+  recorder.complete(env.now_ns(), process, history::OpType::ok,
+                    polled_value(op.partition, result.records));
+  for (const FetchedRecord& record : result.records)
+    position = std::max(position, record.offset + 1);
+}
+
+// One past the highest offset the history so far acknowledged a send to
+// `partition` at: the drain's end cannot honestly be below it.
+Offset acknowledged_end(const history::History& ops, PartitionId partition) {
+  Offset end = 0;
+  for (const history::Op& op : ops) {
+    if (op.type != history::OpType::ok || op.f != "send" || !op.value.is_list()) continue;
+    for (const Value& micro : op.value.as_list()) {  // ["send", k, [offset, v]]
+      if (!micro.is_list() || micro.as_list().size() != 3) continue;
+      const Value::List& fields = micro.as_list();
+      if (!fields[1].is_integer() || fields[1].as_integer() != partition) continue;
+      if (!fields[2].is_list() || fields[2].as_list().size() != 2) continue;
+      const Value& offset = fields[2].as_list()[0];
+      if (offset.is_integer()) end = std::max(end, offset.as_integer() + 1);
+    }
+  }
+  return end;
+}
+
+// Reads `partition` from offset 0 until a leader's high watermark says it
+// is the end. While that end is below `acknowledged` (a new leader's
+// watermark can lag its predecessor's), it keeps asking, up to
+// drain_settle_ns without progress. Empty when the run stops first.
+std::optional<std::vector<FetchedRecord>> drain(ClientEnv& env, LogClient& client,
+                                                PartitionId partition, Offset acknowledged,
+                                                const LogWorkloadOptions& options) {
+  std::vector<FetchedRecord> records;
+  Offset position = 0;
+  std::int64_t settle_deadline_ns = -1;  // while caught up below `acknowledged`
+  while (!env.stopping()) {
+    const FetchResult result =
+        client.fetch(partition, position, options.drain_records_max, options.client.op_timeout_ns);
+    if (result.status == ClientStatus::unknown) continue;  // no answer: the fetch waited
+    const Offset before = position;
+    for (const FetchedRecord& record : result.records) {
+      records.push_back(record);
+      position = std::max(position, record.offset + 1);
+    }
+    if (position < result.high_watermark) {
+      settle_deadline_ns = -1;
+      if (position == before) env.sleep_for(options.client.backoff_ns_max);  // nothing came
+      continue;
+    }
+    if (position >= acknowledged) return records;
+    if (settle_deadline_ns < 0 || position > before)
+      settle_deadline_ns = env.now_ns() + options.drain_settle_ns;
+    if (env.now_ns() >= settle_deadline_ns) return records;
+    env.sleep_for(options.client.backoff_ns_max);
+  }
+  return std::nullopt;
+}
+
+void drain_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                      LogClient& client, PartitionId partition, const LogWorkloadOptions& options) {
+  const Offset acknowledged = acknowledged_end(recorder.history(), partition);
+  recorder.invoke(env.now_ns(), process, "final-poll", key_value(partition), poll_invocation());
+  const auto records = drain(env, client, partition, acknowledged, options);
+  if (records) {
+    recorder.complete(env.now_ns(), process, history::OpType::ok,
+                      polled_value(partition, *records));
+  } else {
+    recorder.complete(env.now_ns(), process, history::OpType::fail, poll_invocation());
+  }
+}
+
+// Performs one op and records it; false when the process must retire.
+bool perform_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                        LogClient& client, Consumer& consumer, const PlannedOp& op,
+                        const LogWorkloadOptions& options) {
+  if (op.f == "send") return send_and_record(env, recorder, process, client, op);
+  if (op.f == "assign") {
+    assign_and_record(env, recorder, process, consumer, op);
+  } else if (op.f == "poll") {
+    poll_and_record(env, recorder, process, client, consumer, op, options);
+  } else {
+    drain_and_record(env, recorder, process, client, op.partition, options);
+  }
+  return true;
+}
+
+}  // namespace
+
+LogRole log_role(std::int64_t slot) {
+  switch (slot % 3) {
+    case 0:
+      return LogRole::producer;
+    case 1:
+      return LogRole::consumer;
+    default:
+      return LogRole::mixed;
+  }
+}
+
+// With a script, each op is the script's, but the generator still plans
+// one (and draws a think time) per op, so the client's random stream, which
+// also picks the brokers it asks and its back-offs, is drawn exactly as in
+// the run the script was taken from: the whole script replays that run.
+void run_log_client(ClientEnv& client_env, HistoryRecorder& recorder, std::int64_t process,
+                    const LogWorkloadOptions& options, const ClientScript* script) {
+  assert(process >= 0);
+  assert(options.partitions > 0);
+  OpStreamEnv op_env(client_env, process);
+  const bool op_streams = script != nullptr && options.op_streams;
+  ClientEnv& env = op_streams ? op_env : client_env;
+  // The client's slot survives retirements: process ids advance by the stride.
+  const std::int64_t slot = options.process_stride > 0 ? process % options.process_stride : process;
+  const LogRole role = log_role(slot);
+  std::int64_t counter = 0;
+  std::size_t next_scripted = 0;
+  const auto script_left = [&] { return script == nullptr || next_scripted < script->size(); };
+  bool think_due = false;  // scripted: the generator would sleep before the next op
+  while (!env.stopping() && script_left()) {
+    LogClient client(env, static_cast<std::uint64_t>(process) + 1, options.client);
+    Consumer consumer;
+    bool retired = false;
+    while (!retired && !env.stopping() && script_left()) {
+      // Unique across the run (and so within each partition): process ids never repeat.
+      const std::int64_t unique = process * 1'000'000 + ++counter;
+      if (op_streams) op_env.start_op((*script)[next_scripted]);
+      PlannedOp op = plan(env, options, role, consumer, unique);
+      if (script != nullptr) {
+        wait_for_scripted_op(env, (*script)[next_scripted], think_due);
+        op = scripted_plan((*script)[next_scripted++], options);
+        if (env.stopping()) break;
+      }
+      retired = !perform_and_record(env, recorder, process, client, consumer, op, options);
+      if (retired) {
+        process += options.process_stride;
+      } else {
+        // A scripted client waits for its next op's time instead; after its
+        // last op it thinks, as the generator did before it saw the stop.
+        const std::int64_t think_ns = env.random().between(0, options.think_ns_max);
+        if (!script_left() || script == nullptr) env.sleep_for(think_ns);
+      }
+      think_due = !retired;
+    }
+  }
+}
+
+void run_log_final_reads(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                         std::int64_t slot, std::int64_t readers,
+                         const LogWorkloadOptions& options) {
+  assert(slot >= 0);
+  assert(readers > 0);
+  LogClient client(env, 0, options.client);  // reads only
+  for (std::int64_t partition = slot; partition < options.partitions && !env.stopping();
+       partition += readers) {
+    drain_and_record(env, recorder, process, client, static_cast<PartitionId>(partition), options);
+  }
+}
+
+}  // namespace simlab

@@ -1,0 +1,71 @@
+// The commit log's workload: Jepsen's kafka queue workload
+// (jepsen.tests.kafka), recorded for the "queue" checker (checkers/queue).
+// Client slot s (process % stride) is a producer when s % 3 == 0, a
+// consumer when s % 3 == 1, and mixes sends and polls (drawn per op) when
+// s % 3 == 2. Ops, with the partition as the op's key:
+//   send    invoke [["send", k, v]]; ok [["send", k, [offset, v]]]. Values
+//           are unique in the run. A send that may have been appended
+//           completes `info` and retires the process (it comes back as
+//           process + stride, a new producer); one that definitely was not
+//           completes `fail`.
+//   assign  value [k ...]: a consumer's (or a mixed client's) random nonempty
+//           set of partitions, once per process, before its first poll;
+//           its positions start at offset 0.
+//   poll    invoke [["poll"]]; ok [["poll", [[k, [[offset, v] ...]]]]]: one
+//           fetch of one assigned partition at the process's position,
+//           which then moves past what it read. A poll that got no answer
+//           completes `fail`: reading changes nothing.
+//   final-poll  the final drain (after the heal), the same shape as poll:
+//           one op reads one partition from offset 0 to its end.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "workloads/client_env.h"
+#include "workloads/client_script.h"
+#include "workloads/history_recorder.h"
+#include "workloads/log_client.h"
+
+namespace simlab {
+
+struct LogWorkloadOptions {
+  LogClientOptions client;
+  std::int64_t think_ns_max = 20 * kNanosecondsPerMillisecond;
+  std::int64_t process_stride = 1;  // added to the process id after an `info`
+  std::uint32_t partitions = 3;     // the log's, from the scenario's system_options
+  std::uint64_t send_percent = 50;  // a mixed client's sends, out of 100
+  std::uint32_t poll_records_max = 16;
+  std::uint32_t drain_records_max = 64;
+  // A drain that has caught up with a leader's high watermark still below
+  // an offset some send was acknowledged at (a new leader's watermark may
+  // lag the old one's) keeps fetching for this long without progress
+  // before it takes the watermark as the end.
+  std::int64_t drain_settle_ns = 2000 * kNanosecondsPerMillisecond;
+  // Scripted: each op draws from its own stream (workloads/op_stream_env.h)
+  // instead of the client's, so removing one op leaves the others' draws.
+  bool op_streams = false;
+};
+
+inline constexpr std::string_view kLogWorkloadName = "queue";
+inline constexpr std::string_view kLogModelName = "queue";
+
+enum class LogRole : std::uint8_t { producer, consumer, mixed };
+LogRole log_role(std::int64_t slot);
+
+// Runs until env.stopping() (or, with a script, until its ops are done);
+// `process` is this client's first process id (>= 0), and its producer id
+// is process + 1. A scripted op that is not one of the ops above (with an
+// integer partition below options.partitions) throws std::invalid_argument.
+void run_log_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                    const LogWorkloadOptions& options, const ClientScript* script = nullptr);
+
+// The final drain: once the cluster has healed, reader `slot` of `readers`
+// takes every readers-th partition and reads each from offset 0 until it
+// reaches the partition's high watermark, following leadership, as one
+// final-poll op per partition; a drain the run's stop interrupts fails.
+void run_log_final_reads(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                         std::int64_t slot, std::int64_t readers,
+                         const LogWorkloadOptions& options);
+
+}  // namespace simlab
