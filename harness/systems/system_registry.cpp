@@ -3,7 +3,7 @@
 namespace simlab {
 
 std::span<const SystemEntry> systems() {
-  static const std::vector<SystemEntry> entries = {raft_entry(), register_entry()};
+  static const std::vector<SystemEntry> entries = {raft_entry(), register_entry(), log_entry()};
   return entries;
 }
 

@@ -32,6 +32,9 @@ struct ClientSettings {
   std::int64_t think_ns_max;
   std::int64_t process_stride;  // the number of clients: a retired process id jumps by it
   bool script_op_streams;       // scripted ops draw from streams of their own
+  // The resolved scenario's system_options, for workloads whose shape
+  // follows the system's (the log's partition count).
+  nlohmann::json system_options;
 };
 
 // Runs one client: its generator, or `script` when it is not null (the
@@ -100,5 +103,6 @@ bool has_bug(const SystemEntry& system, std::string_view bug);
 // The entries, one function each (harness/systems/<name>_entry.cpp).
 SystemEntry raft_entry();
 SystemEntry register_entry();
+SystemEntry log_entry();
 
 }  // namespace simlab

@@ -1,0 +1,170 @@
+// The commit log (systems/log) wired into the lab: its default scenario
+// equals scenarios/log-default.json, its runs are judged by the queue
+// checker (and a queue anomaly is a history finding named for it), a
+// run's ops replay as a script event for event, and the simlab binary runs
+// it, lists its bugs, rejects a model that cannot judge it and checks the
+// history it wrote.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "harness/run/judge.h"
+#include "harness/run/run_scenario.h"
+#include "harness/scenario_flags.h"
+#include "harness/systems/system_registry.h"
+#include "tests/harness/cli_support.h"
+
+namespace simlab {
+namespace {
+
+namespace fs = std::filesystem;
+
+using history::OpType;
+using history::Value;
+
+Scenario log_scenario(std::uint64_t seed, std::int64_t safety_ms = 2'000) {
+  Scenario scenario = scenario_from_flags({"", "log", "", ""});
+  scenario.safety_ms = safety_ms;
+  return resolve_scenario(scenario, seed);
+}
+
+TEST(LogSystem, DefaultFileMatchesTheBuiltInDefault) {
+  const Scenario built_in = scenario_from_flags({"", "log", "", ""});
+  const Scenario file =
+      load_scenario(std::string(SIMLAB_SOURCE_DIR) + "/scenarios/log-default.json");
+  EXPECT_EQ(scenario_to_json(built_in), scenario_to_json(file));
+  EXPECT_TRUE(built_in.swarm);
+  EXPECT_EQ(built_in.faults.rate(faults::FaultKind::membership), 0.0);
+  EXPECT_EQ(built_in.system_options["log"]["partitions"], 3);
+}
+
+TEST(LogSystem, TheQueueModelJudgesItAndNoOtherCan) {
+  const Scenario resolved = log_scenario(1);
+  EXPECT_EQ(resolved.workload, "queue");
+  EXPECT_EQ(resolved.checker, "queue");
+  Scenario kv = scenario_from_flags({"", "log", "", ""});
+  kv.checker = "kv";
+  EXPECT_THROW(resolve_scenario(kv, 1), ScenarioError);
+}
+
+std::size_t count_ops(const history::History& ops, const std::string& f, OpType type) {
+  std::size_t found = 0;
+  for (const history::Op& op : ops) found += op.f == f && op.type == type;
+  return found;
+}
+
+TEST(LogSystem, ACleanRunIsJudgedByTheQueueCheckerAndDrainsEveryPartition) {
+  RunOptions black_box;
+  black_box.invariants = InvariantJudges::none;
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    const RunOutcome outcome = run_scenario(log_scenario(seed), black_box);
+    EXPECT_EQ(outcome.verdict, RunVerdict::valid) << seed << ": " << outcome.detail;
+    EXPECT_TRUE(outcome.history_judged) << seed;
+    EXPECT_GT(count_ops(outcome.history, "send", OpType::ok), 20u) << seed;
+    EXPECT_GT(count_ops(outcome.history, "poll", OpType::ok), 20u) << seed;
+    EXPECT_EQ(count_ops(outcome.history, "final-poll", OpType::ok), 3u) << seed;
+  }
+}
+
+// A poll no broker answered, written into a real run's history: another
+// value at an offset the drain read is a queue anomaly, and the history's
+// judge names it.
+TEST(LogSystem, AQueueAnomalyIsAHistoryFindingNamedForIt) {
+  RunOptions black_box;
+  black_box.invariants = InvariantJudges::none;
+  RunOutcome outcome = run_scenario(log_scenario(1), black_box);
+  ASSERT_EQ(outcome.verdict, RunVerdict::valid) << outcome.detail;
+  history::History& ops = outcome.history;
+  const std::int64_t end_ns = ops.back().time;
+  const auto poll = [&](OpType type, Value value) {
+    history::Op op;
+    op.index = static_cast<std::int64_t>(ops.size());
+    op.time = end_ns + 1;
+    op.process = 77;
+    op.type = type;
+    op.f = "poll";
+    op.key = Value::integer(0);
+    op.value = std::move(value);
+    ops.push_back(op);
+  };
+  poll(OpType::invoke, Value::list({Value::list({Value::string("poll")})}));
+  const Value record = Value::list({Value::integer(0), Value::integer(-5)});
+  const Value read = Value::list({Value::integer(0), Value::list({record})});
+  poll(OpType::ok, Value::list({Value::list({Value::string("poll"), Value::list({read})})}));
+  outcome.history_judged = false;
+  judge_outcome(outcome);
+  EXPECT_EQ(outcome.verdict, RunVerdict::safety_violation);
+  EXPECT_EQ(outcome.anomaly, "inconsistent-offsets");
+  ASSERT_TRUE(outcome.history_judge.has_value());
+  EXPECT_EQ(outcome.history_judge->judge, "history");
+  EXPECT_NE(outcome.detail.find("key 0 offset 0"), std::string::npos) << outcome.detail;
+  EXPECT_EQ(outcome.failure_time_ns, end_ns + 1) << "when the op that shows it completed";
+}
+
+// With no faults the nemesis draws nothing, so a run and its own script
+// agree event for event (drains included).
+TEST(LogSystem, AWholeScriptReplaysItsRunEventForEvent) {
+  Scenario scenario = log_scenario(3, 1'500);
+  scenario.faults = {};
+  scenario.timeline.clear();
+  const RunOutcome generated = run_scenario(scenario);
+  Scenario scripted = scenario;
+  scripted.script = client_scripts(generated.history, scenario.clients, kFinalReaderProcessBase);
+  ASSERT_GT(scripted_op_count(scripted.script), 20u);
+  const RunOutcome replayed = run_scenario(scripted);
+  EXPECT_EQ(replayed.trace_hash, generated.trace_hash);
+  ASSERT_EQ(replayed.history.size(), generated.history.size());
+  for (std::size_t i = 0; i < replayed.history.size(); ++i) {
+    const history::Op& mine = replayed.history[i];
+    const history::Op& theirs = generated.history[i];
+    ASSERT_TRUE(mine.time == theirs.time && mine.process == theirs.process &&
+                mine.type == theirs.type && mine.value == theirs.value)
+        << "op " << i << " differs";
+  }
+  EXPECT_EQ(replayed.verdict, RunVerdict::valid) << replayed.detail;
+}
+
+TEST(LogCli, ARunIsValidAndItsHistoryChecksAsAQueue) {
+  const fs::path dir = testing::scratch_folder("log-run");
+  const testing::Ran ran =
+      testing::run_simlab(fmt::format("run --system log --seed 1 --db '' --out {}", dir.string()));
+  EXPECT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_NE(ran.output.find("log/queue: valid"), std::string::npos) << ran.output;
+  std::ifstream result_file(dir / "result.json");
+  const nlohmann::json result = nlohmann::json::parse(result_file);
+  EXPECT_EQ(result["system"], "log");
+  EXPECT_EQ(result["workload"], "queue");
+  const testing::Ran checked =
+      testing::run_simlab("check --model queue " + (dir / "history.jsonl").string());
+  EXPECT_EQ(checked.exit_code, 0) << checked.output;
+  EXPECT_NE(checked.output.find("valid"), std::string::npos) << checked.output;
+}
+
+TEST(LogCli, BugsListsTheLogsOwn) {
+  const testing::Ran ran = testing::run_simlab("bugs --system log --names");
+  EXPECT_EQ(ran.exit_code, 0) << ran.output;
+  std::istringstream lines(ran.output);
+  std::size_t bugs = 0;
+  for (std::string line; std::getline(lines, line); ++bugs) {
+    EXPECT_TRUE(line.starts_with("log.")) << line;
+  }
+  EXPECT_GE(bugs, 1u) << ran.output;
+}
+
+TEST(LogCli, AModelThatCannotJudgeTheQueueIsAnInputError) {
+  const fs::path dir = testing::scratch_folder("log-checker");
+  const std::string file =
+      testing::write_file(dir / "scenario.json", R"({"system": "log", "checker": "cas-register"})");
+  const testing::Ran ran = testing::run_simlab(
+      fmt::format("run --scenario {} --db '' --out {}/run", file, dir.string()));
+  EXPECT_EQ(ran.exit_code, 65) << ran.output;
+  EXPECT_NE(ran.output.find("(expected queue)"), std::string::npos) << ran.output;
+}
+
+}  // namespace
+}  // namespace simlab

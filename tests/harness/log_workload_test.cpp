@@ -1,0 +1,360 @@
+// The commit log's client and workload (workloads/log_client.h,
+// workloads/log_workload.h) against a fake cluster that answers each
+// request as a test says: a send's retries keep its sequence, only a send
+// no try could have appended fails, an unknown send retires its process
+// and its producer, the ops have the shape the queue checker reads, and
+// the final drain reads every partition to its end, so a record a broker
+// acknowledged and then lost is a lost-write.
+#include "workloads/log_workload.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "checkers/queue/queue_checker.h"
+#include "checkers/queue/queue_explanation.h"
+#include "checkers/queue/queue_history.h"
+#include "sim/prng.h"
+#include "workloads/log_client.h"
+
+namespace simlab {
+namespace {
+
+using commitlog::ClientKind;
+using commitlog::ClientReply;
+using commitlog::ClientRequest;
+using commitlog::ClientStatus;
+using history::OpType;
+using history::Value;
+
+constexpr std::int64_t kMs = kNanosecondsPerMillisecond;
+constexpr std::int64_t kLatencyNs = 1 * kMs;
+
+// A client env on a clock of its own: a call takes kLatencyNs when the
+// handler answers and the whole timeout when it does not (nullopt).
+class FakeCluster final : public ClientEnv {
+ public:
+  using Handler = std::function<std::optional<ClientReply>(NodeId, const ClientRequest&)>;
+  FakeCluster(Handler handler, std::int64_t stop_ns = 60'000 * kMs)
+      : handler_(std::move(handler)), stop_ns_(stop_ns) {}
+
+  std::int64_t now_ns() const override { return now_ns_; }
+  RandomSource& random() override { return random_; }
+  void sleep_for(std::int64_t duration_ns) override { now_ns_ += duration_ns; }
+  CallResult call(NodeId node, Bytes request, std::int64_t timeout_ns) override {
+    EXPECT_GT(timeout_ns, 0);
+    const auto decoded = commitlog::decode_client_request(request);
+    EXPECT_TRUE(decoded.has_value());
+    requests.emplace_back(node, *decoded);
+    const auto reply = handler_(node, *decoded);
+    if (!reply) {
+      now_ns_ += timeout_ns;
+      return {};
+    }
+    now_ns_ += kLatencyNs;
+    return {CallResult::Status::ok, commitlog::encode_client_reply(*reply)};
+  }
+  const std::vector<NodeId>& nodes() const override { return nodes_; }
+  bool stopping() const override { return now_ns_ >= stop_ns_; }
+
+  std::vector<std::pair<NodeId, ClientRequest>> requests;
+  std::vector<ClientRequest> produced() const {
+    std::vector<ClientRequest> produce;
+    for (const auto& [node, request] : requests)
+      if (request.kind == ClientKind::produce) produce.push_back(request);
+    return produce;
+  }
+
+ private:
+  Handler handler_;
+  std::int64_t stop_ns_;
+  std::int64_t now_ns_ = 0;
+  sim::Prng random_{11};
+  std::vector<NodeId> nodes_{1, 2, 3};
+};
+
+ClientReply status(ClientStatus status, NodeId hint = kNoNode) {
+  ClientReply reply;
+  reply.status = status;
+  reply.leader_hint = hint;
+  return reply;
+}
+
+// Every broker says node `leader` leads each of `partitions` partitions.
+ClientReply metadata(NodeId leader, std::uint32_t partitions = 3) {
+  ClientReply reply;
+  for (commitlog::PartitionId p = 0; p < partitions; ++p)
+    reply.partitions.push_back({p, leader, 1, {1, 2, 3}});
+  return reply;
+}
+
+ClientReply appended(commitlog::Offset offset) {
+  ClientReply reply;
+  reply.offset = offset;
+  return reply;
+}
+
+TEST(LogClient, ARetryKeepsTheSendsSequenceAndAnAnsweredRetryIsOk) {
+  int produces = 0;
+  FakeCluster cluster([&](NodeId, const ClientRequest& request) -> std::optional<ClientReply> {
+    if (request.kind == ClientKind::metadata) return metadata(2);
+    if (++produces == 1) return std::nullopt;  // appended, but the answer is lost
+    return appended(7);                        // the broker's dedupe: the first append's offset
+  });
+  LogClient client(cluster, 5, LogClientOptions{});
+  const SendResult result = client.send(1, 42);
+  EXPECT_EQ(result.outcome, SendOutcome::ok);
+  EXPECT_EQ(result.offset, 7);
+  const auto produced = cluster.produced();
+  ASSERT_EQ(produced.size(), 2u);
+  for (const ClientRequest& request : produced) {
+    EXPECT_EQ(request.producer_id, 5u);
+    EXPECT_EQ(request.producer_epoch, 0);
+    EXPECT_EQ(request.sequence, 0);
+    EXPECT_EQ(request.partition, 1u);
+    EXPECT_EQ(request.value, 42);
+    EXPECT_EQ(request.acks, commitlog::Acks::all);
+  }
+  EXPECT_EQ(client.next_sequence(1), 1) << "an ok moves the sequence on";
+  EXPECT_EQ(client.next_sequence(0), 0) << "sequences are per partition";
+}
+
+TEST(LogClient, ASendEveryBrokerRefusedFailsAndKeepsItsSequence) {
+  FakeCluster cluster([](NodeId, const ClientRequest& request) -> std::optional<ClientReply> {
+    if (request.kind == ClientKind::metadata) return metadata(kNoNode);
+    return status(ClientStatus::not_leader);
+  });
+  LogClient client(cluster, 5, LogClientOptions{});
+  EXPECT_EQ(client.send(0, 1).outcome, SendOutcome::fail);
+  EXPECT_GT(cluster.produced().size(), 3u) << "it retried until the op's time was spent";
+  EXPECT_EQ(client.next_sequence(0), 0);
+  EXPECT_GE(cluster.now_ns(), LogClientOptions{}.op_timeout_ns);
+}
+
+TEST(LogClient, ARefusalAfterATimeoutLeavesTheSendUnknown) {
+  int produces = 0;
+  FakeCluster cluster([&](NodeId, const ClientRequest& request) -> std::optional<ClientReply> {
+    if (request.kind == ClientKind::metadata) return metadata(1);
+    if (++produces == 1) return std::nullopt;
+    return status(ClientStatus::not_leader);
+  });
+  LogClient client(cluster, 5, LogClientOptions{});
+  EXPECT_EQ(client.send(0, 1).outcome, SendOutcome::unknown);
+}
+
+TEST(LogClient, NotEnoughReplicasFailsAtOnceAndAFencedProducerCannotGoOn) {
+  FakeCluster short_isr([](NodeId, const ClientRequest& request) -> std::optional<ClientReply> {
+    if (request.kind == ClientKind::metadata) return metadata(1);
+    return status(ClientStatus::not_enough_replicas);
+  });
+  LogClient client(short_isr, 5, LogClientOptions{});
+  const SendResult refused = client.send(0, 1);
+  EXPECT_EQ(refused.outcome, SendOutcome::fail);
+  EXPECT_FALSE(refused.producer_unusable);
+  EXPECT_EQ(short_isr.produced().size(), 1u);
+
+  FakeCluster fenced([](NodeId, const ClientRequest& request) -> std::optional<ClientReply> {
+    if (request.kind == ClientKind::metadata) return metadata(1);
+    return status(ClientStatus::out_of_order_sequence);
+  });
+  LogClient producer(fenced, 5, LogClientOptions{});
+  const SendResult out_of_order = producer.send(0, 1);
+  EXPECT_EQ(out_of_order.outcome, SendOutcome::fail);
+  EXPECT_TRUE(out_of_order.producer_unusable);
+}
+
+TEST(LogClient, ANotLeaderHintIsFollowedWithoutAskingForMetadataAgain) {
+  FakeCluster cluster([](NodeId node, const ClientRequest& request) -> std::optional<ClientReply> {
+    if (request.kind == ClientKind::metadata) return metadata(1);
+    if (node != 3) return status(ClientStatus::not_leader, 3);
+    return appended(0);
+  });
+  LogClient client(cluster, 5, LogClientOptions{});
+  ASSERT_EQ(client.send(2, 9).outcome, SendOutcome::ok);
+  ASSERT_EQ(cluster.requests.size(), 3u);
+  EXPECT_EQ(cluster.requests[0].second.kind, ClientKind::metadata);
+  EXPECT_EQ(cluster.requests[1].first, 1u);
+  EXPECT_EQ(cluster.requests[2].first, 3u);
+  ASSERT_EQ(client.send(2, 10).outcome, SendOutcome::ok);
+  EXPECT_EQ(cluster.requests.back().first, 3u) << "the leader is remembered";
+  EXPECT_EQ(cluster.requests.size(), 4u);
+}
+
+// A one-broker log per partition: produce appends (deduplicating by
+// producer and sequence, as the broker does), fetch reads below the
+// high watermark. `lose` names values it acknowledges and then drops.
+struct FakeLog {
+  std::map<commitlog::PartitionId, std::vector<std::int64_t>> partitions;
+  std::map<std::tuple<std::uint64_t, commitlog::PartitionId, std::int64_t>, commitlog::Offset> seen;
+  std::set<std::int64_t> lose;
+
+  ClientReply answer(const ClientRequest& request) {
+    if (request.kind == ClientKind::metadata) return metadata(1);
+    auto& log = partitions[request.partition];
+    if (request.kind == ClientKind::produce) {
+      const auto key = std::make_tuple(request.producer_id, request.partition, request.sequence);
+      if (const auto it = seen.find(key); it != seen.end()) return appended(it->second);
+      const auto offset = static_cast<commitlog::Offset>(log.size());
+      seen[key] = offset;
+      if (!lose.contains(request.value)) log.push_back(request.value);
+      return appended(offset);
+    }
+    ClientReply reply;
+    reply.high_watermark = static_cast<commitlog::Offset>(log.size());
+    if (request.offset > reply.high_watermark) return status(ClientStatus::offset_out_of_range);
+    for (auto offset = request.offset;
+         offset < reply.high_watermark && reply.records.size() < request.records_max; ++offset)
+      reply.records.push_back({offset, log[static_cast<std::size_t>(offset)]});
+    return reply;
+  }
+};
+
+LogWorkloadOptions options_for(std::int64_t stride) {
+  LogWorkloadOptions options;
+  options.process_stride = stride;
+  options.drain_settle_ns = 300 * kMs;
+  return options;
+}
+
+// Clients 0, 1 and 2 (a producer, a consumer and a mixed one) one after
+// another, then the drain, all against one fake log.
+history::History run_against(FakeLog& log, std::int64_t client_ms) {
+  HistoryRecorder recorder;
+  const auto answer = [&](NodeId, const ClientRequest& r) -> std::optional<ClientReply> {
+    return log.answer(r);
+  };
+  for (std::int64_t process = 0; process < 3; ++process) {
+    FakeCluster cluster(answer, client_ms * kMs);
+    run_log_client(cluster, recorder, process, options_for(3));
+  }
+  for (std::int64_t slot = 0; slot < 2; ++slot) {
+    FakeCluster cluster(answer);
+    run_log_final_reads(cluster, recorder, 1'000'000'000 + slot, slot, 2, options_for(3));
+  }
+  return recorder.take();
+}
+
+queue::QueueCheckResult judge(const history::History& ops) {
+  const queue::CompiledQueue compiled = queue::compile_queue_history(ops);
+  EXPECT_FALSE(compiled.error.has_value()) << compiled.error->what;
+  return queue::check_queue(compiled.history);
+}
+
+std::size_t count_ops(const history::History& ops, const std::string& f, OpType type) {
+  return static_cast<std::size_t>(std::count_if(
+      ops.begin(), ops.end(), [&](const history::Op& op) { return op.f == f && op.type == type; }));
+}
+
+TEST(LogWorkload, ItsHistoryIsTheQueueCheckersShapeAndTheDrainReadsEveryPartition) {
+  FakeLog log;
+  const history::History ops = run_against(log, 500);
+  const queue::QueueCheckResult result = judge(ops);
+  EXPECT_TRUE(result.valid) << queue::explain_text(result);
+  EXPECT_EQ(result.unseen, 0u) << "the drain saw every acknowledged send";
+  EXPECT_GT(count_ops(ops, "send", OpType::ok), 10u);
+  EXPECT_GT(count_ops(ops, "poll", OpType::ok), 10u);
+  EXPECT_EQ(count_ops(ops, "assign", OpType::ok), 2u) << "the consumer and the mixed client";
+  EXPECT_EQ(count_ops(ops, "final-poll", OpType::ok), 3u) << "one drain per partition";
+  for (const history::Op& op : ops) {
+    if (op.f == "send" && op.type == OpType::ok) {
+      const Value::List& micro = op.value.as_list().at(0).as_list();
+      EXPECT_EQ(micro.at(0), Value::string("send"));
+      EXPECT_EQ(micro.at(1), *op.key) << "the op's key is its partition";
+      EXPECT_TRUE(micro.at(2).is_list()) << "[offset, value]";
+    }
+    if (op.f == "poll" || op.f == "final-poll") {
+      ASSERT_TRUE(op.key.has_value());
+    }
+  }
+  std::size_t drained = 0;
+  for (const auto& [partition, values] : log.partitions) drained += values.size();
+  EXPECT_GE(result.polled_records, drained);
+}
+
+TEST(LogWorkload, ARecordTheBrokerAcknowledgedAndLostIsALostWriteOnceDrained) {
+  FakeLog log;
+  // Process 0's first sends (values 1, 2, ...) are the log's first records:
+  // lose one whose partition then gets nothing more, above every poll.
+  log.lose = {1};
+  HistoryRecorder recorder;
+  const auto answer = [&](NodeId, const ClientRequest& r) -> std::optional<ClientReply> {
+    return log.answer(r);
+  };
+  ScriptedOp send{
+      0, "send", Value::integer(2),
+      Value::list({Value::list({Value::string("send"), Value::integer(2), Value::integer(1)})})};
+  const ClientScript script = {send};
+  FakeCluster producer(answer);
+  run_log_client(producer, recorder, 0, options_for(1), &script);
+  FakeCluster drain(answer);
+  run_log_final_reads(drain, recorder, 1'000'000'000, 0, 1, options_for(1));
+  const queue::QueueCheckResult result = judge(recorder.history());
+  EXPECT_EQ(result.counts.count("lost-write"), 1u) << queue::explain_text(result);
+  EXPECT_GE(drain.now_ns(), options_for(1).drain_settle_ns)
+      << "the drain waited for the watermark to reach the acknowledged offset";
+}
+
+TEST(LogWorkload, AnUnknownSendRetiresTheProcessAndItsProducer) {
+  FakeCluster cluster(
+      [](NodeId, const ClientRequest& request) -> std::optional<ClientReply> {
+        if (request.kind == ClientKind::metadata) return metadata(1);
+        if (request.producer_id == 1) return std::nullopt;  // process 0's producer never hears back
+        return appended(0);
+      },
+      3000 * kMs);
+  HistoryRecorder recorder;
+  run_log_client(cluster, recorder, 0, options_for(5));
+  const history::History& ops = recorder.history();
+  ASSERT_GE(ops.size(), 4u);
+  EXPECT_EQ(ops[1].type, OpType::info);
+  EXPECT_EQ(ops[1].process, 0);
+  EXPECT_EQ(ops[2].process, 5) << "the client comes back as process + stride";
+  EXPECT_EQ(ops[3].type, OpType::ok);
+  EXPECT_EQ(cluster.produced().back().producer_id, 6u) << "and a new producer";
+}
+
+TEST(LogWorkload, AScriptedClientRunsItsOpsAndRefusesOthers) {
+  FakeLog log;
+  const auto answer = [&](NodeId, const ClientRequest& r) -> std::optional<ClientReply> {
+    return log.answer(r);
+  };
+  const ClientScript script = {
+      {0, "assign", std::nullopt, Value::list({Value::integer(1)})},
+      {5 * kMs, "send", Value::integer(1),
+       Value::list({Value::list({Value::string("send"), Value::integer(1), Value::integer(77)})})},
+      {9 * kMs, "poll", Value::integer(1), Value::list({Value::list({Value::string("poll")})})},
+  };
+  HistoryRecorder recorder;
+  FakeCluster cluster(answer);
+  run_log_client(cluster, recorder, 1, options_for(3), &script);
+  const history::History& ops = recorder.history();
+  ASSERT_EQ(ops.size(), 6u);
+  EXPECT_EQ(ops[2].time, 5 * kMs);
+  const auto list = [](Value::List items) { return Value::list(std::move(items)); };
+  const Value record = list({Value::integer(0), Value::integer(77)});
+  EXPECT_EQ(ops[3].value, list({list({Value::string("send"), Value::integer(1), record})}));
+  const Value read = list({Value::integer(1), list({record})});
+  EXPECT_EQ(ops[5].value, list({list({Value::string("poll"), list({read})})}));
+  const ClientScript bad = {{0, "poll", Value::integer(3), Value()}};  // partitions are 0..2
+  EXPECT_THROW(run_log_client(cluster, recorder, 1, options_for(3), &bad), std::invalid_argument);
+  const ClientScript other = {{0, "write", Value::integer(1), Value::integer(1)}};
+  EXPECT_THROW(run_log_client(cluster, recorder, 1, options_for(3), &other), std::invalid_argument);
+}
+
+TEST(LogWorkload, RolesFollowTheClientsSlot) {
+  EXPECT_EQ(log_role(0), LogRole::producer);
+  EXPECT_EQ(log_role(1), LogRole::consumer);
+  EXPECT_EQ(log_role(2), LogRole::mixed);
+  EXPECT_EQ(log_role(3), LogRole::producer);
+}
+
+}  // namespace
+}  // namespace simlab
