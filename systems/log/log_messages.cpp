@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include "systems/common/byte_codec.h"
+#include "systems/common/crc32c.h"
 
 namespace simlab::commitlog {
 namespace {
@@ -53,11 +54,17 @@ Bytes encode_broker_message(const BrokerMessage& message) {
   out.i64(message.partition_epoch);
   out.u32(static_cast<std::uint32_t>(message.isr.size()));
   for (NodeId member : message.isr) out.u32(member);
+  // The network may flip a bit: a record copied from a corrupt fetch reply
+  // would be a committed record nobody wrote.
+  const std::uint32_t crc = crc32c(ByteView(out.bytes()).subspan(1));
+  out.u32(crc);
   return out.take();
 }
 
-std::optional<BrokerMessage> decode_broker_message(ByteView bytes) {
-  ByteReader in(bytes);
+std::optional<BrokerMessage> decode_broker_message(ByteView framed) {
+  const std::optional<ByteView> checked = verify_crc32c_trailer(framed);
+  if (!checked) return std::nullopt;
+  ByteReader in(*checked);
   BrokerMessage message;
   const std::uint8_t kind = in.u8();
   message.partition = in.u32();

@@ -70,6 +70,17 @@ std::optional<Violation> LogObserver::check_partition(PartitionId partition,
                        newest->leader()};
     }
   }
+  // The ISR in force is the controller's newest decision any broker has
+  // ever applied (it was committed); a restarted broker's own copy may be
+  // far behind it, and after every broker restarted all of them are.
+  for (const LogNode* broker : brokers) {
+    if (broker == nullptr) continue;
+    const PartitionState& state = broker->metadata().partition(partition);
+    if (!committed.decided || state.partition_epoch > committed.decided->partition_epoch) {
+      committed.decided = state;
+    }
+  }
+  const PartitionState* latest = committed.decided ? &*committed.decided : nullptr;
   for (const LogNode* broker : brokers) {
     const PartitionReplica* replica = broker ? broker->replica(partition) : nullptr;
     if (replica == nullptr || !replica->loaded()) continue;
@@ -81,14 +92,15 @@ std::optional<Violation> LogObserver::check_partition(PartitionId partition,
                                    partition, broker->self(), replica->high_watermark()),
                        broker->self()};
     }
-    if (newest == nullptr || !newest->state().in_isr(broker->self())) continue;
+    if (latest == nullptr || !latest->in_isr(broker->self())) continue;
     if (replica->log_end() < committed.acknowledged_end) {
-      return Violation{"log.acknowledged-beyond-isr",
-                       fmt::format("p{}: records up to {} were acknowledged, but n{}, in the ISR "
-                                   "of epoch {}, holds only {}",
-                                   partition, committed.acknowledged_end, broker->self(),
-                                   newest->leader_epoch(), replica->log_end()),
-                       broker->self()};
+      return Violation{
+          "log.acknowledged-beyond-isr",
+          fmt::format("p{}: records up to {} were acknowledged, but n{}, in the ISR "
+                      "of epoch {} (partition epoch {}), holds only {}",
+                      partition, committed.acknowledged_end, broker->self(), latest->leader_epoch,
+                      latest->partition_epoch, replica->log_end()),
+          broker->self()};
     }
   }
   return std::nullopt;

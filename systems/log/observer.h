@@ -31,6 +31,7 @@ class LogObserver final : public ClusterObserver {
     std::vector<std::uint64_t> chains;  // chains[o]: the chain over [0, o]
     Offset acknowledged_end = 0;
     Epoch newest_epoch = -1;
+    std::optional<PartitionState> decided;  // the newest controller decision seen
     Offset end() const { return static_cast<Offset>(chains.size()); }
     std::uint64_t chain(Offset end) const { return end == 0 ? 0 : chains[end - 1]; }
   };

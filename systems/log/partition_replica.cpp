@@ -154,7 +154,9 @@ void PartitionReplica::on_fetch(NodeContext& context, RequestId request,
     return;
   }
   if (fetch.offset < 0 || fetch.offset > log_end()) {
-    reply(context, request, status_reply(ClientStatus::offset_out_of_range, env_.self));
+    ClientReply refused = status_reply(ClientStatus::offset_out_of_range, env_.self);
+    refused.high_watermark = hw_;  // where a consumer may read up to
+    reply(context, request, refused);
     return;
   }
   ClientReply answer = status_reply(ClientStatus::ok, env_.self);

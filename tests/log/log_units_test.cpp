@@ -99,6 +99,9 @@ TEST(LogMessages, BrokerAndClientMessagesRoundTripAndGarbageIsRejected) {
   EXPECT_EQ(decoded->records, fetch.records);
   EXPECT_EQ(decoded->isr, fetch.isr);
   EXPECT_FALSE(decode_broker_message(ByteView(wire).subspan(2)).has_value());
+  Bytes flipped = wire;
+  flipped[20] ^= 0x04;  // the network flips a bit: the CRC catches it
+  EXPECT_FALSE(decode_broker_message(ByteView(flipped).subspan(1)).has_value());
 
   ClientReply reply = status_reply(ClientStatus::ok, 2);
   reply.records = {{0, 10}, {1, 11}};
