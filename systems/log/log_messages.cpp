@@ -91,8 +91,8 @@ std::optional<BrokerMessage> decode_broker_message(ByteView framed) {
 }
 
 std::string broker_message_text(const BrokerMessage& message) {
-  const std::string head = fmt::format("{} p{} e{}", broker_kind_name(message.kind),
-                                       message.partition, message.leader_epoch);
+  std::string head = fmt::format("{} p{} e{}", broker_kind_name(message.kind), message.partition,
+                                 message.leader_epoch);
   switch (message.kind) {
     case BrokerKind::replica_fetch:
       return fmt::format("{} from {} durable {}", head, message.fetch_offset, message.durable_end);

@@ -81,7 +81,8 @@ void PartitionReplica::become_follower(NodeContext& context) {
   send_epoch_query(context);
 }
 
-void PartitionReplica::reply(NodeContext& context, RequestId request, ClientReply answer) const {
+void PartitionReplica::reply(NodeContext& context, RequestId request,
+                             const ClientReply& answer) const {
   context.reply(request, encode_client_reply(answer));
 }
 

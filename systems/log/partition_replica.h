@@ -96,7 +96,7 @@ class PartitionReplica {
   void become_leader(NodeContext& context);
   void become_follower(NodeContext& context);
   void step_down(NodeContext& context);
-  void reply(NodeContext& context, RequestId request, ClientReply answer) const;
+  void reply(NodeContext& context, RequestId request, const ClientReply& answer) const;
   void append_as_leader(NodeContext& context, RequestId request, const ClientRequest& produce);
   void answer_pending(NodeContext& context);
 
