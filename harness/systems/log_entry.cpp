@@ -8,6 +8,7 @@
 #include "systems/log/log_options.h"
 #include "systems/log/log_protocol.h"
 #include "systems/log/log_system.h"
+#include "systems/log/swarm_options.h"
 #include "workloads/log_workload.h"
 
 namespace simlab {
@@ -96,7 +97,7 @@ Scenario log_default_scenario() {
       "clog": {"rate": 0.3, "intensity": 1.0},
       "disk": {"rate": 0.2, "intensity": 1.0}
     },
-    "system_options": {"log": {"partitions": 3, "replication_factor": 3, "min_insync": 2}}
+    "system_options": {"log": {"partitions": 3, "replication_factor": 3}}
   })"));
 }
 
@@ -122,7 +123,7 @@ SystemEntry log_entry() {
                      }}},
       {},  // no membership faults
       log_probe,
-      {},  // the options are used as written
+      commitlog::choose_swarm_options,
       log_default_scenario,
       log_factory.planted_bugs()};
   return entry;

@@ -26,11 +26,18 @@ class ActiveController {
   ActiveController(NodeId self, const LogOptions& options, LogBugs bugs)
       : self_(self), options_(options), bugs_(bugs) {}
 
-  // Every broker tick. Does nothing unless `raft` leads.
-  void on_tick(NodeContext& context, raft::Raft& raft, const Metadata& metadata);
-  void on_heartbeat(NodeContext& context, NodeId from);
+  // Every broker tick. Does nothing unless `raft` leads. `incarnation` is
+  // this broker's own.
+  void on_tick(NodeContext& context, raft::Raft& raft, const Metadata& metadata,
+               std::uint64_t incarnation);
+  void on_heartbeat(NodeContext& context, NodeId from, std::uint64_t incarnation);
   void on_alter_isr(NodeContext& context, raft::Raft& raft, NodeId from,
                     const BrokerMessage& message);
+  // A broker whose copy lost committed records leaves the ISR, and hands
+  // leadership to another live ISR member if it led; alone in the ISR it
+  // stays (no other copy is better) and the partition waits.
+  void on_resign(NodeContext& context, raft::Raft& raft, const Metadata& metadata, NodeId from,
+                 const BrokerMessage& message);
   // Brokers this controller believes alive (for status and tests).
   bool alive(NodeId broker, std::int64_t now_ns) const;
 
@@ -39,6 +46,9 @@ class ActiveController {
   void elect_where_needed(NodeContext& context, raft::Raft& raft, const PartitionState& state,
                           PartitionId partition);
   std::optional<NodeId> pick_leader(const PartitionState& state, std::int64_t now_ns) const;
+  // Alive and heard from in this term: its incarnation is known, so it can
+  // be elected.
+  bool eligible(NodeId broker, std::int64_t now_ns) const;
   void propose(NodeContext& context, raft::Raft& raft, const ControllerCommand& command);
 
   NodeId self_;
@@ -47,6 +57,7 @@ class ActiveController {
   bool active_ = false;
   raft::Term term_ = 0;
   std::map<NodeId, std::int64_t> heard_ns_;  // monotonic time of the last heartbeat
+  std::map<NodeId, std::uint64_t> incarnations_;  // from heartbeats, this term
   // Elections proposed, by partition: the partition epoch each was decided
   // at and when, so one is not proposed again every tick.
   std::map<PartitionId, std::pair<std::int64_t, std::int64_t>> proposed_;

@@ -14,7 +14,7 @@ constexpr std::uint32_t kIsrMax = 64;
 
 bool valid_kind(std::uint8_t kind) {
   return kind >= static_cast<std::uint8_t>(BrokerKind::replica_fetch) &&
-         kind <= static_cast<std::uint8_t>(BrokerKind::heartbeat);
+         kind <= static_cast<std::uint8_t>(BrokerKind::resign);
 }
 
 }  // namespace
@@ -33,6 +33,8 @@ const char* broker_kind_name(BrokerKind kind) {
       return "alter-isr";
     case BrokerKind::heartbeat:
       return "heartbeat";
+    case BrokerKind::resign:
+      return "resign";
   }
   return "?";
 }
@@ -54,6 +56,7 @@ Bytes encode_broker_message(const BrokerMessage& message) {
   out.i64(message.partition_epoch);
   out.u32(static_cast<std::uint32_t>(message.isr.size()));
   for (NodeId member : message.isr) out.u32(member);
+  out.u64(message.incarnation);
   // The network may flip a bit: a record copied from a corrupt fetch reply
   // would be a committed record nobody wrote.
   const std::uint32_t crc = crc32c(ByteView(out.bytes()).subspan(1));
@@ -86,6 +89,7 @@ std::optional<BrokerMessage> decode_broker_message(ByteView framed) {
   const std::uint32_t members = in.u32();
   if (!in.ok() || members > kIsrMax) return std::nullopt;
   for (std::uint32_t i = 0; i < members; ++i) message.isr.push_back(in.u32());
+  message.incarnation = in.u64();
   if (!in.ok() || !in.at_end()) return std::nullopt;
   return message;
 }
@@ -108,6 +112,8 @@ std::string broker_message_text(const BrokerMessage& message) {
       return fmt::format("{} isr [{}]", head, fmt::join(message.isr, ","));
     case BrokerKind::heartbeat:
       return "heartbeat";
+    case BrokerKind::resign:
+      return head + " resign";
   }
   return head;
 }

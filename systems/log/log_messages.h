@@ -22,6 +22,7 @@ enum class BrokerKind : std::uint8_t {
   epoch_answer,
   alter_isr,  // partition leader -> controller: change the ISR (Kafka's AlterPartition)
   heartbeat,  // broker -> controller: I am alive
+  resign,     // broker -> controller: my copy lost committed records; do not count on it
 };
 const char* broker_kind_name(BrokerKind kind);
 
@@ -49,6 +50,8 @@ struct BrokerMessage {
   // alter_isr
   std::int64_t partition_epoch = 0;
   std::vector<NodeId> isr;
+  // heartbeat: the sender's process incarnation (new at every start)
+  std::uint64_t incarnation = 0;
 };
 
 // The payload on the wire, channel byte included.

@@ -90,6 +90,10 @@ const PartitionReplica* LogNode::replica(PartitionId partition) const {
 }
 
 void LogNode::on_start(NodeContext& context) {
+  // Never 0, which the bootstrap metadata names: every broker is elected
+  // once in the incarnation it runs.
+  incarnation_ = context.random().next_u64() | 1;
+  env_.incarnation = incarnation_;
   RaftChannel channel(context);
   raft_->start(channel);
   for (auto& replica : replicas_) {
@@ -118,13 +122,12 @@ void LogNode::on_message(NodeContext& context, NodeId from, ByteView payload) {
 void LogNode::on_broker_message(NodeContext& context, NodeId from, const BrokerMessage& message) {
   switch (message.kind) {
     case BrokerKind::heartbeat:
-      controller_.on_heartbeat(context, from);
+      controller_.on_heartbeat(context, from, message.incarnation);
       return;
-    case BrokerKind::alter_isr: {
-      RaftChannel channel(context);
-      controller_.on_alter_isr(channel, *raft_, from, message);
+    case BrokerKind::alter_isr:
+    case BrokerKind::resign:
+      controller_request(context, from, message);
       return;
-    }
     default:
       if (PartitionReplica* replica = hosted(message.partition)) {
         replica->on_message(context, from, message);
@@ -152,7 +155,7 @@ void LogNode::tick(NodeContext& context) {
   send_heartbeats(context);
   {
     RaftChannel channel(context);
-    controller_.on_tick(channel, *raft_, metadata_);
+    controller_.on_tick(channel, *raft_, metadata_, incarnation_);
   }
   for (auto& replica : replicas_) {
     if (replica) replica->on_tick(context);
@@ -167,15 +170,24 @@ void LogNode::send_heartbeats(NodeContext& context) {
   // next, knows this broker is alive.
   BrokerMessage heartbeat;
   heartbeat.kind = BrokerKind::heartbeat;
+  heartbeat.incarnation = incarnation_;
   for (NodeId member : members_) {
     if (member != self_) context.send(member, encode_broker_message(heartbeat));
   }
 }
 
+void LogNode::controller_request(NodeContext& context, NodeId from, const BrokerMessage& message) {
+  RaftChannel channel(context);
+  if (message.kind == BrokerKind::resign) {
+    controller_.on_resign(channel, *raft_, metadata_, from, message);
+  } else {
+    controller_.on_alter_isr(channel, *raft_, from, message);
+  }
+}
+
 void LogNode::to_controller(NodeContext& context, const BrokerMessage& message) {
   if (raft_->role() == raft::Role::leader) {
-    RaftChannel channel(context);
-    controller_.on_alter_isr(channel, *raft_, self_, message);
+    controller_request(context, self_, message);
   } else if (raft_->leader() != raft::kNoNode) {
     context.send(raft_->leader(), encode_broker_message(message));
   }  // else: nobody to ask yet; the replica asks again

@@ -52,6 +52,7 @@ class LogNode final : public Node, public raft::Application, public raft::RaftHo
   void tick(NodeContext& context);
   void send_heartbeats(NodeContext& context);
   void to_controller(NodeContext& context, const BrokerMessage& message);
+  void controller_request(NodeContext& context, NodeId from, const BrokerMessage& message);
   void on_broker_message(NodeContext& context, NodeId from, const BrokerMessage& message);
   void on_disk_error(NodeContext& context, DiskStatus status);
   PartitionReplica* hosted(PartitionId partition);
@@ -69,6 +70,7 @@ class LogNode final : public Node, public raft::Application, public raft::RaftHo
   ActiveController controller_;
   std::unique_ptr<raft::Raft> raft_;
   std::int64_t last_heartbeat_ns_ = 0;
+  std::uint64_t incarnation_ = 0;  // drawn at every start
 };
 
 }  // namespace simlab::commitlog

@@ -59,6 +59,18 @@ SegmentScan scan_segment(ByteView bytes) {
     position += kFrameHeaderBytes + length;
   }
   scan.valid_bytes = position;
+  // Frames have one size: look for a whole, checksummed frame after the bad
+  // one (a torn tail has none).
+  const std::size_t frame = kFrameHeaderBytes + kRecordBytes;
+  for (std::size_t later = position + frame; later + frame <= bytes.size(); later += frame) {
+    ByteReader header(bytes.subspan(later, kFrameHeaderBytes));
+    const std::uint32_t length = header.u32();
+    const std::uint32_t crc = header.u32();
+    if (length == kRecordBytes && crc32c(bytes.subspan(later + kFrameHeaderBytes, length)) == crc) {
+      scan.damaged_inside = true;
+      break;
+    }
+  }
   return scan;
 }
 

@@ -41,6 +41,7 @@ Bytes encode_command(const ControllerCommand& command) {
   out.u32(command.partition);
   out.i64(command.expected_partition_epoch);
   out.u32(command.leader);
+  out.u64(command.leader_incarnation);
   out.i64(command.leader_epoch);
   write_nodes(out, command.isr);
   return out.take();
@@ -53,6 +54,7 @@ std::optional<ControllerCommand> decode_command(ByteView bytes) {
   command.partition = in.u32();
   command.expected_partition_epoch = in.i64();
   command.leader = in.u32();
+  command.leader_incarnation = in.u64();
   command.leader_epoch = in.i64();
   if (!read_nodes(in, command.isr) || !in.at_end()) return std::nullopt;
   if (kind != static_cast<std::uint8_t>(CommandKind::elect) &&
@@ -98,6 +100,7 @@ bool Metadata::apply(const ControllerCommand& command) {
   std::sort(isr.begin(), isr.end());
   if (command.kind == CommandKind::elect) {
     state.leader = command.leader;
+    state.leader_incarnation = command.leader_incarnation;
     ++state.leader_epoch;
   } else {
     if (state.leader != command.leader || state.leader_epoch != command.leader_epoch) return false;
@@ -114,6 +117,7 @@ Bytes Metadata::encode() const {
   for (const PartitionState& state : partitions_) {
     write_nodes(out, state.replicas);
     out.u32(state.leader);
+    out.u64(state.leader_incarnation);
     out.i64(state.leader_epoch);
     out.i64(state.partition_epoch);
     write_nodes(out, state.isr);
@@ -130,6 +134,7 @@ bool Metadata::decode(ByteView bytes) {
     PartitionState state;
     if (!read_nodes(in, state.replicas)) return false;
     state.leader = in.u32();
+    state.leader_incarnation = in.u64();
     state.leader_epoch = in.i64();
     state.partition_epoch = in.i64();
     if (!read_nodes(in, state.isr)) return false;

@@ -19,6 +19,11 @@ namespace simlab::commitlog {
 struct PartitionState {
   std::vector<NodeId> replicas;  // the assignment, in preference order; fixed
   NodeId leader = kNoNode;       // kNoNode: offline
+  // The leader's process incarnation the election named: a broker leads
+  // only in the incarnation it was elected in, so one that restarted (and
+  // may have lost an unsynced tail its followers hold) never goes on
+  // writing in an epoch it began before (KRaft's broker epoch).
+  std::uint64_t leader_incarnation = 0;
   Epoch leader_epoch = 0;
   std::int64_t partition_epoch = 0;  // bumped by every change
   std::vector<NodeId> isr;           // sorted
@@ -37,6 +42,7 @@ struct ControllerCommand {
   PartitionId partition = 0;
   std::int64_t expected_partition_epoch = 0;
   NodeId leader = kNoNode;
+  std::uint64_t leader_incarnation = 0;  // elect
   Epoch leader_epoch = 0;  // alter_isr: the epoch the leader asks in
   std::vector<NodeId> isr;
 };

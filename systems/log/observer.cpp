@@ -92,7 +92,10 @@ std::optional<Violation> LogObserver::check_partition(PartitionId partition,
                                    partition, broker->self(), replica->high_watermark()),
                        broker->self()};
     }
-    if (latest == nullptr || !latest->in_isr(broker->self())) continue;
+    // A copy a disk fault damaged knows it (its recovery cut synced records)
+    // and has asked to leave the ISR; it must never lead (checked above by
+    // leader completeness), but its shortness is the disk's doing.
+    if (latest == nullptr || !latest->in_isr(broker->self()) || replica->damaged()) continue;
     if (replica->log_end() < committed.acknowledged_end) {
       return Violation{
           "log.acknowledged-beyond-isr",

@@ -8,7 +8,9 @@
 //   log.leader-lacks-committed     the leader of a partition's newest epoch
 //                                  holds every committed record
 //   log.acknowledged-beyond-isr    no acknowledged offset lies above the log
-//                                  end of a live member of the ISR
+//                                  end of a live member of the ISR (one whose
+//                                  recovery found synced records damaged on
+//                                  disk is leaving it and is not counted)
 #pragma once
 
 #include <cstdint>

@@ -58,6 +58,8 @@ void PartitionReplica::send_fetch(NodeContext& context) {
   fetch.leader_epoch = state_.leader_epoch;
   fetch.fetch_offset = log_end();
   fetch.durable_end = durable_end_;
+  fetch.high_watermark = hw_;
+  reported_durable_ = durable_end_;
   request_in_flight_ = true;
   last_request_ns_ = context.monotonic_ns();
   context.send(state_.leader, encode_broker_message(fetch));
@@ -76,7 +78,20 @@ void PartitionReplica::handle_fetch_reply(NodeContext& context, const BrokerMess
   if (!message.records.empty() && message.records.front().offset != log_end()) return;  // stale
   for (const Record& record : message.records) append(context, record);
   raise_high_watermark(context, std::min(message.high_watermark, log_end()));
-  if (!message.records.empty()) send_fetch(context);
+  if (damaged_ && durable_end_ >= message.high_watermark) {
+    damaged_ = false;  // it holds every committed record again
+    if (context.log_enabled()) context.log(fmt::format("p{}: repaired from the leader", id_));
+  }
+  send_fetch(context);  // the leader holds it until there is more
+}
+
+// A follower whose fsync moved its durable end says so at once (its fetch
+// may be parked at the leader): the leader's high watermark waits on it.
+void PartitionReplica::report_durable(NodeContext& context) {
+  if (role_ == ReplicaRole::follower && step_ == FollowerStep::fetching &&
+      durable_end_ > reported_durable_) {
+    send_fetch(context);
+  }
 }
 
 void PartitionReplica::on_message(NodeContext& context, NodeId from, const BrokerMessage& message) {

@@ -34,14 +34,18 @@ void PartitionReplica::handle_replica_fetch(NodeContext& context, NodeId from,
   FollowerProgress& progress = found->second;
   progress.log_end = message.fetch_offset;
   progress.durable_end = std::min(message.durable_end, message.fetch_offset);
-  if (message.fetch_offset >= log_end()) progress.caught_up_ns = context.monotonic_ns();
-  answer.high_watermark = hw_;
-  const Offset end =
-      std::min<Offset>(log_end(), message.fetch_offset + env_.options->records_per_fetch);
-  for (Offset offset = message.fetch_offset; offset < end; ++offset) {
-    answer.records.push_back(log_[static_cast<std::size_t>(offset)]);
+  if (progress.durable_end >= log_end()) {
+    progress.caught_up_ns = context.monotonic_ns();
+  } else if (progress.durable_end >= progress.replied_end) {
+    progress.caught_up_ns = std::max(progress.caught_up_ns, progress.replied_ns);
   }
-  context.send(from, encode_broker_message(answer));
+  if (message.fetch_offset == log_end() && message.high_watermark >= hw_) {
+    progress.parked = true;  // nothing new for it: answered on the next append
+    progress.parked_ns = context.monotonic_ns();
+  } else {
+    progress.parked = false;
+    send_fetch_reply(context, from, message.fetch_offset);
+  }
   advance_high_watermark(context);
   // A follower back in step joins the ISR once it holds everything
   // committed and everything this epoch began with.
@@ -70,6 +74,36 @@ void PartitionReplica::handle_epoch_query(NodeContext& context, NodeId from,
     answer.end_offset = end;
   }
   context.send(from, encode_broker_message(answer));
+}
+
+void PartitionReplica::send_fetch_reply(NodeContext& context, NodeId to, Offset from) {
+  BrokerMessage answer;
+  answer.kind = BrokerKind::replica_fetch_reply;
+  answer.partition = id_;
+  answer.leader_epoch = state_.leader_epoch;
+  answer.high_watermark = hw_;
+  const Offset end = std::min<Offset>(log_end(), from + env_.options->records_per_fetch);
+  for (Offset offset = from; offset < end; ++offset) {
+    answer.records.push_back(log_[static_cast<std::size_t>(offset)]);
+  }
+  const auto follower = followers_.find(to);
+  if (follower != followers_.end()) {
+    follower->second.replied_end = end;
+    follower->second.replied_ns = context.monotonic_ns();
+  }
+  context.send(to, encode_broker_message(answer));
+}
+
+void PartitionReplica::answer_parked(NodeContext& context, bool expired_only) {
+  constexpr std::int64_t kParkNsMax = 100 * kNanosecondsPerMillisecond;
+  if (role_ != ReplicaRole::leader) return;
+  const std::int64_t now = context.monotonic_ns();
+  for (auto& [follower, progress] : followers_) {
+    if (!progress.parked) continue;
+    if (expired_only && now - progress.parked_ns < kParkNsMax) continue;
+    progress.parked = false;
+    send_fetch_reply(context, follower, progress.log_end);
+  }
 }
 
 std::vector<NodeId> PartitionReplica::counted_isr() const {
@@ -107,11 +141,14 @@ void PartitionReplica::advance_high_watermark(NodeContext& context) {
                                 ? Offset{0}
                                 : found->second.durable_end);
   }
+  const Offset before = hw_;
   raise_high_watermark(context, least);
   answer_pending(context);
+  if (hw_ > before) answer_parked(context, false);
 }
 
 void PartitionReplica::maintain_isr(NodeContext& context) {
+  answer_parked(context, true);
   const std::int64_t now = context.monotonic_ns();
   if (pending_isr_) {
     if (now - pending_isr_->sent_ns >= kIsrResendNs) ask_isr_change(context, pending_isr_->isr);

@@ -18,12 +18,16 @@ void PartitionReplica::on_metadata(NodeContext& context, const PartitionState& s
   // refused): the ISR in force now says which.
   if (pending_isr_ && state_.partition_epoch > pending_isr_->based_on) pending_isr_.reset();
   if (!loaded_) return;
-  ReplicaRole wanted = state_.leader == env_.self ? ReplicaRole::leader
-                       : state_.leader == kNoNode ? ReplicaRole::none
-                                                  : ReplicaRole::follower;
+  const bool elected_here =
+      state_.leader == env_.self && state_.leader_incarnation == env_.incarnation;
+  ReplicaRole wanted = elected_here                 ? ReplicaRole::leader
+                       : state_.leader == env_.self ? ReplicaRole::none
+                       : state_.leader == kNoNode   ? ReplicaRole::none
+                                                    : ReplicaRole::follower;
   // Metadata older than a record this log holds is provably stale: leading
   // or following that epoch would put an older epoch after a newer one.
   if (state_.leader_epoch < latest_epoch()) wanted = ReplicaRole::none;
+  if (damaged_ && wanted == ReplicaRole::leader) wanted = ReplicaRole::none;
   if (!changed && wanted == role_) {
     if (role_ == ReplicaRole::leader) advance_high_watermark(context);
     return;
@@ -132,6 +136,7 @@ void PartitionReplica::append_as_leader(NodeContext& context, RequestId request,
   record.value = produce.value;
   append(context, record);
   pending_.push_back(PendingProduce{record.offset, request, produce.acks});
+  answer_parked(context, false);
   advance_high_watermark(context);
 }
 
@@ -175,6 +180,7 @@ void PartitionReplica::on_fetch(NodeContext& context, RequestId request,
 void PartitionReplica::on_tick(NodeContext& context) {
   if (!loaded_) return;
   checkpoint_high_watermark(context);
+  if (damaged_ && have_state_ && state_.in_isr(env_.self)) ask_to_resign(context);
   if (role_ == ReplicaRole::leader) {
     maintain_isr(context);
   } else if (role_ == ReplicaRole::follower) {
@@ -188,6 +194,19 @@ void PartitionReplica::on_tick(NodeContext& context) {
       send_fetch(context);
     }
   }
+}
+
+void PartitionReplica::ask_to_resign(NodeContext& context) {
+  constexpr std::int64_t kResendNs = 200 * kNanosecondsPerMillisecond;
+  const std::int64_t now = context.monotonic_ns();
+  if (resigned_ns_ != 0 && now - resigned_ns_ < kResendNs) return;
+  resigned_ns_ = now;
+  BrokerMessage resign;
+  resign.kind = BrokerKind::resign;
+  resign.partition = id_;
+  resign.leader_epoch = state_.leader_epoch;
+  resign.partition_epoch = state_.partition_epoch;
+  env_.to_controller(context, resign);
 }
 
 void PartitionReplica::reset(NodeContext& context) {

@@ -26,6 +26,7 @@ namespace simlab::commitlog {
 // What a replica needs from the broker that hosts it.
 struct BrokerEnv {
   NodeId self = kNoNode;
+  std::uint64_t incarnation = 0;  // this process's (new at every start)
   const LogOptions* options = nullptr;
   LogBugs bugs;
   raft::DiskQueue* disk = nullptr;
@@ -69,6 +70,10 @@ class PartitionReplica {
   // chain(o): a hash over records [0, o), so two copies can be compared in
   // O(1); chain(0) == 0.
   std::uint64_t chain(Offset end) const { return end == 0 ? 0 : chains_[end - 1]; }
+  // Recovery cut records this copy had synced (a bit flipped on disk, not
+  // a torn unsynced tail): until it has caught up as a follower it must not
+  // lead or count as in sync (KIP-966's unclean recovery).
+  bool damaged() const { return damaged_; }
   // The members the leader counts for its high watermark: the ISR and any
   // change it has asked for and not yet seen decided.
   std::vector<NodeId> counted_isr() const;
@@ -79,6 +84,17 @@ class PartitionReplica {
     Offset log_end = -1;  // -1: not heard from in this epoch
     Offset durable_end = 0;
     std::int64_t caught_up_ns = 0;
+    // A caught-up follower's fetch waits here until there is something to
+    // send (Kafka's fetch.max.wait): replication then follows an append by
+    // one message instead of by a polling interval.
+    bool parked = false;
+    std::int64_t parked_ns = 0;
+    // The log end the last reply brought it to, and when: a follower that
+    // has since made all of that durable was caught up then (Kafka's
+    // lastCaughtUpTime, judged on what counts here, the durable end, so a
+    // follower whose disk stalls leaves the ISR instead of stalling it).
+    Offset replied_end = 0;
+    std::int64_t replied_ns = 0;
   };
   struct PendingProduce {
     Offset offset = 0;
@@ -99,12 +115,17 @@ class PartitionReplica {
   void reply(NodeContext& context, RequestId request, const ClientReply& answer) const;
   void append_as_leader(NodeContext& context, RequestId request, const ClientRequest& produce);
   void answer_pending(NodeContext& context);
+  void ask_to_resign(NodeContext& context);
 
   // partition_leader.cpp: the leader's side of replication
   void handle_replica_fetch(NodeContext& context, NodeId from, const BrokerMessage& message);
   void handle_epoch_query(NodeContext& context, NodeId from, const BrokerMessage& message);
   void advance_high_watermark(NodeContext& context);
   void maintain_isr(NodeContext& context);
+  // Answers parked fetches that now have records or a newer high watermark
+  // to carry, or (`expired_only`) those parked too long to keep waiting.
+  void answer_parked(NodeContext& context, bool expired_only);
+  void send_fetch_reply(NodeContext& context, NodeId to, Offset from);
   void ask_isr_change(NodeContext& context, std::vector<NodeId> isr);
 
   // partition_follower.cpp: the follower's side
@@ -112,6 +133,7 @@ class PartitionReplica {
   void handle_epoch_answer(NodeContext& context, const BrokerMessage& message);
   void send_fetch(NodeContext& context);
   void handle_fetch_reply(NodeContext& context, const BrokerMessage& message);
+  void report_durable(NodeContext& context);
 
   // partition_storage.cpp: the segment, the checkpoint, the epoch cache
   std::string segment_file() const;
@@ -145,6 +167,7 @@ class PartitionReplica {
   Offset hw_ = 0;
   Offset checkpointed_hw_ = 0;
   bool checkpoint_in_flight_ = false;
+  std::int64_t checkpointed_ns_ = 0;  // when the last checkpoint was written
 
   // Role, as the applied metadata says.
   PartitionState state_;
@@ -156,12 +179,15 @@ class PartitionReplica {
   std::vector<PendingProduce> pending_;
   std::optional<PendingIsr> pending_isr_;
   Offset acknowledged_end_ = 0;
+  bool damaged_ = false;
+  std::int64_t resigned_ns_ = 0;  // when it last asked the controller to pass it over
 
   // Follower.
   FollowerStep step_ = FollowerStep::truncating;
   Epoch asked_epoch_ = -1;
   std::int64_t last_request_ns_ = 0;
   bool request_in_flight_ = false;
+  Offset reported_durable_ = 0;  // the durable end the last fetch carried
   std::int64_t last_tick_ns_ = 0;
 };
 

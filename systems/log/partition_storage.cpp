@@ -69,6 +69,13 @@ void PartitionReplica::load_segment(NodeContext& context, ByteView bytes) {
     }
     env_.disk->truncate(context, segment_file(), scan.valid_bytes);
   }
+  // Records below the checkpointed high watermark were committed, so they
+  // were synced: losing them is damage, not a torn tail.
+  damaged_ = scan.damaged_inside || static_cast<Offset>(scan.records.size()) < checkpointed_hw_;
+  if (damaged_ && context.log_enabled()) {
+    context.log(fmt::format("p{}: recovered {} records, committed ones among those lost", id_,
+                            scan.records.size()));
+  }
   log_ = scan.records;
   rebuild_derived();
   written_end_ = log_end();
@@ -114,6 +121,7 @@ void PartitionReplica::append(NodeContext& context, const Record& record) {
                                  if (generation != generation_) return;
                                  durable_end_ = std::max(durable_end_, target);
                                  advance_high_watermark(ctx);
+                                 report_durable(ctx);
                                });
   } else {
     env_.disk->write(context, segment_file(), position, encode_frame(record));
@@ -134,6 +142,7 @@ void PartitionReplica::sync_now(NodeContext& context) {
           sync_now(ctx);
         }
         advance_high_watermark(ctx);
+        report_durable(ctx);
       });
 }
 
@@ -164,8 +173,14 @@ void PartitionReplica::raise_high_watermark(NodeContext& context, Offset hw) {
   (void)context;
 }
 
+// Kafka checkpoints every replica.high.watermark.checkpoint.interval.ms
+// (5 s); a tenth of that keeps the disk free for the records themselves.
 void PartitionReplica::checkpoint_high_watermark(NodeContext& context) {
+  constexpr std::int64_t kCheckpointIntervalNs = 500 * kNanosecondsPerMillisecond;
   if (checkpoint_in_flight_ || hw_ == checkpointed_hw_) return;
+  const std::int64_t now = context.monotonic_ns();
+  if (checkpointed_ns_ != 0 && now - checkpointed_ns_ < kCheckpointIntervalNs) return;
+  checkpointed_ns_ = now;
   checkpoint_in_flight_ = true;
   ByteWriter out;
   out.i64(hw_);

@@ -62,7 +62,9 @@ TEST(LogSystem, ACleanRunIsJudgedByTheQueueCheckerAndDrainsEveryPartition) {
   RunOptions black_box;
   black_box.invariants = InvariantJudges::none;
   for (std::uint64_t seed = 1; seed <= 3; ++seed) {
-    const RunOutcome outcome = run_scenario(log_scenario(seed), black_box);
+    // Four seconds: a seed's early faults (a paused leader, a stalled disk)
+    // may hold writes back for a second or more.
+    const RunOutcome outcome = run_scenario(log_scenario(seed, 4'000), black_box);
     EXPECT_EQ(outcome.verdict, RunVerdict::valid) << seed << ": " << outcome.detail;
     EXPECT_TRUE(outcome.history_judged) << seed;
     EXPECT_GT(count_ops(outcome.history, "send", OpType::ok), 20u) << seed;

@@ -23,27 +23,28 @@ TEST(LogMetadata, InitialAssignmentSpreadsLeadersAndPutsEveryReplicaInSync) {
 
 TEST(LogMetadata, ACommandDecidedOnAnOlderPartitionEpochDoesNothing) {
   Metadata metadata = Metadata::initial({1, 2, 3}, 1, 3);
-  ControllerCommand elect{CommandKind::elect, 0, 0, 2, 0, {2, 3}};
+  ControllerCommand elect{CommandKind::elect, 0, 0, 2, 77, 0, {2, 3}};
   EXPECT_TRUE(metadata.apply(elect));
   EXPECT_EQ(metadata.partition(0).leader, 2u);
   EXPECT_EQ(metadata.partition(0).leader_epoch, 1);
   EXPECT_EQ(metadata.partition(0).partition_epoch, 1);
+  EXPECT_EQ(metadata.partition(0).leader_incarnation, 77u) << "it leads only in that process";
   EXPECT_FALSE(metadata.apply(elect));  // still at partition epoch 0: stale
   EXPECT_EQ(metadata.partition(0).leader_epoch, 1);
 }
 
 TEST(LogMetadata, OnlyTheLeaderOfTheCurrentEpochChangesTheIsrAndNeverLeavesIt) {
   Metadata metadata = Metadata::initial({1, 2, 3}, 1, 3);
-  EXPECT_FALSE(metadata.apply({CommandKind::alter_isr, 0, 0, 2, 0, {2}}));     // not the leader
-  EXPECT_FALSE(metadata.apply({CommandKind::alter_isr, 0, 0, 1, 0, {2, 3}}));  // drops itself
-  EXPECT_TRUE(metadata.apply({CommandKind::alter_isr, 0, 0, 1, 0, {3, 1}}));
+  EXPECT_FALSE(metadata.apply({CommandKind::alter_isr, 0, 0, 2, 0, 0, {2}}));     // not the leader
+  EXPECT_FALSE(metadata.apply({CommandKind::alter_isr, 0, 0, 1, 0, 0, {2, 3}}));  // drops itself
+  EXPECT_TRUE(metadata.apply({CommandKind::alter_isr, 0, 0, 1, 0, 0, {3, 1}}));
   EXPECT_EQ(metadata.partition(0).isr, (std::vector<NodeId>{1, 3}));
   EXPECT_EQ(metadata.partition(0).leader_epoch, 0);  // an ISR change keeps the epoch
 }
 
 TEST(LogMetadata, EncodesAndDecodesWhatItHolds) {
   Metadata metadata = Metadata::initial({1, 2, 3, 4}, 5, 3);
-  ASSERT_TRUE(metadata.apply({CommandKind::elect, 4, 0, kNoNode, 0, {1}}));
+  ASSERT_TRUE(metadata.apply({CommandKind::elect, 4, 0, kNoNode, 0, 0, {1}}));
   Metadata copy;
   ASSERT_TRUE(copy.decode(metadata.encode()));
   EXPECT_EQ(copy.partitions(), metadata.partitions());
@@ -82,7 +83,10 @@ TEST(LogSegment, RecoveryKeepsWholeFramesAndCutsATornOrCorruptTail) {
   EXPECT_EQ(torn_scan.valid_bytes, whole / 3 * 2);
   Bytes flipped = segment;
   flipped[whole / 3 + 20] ^= 0x10;  // inside the second record
-  EXPECT_EQ(scan_segment(flipped).records.size(), 1u);
+  const SegmentScan flipped_scan = scan_segment(flipped);
+  EXPECT_EQ(flipped_scan.records.size(), 1u);
+  EXPECT_TRUE(flipped_scan.damaged_inside) << "a whole frame follows the bad one";
+  EXPECT_FALSE(torn_scan.damaged_inside) << "a torn tail has nothing after it";
 }
 
 TEST(LogMessages, BrokerAndClientMessagesRoundTripAndGarbageIsRejected) {
