@@ -81,7 +81,7 @@ Scenario log_default_scenario() {
     "system": "log",
     "nodes": 3,
     "clients": 5,
-    "safety_ms": 8000,
+    "safety_ms": 30000,
     "liveness_ms": 8000,
     "op_timeout_ms": 1000,
     "think_ms_max": 20,
@@ -97,7 +97,7 @@ Scenario log_default_scenario() {
       "clog": {"rate": 0.3, "intensity": 1.0},
       "disk": {"rate": 0.2, "intensity": 1.0}
     },
-    "system_options": {"log": {"partitions": 3, "replication_factor": 3}}
+    "system_options": {"log": {"partitions": 3}}
   })"));
 }
 

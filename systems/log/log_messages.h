@@ -44,7 +44,8 @@ struct BrokerMessage {
   Offset high_watermark = 0;
   std::vector<Record> records;
   // epoch_query: `epoch` asked about; epoch_answer: the largest epoch of the
-  // leader's log at or below it, and where that epoch ends there
+  // leader's log at or below it, and where that epoch ends there;
+  // replica_fetch_reply: end_offset is the leader's log end
   Epoch epoch = -1;
   Offset end_offset = 0;
   // alter_isr

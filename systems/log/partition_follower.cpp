@@ -78,8 +78,12 @@ void PartitionReplica::handle_fetch_reply(NodeContext& context, const BrokerMess
   if (!message.records.empty() && message.records.front().offset != log_end()) return;  // stale
   for (const Record& record : message.records) append(context, record);
   raise_high_watermark(context, std::min(message.high_watermark, log_end()));
-  if (damaged_ && durable_end_ >= message.high_watermark) {
-    damaged_ = false;  // it holds every committed record again
+  // Repaired once it holds on disk everything the leader held when it first
+  // answered (every record committed before the damage is among those):
+  // the leader's high watermark may itself lag, its checkpoint lost.
+  if (damaged_ && repair_target_ < 0) repair_target_ = message.end_offset;
+  if (damaged_ && durable_end_ >= repair_target_) {
+    clear_damage(context);  // it holds every committed record again
     if (context.log_enabled()) context.log(fmt::format("p{}: repaired from the leader", id_));
   }
   send_fetch(context);  // the leader holds it until there is more

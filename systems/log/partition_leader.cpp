@@ -82,6 +82,7 @@ void PartitionReplica::send_fetch_reply(NodeContext& context, NodeId to, Offset 
   answer.partition = id_;
   answer.leader_epoch = state_.leader_epoch;
   answer.high_watermark = hw_;
+  answer.end_offset = log_end();
   const Offset end = std::min<Offset>(log_end(), from + env_.options->records_per_fetch);
   for (Offset offset = from; offset < end; ++offset) {
     answer.records.push_back(log_[static_cast<std::size_t>(offset)]);

@@ -73,6 +73,7 @@ void PartitionReplica::become_follower(NodeContext& context) {
   step_down(context);
   role_ = ReplicaRole::follower;
   request_in_flight_ = false;
+  repair_target_ = -1;  // a new leader says anew what there is to hold
   if (env_.bugs.hw_truncation) {
     // Before KIP-101: whatever is above the high watermark is presumed
     // uncommitted and cut, without asking the leader.

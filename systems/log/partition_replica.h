@@ -138,6 +138,9 @@ class PartitionReplica {
   // partition_storage.cpp: the segment, the checkpoint, the epoch cache
   std::string segment_file() const;
   std::string checkpoint_file() const;
+  std::string damage_file() const;
+  void mark_damaged(NodeContext& context);
+  void clear_damage(NodeContext& context);
   void load_segment(NodeContext& context, ByteView bytes);
   void append(NodeContext& context, const Record& record);
   void sync_now(NodeContext& context);
@@ -180,6 +183,8 @@ class PartitionReplica {
   std::optional<PendingIsr> pending_isr_;
   Offset acknowledged_end_ = 0;
   bool damaged_ = false;
+  bool damage_marked_ = false;    // the damage file says so (read at recovery)
+  Offset repair_target_ = -1;     // damaged: the leader's log end it must reach
   std::int64_t resigned_ns_ = 0;  // when it last asked the controller to pass it over
 
   // Follower.

@@ -38,6 +38,7 @@ std::uint64_t chain_hash(std::uint64_t previous, const Record& record) {
 
 std::string PartitionReplica::segment_file() const { return fmt::format("log-p{}.seg", id_); }
 std::string PartitionReplica::checkpoint_file() const { return fmt::format("log-p{}.hw", id_); }
+std::string PartitionReplica::damage_file() const { return fmt::format("log-p{}.damaged", id_); }
 
 void PartitionReplica::recover(NodeContext& context) {
   loaded_ = false;
@@ -53,14 +54,41 @@ void PartitionReplica::recover(NodeContext& context) {
                       if (in.ok() && in.at_end() && hw >= 0) checkpointed_hw_ = hw;
                     }
                   });
+  env_.disk->read(context, damage_file(), kReadAllBytes,
+                  [this, generation](NodeContext&, DiskStatus, ByteView bytes) {
+                    if (generation == generation_) damage_marked_ = !bytes.empty();
+                  });
   env_.disk->read(context, segment_file(), kReadAllBytes,
                   [this, generation](NodeContext& ctx, DiskStatus, ByteView bytes) {
                     if (generation == generation_) load_segment(ctx, bytes);
                   });
 }
 
+// The damage is written down before the damaged tail is cut: a crash
+// before the repair must not bring the copy back looking whole (the
+// protocol-aware recovery of Alagappan et al., FAST 2018, as Raft's repair
+// mark here does for the WAL).
+void PartitionReplica::mark_damaged(NodeContext& context) {
+  if (damage_marked_) return;
+  damage_marked_ = true;
+  env_.disk->write(context, damage_file(), 0, Bytes{1});
+  env_.disk->fsync(context, damage_file());
+}
+
+void PartitionReplica::clear_damage(NodeContext& context) {
+  damaged_ = false;
+  damage_marked_ = false;
+  env_.disk->truncate(context, damage_file(), 0);
+  env_.disk->fsync(context, damage_file());
+}
+
 void PartitionReplica::load_segment(NodeContext& context, ByteView bytes) {
   const SegmentScan scan = scan_segment(bytes);
+  // Records below the checkpointed high watermark were committed, so they
+  // were synced: losing them is damage, not a torn tail.
+  damaged_ = damage_marked_ || scan.damaged_inside ||
+             static_cast<Offset>(scan.records.size()) < checkpointed_hw_;
+  if (damaged_) mark_damaged(context);
   if (scan.valid_bytes < bytes.size()) {
     // A torn or corrupt tail: what follows the last whole frame is cut off.
     if (context.log_enabled()) {
@@ -69,9 +97,6 @@ void PartitionReplica::load_segment(NodeContext& context, ByteView bytes) {
     }
     env_.disk->truncate(context, segment_file(), scan.valid_bytes);
   }
-  // Records below the checkpointed high watermark were committed, so they
-  // were synced: losing them is damage, not a torn tail.
-  damaged_ = scan.damaged_inside || static_cast<Offset>(scan.records.size()) < checkpointed_hw_;
   if (damaged_ && context.log_enabled()) {
     context.log(fmt::format("p{}: recovered {} records, committed ones among those lost", id_,
                             scan.records.size()));

@@ -27,6 +27,10 @@ nlohmann::json choose_swarm_options(const nlohmann::json& written, double clock_
   const auto replica_lag_ms = pick(std::array<int, 3>{100, 300, 1000}, random);
   const auto session_timeout_ms = pick(std::array<int, 3>{300, 500, 1500}, random);
   const auto records_per_fetch = pick(std::array<int, 3>{1, 8, 64}, random);
+  // Two copies are common in production and let the controller's Raft keep
+  // its quorum while a partition's follower is cut off (its ISR shrinks to
+  // the leader alone); three is the usual default.
+  const int replication_factor = random.chance(0.5) ? 2 : 3;
   auto draw = [&](const char* key, const nlohmann::json& value) {
     if (!log.contains(key)) log[key] = value;
   };
@@ -35,6 +39,7 @@ nlohmann::json choose_swarm_options(const nlohmann::json& written, double clock_
   draw("replica_lag_ms", replica_lag_ms);
   draw("session_timeout_ms", session_timeout_ms);
   draw("records_per_fetch", records_per_fetch);
+  draw("replication_factor", replication_factor);
   if (!log.contains("min_insync")) {
     // Kafka's default is 1; 2 is what operators who fear loss set. Never
     // above the replication factor the scenario asks for.

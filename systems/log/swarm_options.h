@@ -1,6 +1,7 @@
 // Swarm testing for the log's tunables (FoundationDB's randomized knobs): a
 // swarm run draws, per seed, the settings its scenario leaves open, so one
-// scenario covers Kafka's default min.insync.replicas of 1 as well as 2,
+// scenario covers two copies and three, Kafka's default min.insync.replicas
+// of 1 as well as 2,
 // fsync per batch and by interval, quick and slow ISR shrinking and broker
 // fencing, and small fetches. Each is a legal production configuration: a
 // correct log loses no acknowledged record under any of them.
