@@ -83,6 +83,32 @@ nlohmann::json linearizability_data(const nlohmann::json& explanation,
   return data;
 }
 
+// A queue checker's explanation (checkers/queue/queue_explanation.h): the
+// finding's detail, the counts, the examples and the lanes as the checker
+// drew them; the ops of the finding's example are the ones to highlight.
+nlohmann::json queue_data(const nlohmann::json& explanation, const RunSummary& summary) {
+  const nlohmann::json anomalies = explanation.value("anomalies", nlohmann::json::array());
+  nlohmann::json data = {{"kind", "queue"},
+                         {"reason", summary.detail},
+                         {"counts", explanation.value("counts", nlohmann::json::object())},
+                         {"anomalies", anomalies},
+                         {"lanes", explanation.value("lanes", nlohmann::json::array())},
+                         {"cut", explanation.value("cut", nlohmann::json::object())},
+                         {"named", nlohmann::json::array()}};
+  if (!anomalies.empty() && anomalies.front().is_object()) {
+    const nlohmann::json& first = anomalies.front();
+    data["first"] = first.value("name", std::string());
+    data["named"] = first.value("ops", nlohmann::json::array());
+    if (summary.detail.empty()) data["reason"] = first.value("detail", std::string());
+  }
+  return data;
+}
+
+bool is_queue_explanation(const nlohmann::json& explanation) {
+  const auto checker = explanation.find("checker");
+  return checker != explanation.end() && *checker == "queue";
+}
+
 std::string kind_of(const RunSummary& summary) {
   if (summary.verdict == "unknown") return "unknown";
   if (summary.anomaly == "liveness" || summary.verdict == "liveness-failure") return "liveness";
@@ -97,7 +123,9 @@ std::string kind_of(const RunSummary& summary) {
 
 nlohmann::json explanation_data(const RunSummary& summary, const history::History& history) {
   nlohmann::json data;
-  if (summary.explanation.is_object()) {
+  if (summary.explanation.is_object() && is_queue_explanation(summary.explanation)) {
+    data = queue_data(summary.explanation, summary);
+  } else if (summary.explanation.is_object()) {
     data = linearizability_data(summary.explanation, history);
   } else {
     data = {{"kind", kind_of(summary)}, {"reason", summary.detail}};
@@ -119,6 +147,8 @@ std::set<std::int64_t> named_ops(const nlohmann::json& explanation) {
   for (const nlohmann::json& span : explanation.value("spans", nlohmann::json::array())) {
     for (const nlohmann::json& op : span["ops"]) named.insert(op.get<std::int64_t>());
   }
+  for (const nlohmann::json& op : explanation.value("named", nlohmann::json::array()))
+    named.insert(op.get<std::int64_t>());
   return named;
 }
 

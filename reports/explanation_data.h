@@ -4,6 +4,10 @@
 //                    prefix and the model state after it, concurrent ops;
 //                    or, from the unique-value fast path, the history spans
 //                    that cannot both hold.
+//   queue:           the queue checker's finding: its counts, examples and
+//                    a lane of offset cells per key they name, as
+//                    checkers/queue/queue_explanation.h wrote them; `named`
+//                    holds the ops of the finding's example.
 //   invariant:       the invariant, the node and the time it broke.
 //   unknown:         why the checker gave up.
 //   liveness, internal, none: the detail line.

@@ -33,7 +33,7 @@ struct RunSummary {
   std::string detail;                // why, in one line
   std::optional<std::int64_t> node;  // where an invariant broke
   std::int64_t failure_time_ns = -1;
-  nlohmann::json explanation;  // the linearizability checker's explanation_json, or null
+  nlohmann::json explanation;  // the history checker's (linearizability's or the queue's), or null
   nlohmann::json story;        // a shrunk run's causal story (harness/story), or null
   std::string trace_hash;
   std::int64_t simulated_ns = -1;

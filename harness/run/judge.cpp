@@ -8,6 +8,7 @@
 
 #include "checkers/linearizability/checker.h"
 #include "checkers/queue/queue_checker.h"
+#include "checkers/queue/queue_explanation.h"
 #include "checkers/queue/queue_history.h"
 
 namespace simlab {
@@ -64,9 +65,10 @@ void judge_queue_history(RunOutcome& outcome) {
       first.name,
       fmt::format("{} (ops {}; in all: {})", first.detail, fmt::join(first.ops, ", "), others));
   outcome.history_judge->time_ns = shown_at_ns(outcome.history, first);
-  // The reports and the causal story read a linearizability explanation
-  // only: the finding's detail carries the queue's, and explanation stays
-  // empty rather than mislead them.
+  // The run page draws the keys the anomalies name as lanes of offsets; the
+  // causal story and shrinking look only for a linearizability explanation's
+  // fields (blocked, prefix_tail), which this one has none of.
+  outcome.explanation = queue::explanation_json(compiled.history, result);
 }
 
 void judge_history(RunOutcome& outcome) {

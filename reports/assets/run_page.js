@@ -95,13 +95,19 @@
     for (const op of x.concurrent || []) highlights.set(op.index, 'concurrent');
     for (const op of x.prefix_tail || []) highlights.set(op.index, 'prefix');
     if (x.blocked) highlights.set(x.blocked.index, 'blocked');
+    for (const index of x.named || []) highlights.set(index, 'anomaly');
   }
   function renderExplanation() {
     const x = data.explanation;
     collectHighlights(x);
-    add(app, el('h2', {}, 'Why: ' + ({ linearizability: 'not linearizable', invariant: 'an invariant broke',
-      unknown: 'the checker gave up', liveness: 'no progress after healing', internal: 'the lab failed',
-      none: 'the verdict' })[x.kind]));
+    add(app, el('h2', {}, 'Why: ' + (x.kind === 'queue' ? queueTitle(x) : ({
+                            linearizability: 'not linearizable',
+                            invariant: 'an invariant broke',
+                            unknown: 'the checker gave up',
+                            liveness: 'no progress after healing',
+                            internal: 'the lab failed',
+                            none: 'the verdict'
+                          })[x.kind])));
     const box = add(app, el('section', { class: 'why kind-' + x.kind, id: 'explanation' }));
     add(box, el('div', { class: 'reason' }, x.reason || (x.kind === 'none' ? 'The history satisfies the model; no invariant broke.' : '(no reason given)')));
     const list = add(box, el('dl'));
@@ -122,6 +128,7 @@
     }
     if (x.state !== undefined) row('model state after the prefix', x.state);
     if (x.concurrent && x.concurrent.length) row('concurrent with it', opLinks(x.concurrent, 'concurrent'));
+    if (x.kind === 'queue') queueRows(x, row);
     for (const span of x.spans || []) {
       const link = el('span', { class: 'oplink' }, 'value ' + span.value + ': history positions ' + span.from_index +
         '\u2013' + span.to_index + ' (' + at(span.from_ns) + ' to ' + at(span.to_ns) + ')');
@@ -136,6 +143,233 @@
       link.addEventListener('click', () => timeline.zoomToOp(op.index));
     }
     return box;
+  }
+
+  // -- a queue finding: the log's lanes ---------------------------------------
+  // Each key the anomalies name is a lane of offset cells, read left to right
+  // as a person reads a log; a cell holds the value(s) sends and polls put
+  // there, and the anomalies mark it.
+  const QUEUE_MARKS = {
+    'inconsistent-offsets':
+        {colour: '#c62828', fill: '#fde2e2', badge: '2 values', words: 'two values at one offset'},
+    'lost-write': {
+      colour: '#7b3fb3',
+      fill: '#eee2f7',
+      badge: 'lost',
+      words: 'an acknowledged write no poll saw'
+    },
+    'duplicate':
+        {colour: '#1565c0', fill: '#e1ecfa', badge: 'dup', words: 'one value at two offsets'},
+    'G1a': {
+      colour: '#b86e00',
+      fill: '#fdf0dc',
+      badge: 'aborted',
+      words: 'a poll read a send that failed'
+    },
+    'nonmonotonic-send':
+        {colour: '#b86e00', fill: '#fdf0dc', badge: 'order', words: 'a process\'s sends went back'},
+    'nonmonotonic-poll':
+        {colour: '#b86e00', fill: '#fdf0dc', badge: 'order', words: 'a process\'s polls went back'},
+    'poll-skip': {
+      colour: '#b86e00',
+      fill: '#fdf0dc',
+      badge: 'skip',
+      words: 'a poll skipped offsets the log holds'
+    },
+  };
+  const OTHER_MARK = {
+    colour: '#b86e00',
+    fill: '#fdf0dc',
+    badge: '!',
+    words: ''
+  };
+  const CELL_STATES = {
+    read: {fill: '#e3f4e9', stroke: '#8fc2a0', words: 'written and read'},
+    written: {fill: '#fff3d6', stroke: '#e0b85c', words: 'acknowledged, no poll read it'},
+    polled: {fill: '#eaf0f6', stroke: '#9fb3c8', words: 'read, no acknowledged send wrote it'},
+    empty: {fill: '#ffffff', stroke: '#c5ccd3', words: 'no send or poll saw this offset'},
+  };
+  const markOf = (name) => QUEUE_MARKS[name] || OTHER_MARK;
+  const opsByIndex = new Map(data.ops.map((op) => [op[0], op]));
+  const opNamed = (index) =>
+      ({index, text: opsByIndex.has(index) ? opText(opsByIndex.get(index)) : '#' + index});
+  const countsText = (counts) =>
+      Object.entries(counts || {}).map(([name, n]) => n + ' ' + name).join(', ');
+  function queueTitle(x) {
+    const words = x.first && markOf(x.first).words;
+    return x.first ? 'the history shows ' + x.first + (words ? ' (' + words + ')' : '') :
+                     'the queue checker found anomalies';
+  }
+  function queueRows(x, row) {
+    row('anomalies', countsText(x.counts));
+    if (x.named.length) row('the finding\'s ops', opLinks(x.named.map(opNamed), 'blocked'));
+    if (!x.anomalies.length) return;
+    // A few examples in view, the rest a click away.
+    const shown = 5, list = el('div');
+    let parent = list;
+    x.anomalies.forEach((anomaly, i) => {
+      if (i === shown)
+        parent = add(add(list, el('details', {id: 'more-examples'})),
+                     el('summary', {}, (x.anomalies.length - shown) + ' more examples'))
+                     .parentNode;
+      const link = add(parent, el('span', {class: 'oplink'}, anomaly.name + ': ' + anomaly.detail));
+      link.addEventListener('click', () => timeline.zoomToOps(anomaly.ops));
+    });
+    const more = (x.cut && x.cut.anomalies) || 0;
+    if (more)
+      add(list, el('span', {class: 'muted'}, '(and ' + more + ' more the page does not list)'));
+    row('examples', list);
+  }
+  function cellState(cell) {
+    if (!cell.values.length) return 'empty';
+    if (!cell.reads.length) return 'written';
+    return cell.writes.length ? 'read' : 'polled';
+  }
+  function accessText(access) {
+    return '#' + access.op + ' process ' + access.process + (access.final ? ', final drain' : '') +
+        ' (' + access.value + ')';
+  }
+  function cellTitle(lane, cell) {
+    const lines = ['key ' + lane.key + ' offset ' + cell.offset];
+    if (!cell.values.length)
+      lines.push(CELL_STATES.empty.words);
+    else
+      lines.push((cell.values.length > 1 ? 'values: ' : 'value: ') + cell.values.join(', '));
+    if (cell.writes.length) lines.push('written by ' + cell.writes.map(accessText).join('; '));
+    if (cell.reads.length) lines.push('read by ' + cell.reads.map(accessText).join('; '));
+    if (cell['left-out']) lines.push('and ' + cell['left-out'] + ' more ops');
+    for (const name of cell.marks)
+      lines.push(name + (markOf(name).words ? ': ' + markOf(name).words : ''));
+    return lines.join('\n');
+  }
+  function clip(text, chars) {
+    return text.length > chars ? text.slice(0, chars - 1) + '\u2026' : text;
+  }
+  function drawLane(lane, width) {
+    const cellWidth = 58, cellHeight = 42, gap = 3, gutter = 82;
+    const perRow = Math.max(8, Math.floor((width - gutter - 10) / (cellWidth + gap)));
+    const rows = Math.max(1, Math.ceil(lane.cells.length / perRow));
+    const svgWidth =
+        gutter + Math.min(perRow, Math.max(1, lane.cells.length)) * (cellWidth + gap) + 10;
+    const height = rows * (cellHeight + gap) + 8;
+    const root = svgEl('svg', {
+      class: 'chart lane',
+      'data-key': lane.key,
+      width: svgWidth,
+      height,
+      viewBox: '0 0 ' + svgWidth + ' ' + height,
+      role: 'img'
+    });
+    root.appendChild(svgEl('title', {}, 'key ' + lane.key + ': one cell per offset'));
+    lane.cells.forEach((cell, i) => {
+      const x = gutter + (i % perRow) * (cellWidth + gap),
+            y = 4 + Math.floor(i / perRow) * (cellHeight + gap);
+      if (i % perRow === 0)
+        root.appendChild(svgEl(
+            'text', {x: 4, y: y + cellHeight / 2 + 4, class: 'lane-label'},
+            'offset ' + cell.offset));
+      const state = cellState(cell), mark = cell.marks.length ? markOf(cell.marks[0]) : null;
+      const classes = ['lane-cell', 'state-' + state].concat(
+          cell.marks.length ? ['marked'] : [], cell.marks.map((name) => 'mark-' + name));
+      const group =
+          root.appendChild(svgEl('g', {class: classes.join(' '), 'data-offset': cell.offset}));
+      group.appendChild(svgEl('title', {}, cellTitle(lane, cell)));
+      group.appendChild(svgEl('rect', {
+        x,
+        y,
+        width: cellWidth,
+        height: cellHeight,
+        rx: 3,
+        fill: mark ? mark.fill : CELL_STATES[state].fill,
+        stroke: mark ? mark.colour : CELL_STATES[state].stroke,
+        'stroke-width': mark ? 2.5 : 1,
+        'stroke-dasharray': state === 'empty' ? '3 2' : ''
+      }));
+      group.appendChild(svgEl('text', {x: x + 4, y: y + 11, class: 'cell-offset'}, cell.offset));
+      if (cell.values.length)
+        group.appendChild(svgEl(
+            'text', {x: x + cellWidth / 2, y: y + 26, 'text-anchor': 'middle', class: 'cell-value'},
+            clip(cell.values.join('/'), 8)));
+      if (mark)
+        group.appendChild(svgEl(
+            'text', {
+              x: x + cellWidth / 2,
+              y: y + 38,
+              'text-anchor': 'middle',
+              class: 'cell-badge',
+              style: 'fill:' + mark.colour
+            },
+            mark.badge));
+      const ops = cell.writes.concat(cell.reads).map((access) => access.op);
+      if (ops.length) group.addEventListener('click', () => timeline.zoomToOps(ops));
+    });
+    return root;
+  }
+  function laneTitle(lane) {
+    let text = 'key ' + lane.key + ': ';
+    if (!lane.end) return text + 'no offset of it was seen';
+    text += 'offsets ' + lane.from + '\u2013' + (lane.to - 1);
+    if (lane.cut) {
+      text += ' of 0\u2013' + (lane.end - 1) + ', a window around its first anomaly';
+      if (lane['marked-outside'])
+        text += ' (' + lane['marked-outside'] + ' marked offsets outside it)';
+    }
+    const marked = countsText(lane.marked);
+    return text + (marked ? '; marked offsets: ' + marked : '');
+  }
+  function laneLegend(x) {
+    const legend = el('div', {class: 'legend lane-legend', id: 'lane-legend'});
+    const item = (fill, stroke, text, dashed) => {
+      const entry = add(legend, el('span'));
+      add(entry, el('span', {
+            class: 'swatch',
+            style:
+                'background:' + fill + ';border:' + (dashed ? '1px dashed ' : '2px solid ') + stroke
+          }));
+      entry.appendChild(document.createTextNode(text));
+    };
+    for (const state of Object.values(CELL_STATES))
+      item(state.fill, state.stroke, state.words, state === CELL_STATES.empty);
+    const names = new Set(Object.keys(x.counts || {}));
+    for (const lane of x.lanes)
+      for (const name of Object.keys(lane.marked || {})) names.add(name);
+    for (const name of names)
+      item(
+          markOf(name).fill, markOf(name).colour,
+          name + (markOf(name).words ? ': ' + markOf(name).words : ''));
+    return legend;
+  }
+  function renderQueueLanes() {
+    const x = data.explanation;
+    if (x.kind !== 'queue' || !x.lanes.length) return;
+    add(app, el('h2', {}, 'The log, offset by offset'));
+    const box = add(app, el('section', {class: 'lanes', id: 'lanes'}));
+    const first = x.anomalies.length ? x.anomalies[0] : null;
+    add(box,
+        el('p', {class: 'reason', id: 'lanes-detail'},
+           first ? first.name + ': ' + first.detail : x.reason));
+    add(box,
+        el('p', {class: 'muted'},
+           'One lane per key (partition) the anomalies name, one cell per offset: the value(s) sends and polls put there. ' +
+               'Hover a cell for the ops that wrote and read it; click it to find them on the timeline.'));
+    add(box, laneLegend(x));
+    const width =
+        Math.max(600, (box.clientWidth || 1200) - 30);  // inside the padding and the border
+    for (const lane of x.lanes) {
+      add(box, el('p', {class: 'lane-title'}, laneTitle(lane)));
+      add(add(box, el('div', {class: 'lane-box'})), drawLane(lane, width));
+      for (const anomaly of lane.unplaced || []) {
+        add(box,
+            el('p', {class: 'muted unplaced'},
+               'not on the lane (no offset known): ' + anomaly.name + ': ' + anomaly.detail));
+      }
+    }
+    if (x.cut && x.cut.keys) {
+      add(box,
+          el('p', {class: 'note', id: 'lanes-cut'},
+             x.cut.keys + (x.cut.keys === 1 ? ' more key' : ' more keys') +
+                 ' with anomalies not drawn (the page draws ' + x.lanes.length + ').'));
+    }
   }
 
   // -- timeline --------------------------------------------------------------
@@ -254,8 +488,15 @@
         const attrs = { class: 'op op-' + outcome, x: x0, y: top + laneOf.get(process) * laneHeight + (laneHeight - barHeight) / 2,
           width: Math.max(1.5, x1 - x0), height: barHeight, rx: Math.min(3, barHeight / 3), fill: COLOURS[outcome], 'data-op': index };
         if (outcome === 'info' || outcome === 'pending') attrs['fill-opacity'] = 0.55;
-        if (role) Object.assign(attrs, { stroke: role === 'blocked' ? '#7f0000' : role === 'concurrent' ? '#7b3fb3' : '#1565c0',
-          'stroke-width': role === 'blocked' ? 3 : 2, class: attrs.class + ' highlight highlight-' + role });
+        const strong = role === 'blocked' || role === 'anomaly';
+        if (role)
+          Object.assign(attrs, {
+            stroke: strong            ? '#7f0000' :
+                role === 'concurrent' ? '#7b3fb3' :
+                                        '#1565c0',
+            'stroke-width': strong ? 3 : 2,
+            class: attrs.class + ' highlight highlight-' + role
+          });
         if (outcome === 'info' && end >= 0 && end < stop) {
           // Solid while the client waited, faint from when it gave up: the op may still take effect.
           attrs.width = Math.max(1.5, clampX(end) - x0);
@@ -293,6 +534,14 @@
       if (!op) return;
       const end = op[3] >= 0 ? op[3] : op[2], margin = Math.max(end - op[2], (data.end_ns - data.start_ns) / 50);
       zoomTo(op[2] - margin, end + margin);
+    }
+    function zoomToOps(indices) {
+      const times = [];
+      for (const index of indices) {
+        const op = byIndex.get(index);
+        if (op) times.push(op[2], op[3] >= 0 ? op[3] : op[2]);
+      }
+      if (times.length) zoomTo(Math.min(...times), Math.max(...times));
     }
     function zoomBy(factor, centre) {
       const [v0, v1] = view, span = Math.max(1, (v1 - v0) * factor);
@@ -361,7 +610,7 @@
         render();
       });
     }
-    return { mount, zoomTo, zoomToOp };
+    return {mount, zoomTo, zoomToOp, zoomToOps};
   })();
 
   // -- latency and throughput ------------------------------------------------
@@ -590,6 +839,7 @@
 
   renderHeader();
   renderExplanation();
+  renderQueueLanes();
   timeline.mount();
   renderCharts();
   renderStory();

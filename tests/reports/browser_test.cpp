@@ -8,9 +8,14 @@
 #include <fstream>
 #include <regex>
 
+#include "checkers/history/jsonl_reader.h"
 #include "checkers/history/op_type.h"
+#include "checkers/queue/queue_checker.h"
+#include "checkers/queue/queue_explanation.h"
+#include "checkers/queue/queue_history.h"
 #include "harness/run/run_folder.h"
 #include "harness/run/run_scenario.h"
+#include "harness/scenario_flags.h"
 #include "harness/shrink.h"
 #include "harness/story/causal_story.h"
 #include "harness/systems/system_registry.h"
@@ -122,6 +127,126 @@ TEST(RunPageInBrowser, AShrunkRunShowsItsCausalStoryAsASpaceTimeDiagram) {
   for (const char* lane : {">n1<", ">n2<", ">n3<"}) EXPECT_NE(dom.find(lane), std::string::npos);
   EXPECT_TRUE(testing::screenshot(testing::file_url(folder + "/index.html"),
                                   screenshot_path("run-causal-story"), 1400, 2600));
+}
+
+// Three queue anomalies on two keys (tests/checkers/queue_explanation_test.cpp
+// has the same in EDN). Key 1: 11 acknowledged at offset 1 and never polled,
+// though a poll read offset 2 (lost-write); 10 read at offset 3 too
+// (duplicate). Key 2: 21 read where 20 was acknowledged
+// (inconsistent-offsets); nothing saw its offset 1.
+constexpr const char* kQueueHistory =
+    R"({"index":0,"time":0,"process":0,"type":"invoke","f":"send","value":[["send",1,10],["send",1,11],["send",1,12]]}
+{"index":1,"time":10,"process":0,"type":"ok","f":"send","value":[["send",1,[0,10]],["send",1,[1,11]],["send",1,[2,12]]]}
+{"index":2,"time":20,"process":2,"type":"invoke","f":"poll","value":[["poll"]]}
+{"index":3,"time":30,"process":2,"type":"ok","f":"poll","value":[["poll",[[1,[[0,10]]]]]]}
+{"index":4,"time":40,"process":3,"type":"invoke","f":"poll","value":[["poll"]]}
+{"index":5,"time":50,"process":3,"type":"ok","f":"poll","value":[["poll",[[1,[[2,12]]]]]]}
+{"index":6,"time":60,"process":4,"type":"invoke","f":"poll","value":[["poll"]]}
+{"index":7,"time":70,"process":4,"type":"ok","f":"poll","value":[["poll",[[1,[[3,10]]]]]]}
+{"index":8,"time":80,"process":0,"type":"invoke","f":"send","value":[["send",2,20],["send",2,22]]}
+{"index":9,"time":90,"process":0,"type":"ok","f":"send","value":[["send",2,[0,20]],["send",2,[2,22]]]}
+{"index":10,"time":100,"process":5,"type":"invoke","f":"poll","value":[["poll"]]}
+{"index":11,"time":110,"process":5,"type":"ok","f":"poll","value":[["poll",[[2,[[0,21]]]]]]}
+)";
+
+// What the run judge records for a queue finding (harness/run/judge.cpp).
+RunSummary queue_summary(const history::History& history) {
+  const queue::CompiledQueue compiled = queue::compile_queue_history(history);
+  EXPECT_FALSE(compiled.error.has_value());
+  const queue::QueueCheckResult result = queue::check_queue(compiled.history);
+  EXPECT_FALSE(result.anomalies.empty());
+  RunSummary summary;
+  summary.title = "log-default seed 1";
+  summary.system = "log";
+  summary.verdict = "safety-violation";
+  summary.anomaly = result.anomalies.front().name;
+  summary.detail = result.anomalies.front().detail;
+  summary.explanation = queue::explanation_json(compiled.history, result);
+  return summary;
+}
+
+TEST(RunPageInBrowser, AQueueFindingDrawsEachKeyAsALaneOfOffsetCells) {
+  REQUIRE_BROWSER();
+  const history::History history = history::read_jsonl(kQueueHistory, "queue.jsonl");
+  const std::string url =
+      write_page("queue-run", render_run_page(queue_summary(history), history, std::nullopt));
+  const std::string dom = testing::dump_dom(url);
+  EXPECT_NE(dom.find("data-rendered=\"run\""), std::string::npos)
+      << "the page's script did not finish";
+  EXPECT_NE(dom.find("Why: the history shows duplicate (one value at two offsets)"),
+            std::string::npos)
+      << "the history's finding, by name";
+  EXPECT_EQ(dom.find("<h2>Why: an invariant broke"), std::string::npos);
+  EXPECT_EQ(count(dom, R"(<svg class="chart lane")"), 2u) << "a lane per key the anomalies name";
+  EXPECT_EQ(count(dom, R"(<g class="lane-cell )"), 7u) << "offsets 0..3 of key 1, 0..2 of key 2";
+  EXPECT_EQ(count(dom, R"(<g class="lane-cell state-empty")"), 1u) << "key 2's offset 1";
+  EXPECT_EQ(count(dom, R"(<g class="lane-cell [^"]*mark-duplicate)"), 2u);
+  EXPECT_EQ(count(dom, R"(<g class="lane-cell [^"]*mark-lost-write)"), 1u);
+  EXPECT_EQ(count(dom, R"(<g class="lane-cell [^"]*mark-inconsistent-offsets)"), 1u);
+  EXPECT_EQ(count(dom, R"(class="cell-badge"[^>]*>2 values<)"), 1u)
+      << "the cell says what is wrong";
+  EXPECT_EQ(count(dom, R"(class="cell-value"[^>]*>20/21<)"), 1u) << "both values at the offset";
+  EXPECT_TRUE(std::regex_search(
+      dom, std::regex(R"(<title>key 1 offset 1\nvalue: 11\nwritten by #0 process 0 \(11\)\n)"
+                      R"(lost-write: an acknowledged write no poll saw</title>)")))
+      << "hovering a cell shows its ops and marks";
+  EXPECT_NE(dom.find("read by #2 process 2 (10)"), std::string::npos);
+  const std::size_t legend = dom.find("id=\"lane-legend\"");
+  ASSERT_NE(legend, std::string::npos);
+  EXPECT_NE(dom.find("</span>lost-write: an acknowledged write no poll saw</span>", legend),
+            std::string::npos);
+  EXPECT_NE(dom.find("</span>no send or poll saw this offset</span>", legend), std::string::npos);
+  const std::size_t detail =
+      dom.find("id=\"lanes-detail\">duplicate: key 1 value 10 is at 2 offsets<");
+  ASSERT_NE(detail, std::string::npos) << "the finding's one line";
+  EXPECT_LT(detail, dom.find("<svg class=\"chart lane\"")) << "above the lanes";
+  EXPECT_NE(dom.find("key 1: offsets 0\u20133; marked offsets: 2 duplicate, 1 lost-write"),
+            std::string::npos);
+  EXPECT_GT(count(dom, "highlight-anomaly"), 0u) << "the finding's ops, on the timeline";
+  EXPECT_TRUE(testing::screenshot(url, screenshot_path("run-queue-lanes"), 1400, 1400));
+}
+
+// The first seed of the log's planted high-watermark truncation whose
+// history the queue checker rejects (the white-box judges off).
+RunOutcome failing_log_run() {
+  Scenario scenario = scenario_from_flags({"", "log", "", ""});
+  scenario.bug = "log.hw-truncation";
+  RunOptions black_box;
+  black_box.invariants = InvariantJudges::none;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    RunOutcome outcome = run_scenario(resolve_scenario(scenario, seed), black_box);
+    if (outcome.verdict == RunVerdict::safety_violation) return outcome;
+  }
+  throw std::runtime_error("no seed in 1..40 of log.hw-truncation was found invalid");
+}
+
+TEST(RunPageInBrowser, ALogRunsQueueFindingShowsTheLanesOfItsKeys) {
+  REQUIRE_BROWSER();
+  const RunOutcome outcome = failing_log_run();
+  ASSERT_TRUE(outcome.explanation.is_object()) << "the judge records the queue's explanation";
+  const std::string folder = testing::scratch_dir("hw-truncation-run");
+  write_run_folder(folder, outcome);
+  const std::string dom = testing::dump_dom(testing::file_url(folder + "/index.html"));
+  EXPECT_NE(dom.find("Why: the history shows " + outcome.anomaly), std::string::npos)
+      << dom.substr(0, 3000);
+  EXPECT_EQ(dom.find("<h2>Why: an invariant broke"), std::string::npos);
+  const nlohmann::json& lanes = outcome.explanation["lanes"];
+  ASSERT_FALSE(lanes.empty());
+  std::size_t cells = 0;
+  for (const nlohmann::json& lane : lanes) {
+    cells += lane["cells"].size();
+    if (!lane["cut"].get<bool>()) continue;
+    const std::string title =
+        fmt::format("key {}: offsets {}\u2013{} of 0\u2013{}, a window around its first anomaly",
+                    lane["key"].get<std::string>(), lane["from"].get<std::int64_t>(),
+                    lane["to"].get<std::int64_t>() - 1, lane["end"].get<std::int64_t>() - 1);
+    EXPECT_NE(dom.find(title), std::string::npos) << title;
+  }
+  EXPECT_EQ(count(dom, R"(<svg class="chart lane")"), lanes.size());
+  EXPECT_EQ(count(dom, R"(<g class="lane-cell )"), cells);
+  EXPECT_GT(count(dom, R"(<g class="lane-cell [^"]* marked )"), 0u) << "the anomalies, marked";
+  EXPECT_TRUE(testing::screenshot(testing::file_url(folder + "/index.html"),
+                                  screenshot_path("run-log-queue-lanes"), 1400, 2400));
 }
 
 // Every string a history, a scenario, a result or a log can carry, set to

@@ -198,6 +198,37 @@ TEST(ExplanationData, InvariantUnknownAndValidRuns) {
   EXPECT_EQ(focus_time(explanation_data(valid, {}), {}), -1);
 }
 
+// A queue finding (checkers/queue/queue_explanation.h) is its own kind: the
+// page draws its lanes, and the timeline highlights its example's ops.
+TEST(ExplanationData, AQueueFindingKeepsItsLanesAndNamesTheExamplesOps) {
+  RunSummary summary;
+  summary.verdict = "safety-violation";
+  summary.anomaly = "lost-write";
+  summary.detail = "key 1: the acknowledged send of 11 at offset 1 was never polled (ops 0, 2)";
+  summary.failure_time_ns = 300;
+  const nlohmann::json lane = {
+      {"key", "1"}, {"end", 2}, {"from", 0}, {"to", 2}, {"cells", nlohmann::json::array()}};
+  summary.explanation = {
+      {"checker", "queue"},
+      {"counts", {{"lost-write", 1}}},
+      {"anomalies", {{{"name", "lost-write"}, {"key", "1"}, {"ops", {0, 2}}, {"detail", "lost"}}}},
+      {"lanes", {lane}},
+      {"cut", {{"anomalies", 0}, {"keys", 0}}}};
+  const auto history = register_history();
+  const nlohmann::json data = explanation_data(summary, history);
+  EXPECT_EQ(data["kind"], "queue");
+  EXPECT_EQ(data["first"], "lost-write");
+  EXPECT_EQ(data["reason"], summary.detail) << "the finding's one line";
+  EXPECT_EQ(data["counts"], summary.explanation["counts"]);
+  EXPECT_EQ(data["lanes"], nlohmann::json::array({lane}));
+  EXPECT_EQ(data["cut"], summary.explanation["cut"]);
+  EXPECT_EQ(named_ops(data), (std::set<std::int64_t>{0, 2}));
+  EXPECT_EQ(focus_time(data, history), 300);
+  summary.explanation.erase("checker");
+  EXPECT_EQ(explanation_data(summary, history)["kind"], "linearizability")
+      << "only the queue's says whose it is";
+}
+
 TEST(RunPageData, LargeRunsAreSampledButThroughputCountsEveryOp) {
   RunSummary summary;
   summary.verdict = "valid";
