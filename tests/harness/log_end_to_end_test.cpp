@@ -194,6 +194,26 @@ TEST(LogPlantedBugs, HwTruncationIsCaughtByTheObserverAtItsKnownSeed) {
   EXPECT_EQ(clean.verdict, RunVerdict::valid) << clean.detail;
 }
 
+// Black-box first: each planted bug's first seed (of 1000) of the default
+// scenario that the history's checker alone catches, with the observer off.
+TEST(LogPlantedBugs, EachIsCaughtByTheHistoryAloneAtItsKnownSeed) {
+  const std::vector<std::pair<std::string, std::uint64_t>> known = {
+      {"log.unclean-leader-election", 2},
+      {"log.hw-truncation", 1},
+      {"log.ack-before-fsync-last-replica", 88},
+  };
+  RunOptions black_box;
+  black_box.invariants = InvariantJudges::none;
+  for (const auto& [bug, seed] : known) {
+    const RunOutcome buggy = run_scenario(log_bug_scenario(bug, seed), black_box);
+    EXPECT_EQ(buggy.verdict, RunVerdict::safety_violation) << bug << " seed " << seed;
+    ASSERT_TRUE(buggy.history_judge.has_value()) << bug;
+    EXPECT_FALSE(buggy.history_judge->anomaly.empty()) << bug;
+    const RunOutcome clean = run_scenario(log_bug_scenario("", seed), black_box);
+    EXPECT_EQ(clean.verdict, RunVerdict::valid) << "seed " << seed << ": " << clean.detail;
+  }
+}
+
 // With every judge on, seeds of the default scenario (whole runs, every
 // fault kind drawn) find nothing in the correct log: the observer's
 // invariants hold through crashes of every broker at once, partitions and
