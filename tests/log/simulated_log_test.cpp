@@ -38,25 +38,41 @@ struct RunResult {
   history::History history;
 };
 
-RunResult run(std::uint64_t seed) {
-  const LogSystemFactory factory;
-  sim::SimConfig config;
-  config.seed = seed;
-  config.node_count = 3;
-  config.factory = &factory;
-  HistoryRecorder recorder;
-  sim::Simulator simulator(config);
-  simulator.start();
-  std::vector<std::unique_ptr<ClientEnv>> envs;
-  LogWorkloadOptions options;
-  options.process_stride = kClients;
-  for (std::int64_t client = 0; client < kClients; ++client) {
-    envs.push_back(simulator.client_env("client-" + std::to_string(client)));
-    ClientEnv* env = envs.back().get();
-    simulator.spawn("client", [&recorder, env, client, &options] {
-      run_log_client(*env, recorder, client, options);
-    });
+// Three brokers and kClients workload clients on fibers, started. The
+// clients' lambdas point into it, so it stays where it was built.
+struct LogCluster {
+  explicit LogCluster(std::uint64_t seed) : simulator(config_for(seed, factory)) {
+    simulator.start();
+    options.process_stride = kClients;
+    for (std::int64_t client = 0; client < kClients; ++client) {
+      envs.push_back(simulator.client_env("client-" + std::to_string(client)));
+      ClientEnv* env = envs.back().get();
+      simulator.spawn("client",
+                      [this, env, client] { run_log_client(*env, recorder, client, options); });
+    }
   }
+  LogCluster(const LogCluster&) = delete;
+  LogCluster& operator=(const LogCluster&) = delete;
+
+  static sim::SimConfig config_for(std::uint64_t seed, const LogSystemFactory& factory) {
+    sim::SimConfig config;
+    config.seed = seed;
+    config.node_count = 3;
+    config.factory = &factory;
+    return config;
+  }
+
+  const LogSystemFactory factory;
+  HistoryRecorder recorder;
+  LogWorkloadOptions options;
+  sim::Simulator simulator;
+  std::vector<std::unique_ptr<ClientEnv>> envs;
+};
+
+RunResult run(std::uint64_t seed) {
+  LogCluster cluster(seed);
+  sim::Simulator& simulator = cluster.simulator;
+  HistoryRecorder& recorder = cluster.recorder;
   schedule_faults(simulator);
   simulator.run_until(7 * kSecond);
   simulator.request_stop();
@@ -105,24 +121,8 @@ std::pair<NodeId, Epoch> partition_leader(const sim::Simulator& simulator) {
 // The controller sees its new incarnation and elects again, so partition
 // 0's leader epoch moves on, and the run stays safe.
 TEST(SimulatedLog, ALeaderBackFromACrashLeadsOnlyInANewEpoch) {
-  const LogSystemFactory factory;
-  sim::SimConfig config;
-  config.seed = 11;
-  config.node_count = 3;
-  config.factory = &factory;
-  HistoryRecorder recorder;
-  sim::Simulator simulator(config);
-  simulator.start();
-  std::vector<std::unique_ptr<ClientEnv>> envs;
-  LogWorkloadOptions options;
-  options.process_stride = kClients;
-  for (std::int64_t client = 0; client < kClients; ++client) {
-    envs.push_back(simulator.client_env("client-" + std::to_string(client)));
-    ClientEnv* env = envs.back().get();
-    simulator.spawn("client", [&recorder, env, client, &options] {
-      run_log_client(*env, recorder, client, options);
-    });
-  }
+  LogCluster cluster(11);
+  sim::Simulator& simulator = cluster.simulator;
   simulator.run_until(1 * kSecond);
   const auto [leader, epoch] = partition_leader(simulator);
   ASSERT_NE(leader, kNoNode);
