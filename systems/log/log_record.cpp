@@ -54,7 +54,6 @@ SegmentScan scan_segment(ByteView bytes) {
     const Record record = read_record(in);
     const Offset expected = scan.records.empty() ? 0 : scan.records.back().offset + 1;
     if (record.offset != expected) break;
-    scan.frame_starts.push_back(position);
     scan.records.push_back(record);
     position += kFrameHeaderBytes + length;
   }

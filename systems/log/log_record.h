@@ -31,7 +31,6 @@ Bytes encode_frame(const Record& record);
 struct SegmentScan {
   std::vector<Record> records;              // the whole frames, in order
   std::uint64_t valid_bytes = 0;            // where the first bad or partial frame starts
-  std::vector<std::uint64_t> frame_starts;  // byte position of each record's frame
   // A whole frame lies past the first bad one: the damage is inside what was
   // written, not a torn tail.
   bool damaged_inside = false;

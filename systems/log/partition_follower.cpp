@@ -77,7 +77,7 @@ void PartitionReplica::handle_fetch_reply(NodeContext& context, const BrokerMess
   }
   if (!message.records.empty() && message.records.front().offset != log_end()) return;  // stale
   for (const Record& record : message.records) append(context, record);
-  raise_high_watermark(context, std::min(message.high_watermark, log_end()));
+  raise_high_watermark(std::min(message.high_watermark, log_end()));
   // Repaired once it holds on disk everything the leader held when it first
   // answered (every record committed before the damage is among those):
   // the leader's high watermark may itself lag, its checkpoint lost.

@@ -143,7 +143,7 @@ void PartitionReplica::advance_high_watermark(NodeContext& context) {
                                 : found->second.durable_end);
   }
   const Offset before = hw_;
-  raise_high_watermark(context, least);
+  raise_high_watermark(least);
   answer_pending(context);
   if (hw_ > before) answer_parked(context, false);
 }

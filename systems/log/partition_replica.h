@@ -147,7 +147,7 @@ class PartitionReplica {
   void truncate_to(NodeContext& context, Offset end);
   void rebuild_derived();
   void checkpoint_high_watermark(NodeContext& context);
-  void raise_high_watermark(NodeContext& context, Offset hw);
+  void raise_high_watermark(Offset hw);
   Epoch latest_epoch() const;
   // KIP-101's answer: the largest epoch <= `epoch` this log knows, and the
   // offset where it ends (the next epoch's start, or the log end).
@@ -156,7 +156,6 @@ class PartitionReplica {
   PartitionId id_;
   BrokerEnv& env_;
   bool loaded_ = false;
-  bool reading_ = false;
   std::uint64_t generation_ = 0;  // bumped by reset(): stale disk callbacks do nothing
 
   // The log and what derives from it.
@@ -193,7 +192,6 @@ class PartitionReplica {
   std::int64_t last_request_ns_ = 0;
   bool request_in_flight_ = false;
   Offset reported_durable_ = 0;  // the durable end the last fetch carried
-  std::int64_t last_tick_ns_ = 0;
 };
 
 }  // namespace simlab::commitlog

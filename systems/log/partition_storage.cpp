@@ -42,7 +42,6 @@ std::string PartitionReplica::damage_file() const { return fmt::format("log-p{}.
 
 void PartitionReplica::recover(NodeContext& context) {
   loaded_ = false;
-  reading_ = true;
   const std::uint64_t generation = generation_;
   env_.disk->read(context, checkpoint_file(), kReadAllBytes,
                   [this, generation](NodeContext&, DiskStatus, ByteView bytes) {
@@ -106,7 +105,6 @@ void PartitionReplica::load_segment(NodeContext& context, ByteView bytes) {
   written_end_ = log_end();
   durable_end_ = 0;
   hw_ = std::min(checkpointed_hw_, log_end());
-  reading_ = false;
   loaded_ = true;
   // What was read may still sit in a cache the crash did not clear: only a
   // completed fsync makes it count as durable.
@@ -192,11 +190,7 @@ void PartitionReplica::truncate_to(NodeContext& context, Offset end) {
   sync_now(context);
 }
 
-void PartitionReplica::raise_high_watermark(NodeContext& context, Offset hw) {
-  if (hw <= hw_) return;
-  hw_ = hw;
-  (void)context;
-}
+void PartitionReplica::raise_high_watermark(Offset hw) { hw_ = std::max(hw_, hw); }
 
 // Kafka checkpoints every replica.high.watermark.checkpoint.interval.ms
 // (5 s); a tenth of that keeps the disk free for the records themselves.
