@@ -118,7 +118,9 @@ SendResult LogClient::send(PartitionId partition, std::int64_t value) {
       case ClientStatus::fenced_producer:
         return SendResult{maybe_appended ? SendOutcome::unknown : SendOutcome::fail, -1, true};
       case ClientStatus::unknown:
-      case ClientStatus::offset_out_of_range:  // not an answer to a produce: assume the worst
+      case ClientStatus::offset_out_of_range:  // not answers to a produce: assume the worst
+      case ClientStatus::rebalance_in_progress:
+      case ClientStatus::illegal_generation:
         maybe_appended = true;
         follow_hint(partition, node, reply->leader_hint);
         break;
@@ -156,6 +158,54 @@ FetchResult LogClient::fetch(PartitionId partition, commitlog::Offset offset,
     back_off(attempt);
   }
   return FetchResult{};
+}
+
+std::optional<ClientReply> LogClient::ask_coordinator(const ClientRequest& request,
+                                                      std::int64_t timeout_ns) {
+  const Bytes payload = commitlog::encode_client_request(request);
+  const std::int64_t deadline_ns = env_.now_ns() + timeout_ns;
+  for (int attempt = 0; env_.now_ns() < deadline_ns; ++attempt) {
+    const NodeId node = coordinator_ != kNoNode ? coordinator_ : random_node();
+    std::optional<ClientReply> reply = call(node, payload, deadline_ns);
+    if (!reply) {
+      coordinator_ = kNoNode;
+      continue;
+    }
+    if (reply->status == ClientStatus::not_leader) {
+      const bool redirected = reply->leader_hint != kNoNode && reply->leader_hint != node;
+      coordinator_ = redirected ? reply->leader_hint : kNoNode;
+      if (!redirected) back_off(attempt);
+      continue;
+    }
+    coordinator_ = node;
+    if (reply->status != ClientStatus::rebalance_in_progress) return reply;
+    back_off(attempt);
+  }
+  return std::nullopt;
+}
+
+GroupView LogClient::heartbeat(std::uint32_t group, std::uint64_t member, std::int64_t timeout_ns) {
+  ClientRequest request;
+  request.kind = ClientKind::group_heartbeat;
+  request.group = group;
+  request.member = member;
+  const auto reply = ask_coordinator(request, timeout_ns);
+  if (!reply) return GroupView{};
+  return GroupView{reply->status, reply->generation, reply->assigned};
+}
+
+bool LogClient::commit_offset(std::uint32_t group, std::uint64_t member, std::int64_t generation,
+                              PartitionId partition, commitlog::Offset offset,
+                              std::int64_t timeout_ns) {
+  ClientRequest request;
+  request.kind = ClientKind::offset_commit;
+  request.group = group;
+  request.member = member;
+  request.generation = generation;
+  request.partition = partition;
+  request.offset = offset;
+  const auto reply = ask_coordinator(request, timeout_ns);
+  return reply && reply->status == ClientStatus::ok;
 }
 
 }  // namespace simlab

@@ -4,8 +4,10 @@
 // leadership moves), sends as Kafka's idempotent producer (one producer id,
 // epoch 0, a sequence per partition that advances only after an ok, and
 // the same sequence on every retry of a send, so the broker appends it at
-// most once), and fetches committed records. A send whose fate cannot be
-// known is reported as such, never guessed.
+// most once), fetches committed records, and speaks to the consumer
+// group's coordinator (heartbeats that return the member's assignment, and
+// offset commits), following it as the controller moves. A send whose fate
+// cannot be known is reported as such, never guessed.
 #pragma once
 
 #include <cstdint>
@@ -50,6 +52,15 @@ struct FetchResult {
   bool ok() const { return status == commitlog::ClientStatus::ok; }
 };
 
+// A member's view of its group, from a heartbeat: ok() when the
+// coordinator counts it a member of `generation`, with these partitions.
+struct GroupView {
+  commitlog::ClientStatus status = commitlog::ClientStatus::unknown;
+  std::int64_t generation = 0;
+  std::vector<commitlog::AssignedPartition> assigned;
+  bool ok() const { return status == commitlog::ClientStatus::ok; }
+};
+
 class LogClient {
  public:
   // `producer_id` must be unique in the run, and nonzero for a client that
@@ -64,6 +75,15 @@ class LogClient {
   // leadership, for at most `timeout_ns`. Fetches change nothing.
   FetchResult fetch(commitlog::PartitionId partition, commitlog::Offset offset,
                     std::uint32_t records_max, std::int64_t timeout_ns);
+
+  // Heartbeats to `group`'s coordinator as `member`, waiting (up to
+  // `timeout_ns`) while the member's join is still being decided.
+  GroupView heartbeat(std::uint32_t group, std::uint64_t member, std::int64_t timeout_ns);
+  // Commits `offset` (the next one to process) for `partition` in the
+  // member's `generation`; true once the coordinator has applied it.
+  bool commit_offset(std::uint32_t group, std::uint64_t member, std::int64_t generation,
+                     commitlog::PartitionId partition, commitlog::Offset offset,
+                     std::int64_t timeout_ns);
 
   std::uint64_t producer_id() const { return producer_id_; }
   // The sequence the next send to `partition` carries.
@@ -80,6 +100,10 @@ class LogClient {
   bool follow_hint(commitlog::PartitionId partition, NodeId asked, NodeId hint);
   std::optional<commitlog::ClientReply> call(NodeId node, const Bytes& request,
                                              std::int64_t deadline_ns);
+  // Asks the coordinator (the controller's leader), following not_leader
+  // hints and waiting out rebalance_in_progress; empty on no answer in time.
+  std::optional<commitlog::ClientReply> ask_coordinator(const commitlog::ClientRequest& request,
+                                                        std::int64_t timeout_ns);
   NodeId random_node();
   void back_off(int attempt);
 
@@ -88,6 +112,7 @@ class LogClient {
   LogClientOptions options_;
   std::map<commitlog::PartitionId, NodeId> leaders_;  // last known leader per partition
   std::map<commitlog::PartitionId, std::int64_t> sequences_;
+  NodeId coordinator_ = kNoNode;  // last known
 };
 
 }  // namespace simlab

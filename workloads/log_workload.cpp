@@ -21,15 +21,20 @@ using commitlog::PartitionId;
 using history::Value;
 
 // What one process knows as a consumer: its partitions and its position in
-// each (the next offset to fetch).
+// each (the next offset to fetch); as a group member, the generation its
+// partitions are from and when it last heard from the coordinator.
 struct Consumer {
-  bool assigned = false;
+  bool assigned = false;  // by an assign or a subscribe
+  bool subscribed = false;
   std::vector<PartitionId> partitions;
   std::map<PartitionId, Offset> positions;
+  std::int64_t generation = 0;  // 0: no answer from the coordinator yet
+  std::int64_t heartbeat_ns = 0;
 };
 
 struct PlannedOp {
-  std::string f;  // send, assign, poll or final-poll
+  std::string f;      // send, assign, subscribe, poll or final-poll
+  bool keyed = true;  // a scripted group member's poll names no partition
   PartitionId partition = 0;
   std::int64_t value = 0;               // send
   std::vector<PartitionId> assignment;  // assign
@@ -59,6 +64,10 @@ Value polled_value(PartitionId partition, const std::vector<FetchedRecord>& reco
   return Value::list({Value::list({Value::string("poll"), Value::list({entry})})});
 }
 
+Value empty_poll_value() {
+  return Value::list({Value::list({Value::string("poll"), Value::list({})})});
+}
+
 Value assign_value(const std::vector<PartitionId>& partitions) {
   Value::List keys;
   for (PartitionId partition : partitions) keys.push_back(key_value(partition));
@@ -81,6 +90,12 @@ PlannedOp plan(ClientEnv& env, const LogWorkloadOptions& options, LogRole role,
                const Consumer& consumer, std::int64_t unique) {
   PlannedOp op;
   if (role != LogRole::producer && !consumer.assigned) {
+    if (role == LogRole::consumer && env.random().below(100) < options.subscribe_percent) {
+      op.f = "subscribe";
+      op.assignment.resize(options.partitions);
+      std::iota(op.assignment.begin(), op.assignment.end(), PartitionId{0});
+      return op;
+    }
     op.f = "assign";
     op.assignment = draw_assignment(env, options.partitions);
     return op;
@@ -123,17 +138,20 @@ PlannedOp scripted_plan(const ScriptedOp& scripted, const LogWorkloadOptions& op
       throw std::invalid_argument("a scripted send's value is [[\"send\", k, v]]");
     op.partition = scripted_partition((*micro)[1], options);
     op.value = (*micro)[2].as_integer();
-  } else if (op.f == "assign") {
+  } else if (op.f == "assign" || op.f == "subscribe") {
     if (!value.is_list() || value.as_list().empty())
-      throw std::invalid_argument("a scripted assign's value is a nonempty list of partitions");
+      throw std::invalid_argument("a scripted " + op.f +
+                                  "'s value is a nonempty list of partitions");
     for (const Value& key : value.as_list())
       op.assignment.push_back(scripted_partition(key, options));
+  } else if (op.f == "poll" && !scripted.key) {
+    op.keyed = false;  // a group member's: its coordinator says what it reads
   } else if (op.f == "poll" || op.f == "final-poll") {
     if (!scripted.key) throw std::invalid_argument("a scripted " + op.f + " needs its partition");
     op.partition = scripted_partition(*scripted.key, options);
   } else {
-    throw std::invalid_argument("a scripted log op is send, assign, poll or final-poll; got " +
-                                op.f);
+    throw std::invalid_argument(
+        "a scripted log op is send, assign, subscribe, poll or final-poll; got " + op.f);
   }
   return op;
 }
@@ -164,27 +182,129 @@ void assign_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t p
                        Consumer& consumer, const PlannedOp& op) {
   const Value keys = assign_value(op.assignment);
   recorder.invoke(env.now_ns(), process, "assign", std::nullopt, keys);
+  consumer = Consumer{};  // a new assignment reads from the start
   consumer.assigned = true;
   consumer.partitions = op.assignment;
-  consumer.positions.clear();  // a new assignment reads from the start
   recorder.complete(env.now_ns(), process, history::OpType::ok, keys);
 }
 
-void poll_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+void subscribe_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                          Consumer& consumer, const PlannedOp& op) {
+  const Value keys = assign_value(op.assignment);
+  recorder.invoke(env.now_ns(), process, "subscribe", std::nullopt, keys);
+  consumer = Consumer{};
+  consumer.assigned = true;
+  consumer.subscribed = true;  // the coordinator assigns, at the first poll
+  recorder.complete(env.now_ns(), process, history::OpType::ok, keys);
+}
+
+// The client crashes between a poll's fetch and the handling of its values
+// (Jepsen's crashed clients): what it read is lost with it.
+bool crashes(ClientEnv& env, const LogWorkloadOptions& options) {
+  return env.random().below(100) < options.crash_percent;
+}
+
+Offset position_after(Offset position, const std::vector<FetchedRecord>& records) {
+  for (const FetchedRecord& record : records) position = std::max(position, record.offset + 1);
+  return position;
+}
+
+// False when the client crashed and the process must retire.
+bool poll_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
                      LogClient& client, Consumer& consumer, const PlannedOp& op,
                      const LogWorkloadOptions& options) {
+  if (!op.keyed)
+    throw std::invalid_argument("a scripted poll of an assigned consumer needs its partition");
   recorder.invoke(env.now_ns(), process, "poll", key_value(op.partition), poll_invocation());
   Offset& position = consumer.positions[op.partition];
   const FetchResult result =
       client.fetch(op.partition, position, options.poll_records_max, options.client.op_timeout_ns);
   if (!result.ok()) {
     recorder.complete(env.now_ns(), process, history::OpType::fail, poll_invocation());
-    return;
+    return true;
+  }
+  if (crashes(env, options)) {
+    recorder.complete(env.now_ns(), process, history::OpType::info, poll_invocation());
+    return false;
   }
   recorder.complete(env.now_ns(), process, history::OpType::ok,
                     polled_value(op.partition, result.records));
-  for (const FetchedRecord& record : result.records)
-    position = std::max(position, record.offset + 1);
+  position = position_after(position, result.records);
+  return true;
+}
+
+// Takes the coordinator's view: a partition the member keeps keeps its
+// position (or jumps to the group's committed offset when another member
+// got further while it had it); a new one starts at the committed offset,
+// or at 0 when the group has none (auto.offset.reset=earliest).
+void take_view(Consumer& consumer, const GroupView& view) {
+  std::vector<PartitionId> partitions;
+  std::map<PartitionId, Offset> positions;
+  for (const commitlog::AssignedPartition& assigned : view.assigned) {
+    partitions.push_back(assigned.partition);
+    const auto kept = consumer.positions.find(assigned.partition);
+    const Offset committed = std::max<Offset>(assigned.committed, 0);
+    positions[assigned.partition] =
+        kept == consumer.positions.end() ? committed : std::max(kept->second, committed);
+  }
+  consumer.partitions = std::move(partitions);
+  consumer.positions = std::move(positions);
+  consumer.generation = view.generation;
+}
+
+// Heartbeats when one is due. False when the member has no assignment to
+// poll by; a member whose heartbeat went unanswered polls by its last one
+// (its commits are refused if the group has moved on).
+bool refresh_membership(ClientEnv& env, LogClient& client, std::uint64_t member, Consumer& consumer,
+                        const LogWorkloadOptions& options) {
+  if (consumer.generation > 0 && env.now_ns() - consumer.heartbeat_ns < options.group_heartbeat_ns)
+    return true;
+  const GroupView view = client.heartbeat(kLogConsumerGroup, member, options.group_call_timeout_ns);
+  if (!view.ok()) return consumer.generation > 0;
+  take_view(consumer, view);
+  consumer.heartbeat_ns = env.now_ns();
+  return true;
+}
+
+// A group member's poll. False when the client crashed.
+bool group_poll_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                           LogClient& client, Consumer& consumer,
+                           const LogWorkloadOptions& options) {
+  recorder.invoke(env.now_ns(), process, "poll", std::nullopt, poll_invocation());
+  const auto member = static_cast<std::uint64_t>(process) + 1;
+  if (!refresh_membership(env, client, member, consumer, options)) {
+    recorder.complete(env.now_ns(), process, history::OpType::fail, poll_invocation());
+    return true;
+  }
+  if (consumer.partitions.empty()) {
+    env.sleep_for(options.group_heartbeat_ns);  // poll(timeout): nothing to read until then
+    recorder.complete(env.now_ns(), process, history::OpType::ok, empty_poll_value());
+    return true;
+  }
+  const PartitionId partition = consumer.partitions[env.random().below(consumer.partitions.size())];
+  Offset& position = consumer.positions[partition];
+  const FetchResult result =
+      client.fetch(partition, position, options.poll_records_max, options.client.op_timeout_ns);
+  if (!result.ok()) {
+    recorder.complete(env.now_ns(), process, history::OpType::fail, poll_invocation());
+    return true;
+  }
+  const Offset next = position_after(position, result.records);
+  const auto commit = [&] {
+    if (next > position)
+      client.commit_offset(kLogConsumerGroup, member, consumer.generation, partition, next,
+                           options.group_call_timeout_ns);
+  };
+  if (options.commit_before_process) commit();
+  if (crashes(env, options)) {
+    recorder.complete(env.now_ns(), process, history::OpType::info, poll_invocation());
+    return false;
+  }
+  recorder.complete(env.now_ns(), process, history::OpType::ok,
+                    polled_value(partition, result.records));
+  if (!options.commit_before_process) commit();
+  position = next;
+  return true;
 }
 
 // One past the highest offset the history so far acknowledged a send to
@@ -256,10 +376,13 @@ bool perform_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t 
                         LogClient& client, Consumer& consumer, const PlannedOp& op,
                         const LogWorkloadOptions& options) {
   if (op.f == "send") return send_and_record(env, recorder, process, client, op);
+  if (op.f == "poll" && consumer.subscribed)
+    return group_poll_and_record(env, recorder, process, client, consumer, options);
+  if (op.f == "poll") return poll_and_record(env, recorder, process, client, consumer, op, options);
   if (op.f == "assign") {
     assign_and_record(env, recorder, process, consumer, op);
-  } else if (op.f == "poll") {
-    poll_and_record(env, recorder, process, client, consumer, op, options);
+  } else if (op.f == "subscribe") {
+    subscribe_and_record(env, recorder, process, consumer, op);
   } else {
     drain_and_record(env, recorder, process, client, op.partition, options);
   }

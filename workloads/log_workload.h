@@ -11,10 +11,22 @@
 //   assign  value [k ...]: a consumer's (or a mixed client's) random nonempty
 //           set of partitions, once per process, before its first poll;
 //           its positions start at offset 0.
+//   subscribe  value [k ...] (every partition): instead of assign, a
+//           consumer process may join the run's consumer group; the
+//           group's coordinator then assigns it partitions, and moves them
+//           between members as members join and are lost.
 //   poll    invoke [["poll"]]; ok [["poll", [[k, [[offset, v] ...]]]]]: one
 //           fetch of one assigned partition at the process's position,
 //           which then moves past what it read. A poll that got no answer
-//           completes `fail`: reading changes nothing.
+//           completes `fail`: reading changes nothing. A group member's
+//           poll has no key: it heartbeats when one is due, takes the
+//           partitions its coordinator gives it (a new one from the group's
+//           committed offset), polls one of them, and only then, once the
+//           poll's values are handled (its completion recorded), commits
+//           the position past them: at-least-once delivery to the group.
+//           A poll may crash its client after the fetch, before the values
+//           are handled (Jepsen's client crashes): it completes `info` and
+//           the process retires, leaving the group to notice it is gone.
 //   final-poll  the final drain (after the heal), the same shape as poll:
 //           one op reads one partition from offset 0 to its end.
 #pragma once
@@ -42,6 +54,14 @@ struct LogWorkloadOptions {
   // lag the old one's) keeps fetching for this long without progress
   // before it takes the watermark as the end.
   std::int64_t drain_settle_ns = 2000 * kNanosecondsPerMillisecond;
+  std::uint64_t subscribe_percent = 50;  // of consumer processes: the others assign
+  std::uint64_t crash_percent = 2;       // of polls: the client crashes after the fetch
+  std::int64_t group_heartbeat_ns = 200 * kNanosecondsPerMillisecond;
+  std::int64_t group_call_timeout_ns = 500 * kNanosecondsPerMillisecond;
+  // The planted log.commit-before-process: a group member commits the
+  // position past a poll's values before it handles them, so a crash in
+  // between skips them for the whole group.
+  bool commit_before_process = false;
   // Scripted: each op draws from its own stream (workloads/op_stream_env.h)
   // instead of the client's, so removing one op leaves the others' draws.
   bool op_streams = false;
@@ -49,6 +69,7 @@ struct LogWorkloadOptions {
 
 inline constexpr std::string_view kLogWorkloadName = "queue";
 inline constexpr std::string_view kLogModelName = "queue";
+inline constexpr std::uint32_t kLogConsumerGroup = 1;  // every subscriber's
 
 enum class LogRole : std::uint8_t { producer, consumer, mixed };
 LogRole log_role(std::int64_t slot);

@@ -27,6 +27,7 @@ class Judge {
     find_offset_conflicts();
     find_lost_and_aborted();
     find_process_order();
+    find_group_skips();
     result_.keys = logs_.size();
     result_.valid = result_.counts.empty();
     return std::move(result_);
@@ -184,8 +185,11 @@ class Judge {
     // process -> key -> last offset it sent / polled
     std::map<std::int64_t, std::map<std::string, std::pair<std::int64_t, std::int64_t>>> sent,
         polled;
+    std::set<std::int64_t> subscribed;
     for (const QueueOp& op : history_.ops) {  // invocation order = a process's own order
       if (op.f == "assign" || op.f == "subscribe") polled.erase(op.process);
+      if (op.f == "assign") subscribed.erase(op.process);
+      if (op.f == "subscribe") subscribed.insert(op.process);
       if (op.status != OpStatus::ok) continue;
       for (const Send& send : op.sends) {
         if (!send.offset) continue;
@@ -201,8 +205,69 @@ class Judge {
         }
         it->second = {*send.offset, op.invoke_index};
       }
+      // A group rebalance may move a member's partition away and back, so
+      // its own polls of it may jump or go back: the group is judged whole
+      // (find_group_skips).
+      if (subscribed.contains(op.process)) continue;
       for (const Poll& poll : op.polls) check_poll_order(op, poll, polled[op.process]);
     }
+  }
+
+  // What the consumer group (every process while subscribed) polled of
+  // each key: offset -> the first op that read it.
+  std::map<std::string, std::map<std::int64_t, std::int64_t>> group_polls() const {
+    std::map<std::string, std::map<std::int64_t, std::int64_t>> read;
+    std::set<std::int64_t> subscribed;
+    for (const QueueOp& op : history_.ops) {
+      if (op.f == "assign") subscribed.erase(op.process);
+      if (op.f == "subscribe") subscribed.insert(op.process);
+      if (op.f != "poll" || op.status != OpStatus::ok || !subscribed.contains(op.process)) continue;
+      for (const Poll& poll : op.polls) {
+        for (const Record& record : poll.records)
+          read[poll.key].try_emplace(record.offset, op.invoke_index);
+      }
+    }
+    return read;
+  }
+
+  // At-least-once delivery to the group: every offset the log holds below
+  // the highest one the group polled was polled by some member. A run of
+  // offsets no member polled is one group-skip, shown by the polls on
+  // either side of it.
+  void find_group_skips() {
+    for (const auto& [key, read] : group_polls()) {
+      const std::int64_t highest = read.rbegin()->first;
+      const auto& log = logs_.at(key).values_at;
+      std::vector<std::int64_t> gap;
+      std::vector<std::string> values;
+      std::int64_t before_op = -1;
+      for (auto it = log.begin(); it != log.end() && it->first <= highest; ++it) {
+        const auto polled = read.find(it->first);
+        if (polled == read.end()) {
+          gap.push_back(it->first);
+          values.insert(values.end(), it->second.begin(), it->second.end());
+          continue;
+        }
+        if (!gap.empty()) report_group_skip(key, gap, values, before_op, polled->second);
+        gap.clear();
+        values.clear();
+        before_op = polled->second;
+      }
+    }
+  }
+
+  void report_group_skip(const std::string& key, const std::vector<std::int64_t>& gap,
+                         const std::vector<std::string>& values, std::int64_t before_op,
+                         std::int64_t after_op) {
+    std::vector<std::int64_t> ops{after_op};
+    if (before_op >= 0) ops.push_back(before_op);
+    const std::string range = gap.size() == 1
+                                  ? fmt::format("offset {}", gap.front())
+                                  : fmt::format("offsets {} to {}", gap.front(), gap.back());
+    report({"group-skip", key, gap, values, unique_ops(ops),
+            fmt::format("key {}: no member of the consumer group polled {} ({} record{}), though "
+                        "the group polled past them",
+                        key, range, gap.size(), gap.size() == 1 ? "" : "s")});
   }
 
   void check_poll_order(const QueueOp& op, const Poll& poll,

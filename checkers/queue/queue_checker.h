@@ -14,6 +14,16 @@
 //                         (an assign or subscribe restarts the position)
 //   poll-skip             a process's consecutive polled offsets of a key
 //                         skipped offsets the log holds
+//   group-skip            simlab's: the consumer group (the processes that
+//                         subscribed, as Jepsen's workload puts every
+//                         subscriber in one group) polled a key past offsets
+//                         the log holds that no member polled: the group's
+//                         at-least-once delivery broke (a member committed
+//                         an offset past records it never handled). A
+//                         subscribed process's own polls are not held to
+//                         nonmonotonic-poll and poll-skip: a rebalance may
+//                         move its partition away and back. The group reads
+//                         from offset 0 (auto.offset.reset=earliest).
 // The final drain is simlab's (f final-poll, queue_history.h): after the
 // heal, readers poll each key from offset 0 to its end. A final-poll is a
 // poll in every rule above; in addition, for each key an ok final-poll

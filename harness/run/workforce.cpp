@@ -7,8 +7,10 @@ namespace simlab {
 ClientSettings client_settings(const Scenario& scenario) {
   return ClientSettings{scenario.op_timeout_ms * kNanosecondsPerMillisecond,
                         scenario.think_ms_max * kNanosecondsPerMillisecond,
-                        static_cast<std::int64_t>(scenario.clients), scenario.script_op_streams,
-                        scenario.system_options};
+                        static_cast<std::int64_t>(scenario.clients),
+                        scenario.script_op_streams,
+                        scenario.system_options,
+                        scenario.bug};
 }
 
 faults::NemesisHooks make_nemesis_hooks(const SystemEntry& system, const Scenario& scenario,

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "harness/systems/system_registry.h"
+#include "systems/log/log_bugs.h"
 #include "systems/log/log_options.h"
 #include "systems/log/log_protocol.h"
 #include "systems/log/log_system.h"
@@ -35,6 +36,7 @@ LogWorkloadOptions workload_options(const ClientSettings& settings) {
   options.partitions = partitions_of(settings.system_options);
   options.drain_settle_ns = 2 * settings.op_timeout_ns;
   options.op_streams = settings.script_op_streams;
+  options.commit_before_process = settings.bug == commitlog::kCommitBeforeProcessBug;
   return options;
 }
 

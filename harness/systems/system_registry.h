@@ -35,6 +35,9 @@ struct ClientSettings {
   // The resolved scenario's system_options, for workloads whose shape
   // follows the system's (the log's partition count).
   nlohmann::json system_options;
+  // The run's planted bug (empty: none), for bugs that live in a system's
+  // client library rather than in its nodes.
+  std::string bug;
 };
 
 // Runs one client: its generator, or `script` when it is not null (the

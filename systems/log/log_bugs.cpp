@@ -5,7 +5,7 @@
 namespace simlab::commitlog {
 namespace {
 
-constexpr std::array<PlantedBug, 3> kBugs = {{
+constexpr std::array<PlantedBug, 4> kBugs = {{
     {kUncleanLeaderElectionBug,
      "the controller may make a replica outside the ISR the leader when no ISR member is alive, "
      "throwing away acknowledged records (Jepsen, Kafka 0.8, 2013; unclean.leader.election)"},
@@ -17,6 +17,10 @@ constexpr std::array<PlantedBug, 3> kBugs = {{
      "with the ISR shrunk to the leader alone, the leader acknowledges a record before it is on "
      "disk; a crash loses the unsynced tail and the leader, the only ISR member, is elected again "
      "(the last-replica-standing loss; KIP-966)"},
+    {kCommitBeforeProcessBug,
+     "a consumer-group member commits the offset past a poll's records before it has handled "
+     "them, so a consumer that crashes in between leaves them unprocessed for the whole group "
+     "(at-most-once where at-least-once was meant; Kafka's documented auto-commit pitfall)"},
 }};
 
 }  // namespace

@@ -15,6 +15,8 @@ inline constexpr std::string_view kUncleanLeaderElectionBug = "log.unclean-leade
 inline constexpr std::string_view kHwTruncationBug = "log.hw-truncation";
 inline constexpr std::string_view kAckBeforeFsyncLastReplicaBug =
     "log.ack-before-fsync-last-replica";
+// In the consumer (workloads/log_workload.h): the brokers never see it.
+inline constexpr std::string_view kCommitBeforeProcessBug = "log.commit-before-process";
 
 std::span<const PlantedBug> log_bugs();
 

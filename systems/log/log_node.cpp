@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "systems/common/byte_codec.h"
+
 namespace simlab::commitlog {
 namespace {
 
@@ -63,6 +65,7 @@ LogNode::LogNode(const NodeConfig& config)
       bugs_(LogBugs::from(config.bugs)),
       metadata_(Metadata::initial(members_, options_.partitions, options_.replication_factor)),
       controller_(config.id, options_, bugs_),
+      coordinator_(options_),
       raft_(std::make_unique<raft::Raft>(config.id, config.initial_members, options_.raft,
                                          raft::Bugs{}, *this)) {
   env_.self = self_;
@@ -156,6 +159,7 @@ void LogNode::tick(NodeContext& context) {
   {
     RaftChannel channel(context);
     controller_.on_tick(channel, *raft_, metadata_, incarnation_);
+    coordinator_.on_tick(channel, *raft_, groups_);
   }
   for (auto& replica : replicas_) {
     if (replica) replica->on_tick(context);
@@ -224,6 +228,12 @@ void LogNode::on_client(NodeContext& context, RequestId request, ByteView payloa
     context.reply(request, encode_client_reply(metadata_reply()));
     return;
   }
+  if (decoded->kind == ClientKind::group_heartbeat || decoded->kind == ClientKind::offset_commit) {
+    RaftChannel channel(context);
+    coordinator_.on_request(channel, *raft_, groups_, request, *decoded);
+    after_step(context);
+    return;
+  }
   PartitionReplica* replica = hosted(decoded->partition);
   if (replica == nullptr || !raft_->ready()) {
     const NodeId hint = decoded->partition < metadata_.partitions().size()
@@ -249,18 +259,35 @@ ClientReply LogNode::metadata_reply() const {
   return reply;
 }
 
-void LogNode::apply(NodeContext&, const raft::Entry& entry) {
+void LogNode::apply(NodeContext& context, const raft::Entry& entry) {
+  if (is_group_command(entry.data)) {
+    const std::optional<GroupCommand> command = decode_group_command(entry.data);
+    const bool changed = command && groups_.apply(*command);
+    coordinator_.on_applied(context, entry.index, entry.term, changed);
+    return;
+  }
   const std::optional<ControllerCommand> command = decode_command(entry.data);
   if (command && metadata_.apply(*command)) metadata_changed_ = true;
+}
+
+Bytes LogNode::snapshot() const {
+  ByteWriter out;
+  out.blob(metadata_.encode());
+  out.blob(groups_.encode());
+  return out.take();
 }
 
 bool LogNode::restore(ByteView bytes) {
   metadata_changed_ = true;
   if (bytes.empty()) {
     metadata_ = Metadata::initial(members_, options_.partitions, options_.replication_factor);
+    groups_ = Groups{};
     return true;
   }
-  return metadata_.decode(bytes);
+  ByteReader in(bytes);
+  const Bytes metadata = in.blob();
+  const Bytes groups = in.blob();
+  return in.ok() && in.at_end() && metadata_.decode(metadata) && groups_.decode(groups);
 }
 
 // Replicas act on the metadata only once the controller's Raft has read its

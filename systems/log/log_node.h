@@ -9,6 +9,8 @@
 
 #include "systems/common/node.h"
 #include "systems/log/controller.h"
+#include "systems/log/group_coordinator.h"
+#include "systems/log/group_state.h"
 #include "systems/log/log_bugs.h"
 #include "systems/log/log_options.h"
 #include "systems/log/metadata.h"
@@ -33,7 +35,8 @@ class LogNode final : public Node, public raft::Application, public raft::RaftHo
 
   // raft::Application: the controller's metadata.
   void apply(NodeContext& context, const raft::Entry& entry) override;
-  Bytes snapshot() const override { return metadata_.encode(); }
+  // The partitions' metadata and the consumer groups, each a blob.
+  Bytes snapshot() const override;
   bool restore(ByteView bytes) override;
   void read_done(NodeContext&, std::uint64_t, bool) override {}
 
@@ -43,6 +46,7 @@ class LogNode final : public Node, public raft::Application, public raft::RaftHo
   // --- observation (the observer) ---
   NodeId self() const { return self_; }
   const Metadata& metadata() const { return metadata_; }
+  const Groups& groups() const { return groups_; }
   // The replica of `partition` here, or nullptr if this broker holds none.
   const PartitionReplica* replica(PartitionId partition) const;
   const LogOptions& options() const { return options_; }
@@ -63,11 +67,13 @@ class LogNode final : public Node, public raft::Application, public raft::RaftHo
   LogOptions options_;
   LogBugs bugs_;
   Metadata metadata_;
+  Groups groups_;
   bool metadata_changed_ = true;
   raft::DiskQueue disk_;
   BrokerEnv env_;
   std::vector<std::unique_ptr<PartitionReplica>> replicas_;  // by partition; null: not hosted
   ActiveController controller_;
+  GroupCoordinator coordinator_;
   std::unique_ptr<raft::Raft> raft_;
   std::int64_t last_heartbeat_ns_ = 0;
   std::uint64_t incarnation_ = 0;  // drawn at every start

@@ -51,6 +51,8 @@ std::string read_key(const std::string& key, const nlohmann::json& value, LogOpt
   if (key == "replica_lag_ms") return read_ms(key, value, 1, options.replica_lag_ns);
   if (key == "heartbeat_ms") return read_ms(key, value, 1, options.heartbeat_ns);
   if (key == "session_timeout_ms") return read_ms(key, value, 1, options.session_timeout_ns);
+  if (key == "group_session_timeout_ms")
+    return read_ms(key, value, 1, options.group_session_timeout_ns);
   return "log." + key + ": unknown option";
 }
 

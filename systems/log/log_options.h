@@ -32,6 +32,9 @@ struct LogOptions {
   // (Kafka's broker.session.timeout.ms).
   std::int64_t session_timeout_ns = 500 * kNanosecondsPerMillisecond;
   std::uint32_t records_per_fetch = 64;
+  // The group coordinator drops a consumer-group member it has not heard
+  // from for this long and rebalances (Kafka's session.timeout.ms).
+  std::int64_t group_session_timeout_ns = 1500 * kNanosecondsPerMillisecond;
   raft::Options raft;  // the controller's
 };
 

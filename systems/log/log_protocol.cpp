@@ -15,12 +15,12 @@ constexpr std::uint32_t kIsrMax = 64;
 
 bool valid_kind(std::uint8_t kind) {
   return kind >= static_cast<std::uint8_t>(ClientKind::produce) &&
-         kind <= static_cast<std::uint8_t>(ClientKind::metadata);
+         kind <= static_cast<std::uint8_t>(ClientKind::offset_commit);
 }
 
 bool valid_status(std::uint8_t status) {
   return status >= static_cast<std::uint8_t>(ClientStatus::ok) &&
-         status <= static_cast<std::uint8_t>(ClientStatus::unknown);
+         status <= static_cast<std::uint8_t>(ClientStatus::illegal_generation);
 }
 
 }  // namespace
@@ -33,6 +33,10 @@ const char* client_kind_name(ClientKind kind) {
       return "fetch";
     case ClientKind::metadata:
       return "metadata";
+    case ClientKind::group_heartbeat:
+      return "group-heartbeat";
+    case ClientKind::offset_commit:
+      return "offset-commit";
   }
   return "?";
 }
@@ -53,6 +57,10 @@ const char* client_status_name(ClientStatus status) {
       return "offset-out-of-range";
     case ClientStatus::unknown:
       return "unknown";
+    case ClientStatus::rebalance_in_progress:
+      return "rebalance-in-progress";
+    case ClientStatus::illegal_generation:
+      return "illegal-generation";
   }
   return "?";
 }
@@ -75,6 +83,9 @@ Bytes encode_client_request(const ClientRequest& request) {
   out.u8(static_cast<std::uint8_t>(request.acks));
   out.i64(request.offset);
   out.u32(request.records_max);
+  out.u32(request.group);
+  out.u64(request.member);
+  out.i64(request.generation);
   return out.take();
 }
 
@@ -90,6 +101,9 @@ std::optional<ClientRequest> decode_client_request(ByteView bytes) {
   const std::uint8_t acks = in.u8();
   request.offset = in.i64();
   request.records_max = in.u32();
+  request.group = in.u32();
+  request.member = in.u64();
+  request.generation = in.i64();
   if (!in.ok() || !in.at_end() || !valid_kind(kind)) return std::nullopt;
   if (acks != static_cast<std::uint8_t>(Acks::all) &&
       acks != static_cast<std::uint8_t>(Acks::leader))
@@ -117,6 +131,12 @@ Bytes encode_client_reply(const ClientReply& reply) {
     out.i64(info.leader_epoch);
     out.u32(static_cast<std::uint32_t>(info.isr.size()));
     for (NodeId member : info.isr) out.u32(member);
+  }
+  out.i64(reply.generation);
+  out.u32(static_cast<std::uint32_t>(reply.assigned.size()));
+  for (const AssignedPartition& assigned : reply.assigned) {
+    out.u32(assigned.partition);
+    out.i64(assigned.committed);
   }
   return out.take();
 }
@@ -149,6 +169,15 @@ std::optional<ClientReply> decode_client_reply(ByteView bytes) {
     for (std::uint32_t m = 0; m < members; ++m) info.isr.push_back(in.u32());
     reply.partitions.push_back(std::move(info));
   }
+  reply.generation = in.i64();
+  const std::uint32_t assigned = in.u32();
+  if (!in.ok() || assigned > kPartitionsMax) return std::nullopt;
+  for (std::uint32_t i = 0; i < assigned && in.ok(); ++i) {
+    AssignedPartition partition;
+    partition.partition = in.u32();
+    partition.committed = in.i64();
+    reply.assigned.push_back(partition);
+  }
   if (!in.ok() || !in.at_end()) return std::nullopt;
   return reply;
 }
@@ -163,6 +192,11 @@ std::string client_request_text(const ClientRequest& request) {
       return fmt::format("fetch p{} from {}", request.partition, request.offset);
     case ClientKind::metadata:
       return "metadata";
+    case ClientKind::group_heartbeat:
+      return fmt::format("heartbeat group {} member {}", request.group, request.member);
+    case ClientKind::offset_commit:
+      return fmt::format("commit group {} member {} gen {} p{} at {}", request.group,
+                         request.member, request.generation, request.partition, request.offset);
   }
   return "?";
 }
@@ -177,6 +211,13 @@ std::string client_reply_text(const ClientReply& reply) {
                     reply.records.back().offset, reply.high_watermark);
   }
   if (reply.leader_hint != kNoNode) text += fmt::format(" leader n{}", reply.leader_hint);
+  if (reply.generation > 0) {
+    text += fmt::format(" gen {} [", reply.generation);
+    for (const AssignedPartition& assigned : reply.assigned)
+      text += fmt::format("{}p{}@{}", &assigned == &reply.assigned.front() ? "" : " ",
+                          assigned.partition, assigned.committed);
+    text += "]";
+  }
   return text;
 }
 

@@ -1,8 +1,11 @@
 // The commit log's client protocol, shared by the brokers (systems/log) and
 // the clients (workloads/log_*): produce to a partition's leader (Kafka's
 // ProduceRequest with an idempotent producer's id, epoch and sequence),
-// fetch committed records from an offset (a consumer's FetchRequest), and
-// ask any broker who leads what (MetadataRequest).
+// fetch committed records from an offset (a consumer's FetchRequest), ask
+// any broker who leads what (MetadataRequest), and, as a member of a
+// consumer group, heartbeat to the group's coordinator (which answers with
+// the member's assignment: KIP-848's ConsumerGroupHeartbeat) and commit the
+// offset it has processed a partition up to (OffsetCommit).
 #pragma once
 
 #include <cstdint>
@@ -18,7 +21,13 @@ using Offset = std::int64_t;
 using Epoch = std::int64_t;
 using PartitionId = std::uint32_t;
 
-enum class ClientKind : std::uint8_t { produce = 1, fetch, metadata };
+enum class ClientKind : std::uint8_t {
+  produce = 1,
+  fetch,
+  metadata,
+  group_heartbeat,
+  offset_commit,
+};
 const char* client_kind_name(ClientKind kind);
 
 // acks=all: the record is acknowledged once every in-sync replica has it on
@@ -34,9 +43,14 @@ struct ClientRequest {
   Epoch producer_epoch = 0;
   std::int64_t sequence = 0;  // per (producer, partition), from 0, one batch at a time
   Acks acks = Acks::all;
-  // fetch
+  // fetch; offset_commit: the partition's next offset to process
   Offset offset = 0;
   std::uint32_t records_max = 0;
+  // group_heartbeat, offset_commit: the member chooses its own id, unique
+  // per run (KIP-848's client-generated member id)
+  std::uint32_t group = 0;
+  std::uint64_t member = 0;
+  std::int64_t generation = 0;  // offset_commit: the generation the member's assignment is from
 };
 
 enum class ClientStatus : std::uint8_t {
@@ -48,6 +62,9 @@ enum class ClientStatus : std::uint8_t {
   fenced_producer,        // definitely not written: a newer epoch of this producer exists
   offset_out_of_range,    // fetch beyond the log end
   unknown,                // may or may not be committed (leadership lost while pending)
+  rebalance_in_progress,  // group: the member is not in the group's generation yet; ask again
+  illegal_generation,     // group: the commit's generation is not the group's, or the member
+                          // does not own the partition in it (a zombie's commit is fenced)
 };
 const char* client_status_name(ClientStatus status);
 
@@ -64,6 +81,14 @@ struct PartitionInfo {
   std::vector<NodeId> isr;
 };
 
+// A partition the coordinator assigned to a member, with the group's
+// committed offset for it (-1: none yet, read from the start).
+struct AssignedPartition {
+  PartitionId partition = 0;
+  Offset committed = -1;
+  friend bool operator==(const AssignedPartition&, const AssignedPartition&) = default;
+};
+
 struct ClientReply {
   ClientStatus status = ClientStatus::ok;
   NodeId leader_hint = kNoNode;
@@ -71,6 +96,8 @@ struct ClientReply {
   Offset high_watermark = 0;              // fetch: the partition's committed end
   std::vector<FetchedRecord> records;     // fetch
   std::vector<PartitionInfo> partitions;  // metadata
+  std::int64_t generation = 0;            // group_heartbeat
+  std::vector<AssignedPartition> assigned;  // group_heartbeat: the member's partitions
 };
 
 // A reply that carries only a status and a leader hint.

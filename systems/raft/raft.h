@@ -84,6 +84,12 @@ class Raft {
   Index commit_index() const { return commit_; }
   Index applied_index() const { return applied_; }
   Index durable_index() const { return durable_index_; }
+  // A leader that has committed its own term's no-op knows the commit index
+  // (§8): once it has applied that far, its state holds every committed
+  // command, and it can answer from it.
+  bool leader_knows_commit() const {
+    return role_ == Role::leader && commit_ >= term_start_index_ && applied_ == commit_;
+  }
   // Reads answered without a quorum round (lease reads), counted so the
   // observer can check each against the leaders it knows of.
   std::uint64_t local_reads() const { return local_reads_; }

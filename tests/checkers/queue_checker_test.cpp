@@ -227,6 +227,60 @@ TEST(QueueChecker, APollThatJumpsOverOffsetsTheLogHoldsIsASkip) {
   EXPECT_EQ(result.counts.size(), 1u) << explain_text(result);
 }
 
+// Three records on key 1, and a consumer group of processes 2 and 3.
+constexpr const char* kGroupSends = R"(
+{:process 0 :type :invoke :f :send :value [[:send 1 10] [:send 1 11] [:send 1 12]]}
+{:process 0 :type :ok :f :send :value [[:send 1 [0 10]] [:send 1 [1 11]] [:send 1 [2 12]]]}
+{:process 2 :type :invoke :f :subscribe :value [1]}
+{:process 2 :type :ok :f :subscribe :value [1]}
+{:process 3 :type :invoke :f :subscribe :value [1]}
+{:process 3 :type :ok :f :subscribe :value [1]}
+{:process 2 :type :invoke :f :poll :value [[:poll]]}
+{:process 2 :type :ok :f :poll :value [[:poll {1 [[0 10]]}]]}
+)";
+
+// Process 2 crashed after committing past offset 1 without handling it;
+// process 3 took the partition from the committed offset. A reader outside
+// the group (process 4) saw offset 1, so no write is lost: the group's
+// delivery is what broke.
+TEST(QueueChecker, OffsetsNoGroupMemberPolledBelowTheGroupsHighestAreAGroupSkip) {
+  const QueueCheckResult result = check_edn(std::string(kGroupSends) + R"(
+{:process 2 :type :invoke :f :poll :value [[:poll]]}
+{:process 2 :type :info :f :poll :value [[:poll]]}
+{:process 3 :type :invoke :f :poll :value [[:poll]]}
+{:process 3 :type :ok :f :poll :value [[:poll {1 [[2 12]]}]]}
+{:process 4 :type :invoke :f :assign :value [1]}
+{:process 4 :type :ok :f :assign :value [1]}
+{:process 4 :type :invoke :f :poll :value [[:poll]]}
+{:process 4 :type :ok :f :poll :value [[:poll {1 [[0 10] [1 11] [2 12]]}]]}
+)");
+  EXPECT_EQ(count(result, "group-skip"), 1u) << explain_text(result);
+  EXPECT_EQ(result.counts.size(), 1u) << explain_text(result);
+  ASSERT_FALSE(result.anomalies.empty());
+  EXPECT_EQ(result.anomalies[0].offsets, std::vector<std::int64_t>{1});
+  EXPECT_EQ(result.anomalies[0].values, std::vector<std::string>{"11"});
+}
+
+// A rebalance moved key 1 from process 2 to 3 and back: process 2's own
+// polls jump from 0 to 2, and process 3 read 1 again (at-least-once), which
+// is no anomaly for a group; the same polls by an assigned consumer are a
+// poll-skip.
+TEST(QueueChecker, AGroupMembersPollsMayJumpAndRepeatWhenTheGroupMissesNothing) {
+  const std::string moved = R"(
+{:process 3 :type :invoke :f :poll :value [[:poll]]}
+{:process 3 :type :ok :f :poll :value [[:poll {1 [[0 10] [1 11]]}]]}
+{:process 2 :type :invoke :f :poll :value [[:poll]]}
+{:process 2 :type :ok :f :poll :value [[:poll {1 [[2 12]]}]]}
+)";
+  const QueueCheckResult grouped = check_edn(std::string(kGroupSends) + moved);
+  EXPECT_TRUE(grouped.valid) << explain_text(grouped);
+  std::string assigned = std::string(kGroupSends) + moved;
+  for (std::size_t at = assigned.find(":subscribe"); at != std::string::npos;
+       at = assigned.find(":subscribe"))
+    assigned.replace(at, 10, ":assign");
+  EXPECT_EQ(count(check_edn(assigned), "poll-skip"), 1u);
+}
+
 TEST(QueueChecker, JsonlWritesThePollsMapAsPairs) {
   const std::string text =
       R"({"process":0,"type":"invoke","f":"send","value":[["send",1,10]]}

@@ -221,6 +221,8 @@ LogWorkloadOptions options_for(std::int64_t stride) {
   LogWorkloadOptions options;
   options.process_stride = stride;
   options.drain_settle_ns = 300 * kMs;
+  options.subscribe_percent = 0;  // the fake log has no group coordinator
+  options.crash_percent = 0;      // one process per client, so the op counts below hold
   return options;
 }
 

@@ -41,10 +41,11 @@ struct RunResult {
 // Three brokers and kClients workload clients on fibers, started. The
 // clients' lambdas point into it, so it stays where it was built.
 struct LogCluster {
-  explicit LogCluster(std::uint64_t seed) : simulator(config_for(seed, factory)) {
+  explicit LogCluster(std::uint64_t seed, std::int64_t clients = kClients)
+      : simulator(config_for(seed, factory)) {
     simulator.start();
-    options.process_stride = kClients;
-    for (std::int64_t client = 0; client < kClients; ++client) {
+    options.process_stride = clients;
+    for (std::int64_t client = 0; client < clients; ++client) {
       envs.push_back(simulator.client_env("client-" + std::to_string(client)));
       ClientEnv* env = envs.back().get();
       simulator.spawn("client",
@@ -134,6 +135,59 @@ TEST(SimulatedLog, ALeaderBackFromACrashLeadsOnlyInANewEpoch) {
   EXPECT_GT(after_epoch, epoch) << "n" << leader << " led epoch " << epoch << " before its crash";
   EXPECT_NE(after_leader, kNoNode);
   EXPECT_FALSE(simulator.failure().has_value()) << simulator.failure()->detail;
+}
+
+// The consumer group's coordinator, driven by two members by hand: a lone
+// member gets every partition and commits; a second one joining makes a new
+// generation that fences the first one's commits; once the first goes
+// silent for the group session timeout, the second gets its partitions
+// with the offset the first committed, and that offset survives every
+// broker crashing at once (it is in the controller's Raft log).
+TEST(SimulatedLog, TheGroupMovesASilentMembersPartitionsWithItsCommittedOffsets) {
+  LogCluster cluster(5, 0);
+  sim::Simulator& simulator = cluster.simulator;
+  std::unique_ptr<ClientEnv> env = simulator.client_env("members");
+  const std::int64_t timeout_ns = 2 * kSecond;
+  GroupView first;
+  GroupView joined;
+  GroupView taken;
+  GroupView after_crash;
+  bool committed = false;
+  bool zombie_committed = true;
+  simulator.spawn("members", [&] {
+    LogClient a(*env, 0, LogClientOptions{});
+    LogClient b(*env, 0, LogClientOptions{});
+    first = a.heartbeat(kLogConsumerGroup, 101, timeout_ns);
+    committed = a.commit_offset(kLogConsumerGroup, 101, first.generation, 1, 5, timeout_ns);
+    joined = b.heartbeat(kLogConsumerGroup, 102, timeout_ns);
+    zombie_committed = a.commit_offset(kLogConsumerGroup, 101, first.generation, 1, 9, timeout_ns);
+    for (int i = 0; i < 30; ++i) {  // 102 alone heartbeats, past 101's session timeout
+      env->sleep_for(100'000'000);
+      taken = b.heartbeat(kLogConsumerGroup, 102, timeout_ns);
+    }
+  });
+  simulator.run_until(6 * kSecond);
+  for (NodeId node = 1; node <= 3; ++node) simulator.crash(node, true);
+  simulator.run_until(6 * kSecond + 200'000'000);
+  for (NodeId node = 1; node <= 3; ++node) simulator.restart(node);
+  simulator.spawn("after-crash", [&] {
+    LogClient b(*env, 0, LogClientOptions{});
+    after_crash = b.heartbeat(kLogConsumerGroup, 102, 3 * timeout_ns);
+  });
+  simulator.run_until(14 * kSecond);
+  ASSERT_FALSE(simulator.failure().has_value()) << simulator.failure()->detail;
+
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first.assigned.size(), 3u) << "a lone member gets every partition";
+  EXPECT_TRUE(committed);
+  ASSERT_TRUE(joined.ok());
+  EXPECT_GT(joined.generation, first.generation);
+  EXPECT_FALSE(zombie_committed) << "a commit from an old generation is fenced";
+  ASSERT_TRUE(taken.ok());
+  const std::vector<AssignedPartition> everything{{0, -1}, {1, 5}, {2, -1}};
+  EXPECT_EQ(taken.assigned, everything) << "101's partitions, at the offset it committed";
+  ASSERT_TRUE(after_crash.ok());
+  EXPECT_EQ(after_crash.assigned, everything) << "committed offsets are durable";
 }
 
 }  // namespace
