@@ -69,6 +69,11 @@ Scenario resolve_scenario(Scenario scenario, std::uint64_t seed) {
                         fmt::format("the {} system runs at most {} nodes, not {}", scenario.system,
                                     system->factory->nodes_max(), scenario.nodes));
   }
+  if (const std::string error =
+          system->factory->cluster_error(scenario.system_options.dump(), scenario.nodes);
+      !error.empty()) {
+    throw ScenarioError("system_options", error);
+  }
   // Membership faults need the system's admin hook; without one the kind is
   // off, so the swarm never spends a seed's mix on it.
   if (!system->admin) scenario.faults.rate(faults::FaultKind::membership) = 0;

@@ -70,6 +70,13 @@ class SystemFactory {
   // Empty if `options_json` (NodeConfig.options_json) is valid, else a
   // message naming the bad field: the harness rejects it before any run.
   virtual std::string options_error(std::string_view options_json) const;
+  // Empty if valid options also fit a cluster of `nodes` (a log's
+  // replication factor above its broker count does not), else a message
+  // naming the field.
+  virtual std::string cluster_error(std::string_view /*options_json*/,
+                                    std::uint32_t /*nodes*/) const {
+    return {};
+  }
   // The largest cluster it supports.
   virtual std::uint32_t nodes_max() const { return 64; }
   // One line for a person (a failure's causal story): what a node-to-node

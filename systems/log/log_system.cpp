@@ -28,6 +28,15 @@ std::string LogSystemFactory::options_error(std::string_view options_json) const
   return parse_log_options(options_json, options);
 }
 
+std::string LogSystemFactory::cluster_error(std::string_view options_json,
+                                            std::uint32_t nodes) const {
+  LogOptions options;
+  if (!parse_log_options(options_json, options).empty()) return {};  // options_error says why
+  if (options.replication_factor <= nodes) return {};
+  return "log.replication_factor: " + std::to_string(options.replication_factor) +
+         " replicas need as many brokers, and the cluster has " + std::to_string(nodes);
+}
+
 std::uint32_t LogSystemFactory::nodes_max() const {
   return static_cast<std::uint32_t>(raft::kMembersMax);
 }

@@ -19,6 +19,7 @@ class LogSystemFactory final : public SystemFactory {
   std::unique_ptr<ClusterObserver> make_observer() const override;
   std::vector<PlantedBug> planted_bugs() const override;
   std::string options_error(std::string_view options_json) const override;
+  std::string cluster_error(std::string_view options_json, std::uint32_t nodes) const override;
   std::uint32_t nodes_max() const override;
   std::string describe_message(ByteView payload) const override;
   std::string describe_request(ByteView payload) const override;

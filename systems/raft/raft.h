@@ -166,6 +166,7 @@ class Raft {
   void load_hard_state(NodeContext& context, ByteView bytes);
   void load_snapshot_slot(NodeContext& context, int slot, ByteView bytes);
   void load_wal(NodeContext& context, ByteView bytes);
+  void read_newer_segment(NodeContext& context, std::uint64_t wal_sequence);
   void rewrite_wal(NodeContext& context);
   void finish_recovery(NodeContext& context);
   void on_disk_error(NodeContext& context, DiskStatus status);
@@ -258,6 +259,9 @@ class Raft {
     std::optional<Snapshot> snapshot;
     std::uint64_t snapshot_wal_sequence = 0;
     bool snapshot_corrupt = false;
+    // With a snapshot lost, the highest entry index in the WAL segments
+    // newer than the one recovery reads: how far this node's log went.
+    Index newer_segments_index_max = 0;
   };
   Loading loading_;
 };

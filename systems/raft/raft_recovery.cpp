@@ -97,8 +97,36 @@ void Raft::load_snapshot_slot(NodeContext& context, int slot, ByteView bytes) {
     return;
   }
   wal_sequence_ = loading_.snapshot_wal_sequence;
+  if (loading_.snapshot_corrupt) {
+    read_newer_segment(context, wal_sequence_ + 1);
+    return;
+  }
   disk_.read(context, wal_file(), kReadAllBytes,
              [this](NodeContext& ctx, DiskStatus, ByteView data) { load_wal(ctx, data); });
+}
+
+// A corrupt snapshot slot may have been the newest one, naming a WAL
+// segment after the one recovery falls back to. Its entries cannot be
+// used (the snapshot they follow is gone), but they say how far the log
+// went: without them the node would repair only to the older segment's
+// end and vote with a log missing entries it had acknowledged (found by
+// the commit log's swarm: a bit flip in raft.snap.1, then every node
+// crashing at once, elected a leader without a committed entry).
+void Raft::read_newer_segment(NodeContext& context, std::uint64_t wal_sequence) {
+  constexpr std::uint64_t kNewerSegmentsMax = 2;  // slots alternate: one can be lost
+  if (wal_sequence > wal_sequence_ + kNewerSegmentsMax) {
+    disk_.read(context, wal_file(), kReadAllBytes,
+               [this](NodeContext& ctx, DiskStatus, ByteView data) { load_wal(ctx, data); });
+    return;
+  }
+  disk_.read(context, wal_segment_file(wal_sequence), kReadAllBytes,
+             [this, wal_sequence](NodeContext& ctx, DiskStatus, ByteView data) {
+               const WalScan scan = scan_wal(data);
+               Index& seen = loading_.newer_segments_index_max;
+               seen = std::max(seen, scan.index_after_corruption_max);
+               for (const Entry& entry : scan.entries) seen = std::max(seen, entry.index);
+               read_newer_segment(ctx, wal_sequence + 1);
+             });
 }
 
 void Raft::load_wal(NodeContext& context, ByteView bytes) {
@@ -121,7 +149,7 @@ void Raft::load_wal(NodeContext& context, ByteView bytes) {
     snapshot_.meta.config = bootstrap;
   }
   const WalScan scan = scan_wal(bytes);
-  Index highest_seen = scan.index_after_corruption_max;
+  Index highest_seen = std::max(scan.index_after_corruption_max, loading_.newer_segments_index_max);
   bool gap = false;
   for (const Entry& entry : scan.entries) {
     highest_seen = std::max(highest_seen, entry.index);

@@ -158,6 +158,20 @@ TEST(LogCli, BugsListsTheLogsOwn) {
   EXPECT_GE(bugs, 1u) << ran.output;
 }
 
+TEST(LogCli, MoreReplicasThanBrokersIsAnInputErrorNamingTheField) {
+  const fs::path dir = testing::scratch_folder("log-replicas");
+  const std::string file = testing::write_file(
+      dir / "scenario.json",
+      R"({"system": "log", "nodes": 2, "system_options": {"log": {"replication_factor": 3}}})");
+  const testing::Ran ran = testing::run_simlab(
+      fmt::format("run --scenario {} --db '' --out {}/run", file, dir.string()));
+  EXPECT_EQ(ran.exit_code, 65) << ran.output;
+  EXPECT_NE(ran.output.find("system_options: log.replication_factor: 3 replicas need"),
+            std::string::npos)
+      << ran.output;
+  EXPECT_FALSE(fs::exists(dir / "run")) << "no work starts";
+}
+
 TEST(LogCli, AModelThatCannotJudgeTheQueueIsAnInputError) {
   const fs::path dir = testing::scratch_folder("log-checker");
   const std::string file =

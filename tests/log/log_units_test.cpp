@@ -6,6 +6,7 @@
 #include "systems/log/log_options.h"
 #include "systems/log/log_protocol.h"
 #include "systems/log/log_record.h"
+#include "systems/log/log_system.h"
 #include "systems/log/metadata.h"
 #include "systems/log/producer_state.h"
 
@@ -135,6 +136,21 @@ TEST(LogOptions, UnknownFieldsAndImpossibleSettingsAreNamed) {
   EXPECT_EQ(parsed.fsync, FsyncPolicy::interval);
   EXPECT_EQ(parsed.fsync_interval_ns, 5 * kNanosecondsPerMillisecond);
   EXPECT_EQ(parsed.raft.election_ticks, 8);
+  EXPECT_EQ(parse_log_options(R"({"log": {"group_session_timeout_ms": 900}})", parsed), "");
+  EXPECT_EQ(parsed.group_session_timeout_ns, 900 * kNanosecondsPerMillisecond);
+}
+
+TEST(LogOptions, AReplicationFactorAboveTheBrokerCountIsNamedBeforeAnyRun) {
+  const LogSystemFactory factory;
+  const std::string five = R"({"log": {"replication_factor": 5, "min_insync": 2}})";
+  EXPECT_EQ(factory.options_error(five), "") << "valid options on their own";
+  EXPECT_EQ(factory.cluster_error(five, 5), "");
+  EXPECT_EQ(factory.cluster_error(five, 3),
+            "log.replication_factor: 5 replicas need as many brokers, and the cluster has 3");
+  EXPECT_EQ(factory.cluster_error("", 1),
+            "log.replication_factor: 3 replicas need as many "
+            "brokers, and the cluster has 1")
+      << "the default factor, 3";
 }
 
 }  // namespace
