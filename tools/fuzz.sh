@@ -14,15 +14,26 @@ sources=$(ls checkers/history/*.cpp checkers/linearizability/*.cpp | grep -v '_f
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I.)
 
 # The library once, as objects (rebuilt when their source or any header is
-# newer), then each target against it.
+# newer), JOBS (default 2) compilers at a time, then each target against it.
+jobs="${JOBS:-2}"
 newest_header=$(ls -t checkers/history/*.h checkers/linearizability/*.h | head -1)
 objects=()
+running=0
 for source in $sources; do
   object="$out/$(echo "$source" | tr / _).o"
   if [[ ! -f "$object" || "$source" -nt "$object" || "$newest_header" -nt "$object" ]]; then
-    "$cxx" "${flags[@]/-fsanitize=fuzzer,/-fsanitize=fuzzer-no-link,}" -c "$source" -o "$object"
+    if ((running >= jobs)); then
+      wait -n
+      running=$((running - 1))
+    fi
+    "$cxx" "${flags[@]/-fsanitize=fuzzer,/-fsanitize=fuzzer-no-link,}" -c "$source" -o "$object" &
+    running=$((running + 1))
   fi
   objects+=("$object")
+done
+while ((running > 0)); do  # each compile's own status: set -e stops at the first that failed
+  wait -n
+  running=$((running - 1))
 done
 
 seed_corpus() {
