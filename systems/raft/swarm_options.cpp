@@ -2,17 +2,10 @@
 
 #include <array>
 
+#include "systems/common/random_pick.h"
 #include "systems/raft/options.h"
 
 namespace simlab::raft {
-namespace {
-
-template <typename T, std::size_t N>
-T pick(const std::array<T, N>& choices, RandomSource& random) {
-  return choices[random.below(N)];
-}
-
-}  // namespace
 
 nlohmann::json choose_swarm_options(const nlohmann::json& written, double clock_drift_bound,
                                     RandomSource& random) {

@@ -1,10 +1,11 @@
 // A short fixed slice of the long Raft swarms (`make swarm` runs them all):
-// a few seeds of every scenarios/raft-*.json must pass with no bug on, and a
+// a few seeds of every scenarios/raft-*.json (and log-*.json) must pass with no bug on, and a
 // few planted bugs must still be caught at the seed the swarm first caught
 // them, so a change that blinds the nemesis or breaks Raft shows up in
 // `make test` within seconds.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -22,12 +23,14 @@ std::string scenario_path(const std::string& name) {
   return std::string(SIMLAB_SOURCE_DIR) + "/scenarios/" + name;
 }
 
-std::vector<std::string> raft_scenarios() {
+// scenarios/PREFIX*.json, by file name.
+std::vector<std::string> scenarios_starting(const std::string& prefix) {
   std::vector<std::string> names;
   for (const auto& entry : std::filesystem::directory_iterator(std::string(SIMLAB_SOURCE_DIR) + "/scenarios")) {
     const std::string name = entry.path().filename().string();
-    if (name.starts_with("raft-") && name.ends_with(".json")) names.push_back(name);
+    if (name.starts_with(prefix) && name.ends_with(".json")) names.push_back(name);
   }
+  std::sort(names.begin(), names.end());
   return names;
 }
 
@@ -42,11 +45,26 @@ RunOutcome run(const std::string& name, std::uint64_t seed, const std::string& b
 }
 
 TEST(RaftScenarios, CleanSeedsPass) {
-  const auto names = raft_scenarios();
+  const auto names = scenarios_starting("raft-");
   ASSERT_GE(names.size(), 6u);
   for (const auto& name : names) {
     for (std::uint64_t seed = 1; seed <= kCleanSeeds; ++seed) {
       const RunOutcome outcome = run(name, seed, "");
+      EXPECT_EQ(outcome.verdict, RunVerdict::valid)
+          << name << " seed " << seed << ": " << outcome.anomaly << " " << outcome.detail;
+    }
+  }
+}
+
+// The commit log's scenarios (leader partitions, crashes that lose
+// unsynced tails, rebalances of a larger consumer group) with every judge on.
+TEST(LogScenarios, CleanSeedsPass) {
+  const auto names = scenarios_starting("log-");
+  ASSERT_GE(names.size(), 4u);
+  for (const auto& name : names) {
+    for (std::uint64_t seed = 1; seed <= kCleanSeeds; ++seed) {
+      const RunOutcome outcome =
+          run_scenario(resolve_scenario(load_scenario(scenario_path(name)), seed));
       EXPECT_EQ(outcome.verdict, RunVerdict::valid)
           << name << " seed " << seed << ": " << outcome.anomaly << " " << outcome.detail;
     }
