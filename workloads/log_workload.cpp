@@ -209,28 +209,53 @@ Offset position_after(Offset position, const std::vector<FetchedRecord>& records
   return position;
 }
 
-// False when the client crashed and the process must retire.
+// A group member's commit of its position in a partition.
+struct GroupCommit {
+  std::uint64_t member = 0;
+  std::int64_t generation = 0;
+};
+
+// One poll's fetch of `partition` from `position` and the handling of what
+// it read: the ok completion is recorded (the values are handled) and the
+// position moves past them, unless the fetch failed or the client crashed
+// first. A group member then commits the new position (the planted bug:
+// before the handling). False when the client crashed.
+bool fetch_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                      LogClient& client, PartitionId partition, Offset& position,
+                      const LogWorkloadOptions& options, const GroupCommit* group) {
+  const FetchResult result =
+      client.fetch(partition, position, options.poll_records_max, options.client.op_timeout_ns);
+  if (!result.ok()) {
+    recorder.complete(env.now_ns(), process, history::OpType::fail, poll_invocation());
+    return true;
+  }
+  const Offset next = position_after(position, result.records);
+  const auto commit = [&] {
+    if (group != nullptr && next > position)
+      client.commit_offset(kLogConsumerGroup, group->member, group->generation, partition, next,
+                           options.group_call_timeout_ns);
+  };
+  if (options.commit_before_process) commit();
+  if (crashes(env, options)) {
+    recorder.complete(env.now_ns(), process, history::OpType::info, poll_invocation());
+    return false;
+  }
+  recorder.complete(env.now_ns(), process, history::OpType::ok,
+                    polled_value(partition, result.records));
+  if (!options.commit_before_process) commit();
+  position = next;
+  return true;
+}
+
+// An assigned consumer's poll. False when the client crashed.
 bool poll_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
                      LogClient& client, Consumer& consumer, const PlannedOp& op,
                      const LogWorkloadOptions& options) {
   if (!op.keyed)
     throw std::invalid_argument("a scripted poll of an assigned consumer needs its partition");
   recorder.invoke(env.now_ns(), process, "poll", key_value(op.partition), poll_invocation());
-  Offset& position = consumer.positions[op.partition];
-  const FetchResult result =
-      client.fetch(op.partition, position, options.poll_records_max, options.client.op_timeout_ns);
-  if (!result.ok()) {
-    recorder.complete(env.now_ns(), process, history::OpType::fail, poll_invocation());
-    return true;
-  }
-  if (crashes(env, options)) {
-    recorder.complete(env.now_ns(), process, history::OpType::info, poll_invocation());
-    return false;
-  }
-  recorder.complete(env.now_ns(), process, history::OpType::ok,
-                    polled_value(op.partition, result.records));
-  position = position_after(position, result.records);
-  return true;
+  return fetch_and_record(env, recorder, process, client, op.partition,
+                          consumer.positions[op.partition], options, nullptr);
 }
 
 // Takes the coordinator's view: a partition the member keeps keeps its
@@ -282,29 +307,9 @@ bool group_poll_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64
     return true;
   }
   const PartitionId partition = consumer.partitions[env.random().below(consumer.partitions.size())];
-  Offset& position = consumer.positions[partition];
-  const FetchResult result =
-      client.fetch(partition, position, options.poll_records_max, options.client.op_timeout_ns);
-  if (!result.ok()) {
-    recorder.complete(env.now_ns(), process, history::OpType::fail, poll_invocation());
-    return true;
-  }
-  const Offset next = position_after(position, result.records);
-  const auto commit = [&] {
-    if (next > position)
-      client.commit_offset(kLogConsumerGroup, member, consumer.generation, partition, next,
-                           options.group_call_timeout_ns);
-  };
-  if (options.commit_before_process) commit();
-  if (crashes(env, options)) {
-    recorder.complete(env.now_ns(), process, history::OpType::info, poll_invocation());
-    return false;
-  }
-  recorder.complete(env.now_ns(), process, history::OpType::ok,
-                    polled_value(partition, result.records));
-  if (!options.commit_before_process) commit();
-  position = next;
-  return true;
+  const GroupCommit group{member, consumer.generation};
+  return fetch_and_record(env, recorder, process, client, partition, consumer.positions[partition],
+                          options, &group);
 }
 
 // One past the highest offset the history so far acknowledged a send to

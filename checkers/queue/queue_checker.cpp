@@ -23,6 +23,7 @@ class Judge {
   explicit Judge(const QueueHistory& history) : history_(history) {}
 
   QueueCheckResult run() {
+    mark_subscribed();
     build_logs();
     find_offset_conflicts();
     find_lost_and_aborted();
@@ -43,6 +44,17 @@ class Judge {
     log.values_at[offset].insert(value);
     log.offsets_of[value].insert(offset);
     log.ops_at[offset].push_back(op);
+  }
+
+  // For each op, whether its process was a consumer group's member then: it
+  // subscribed, and has not assigned partitions to itself since.
+  void mark_subscribed() {
+    std::set<std::int64_t> members;
+    for (const QueueOp& op : history_.ops) {
+      if (op.f == "assign") members.erase(op.process);
+      if (op.f == "subscribe") members.insert(op.process);
+      subscribed_.push_back(members.contains(op.process));
+    }
   }
 
   void build_logs() {
@@ -185,11 +197,9 @@ class Judge {
     // process -> key -> last offset it sent / polled
     std::map<std::int64_t, std::map<std::string, std::pair<std::int64_t, std::int64_t>>> sent,
         polled;
-    std::set<std::int64_t> subscribed;
-    for (const QueueOp& op : history_.ops) {  // invocation order = a process's own order
+    for (std::size_t i = 0; i < history_.ops.size(); ++i) {  // invocation order = a process's own
+      const QueueOp& op = history_.ops[i];
       if (op.f == "assign" || op.f == "subscribe") polled.erase(op.process);
-      if (op.f == "assign") subscribed.erase(op.process);
-      if (op.f == "subscribe") subscribed.insert(op.process);
       if (op.status != OpStatus::ok) continue;
       for (const Send& send : op.sends) {
         if (!send.offset) continue;
@@ -208,7 +218,7 @@ class Judge {
       // A group rebalance may move a member's partition away and back, so
       // its own polls of it may jump or go back: the group is judged whole
       // (find_group_skips).
-      if (subscribed.contains(op.process)) continue;
+      if (subscribed_[i]) continue;
       for (const Poll& poll : op.polls) check_poll_order(op, poll, polled[op.process]);
     }
   }
@@ -217,11 +227,9 @@ class Judge {
   // each key: offset -> the first op that read it.
   std::map<std::string, std::map<std::int64_t, std::int64_t>> group_polls() const {
     std::map<std::string, std::map<std::int64_t, std::int64_t>> read;
-    std::set<std::int64_t> subscribed;
-    for (const QueueOp& op : history_.ops) {
-      if (op.f == "assign") subscribed.erase(op.process);
-      if (op.f == "subscribe") subscribed.insert(op.process);
-      if (op.f != "poll" || op.status != OpStatus::ok || !subscribed.contains(op.process)) continue;
+    for (std::size_t i = 0; i < history_.ops.size(); ++i) {
+      const QueueOp& op = history_.ops[i];
+      if (op.f != "poll" || op.status != OpStatus::ok || !subscribed_[i]) continue;
       for (const Poll& poll : op.polls) {
         for (const Record& record : poll.records)
           read[poll.key].try_emplace(record.offset, op.invoke_index);
@@ -299,6 +307,7 @@ class Judge {
   }
 
   const QueueHistory& history_;
+  std::vector<bool> subscribed_;  // by op
   std::map<std::string, KeyLog> logs_;
   std::map<std::string, std::unordered_map<std::string, std::int64_t>>
       failed_;  // key -> value -> op
