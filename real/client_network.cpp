@@ -30,31 +30,40 @@ void ClientNetwork::on_frame(NodeId node, Frame frame) {
   if (found == waiting_.end() || found->second.node != node) return;  // its caller gave up
   const Waiting waiting = found->second;
   waiting_.erase(found);
-  *waiting.reply = std::move(frame.payload);
-  *waiting.answered = true;
+  *waiting.result = CallResult{CallResult::Status::ok, std::move(frame.payload)};
   last_client_node_ = node;
-  fibers_.wake(waiting.fiber, waiting.generation);
+  if (--*waiting.missing == 0) fibers_.wake(waiting.fiber, waiting.generation);
 }
 
 CallResult ClientNetwork::call(NodeId node, Bytes request, std::int64_t timeout_ns) {
-  if (!nodes_.contains(node))
-    throw std::out_of_range("call to unknown node " + std::to_string(node));
+  std::vector<CallRequest> requests;
+  requests.push_back(CallRequest{node, std::move(request)});
+  return std::move(call_all(std::move(requests), timeout_ns)[0]);
+}
+
+// A node that cannot even be connected to is as a lost request: its result
+// stays a timeout, and the call still waits out the others (or the timeout).
+std::vector<CallResult> ClientNetwork::call_all(std::vector<CallRequest> requests,
+                                                std::int64_t timeout_ns) {
+  for (const CallRequest& request : requests)
+    if (!nodes_.contains(request.node))
+      throw std::out_of_range("call to unknown node " + std::to_string(request.node));
   const std::int64_t deadline_ns = fibers_.now_ns() + timeout_ns;
-  Connection* link = connection(node);
-  if (link == nullptr) {  // cannot even connect: as long as a lost request
-    fibers_.sleep_for(timeout_ns);
-    return CallResult{};
-  }
-  const std::uint64_t id = next_request_++;
-  Bytes reply;
-  bool answered = false;
+  std::vector<CallResult> results(requests.size());
+  std::size_t missing = requests.size();
+  std::vector<std::uint64_t> ids;
   const std::uint64_t generation = fibers_.prepare_wait();
-  waiting_[id] = Waiting{fibers_.current(), generation, node, &reply, &answered};
-  link->send(Frame{FrameType::client_request, id, std::move(request)});
-  fibers_.wait(generation, deadline_ns);
-  waiting_.erase(id);
-  if (!answered) return CallResult{};
-  return CallResult{CallResult::Status::ok, std::move(reply)};
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    Connection* link = connection(requests[i].node);
+    if (link == nullptr) continue;
+    const std::uint64_t id = next_request_++;
+    ids.push_back(id);
+    waiting_[id] = Waiting{fibers_.current(), generation, requests[i].node, &results[i], &missing};
+    link->send(Frame{FrameType::client_request, id, std::move(requests[i].request)});
+  }
+  if (!requests.empty()) fibers_.wait(generation, deadline_ns);
+  for (const std::uint64_t id : ids) waiting_.erase(id);
+  return results;
 }
 
 }  // namespace simlab::real

@@ -26,6 +26,8 @@ class ClientNetwork {
   // Sends and waits (from a fiber); a node that is down, paused or cut off
   // simply never answers.
   CallResult call(NodeId node, Bytes request, std::int64_t timeout_ns);
+  // Every request at once; returns when all are answered or at the timeout.
+  std::vector<CallResult> call_all(std::vector<CallRequest> requests, std::int64_t timeout_ns);
   NodeId last_client_node() const { return last_client_node_; }
   const std::vector<NodeId>& node_ids() const { return node_ids_; }
   FiberLoop& fibers() { return fibers_; }
@@ -38,8 +40,8 @@ class ClientNetwork {
     std::uint32_t fiber;
     std::uint64_t generation;
     NodeId node;
-    Bytes* reply;
-    bool* answered;
+    CallResult* result;
+    std::size_t* missing;  // the call's unanswered requests: it wakes at 0
   };
   Connection* connection(NodeId node);
   void on_frame(NodeId node, Frame frame);
@@ -51,7 +53,6 @@ class ClientNetwork {
   std::unordered_map<std::uint64_t, Waiting> waiting_;
   std::uint64_t next_request_ = 1;
   NodeId last_client_node_ = kNoNode;
-  bool stopping_ = false;
   friend class RealClientEnv;
 };
 
@@ -64,6 +65,10 @@ class RealClientEnv final : public ClientEnv {
   void sleep_for(std::int64_t duration_ns) override { network_.fibers().sleep_for(duration_ns); }
   CallResult call(NodeId node, Bytes request, std::int64_t timeout_ns) override {
     return network_.call(node, std::move(request), timeout_ns);
+  }
+  std::vector<CallResult> call_all(std::vector<CallRequest> requests,
+                                   std::int64_t timeout_ns) override {
+    return network_.call_all(std::move(requests), timeout_ns);
   }
   const std::vector<NodeId>& nodes() const override { return network_.node_ids(); }
   bool stopping() const override { return stopping_; }

@@ -109,6 +109,9 @@ void RealCluster::build_links() {
     run_checked(in_namespace(ns, {"ip", "addr", "add", node_ip(node) + "/24", "dev", "eth0"}));
     run_checked(in_namespace(ns, {"ip", "link", "set", "eth0", "up"}));
     run_checked(in_namespace(ns, {"ip", "link", "set", "lo", "up"}));
+    // A node starts from an empty disk: a work folder used before (a rerun
+    // into the same run folder) must not hand it an earlier run's log.
+    fs::remove_all(data_dir(node));
     fs::create_directories(data_dir(node));
   }
 }

@@ -5,11 +5,12 @@
 // run then ends with an internal-error verdict), never an abort.
 #pragma once
 
+#include <boost/context/fiber.hpp>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
-
-#include <boost/context/fiber.hpp>
+#include <vector>
 
 #include "systems/common/types.h"
 
@@ -46,9 +47,11 @@ class Fiber {
   // Bumped on every wait; a wake-up event carries the generation it was
   // scheduled for, so a stale one (the reply came first) is ignored.
   std::uint64_t generation = 0;
-  std::uint64_t awaited_request = 0;  // 0: not waiting for a reply
-  bool reply_arrived = false;
-  Bytes reply;
+  // A call's requests are numbered awaited_first .. awaited_first +
+  // replies.size() - 1; each reply slot stays empty until its reply comes.
+  std::uint64_t awaited_first = 0;  // 0: not waiting for a reply
+  std::vector<std::optional<Bytes>> replies;
+  std::size_t replies_missing = 0;
 
  private:
   std::string name_;

@@ -68,6 +68,10 @@ class Simulator::SimClientEnv final : public ClientEnv {
   CallResult call(NodeId node, Bytes request, std::int64_t timeout_ns) override {
     return simulator_.call(node, std::move(request), timeout_ns, latency_random_);
   }
+  std::vector<CallResult> call_all(std::vector<CallRequest> requests,
+                                   std::int64_t timeout_ns) override {
+    return simulator_.call_all(std::move(requests), timeout_ns, latency_random_);
+  }
   const std::vector<NodeId>& nodes() const override { return simulator_.node_ids(); }
   bool stopping() const override { return simulator_.stopping(); }
 

@@ -113,6 +113,10 @@ class Simulator {
   // draws), or from a stream shared by every caller.
   CallResult call(NodeId node, Bytes request, std::int64_t timeout_ns);
   CallResult call(NodeId node, Bytes request, std::int64_t timeout_ns, Prng& latency_random);
+  // Every request at once, each with its own drawn latency (so they may
+  // arrive out of order); returns when all are answered or at the timeout.
+  std::vector<CallResult> call_all(std::vector<CallRequest> requests, std::int64_t timeout_ns,
+                                   Prng& latency_random);
   // A ClientEnv for a client fiber, with its own named random stream.
   std::unique_ptr<ClientEnv> client_env(std::string_view stream_name);
   // Clients see stopping() become true; they finish their op and return.

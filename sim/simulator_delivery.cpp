@@ -172,7 +172,11 @@ void Simulator::deliver_client_reply(const Event& event) {
   ClientMessage message = std::move(client_messages_[event.a]);
   free_client_messages_.push_back(event.a);
   Fiber& fiber = *fibers_[message.fiber];
-  if (fiber.finished() || fiber.awaited_request != message.request) return;  // timed out
+  const std::uint64_t slot = message.request - fiber.awaited_first;
+  const bool awaited = !fiber.finished() && fiber.awaited_first != 0 &&
+                       message.request >= fiber.awaited_first && slot < fiber.replies.size() &&
+                       !fiber.replies[slot];
+  if (!awaited) return;  // timed out
   trace_.record(now_ns_, EventKind::client_reply, message.fiber, 0,
                 fold64(message.request, bytes_hash64(message.payload)));
   last_client_node_ = message.node;
@@ -181,9 +185,8 @@ void Simulator::deliver_client_reply(const Event& event) {
                    message.payload});
     causal_.end();
   }
-  fiber.awaited_request = 0;
-  fiber.reply_arrived = true;
-  fiber.reply = std::move(message.payload);
+  fiber.replies[slot] = std::move(message.payload);
+  if (--fiber.replies_missing > 0) return;  // the call waits for the rest
   ++fiber.generation;  // the pending timeout is now stale
   resume_fiber(message.fiber);
 }

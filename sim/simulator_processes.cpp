@@ -45,28 +45,52 @@ CallResult Simulator::call(NodeId node, Bytes request, std::int64_t timeout_ns) 
 
 CallResult Simulator::call(NodeId node, Bytes request, std::int64_t timeout_ns,
                            Prng& latency_random) {
+  std::vector<CallRequest> requests;
+  requests.push_back(CallRequest{node, std::move(request)});
+  return std::move(call_all(std::move(requests), timeout_ns, latency_random)[0]);
+}
+
+// The requests take consecutive ids, so a reply finds its slot by
+// subtraction. Request i's latency is keyed by its rank i as well, so a
+// pipeline to one node does not arrive in lockstep.
+std::vector<CallResult> Simulator::call_all(std::vector<CallRequest> requests,
+                                            std::int64_t timeout_ns, Prng& latency_random) {
   if (current_fiber_ < 0) throw std::logic_error("call made outside a fiber");
-  if (!is_node(node)) throw std::out_of_range(fmt::format("call to unknown node {}", node));
+  if (requests.empty()) return {};
+  for (const CallRequest& request : requests)
+    if (!is_node(request.node))
+      throw std::out_of_range(fmt::format("call to unknown node {}", request.node));
   const auto fiber_id = static_cast<std::uint32_t>(current_fiber_);
   Fiber& fiber = *fibers_[fiber_id];
-  const RequestId request_id = next_request_++;
-  fiber.awaited_request = request_id;
-  fiber.reply_arrived = false;
-  fiber.reply.clear();
-  request_fibers_[request_id] = PendingCall{fiber_id, &latency_random};
-  Prng draws = keyed_draws(latency_random, event_key(fold64(node, 0), now_ns_, 0));
-  const std::int64_t latency_ns = config_.client_latency.sample(draws);
-  const std::uint64_t slot =
-      store(client_messages_, free_client_messages_,
-            ClientMessage{fiber_id, node, request_id, std::move(request), -1});
-  queue_.push(now_ns_ + latency_ns, EventKind::client_request, node, slot, 0);
+  const RequestId first = next_request_;
+  next_request_ += requests.size();
+  fiber.awaited_first = first;
+  fiber.replies.assign(requests.size(), std::nullopt);
+  fiber.replies_missing = requests.size();
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const RequestId request_id = first + i;
+    const NodeId node = requests[i].node;
+    request_fibers_[request_id] = PendingCall{fiber_id, &latency_random};
+    Prng draws = keyed_draws(latency_random,
+                             event_key(fold64(node, 0), now_ns_, static_cast<std::uint32_t>(i)));
+    const std::int64_t latency_ns = config_.client_latency.sample(draws);
+    const std::uint64_t slot =
+        store(client_messages_, free_client_messages_,
+              ClientMessage{fiber_id, node, request_id, std::move(requests[i].request), -1});
+    queue_.push(now_ns_ + latency_ns, EventKind::client_request, node, slot, 0);
+  }
   const std::uint64_t generation = ++fiber.generation;
   queue_.push(now_ns_ + timeout_ns, EventKind::fiber_wake, fiber_id, generation, 0);
   fiber.suspend();
-  fiber.awaited_request = 0;
-  request_fibers_.erase(request_id);
-  if (!fiber.reply_arrived) return CallResult{CallResult::Status::timeout, {}};
-  return CallResult{CallResult::Status::ok, std::move(fiber.reply)};
+  fiber.awaited_first = 0;
+  std::vector<CallResult> results(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    request_fibers_.erase(first + i);
+    if (fiber.replies[i])
+      results[i] = CallResult{CallResult::Status::ok, std::move(*fiber.replies[i])};
+  }
+  fiber.replies.clear();
+  return results;
 }
 
 std::unique_ptr<ClientEnv> Simulator::client_env(std::string_view stream_name) {

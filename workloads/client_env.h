@@ -18,6 +18,11 @@ struct CallResult {
   Bytes response;  // empty unless ok
 };
 
+struct CallRequest {
+  NodeId node = kNoNode;
+  Bytes request;
+};
+
 class ClientEnv {
  public:
   virtual ~ClientEnv() = default;
@@ -29,6 +34,19 @@ class ClientEnv {
   // Sends a request to a node's on_client and blocks until its reply or the
   // timeout. A timeout says nothing about whether the request took effect.
   virtual CallResult call(NodeId node, Bytes request, std::int64_t timeout_ns) = 0;
+  // Sends every request at once (a pipeline, like a Kafka producer's
+  // in-flight batches: they may reach their nodes, and be answered, in any
+  // order) and blocks until each has its reply or the timeout; result i is
+  // request i's. Drivers pipeline; this default, for test doubles, sends one
+  // after another within the same overall timeout.
+  virtual std::vector<CallResult> call_all(std::vector<CallRequest> requests,
+                                           std::int64_t timeout_ns) {
+    const std::int64_t deadline_ns = now_ns() + timeout_ns;
+    std::vector<CallResult> results(requests.size());
+    for (std::size_t i = 0; i < requests.size() && now_ns() < deadline_ns; ++i)
+      results[i] = call(requests[i].node, std::move(requests[i].request), deadline_ns - now_ns());
+    return results;
+  }
   // Ids of the nodes a client may address.
   virtual const std::vector<NodeId>& nodes() const = 0;
   // True once the run asks clients to stop issuing new operations.

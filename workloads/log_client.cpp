@@ -76,58 +76,167 @@ bool LogClient::follow_hint(PartitionId partition, NodeId asked, NodeId hint) {
   return false;
 }
 
-// Every try carries the same (producer, epoch, sequence): a retry of a send
-// an earlier try appended is a duplicate the broker answers with the first
-// append's offset. A try that timed out or ended unknown may have been
-// appended, so from then on the send can only end ok or unknown; before
-// that, a refusal (not_leader, not_enough_replicas, a fenced sequence)
-// means nothing was appended, and the send fails.
-SendResult LogClient::send(PartitionId partition, std::int64_t value) {
-  assert(producer_id_ != 0);
-  ClientRequest request;
-  request.kind = ClientKind::produce;
-  request.partition = partition;
-  request.value = value;
-  request.producer_id = producer_id_;
-  request.producer_epoch = 0;
-  request.sequence = next_sequence(partition);
-  request.acks = commitlog::Acks::all;
-  const Bytes payload = commitlog::encode_client_request(request);
-  const std::int64_t deadline_ns = env_.now_ns() + options_.op_timeout_ns;
+struct LogClient::InFlight {
+  ClientRequest request;  // the produce, with the epoch and sequence it carries now
+  SendResult result;
+  bool resolved = false;
+  // A try timed out or ended unknown: from then on the value can only end
+  // ok or unknown. Until then every try was refused, so it was never
+  // appended and may end failed.
   bool maybe_appended = false;
-  for (int attempt = 0; env_.now_ns() < deadline_ns; ++attempt) {
+};
+
+namespace {
+
+bool unresolved(const std::vector<LogClient::InFlight>& batch) {
+  return std::any_of(batch.begin(), batch.end(), [](const auto& value) { return !value.resolved; });
+}
+
+}  // namespace
+
+// Every try of a value carries the same (producer, epoch, sequence): a retry
+// of a value an earlier try appended is a duplicate the broker answers with
+// the first append's offset. The values go out together each round, so the
+// broker may see a later sequence before an earlier one and answer
+// out_of_order_sequence: that value is simply sent again next round, once
+// the earlier ones have landed (Kafka's producer does the same for a batch
+// that is not the first in flight). Only when every value before it was
+// acknowledged before the try went out does the refusal mean the broker
+// lost this producer's state: then no sequence of it can land again.
+std::vector<SendResult> LogClient::send(PartitionId partition,
+                                        const std::vector<std::int64_t>& values) {
+  assert(producer_id_ != 0);
+  assert(!values.empty() && values.size() <= kSendPipelineMax);
+  std::vector<InFlight> batch(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    ClientRequest& request = batch[i].request;
+    request.kind = ClientKind::produce;
+    request.partition = partition;
+    request.value = values[i];
+    request.producer_id = producer_id_;
+    request.producer_epoch = producer_epoch_;
+    request.sequence = next_sequence(partition) + static_cast<std::int64_t>(i);
+    request.acks = commitlog::Acks::all;
+  }
+  const std::int64_t deadline_ns = env_.now_ns() + options_.op_timeout_ns;
+  for (int attempt = 0; env_.now_ns() < deadline_ns && unresolved(batch); ++attempt) {
     const NodeId node = target(partition, deadline_ns);
     if (env_.now_ns() >= deadline_ns) break;  // the metadata request took what was left
-    const auto reply = call(node, payload, deadline_ns);
-    if (!reply) {
-      maybe_appended = true;
-      leaders_.erase(partition);
-      continue;  // a timeout already waited: ask again at once
-    }
-    switch (reply->status) {
-      case ClientStatus::ok:
-        sequences_[partition] = request.sequence + 1;
-        return SendResult{SendOutcome::ok, reply->offset, false};
-      case ClientStatus::not_leader:
-        if (follow_hint(partition, node, reply->leader_hint)) continue;
-        break;
-      case ClientStatus::not_enough_replicas:
-        if (!maybe_appended) return SendResult{SendOutcome::fail, -1, false};
-        break;  // an earlier try may be in the log: keep asking to learn its fate
-      case ClientStatus::out_of_order_sequence:
-      case ClientStatus::fenced_producer:
-        return SendResult{maybe_appended ? SendOutcome::unknown : SendOutcome::fail, -1, true};
-      case ClientStatus::unknown:
-      case ClientStatus::offset_out_of_range:  // not answers to a produce: assume the worst
-      case ClientStatus::rebalance_in_progress:
-      case ClientStatus::illegal_generation:
-        maybe_appended = true;
-        follow_hint(partition, node, reply->leader_hint);
-        break;
-    }
-    back_off(attempt);
+    if (!send_round(batch, node, deadline_ns)) back_off(attempt);
   }
-  return SendResult{maybe_appended ? SendOutcome::unknown : SendOutcome::fail, -1, false};
+  return finish_send(batch, partition);
+}
+
+// One round: every unresolved value to `node` at once. Acknowledgements are
+// facts whatever order they came in, so they are taken first; the other
+// answers then in sequence order. True when the next round may start at
+// once (a timeout already waited, or a redirect names the leader).
+bool LogClient::send_round(std::vector<InFlight>& batch, NodeId node, std::int64_t deadline_ns) {
+  std::size_t acked_prefix = 0;  // values acknowledged before this round
+  while (acked_prefix < batch.size() && batch[acked_prefix].resolved) ++acked_prefix;
+  std::vector<std::size_t> slots;
+  std::vector<CallRequest> requests;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (batch[i].resolved) continue;
+    slots.push_back(i);
+    requests.push_back(CallRequest{node, commitlog::encode_client_request(batch[i].request)});
+  }
+  const std::int64_t timeout_ns = std::min(options_.call_timeout_ns, deadline_ns - env_.now_ns());
+  const std::vector<CallResult> results = env_.call_all(std::move(requests), timeout_ns);
+  std::vector<std::optional<ClientReply>> replies(slots.size());
+  for (std::size_t k = 0; k < slots.size(); ++k) {
+    if (results[k].status != CallResult::Status::ok) continue;
+    replies[k] = commitlog::decode_client_reply(results[k].response);
+    if (replies[k] && replies[k]->status == ClientStatus::ok) {
+      batch[slots[k]].resolved = true;
+      batch[slots[k]].result = SendResult{SendOutcome::ok, replies[k]->offset, false};
+    }
+  }
+  bool at_once = false;
+  bool bump_epoch = false;
+  for (std::size_t k = 0; k < slots.size(); ++k) {
+    if (batch[slots[k]].resolved) continue;
+    at_once |=
+        on_send_reply(batch, slots[k], replies[k], node, slots[k] == acked_prefix, bump_epoch);
+  }
+  if (bump_epoch) renumber_under_new_epoch(batch);
+  return at_once;
+}
+
+bool LogClient::on_send_reply(std::vector<InFlight>& batch, std::size_t i,
+                              const std::optional<ClientReply>& reply, NodeId node,
+                              bool first_unacknowledged, bool& bump_epoch) {
+  InFlight& value = batch[i];
+  const PartitionId partition = value.request.partition;
+  if (!reply) {
+    value.maybe_appended = true;
+    leaders_.erase(partition);
+    return true;  // the timeout already waited: ask again at once
+  }
+  switch (reply->status) {
+    case ClientStatus::ok:
+      return false;  // taken before
+    case ClientStatus::not_leader:
+      return follow_hint(partition, node, reply->leader_hint);
+    case ClientStatus::not_enough_replicas:
+      if (!value.maybe_appended) settle(value, false);
+      return false;  // else an earlier try may be in the log: keep asking to learn its fate
+    case ClientStatus::out_of_order_sequence:
+      if (options_.retry_out_of_order_with_new_epoch) {
+        bump_epoch = true;
+        return true;
+      }
+      if (first_unacknowledged) settle(value, true);
+      return false;
+    case ClientStatus::fenced_producer:
+      settle(value, true);
+      return false;
+    case ClientStatus::unknown:
+    case ClientStatus::offset_out_of_range:  // not answers to a produce: assume the worst
+    case ClientStatus::rebalance_in_progress:
+    case ClientStatus::illegal_generation:
+      value.maybe_appended = true;
+      follow_hint(partition, node, reply->leader_hint);
+      return false;
+  }
+  return false;
+}
+
+// The value's fate as far as its tries tell: refused every time, it failed;
+// otherwise it may be in the log.
+void LogClient::settle(InFlight& value, bool producer_unusable) {
+  value.resolved = true;
+  value.result = SendResult{value.maybe_appended ? SendOutcome::unknown : SendOutcome::fail, -1,
+                            producer_unusable};
+}
+
+// The planted bug's recovery: a fresh epoch restarts every partition's
+// sequences at 0, and the unanswered values take them in order, so the
+// broker cannot tell a resent value from a new one.
+void LogClient::renumber_under_new_epoch(std::vector<InFlight>& batch) {
+  ++producer_epoch_;
+  sequences_.clear();
+  std::int64_t sequence = 0;
+  for (InFlight& value : batch) {
+    if (value.resolved) continue;
+    value.request.producer_epoch = producer_epoch_;
+    value.request.sequence = sequence++;
+  }
+}
+
+// The next send continues after the last value acknowledged under the
+// current epoch; a value that failed was never appended, so its sequence is
+// free again.
+std::vector<SendResult> LogClient::finish_send(std::vector<InFlight>& batch,
+                                               PartitionId partition) {
+  std::vector<SendResult> results;
+  for (InFlight& value : batch) {
+    if (!value.resolved) settle(value, false);
+    if (value.result.outcome == SendOutcome::ok && value.request.producer_epoch == producer_epoch_)
+      sequences_[partition] = value.request.sequence + 1;
+    results.push_back(value.result);
+  }
+  return results;
 }
 
 FetchResult LogClient::fetch(PartitionId partition, commitlog::Offset offset,

@@ -4,7 +4,8 @@
 // leadership moves), sends as Kafka's idempotent producer (one producer id,
 // epoch 0, a sequence per partition that advances only after an ok, and
 // the same sequence on every retry of a send, so the broker appends it at
-// most once), fetches committed records, and speaks to the consumer
+// most once; several values in flight at once, like Kafka's
+// max.in.flight.requests.per.connection), fetches committed records, and speaks to the consumer
 // group's coordinator (heartbeats that return the member's assignment, and
 // offset commits), following it as the controller moves. A send whose fate
 // cannot be known is reported as such, never guessed.
@@ -25,7 +26,16 @@ struct LogClientOptions {
   std::int64_t call_timeout_ns = 150 * kNanosecondsPerMillisecond;  // one try
   std::int64_t backoff_ns_min = 2 * kNanosecondsPerMillisecond;
   std::int64_t backoff_ns_max = 100 * kNanosecondsPerMillisecond;
+  // The planted log.retriable-out-of-order (Redpanda issue 3039, 2022): an
+  // out_of_order_sequence reply makes the producer bump its epoch and resend
+  // every unanswered value under fresh sequences, so a value an earlier try
+  // appended (its reply lost or late) is appended again.
+  bool retry_out_of_order_with_new_epoch = false;
 };
+
+// At most this many values in flight: within the broker's dedupe window
+// (systems/log/producer_state.h), so any retry is recognised.
+inline constexpr std::size_t kSendPipelineMax = 3;
 
 enum class SendOutcome : std::uint8_t {
   ok,       // appended at `offset`
@@ -67,10 +77,12 @@ class LogClient {
   // sends (0: a consumer only).
   LogClient(ClientEnv& env, std::uint64_t producer_id, LogClientOptions options);
 
-  // Sends `value` to `partition` (acks=all) under this producer's next
-  // sequence for it, retrying that same sequence on not_leader, unknown and
-  // timeouts until options.op_timeout_ns is spent.
-  SendResult send(commitlog::PartitionId partition, std::int64_t value);
+  // Sends `values` (1 to kSendPipelineMax) to `partition` (acks=all), all
+  // in flight at once, value i under this producer's next sequence plus i;
+  // each retries its own sequence on not_leader, unknown and timeouts until
+  // options.op_timeout_ns is spent. Result i is value i's.
+  std::vector<SendResult> send(commitlog::PartitionId partition,
+                               const std::vector<std::int64_t>& values);
   // Fetches up to `records_max` committed records from `offset`, following
   // leadership, for at most `timeout_ns`. Fetches change nothing.
   FetchResult fetch(commitlog::PartitionId partition, commitlog::Offset offset,
@@ -86,6 +98,7 @@ class LogClient {
                      std::int64_t timeout_ns);
 
   std::uint64_t producer_id() const { return producer_id_; }
+  commitlog::Epoch producer_epoch() const { return producer_epoch_; }
   // The sequence the next send to `partition` carries.
   std::int64_t next_sequence(commitlog::PartitionId partition) const;
   const LogClientOptions& options() const { return options_; }
@@ -107,8 +120,24 @@ class LogClient {
   NodeId random_node();
   void back_off(int attempt);
 
+ public:
+  struct InFlight;  // one value of a pipelined send
+
+ private:
+  bool send_round(std::vector<InFlight>& batch, NodeId node, std::int64_t deadline_ns);
+  // Handles value i's answer (empty: no answer in time) in one round; true
+  // when the next round may start at once.
+  bool on_send_reply(std::vector<InFlight>& batch, std::size_t i,
+                     const std::optional<commitlog::ClientReply>& reply, NodeId node,
+                     bool first_unacknowledged, bool& bump_epoch);
+  static void settle(InFlight& value, bool producer_unusable);
+  void renumber_under_new_epoch(std::vector<InFlight>& batch);
+  std::vector<SendResult> finish_send(std::vector<InFlight>& batch,
+                                      commitlog::PartitionId partition);
+
   ClientEnv& env_;
   std::uint64_t producer_id_;
+  commitlog::Epoch producer_epoch_ = 0;
   LogClientOptions options_;
   std::map<commitlog::PartitionId, NodeId> leaders_;  // last known leader per partition
   std::map<commitlog::PartitionId, std::int64_t> sequences_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <functional>
 #include <map>
 #include <numeric>
 #include <optional>
@@ -36,21 +37,33 @@ struct PlannedOp {
   std::string f;      // send, assign, subscribe, poll or final-poll
   bool keyed = true;  // a scripted group member's poll names no partition
   PartitionId partition = 0;
-  std::int64_t value = 0;               // send
+  std::vector<std::int64_t> values;     // send: 1 to kSendPipelineMax, in flight together
   std::vector<PartitionId> assignment;  // assign
 };
 
 Value key_value(PartitionId partition) { return Value::integer(partition); }
 
-// [["send", k, v]], and once acknowledged [["send", k, [offset, v]]].
-Value send_value(PartitionId partition, std::int64_t value) {
-  return Value::list(
-      {Value::list({Value::string("send"), key_value(partition), Value::integer(value)})});
+// [["send", k, v] ...], and once acknowledged [["send", k, [offset, v]] ...].
+Value send_value(PartitionId partition, const std::vector<std::int64_t>& values) {
+  Value::List micro_ops;
+  for (std::int64_t value : values)
+    micro_ops.push_back(
+        Value::list({Value::string("send"), key_value(partition), Value::integer(value)}));
+  return Value::list(std::move(micro_ops));
 }
 
-Value sent_value(PartitionId partition, Offset offset, std::int64_t value) {
-  const Value pair = Value::list({Value::integer(offset), Value::integer(value)});
-  return Value::list({Value::list({Value::string("send"), key_value(partition), pair})});
+// Each value with its offset where the broker acknowledged it.
+Value sent_value(PartitionId partition, const std::vector<std::int64_t>& values,
+                 const std::vector<SendResult>& results) {
+  Value::List micro_ops;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    Value sent = Value::integer(values[i]);
+    if (results[i].outcome == SendOutcome::ok)
+      sent = Value::list({Value::integer(results[i].offset), std::move(sent)});
+    micro_ops.push_back(
+        Value::list({Value::string("send"), key_value(partition), std::move(sent)}));
+  }
+  return Value::list(std::move(micro_ops));
 }
 
 Value poll_invocation() { return Value::list({Value::list({Value::string("poll")})}); }
@@ -86,8 +99,9 @@ std::vector<PartitionId> draw_assignment(ClientEnv& env, std::uint32_t partition
   return all;
 }
 
+// `next_unique` gives each sent value its run-unique number.
 PlannedOp plan(ClientEnv& env, const LogWorkloadOptions& options, LogRole role,
-               const Consumer& consumer, std::int64_t unique) {
+               const Consumer& consumer, const std::function<std::int64_t()>& next_unique) {
   PlannedOp op;
   if (role != LogRole::producer && !consumer.assigned) {
     if (role == LogRole::consumer && env.random().below(100) < options.subscribe_percent) {
@@ -105,7 +119,8 @@ PlannedOp plan(ClientEnv& env, const LogWorkloadOptions& options, LogRole role,
   if (send) {
     op.f = "send";
     op.partition = static_cast<PartitionId>(env.random().below(options.partitions));
-    op.value = unique;
+    const std::uint64_t count = 1 + env.random().below(options.send_values_max);
+    for (std::uint64_t i = 0; i < count; ++i) op.values.push_back(next_unique());
     return op;
   }
   op.f = "poll";
@@ -130,14 +145,21 @@ PlannedOp scripted_plan(const ScriptedOp& scripted, const LogWorkloadOptions& op
   op.f = scripted.f;
   const Value& value = scripted.value;
   if (op.f == "send") {
-    const bool shaped = value.is_list() && value.as_list().size() == 1 &&
-                        value.as_list()[0].is_list() && value.as_list()[0].as_list().size() == 3;
-    const Value::List* micro = shaped ? &value.as_list()[0].as_list() : nullptr;
-    if (!micro || !(*micro)[0].is_string() || (*micro)[0].as_string() != "send" ||
-        !(*micro)[2].is_integer())
-      throw std::invalid_argument("a scripted send's value is [[\"send\", k, v]]");
-    op.partition = scripted_partition((*micro)[1], options);
-    op.value = (*micro)[2].as_integer();
+    const char* const shape =
+        "a scripted send's value is [[\"send\", k, v] ...]: 1 to 3 integer values, one partition";
+    if (!value.is_list() || value.as_list().empty() || value.as_list().size() > kSendPipelineMax)
+      throw std::invalid_argument(shape);
+    for (const Value& item : value.as_list()) {
+      const Value::List* micro =
+          item.is_list() && item.as_list().size() == 3 ? &item.as_list() : nullptr;
+      if (!micro || !(*micro)[0].is_string() || (*micro)[0].as_string() != "send" ||
+          !(*micro)[2].is_integer())
+        throw std::invalid_argument(shape);
+      const PartitionId partition = scripted_partition((*micro)[1], options);
+      if (!op.values.empty() && partition != op.partition) throw std::invalid_argument(shape);
+      op.partition = partition;
+      op.values.push_back((*micro)[2].as_integer());
+    }
   } else if (op.f == "assign" || op.f == "subscribe") {
     if (!value.is_list() || value.as_list().empty())
       throw std::invalid_argument("a scripted " + op.f +
@@ -160,21 +182,29 @@ PlannedOp scripted_plan(const ScriptedOp& scripted, const LogWorkloadOptions& op
 // unknown, or its producer can send no more).
 bool send_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
                      LogClient& client, const PlannedOp& op) {
-  const Value invoked = send_value(op.partition, op.value);
+  const Value invoked = send_value(op.partition, op.values);
   recorder.invoke(env.now_ns(), process, "send", key_value(op.partition), invoked);
-  const SendResult result = client.send(op.partition, op.value);
-  switch (result.outcome) {
-    case SendOutcome::ok:
-      recorder.complete(env.now_ns(), process, history::OpType::ok,
-                        sent_value(op.partition, result.offset, op.value));
-      return true;
-    case SendOutcome::fail:
-      recorder.complete(env.now_ns(), process, history::OpType::fail, invoked);
-      return !result.producer_unusable;
-    case SendOutcome::unknown:
-      recorder.complete(env.now_ns(), process, history::OpType::info, invoked);
-      return false;
+  const std::vector<SendResult> results = client.send(op.partition, op.values);
+  const auto all = [&](SendOutcome outcome) {
+    return std::all_of(results.begin(), results.end(),
+                       [&](const SendResult& result) { return result.outcome == outcome; });
+  };
+  const bool unusable = std::any_of(results.begin(), results.end(), [](const SendResult& result) {
+    return result.producer_unusable;
+  });
+  if (all(SendOutcome::ok)) {
+    recorder.complete(env.now_ns(), process, history::OpType::ok,
+                      sent_value(op.partition, op.values, results));
+    return true;
   }
+  if (all(SendOutcome::fail)) {
+    recorder.complete(env.now_ns(), process, history::OpType::fail, invoked);
+    return !unusable;
+  }
+  // Some value may be in the log, or some are and some are not: the op as a
+  // whole is indeterminate, with the offsets the broker did acknowledge.
+  recorder.complete(env.now_ns(), process, history::OpType::info,
+                    sent_value(op.partition, op.values, results));
   return false;
 }
 
@@ -317,7 +347,8 @@ bool group_poll_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64
 Offset acknowledged_end(const history::History& ops, PartitionId partition) {
   Offset end = 0;
   for (const history::Op& op : ops) {
-    if (op.type != history::OpType::ok || op.f != "send" || !op.value.is_list()) continue;
+    const bool completed = op.type == history::OpType::ok || op.type == history::OpType::info;
+    if (!completed || op.f != "send" || !op.value.is_list()) continue;
     for (const Value& micro : op.value.as_list()) {  // ["send", k, [offset, v]]
       if (!micro.is_list() || micro.as_list().size() != 3) continue;
       const Value::List& fields = micro.as_list();
@@ -431,9 +462,9 @@ void run_log_client(ClientEnv& client_env, HistoryRecorder& recorder, std::int64
     bool retired = false;
     while (!retired && !env.stopping() && script_left()) {
       // Unique across the run (and so within each partition): process ids never repeat.
-      const std::int64_t unique = process * 1'000'000 + ++counter;
+      const auto next_unique = [&] { return process * 1'000'000 + ++counter; };
       if (op_streams) op_env.start_op((*script)[next_scripted]);
-      PlannedOp op = plan(env, options, role, consumer, unique);
+      PlannedOp op = plan(env, options, role, consumer, next_unique);
       if (script != nullptr) {
         wait_for_scripted_op(env, (*script)[next_scripted], think_due);
         op = scripted_plan((*script)[next_scripted++], options);

@@ -3,11 +3,14 @@
 // Client slot s (process % stride) is a producer when s % 3 == 0, a
 // consumer when s % 3 == 1, and mixes sends and polls (drawn per op) when
 // s % 3 == 2. Ops, with the partition as the op's key:
-//   send    invoke [["send", k, v]]; ok [["send", k, [offset, v]]]. Values
-//           are unique in the run. A send that may have been appended
-//           completes `info` and retires the process (it comes back as
-//           process + stride, a new producer); one that definitely was not
-//           completes `fail`.
+//   send    invoke [["send", k, v] ...]; ok [["send", k, [offset, v]] ...]:
+//           1 to send_values_max values to one partition, all in flight at
+//           once (a producer's pipeline). Values are unique in the run. A
+//           send whose values were not all appended, or may have been,
+//           completes `info` (with the offsets of those acknowledged) and
+//           retires the process (it comes back as process + stride, a new
+//           producer); one whose values definitely were not completes
+//           `fail`.
 //   assign  value [k ...]: a consumer's (or a mixed client's) random nonempty
 //           set of partitions, once per process, before its first poll;
 //           its positions start at offset 0.
@@ -47,6 +50,7 @@ struct LogWorkloadOptions {
   std::int64_t process_stride = 1;  // added to the process id after an `info`
   std::uint32_t partitions = 3;     // the log's, from the scenario's system_options
   std::uint64_t send_percent = 50;  // a mixed client's sends, out of 100
+  std::uint64_t send_values_max = kSendPipelineMax;  // values per send op, from 1
   std::uint32_t poll_records_max = 16;
   std::uint32_t drain_records_max = 64;
   // A drain that has caught up with a leader's high watermark still below

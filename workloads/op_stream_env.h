@@ -39,6 +39,10 @@ class OpStreamEnv final : public ClientEnv {
   CallResult call(NodeId node, Bytes request, std::int64_t timeout_ns) override {
     return inner_.call(node, std::move(request), timeout_ns);
   }
+  std::vector<CallResult> call_all(std::vector<CallRequest> requests,
+                                   std::int64_t timeout_ns) override {
+    return inner_.call_all(std::move(requests), timeout_ns);
+  }
   const std::vector<NodeId>& nodes() const override { return inner_.nodes(); }
   bool stopping() const override { return inner_.stopping(); }
 

@@ -57,13 +57,19 @@ class Judge {
     }
   }
 
+  // An ok op's sends were acknowledged; so were those an indeterminate op's
+  // completion gives offsets for (a pipelined send whose other values'
+  // fates are unknown).
+  static bool acknowledged(const QueueOp& op, const Send& send) {
+    return op.status == OpStatus::ok || (op.status == OpStatus::unknown && send.offset);
+  }
+
   void build_logs() {
     for (const QueueOp& op : history_.ops) {
-      if (op.status == OpStatus::ok) {
-        for (const Send& send : op.sends) {
-          ++result_.acknowledged_sends;
-          if (send.offset) note(logs_[send.key], *send.offset, send.value, op.invoke_index);
-        }
+      for (const Send& send : op.sends) {
+        if (!acknowledged(op, send)) continue;
+        ++result_.acknowledged_sends;
+        if (send.offset) note(logs_[send.key], *send.offset, send.value, op.invoke_index);
       }
       if (op.status == OpStatus::failed) {
         for (const Send& send : op.sends) failed_[send.key].emplace(send.value, op.invoke_index);
@@ -163,8 +169,8 @@ class Judge {
   void find_lost_and_aborted() {
     find_drain();
     for (const QueueOp& op : history_.ops) {
-      if (op.status != OpStatus::ok) continue;
-      for (const Send& send : op.sends) find_lost(op, send);
+      for (const Send& send : op.sends)
+        if (acknowledged(op, send)) find_lost(op, send);
     }
     for (const QueueOp& op : history_.ops) {
       for (const Poll& poll : op.polls) {
@@ -200,9 +206,8 @@ class Judge {
     for (std::size_t i = 0; i < history_.ops.size(); ++i) {  // invocation order = a process's own
       const QueueOp& op = history_.ops[i];
       if (op.f == "assign" || op.f == "subscribe") polled.erase(op.process);
-      if (op.status != OpStatus::ok) continue;
       for (const Send& send : op.sends) {
-        if (!send.offset) continue;
+        if (!send.offset || !acknowledged(op, send)) continue;
         auto [it, fresh] = sent[op.process].try_emplace(send.key, *send.offset, op.invoke_index);
         if (!fresh && *send.offset <= it->second.first) {
           report({"nonmonotonic-send",

@@ -37,6 +37,8 @@ LogWorkloadOptions workload_options(const ClientSettings& settings) {
   options.drain_settle_ns = 2 * settings.op_timeout_ns;
   options.op_streams = settings.script_op_streams;
   options.commit_before_process = settings.bug == commitlog::kCommitBeforeProcessBug;
+  options.client.retry_out_of_order_with_new_epoch =
+      settings.bug == commitlog::kRetriableOutOfOrderBug;
   return options;
 }
 

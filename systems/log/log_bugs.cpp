@@ -5,7 +5,7 @@
 namespace simlab::commitlog {
 namespace {
 
-constexpr std::array<PlantedBug, 4> kBugs = {{
+constexpr std::array<PlantedBug, 5> kBugs = {{
     {kUncleanLeaderElectionBug,
      "the controller may make a replica outside the ISR the leader when no ISR member is alive, "
      "throwing away acknowledged records (Jepsen, Kafka 0.8, 2013; unclean.leader.election)"},
@@ -21,6 +21,11 @@ constexpr std::array<PlantedBug, 4> kBugs = {{
      "a consumer-group member commits the offset past a poll's records before it has handled "
      "them, so a consumer that crashes in between leaves them unprocessed for the whole group "
      "(at-most-once where at-least-once was meant; Kafka's documented auto-commit pitfall)"},
+    {kRetriableOutOfOrderBug,
+     "an idempotent producer with several batches in flight treats out_of_order_sequence as "
+     "retriable: it bumps its epoch and resends every unanswered batch under fresh sequences, so "
+     "a batch an earlier try appended (its answer lost or late) is appended twice (Redpanda issue "
+     "3039, Jepsen 2022)"},
 }};
 
 }  // namespace

@@ -15,8 +15,9 @@ inline constexpr std::string_view kUncleanLeaderElectionBug = "log.unclean-leade
 inline constexpr std::string_view kHwTruncationBug = "log.hw-truncation";
 inline constexpr std::string_view kAckBeforeFsyncLastReplicaBug =
     "log.ack-before-fsync-last-replica";
-// In the consumer (workloads/log_workload.h): the brokers never see it.
+// In the clients (workloads/log_workload.h, log_client.h): the brokers never see them.
 inline constexpr std::string_view kCommitBeforeProcessBug = "log.commit-before-process";
+inline constexpr std::string_view kRetriableOutOfOrderBug = "log.retriable-out-of-order";
 
 std::span<const PlantedBug> log_bugs();
 

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -39,7 +40,9 @@ constexpr std::int64_t kMs = kNanosecondsPerMillisecond;
 constexpr std::int64_t kLatencyNs = 1 * kMs;
 
 // A client env on a clock of its own: a call takes kLatencyNs when the
-// handler answers and the whole timeout when it does not (nullopt).
+// handler answers and the whole timeout when it does not (nullopt). A
+// pipeline's requests reach the handler in order, and it takes as long as
+// its slowest.
 class FakeCluster final : public ClientEnv {
  public:
   using Handler = std::function<std::optional<ClientReply>(NodeId, const ClientRequest&)>;
@@ -61,6 +64,19 @@ class FakeCluster final : public ClientEnv {
     }
     now_ns_ += kLatencyNs;
     return {CallResult::Status::ok, commitlog::encode_client_reply(*reply)};
+  }
+  std::vector<CallResult> call_all(std::vector<CallRequest> calls,
+                                   std::int64_t timeout_ns) override {
+    const std::int64_t start_ns = now_ns_;
+    std::int64_t end_ns = start_ns;
+    std::vector<CallResult> results;
+    for (CallRequest& call_request : calls) {
+      now_ns_ = start_ns;
+      results.push_back(call(call_request.node, std::move(call_request.request), timeout_ns));
+      end_ns = std::max(end_ns, now_ns_);
+    }
+    now_ns_ = end_ns;
+    return results;
   }
   const std::vector<NodeId>& nodes() const override { return nodes_; }
   bool stopping() const override { return now_ns_ >= stop_ns_; }
@@ -110,7 +126,7 @@ TEST(LogClient, ARetryKeepsTheSendsSequenceAndAnAnsweredRetryIsOk) {
     return appended(7);                        // the broker's dedupe: the first append's offset
   });
   LogClient client(cluster, 5, LogClientOptions{});
-  const SendResult result = client.send(1, 42);
+  const SendResult result = client.send(1, {42})[0];
   EXPECT_EQ(result.outcome, SendOutcome::ok);
   EXPECT_EQ(result.offset, 7);
   const auto produced = cluster.produced();
@@ -133,7 +149,7 @@ TEST(LogClient, ASendEveryBrokerRefusedFailsAndKeepsItsSequence) {
     return status(ClientStatus::not_leader);
   });
   LogClient client(cluster, 5, LogClientOptions{});
-  EXPECT_EQ(client.send(0, 1).outcome, SendOutcome::fail);
+  EXPECT_EQ(client.send(0, {1})[0].outcome, SendOutcome::fail);
   EXPECT_GT(cluster.produced().size(), 3u) << "it retried until the op's time was spent";
   EXPECT_EQ(client.next_sequence(0), 0);
   EXPECT_GE(cluster.now_ns(), LogClientOptions{}.op_timeout_ns);
@@ -147,7 +163,7 @@ TEST(LogClient, ARefusalAfterATimeoutLeavesTheSendUnknown) {
     return status(ClientStatus::not_leader);
   });
   LogClient client(cluster, 5, LogClientOptions{});
-  EXPECT_EQ(client.send(0, 1).outcome, SendOutcome::unknown);
+  EXPECT_EQ(client.send(0, {1})[0].outcome, SendOutcome::unknown);
 }
 
 TEST(LogClient, NotEnoughReplicasFailsAtOnceAndAFencedProducerCannotGoOn) {
@@ -156,7 +172,7 @@ TEST(LogClient, NotEnoughReplicasFailsAtOnceAndAFencedProducerCannotGoOn) {
     return status(ClientStatus::not_enough_replicas);
   });
   LogClient client(short_isr, 5, LogClientOptions{});
-  const SendResult refused = client.send(0, 1);
+  const SendResult refused = client.send(0, {1})[0];
   EXPECT_EQ(refused.outcome, SendOutcome::fail);
   EXPECT_FALSE(refused.producer_unusable);
   EXPECT_EQ(short_isr.produced().size(), 1u);
@@ -166,7 +182,7 @@ TEST(LogClient, NotEnoughReplicasFailsAtOnceAndAFencedProducerCannotGoOn) {
     return status(ClientStatus::out_of_order_sequence);
   });
   LogClient producer(fenced, 5, LogClientOptions{});
-  const SendResult out_of_order = producer.send(0, 1);
+  const SendResult out_of_order = producer.send(0, {1})[0];
   EXPECT_EQ(out_of_order.outcome, SendOutcome::fail);
   EXPECT_TRUE(out_of_order.producer_unusable);
 }
@@ -178,14 +194,112 @@ TEST(LogClient, ANotLeaderHintIsFollowedWithoutAskingForMetadataAgain) {
     return appended(0);
   });
   LogClient client(cluster, 5, LogClientOptions{});
-  ASSERT_EQ(client.send(2, 9).outcome, SendOutcome::ok);
+  ASSERT_EQ(client.send(2, {9})[0].outcome, SendOutcome::ok);
   ASSERT_EQ(cluster.requests.size(), 3u);
   EXPECT_EQ(cluster.requests[0].second.kind, ClientKind::metadata);
   EXPECT_EQ(cluster.requests[1].first, 1u);
   EXPECT_EQ(cluster.requests[2].first, 3u);
-  ASSERT_EQ(client.send(2, 10).outcome, SendOutcome::ok);
+  ASSERT_EQ(client.send(2, {10})[0].outcome, SendOutcome::ok);
   EXPECT_EQ(cluster.requests.back().first, 3u) << "the leader is remembered";
   EXPECT_EQ(cluster.requests.size(), 4u);
+}
+
+// One partition's leader with the broker's sequence rule
+// (systems/log/producer_state.h) for one producer: a new epoch starts at
+// sequence 0, a known sequence is a duplicate answered with its offset, a
+// gap is out_of_order_sequence.
+struct SequencedPartition {
+  std::vector<std::int64_t> log;
+  std::map<std::pair<commitlog::Epoch, std::int64_t>, commitlog::Offset> appended_at;
+  commitlog::Epoch epoch = 0;
+  std::int64_t last_sequence = -1;
+
+  ClientReply produce(const ClientRequest& request) {
+    if (request.producer_epoch < epoch) return status(ClientStatus::fenced_producer);
+    if (request.producer_epoch > epoch) {
+      epoch = request.producer_epoch;
+      last_sequence = -1;
+    }
+    const auto known = appended_at.find({epoch, request.sequence});
+    if (known != appended_at.end()) return appended(known->second);
+    if (request.sequence != last_sequence + 1) return status(ClientStatus::out_of_order_sequence);
+    last_sequence = request.sequence;
+    const auto offset = static_cast<commitlog::Offset>(log.size());
+    appended_at[{epoch, request.sequence}] = offset;
+    log.push_back(request.value);
+    return appended(offset);
+  }
+};
+
+// The first round of a two-value pipeline: value 1 overtakes value 0 and is
+// refused out of order; value 0 is then appended, but its answer is lost.
+FakeCluster::Handler overtaken_pipeline(SequencedPartition& broker) {
+  auto produces = std::make_shared<int>(0);
+  return [&broker, produces](NodeId, const ClientRequest& request) -> std::optional<ClientReply> {
+    if (request.kind == ClientKind::metadata) return metadata(1);
+    ++*produces;
+    if (*produces == 1) {
+      broker.produce(request);
+      return std::nullopt;
+    }
+    if (*produces == 2) return status(ClientStatus::out_of_order_sequence);
+    return broker.produce(request);
+  };
+}
+
+TEST(LogClient, AValueThatOvertookAnEarlierOneIsSentAgainUnderTheSameSequence) {
+  SequencedPartition broker;
+  FakeCluster cluster(overtaken_pipeline(broker));
+  LogClient client(cluster, 5, LogClientOptions{});
+  const auto results = client.send(0, {10, 11});
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].outcome, SendOutcome::ok);
+  EXPECT_EQ(results[0].offset, 0) << "the retry is the first append's duplicate";
+  EXPECT_EQ(results[1].outcome, SendOutcome::ok);
+  EXPECT_EQ(results[1].offset, 1);
+  EXPECT_EQ(broker.log, (std::vector<std::int64_t>{10, 11}));
+  for (const ClientRequest& request : cluster.produced()) EXPECT_EQ(request.producer_epoch, 0);
+  EXPECT_EQ(client.next_sequence(0), 2);
+}
+
+// log.retriable-out-of-order: the refusal makes the producer take a new
+// epoch and resend both values from sequence 0, so value 0 is in the log twice.
+TEST(LogClient, ThePlantedRetriableOutOfOrderBugAppendsAValueTwice) {
+  SequencedPartition broker;
+  FakeCluster cluster(overtaken_pipeline(broker));
+  LogClientOptions options;
+  options.retry_out_of_order_with_new_epoch = true;
+  LogClient client(cluster, 5, options);
+  const auto results = client.send(0, {10, 11});
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].outcome, SendOutcome::ok);
+  EXPECT_EQ(results[1].outcome, SendOutcome::ok);
+  EXPECT_EQ(broker.log, (std::vector<std::int64_t>{10, 10, 11}));
+  EXPECT_EQ(client.producer_epoch(), 1);
+  const auto produced = cluster.produced();
+  ASSERT_EQ(produced.size(), 4u);
+  EXPECT_EQ(produced[2].producer_epoch, 1);
+  EXPECT_EQ(produced[2].sequence, 0);
+  EXPECT_EQ(produced[3].sequence, 1);
+  EXPECT_EQ(client.next_sequence(0), 2);
+}
+
+// Once every value before it is acknowledged, a refused sequence is no
+// overtaking: the broker has lost the producer's state, and the producer
+// can send no more.
+TEST(LogClient, OutOfOrderWithEveryEarlierValueAcknowledgedEndsTheProducer) {
+  int produces = 0;
+  FakeCluster cluster([&](NodeId, const ClientRequest& request) -> std::optional<ClientReply> {
+    if (request.kind == ClientKind::metadata) return metadata(1);
+    if (++produces == 1) return appended(0);
+    return status(ClientStatus::out_of_order_sequence);
+  });
+  LogClient client(cluster, 5, LogClientOptions{});
+  const auto results = client.send(0, {10, 11});
+  EXPECT_EQ(results[0].outcome, SendOutcome::ok);
+  EXPECT_EQ(results[1].outcome, SendOutcome::fail);
+  EXPECT_TRUE(results[1].producer_unusable);
+  EXPECT_EQ(produces, 3) << "refused once while value 0 was in flight, then once for good";
 }
 
 // A one-broker log per partition: produce appends (deduplicating by

@@ -93,6 +93,18 @@ TEST(RealFaults, AOneWayRuleDropsAToBAndNotBToA) {
   EXPECT_TRUE(udp_arrives(cluster, 1, 2)) << "the heal removes exactly that rule";
 }
 
+TEST(RealCluster, EveryNodeStartsFromAnEmptyDataFolderInAReusedWorkFolder) {
+  SIMLAB_REQUIRE_REAL_NODES();
+  const ClusterSpec reused = spec("rw" + std::to_string(getpid() % 1000), 2);
+  fs::create_directories(reused.work_dir + "/n1");
+  simlab::testing::write_file(reused.work_dir + "/n1/log-p0.seg", "an earlier run's records");
+  simlab::testing::write_file(reused.work_dir + "/unrelated", "not the cluster's");
+  RealCluster cluster(reused);
+  EXPECT_TRUE(fs::is_directory(cluster.data_dir(1)));
+  EXPECT_TRUE(fs::is_empty(cluster.data_dir(1)));
+  EXPECT_TRUE(fs::exists(reused.work_dir + "/unrelated")) << "only the nodes' own folders go";
+}
+
 TEST(RealFaults, SigstopStopsANodesAnswersAndSigcontBringsThemBack) {
   SIMLAB_REQUIRE_REAL_NODES();
   RealCluster cluster(spec("st" + std::to_string(getpid() % 1000), 1));

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "sim_test_support.h"
 
 namespace simlab::sim {
@@ -159,6 +161,55 @@ TEST(Fibers, SleepCallAndTimeout) {
   });
   simulator.run_until(1'000'000'000);
   EXPECT_EQ(log, (std::vector<std::string>{"woke at 5000000", "pong", "timeout"}));
+}
+
+// A pipeline: every request leaves at once, each with its own latency, so a
+// node may see them out of order; each result is its own request's, a
+// request with no answer is a timeout, and the call returns as soon as the
+// last answer is in (or at the timeout, when one never comes).
+TEST(Fibers, CallAllPipelinesRequestsAndMatchesEachReplyToItsRequest) {
+  ScriptFactory factory;
+  std::vector<std::string> arrived;
+  const ScriptNode::Hook echo = [&](NodeContext& context, const Seen& seen) {
+    if (seen.what != "client") return;
+    const std::string text(seen.bytes.begin(), seen.bytes.end());
+    arrived.push_back(text);
+    if (text != "silence") context.reply(seen.detail, bytes_of("re " + text));
+  };
+  factory.hooks = {echo, echo};
+  Simulator simulator(script_config(factory, 2));
+  simulator.start();
+  std::vector<std::string> answers;
+  std::int64_t answered_all_ns = 0;
+  std::int64_t with_silence_ns = 0;
+  Prng latency_random(7);
+  simulator.spawn("client", [&] {
+    const std::string texts[] = {"0", "1", "2", "3", "4", "5", "6", "7"};
+    std::vector<CallRequest> requests;
+    for (const std::string& text : texts)
+      requests.push_back(CallRequest{text == "3" ? NodeId{2} : NodeId{1}, bytes_of(text)});
+    const std::int64_t start_ns = simulator.now_ns();
+    const auto results = simulator.call_all(std::move(requests), 10'000'000, latency_random);
+    answered_all_ns = simulator.now_ns() - start_ns;
+    for (const CallResult& result : results)
+      answers.push_back(std::string(result.response.begin(), result.response.end()));
+    std::vector<CallRequest> second;
+    second.push_back(CallRequest{1, bytes_of("a")});
+    second.push_back(CallRequest{1, bytes_of("silence")});
+    const std::int64_t second_ns = simulator.now_ns();
+    const auto partial = simulator.call_all(std::move(second), 10'000'000, latency_random);
+    with_silence_ns = simulator.now_ns() - second_ns;
+    answers.push_back(std::string(partial[0].response.begin(), partial[0].response.end()));
+    answers.push_back(partial[1].status == CallResult::Status::timeout ? "timeout" : "answered");
+  });
+  simulator.run_until(1'000'000'000);
+  EXPECT_EQ(answers, (std::vector<std::string>{"re 0", "re 1", "re 2", "re 3", "re 4", "re 5",
+                                               "re 6", "re 7", "re a", "timeout"}));
+  EXPECT_LT(answered_all_ns, 1'000'000) << "no waiting for the timeout once all are in";
+  EXPECT_EQ(with_silence_ns, 10'000'000);
+  const std::vector<std::string> first_eight(arrived.begin(), arrived.begin() + 8);
+  EXPECT_FALSE(std::is_sorted(first_eight.begin(), first_eight.end()))
+      << "each request draws its own latency";
 }
 
 TEST(Fibers, AThrowingFiberEndsTheRunAsAnInternalError) {
