@@ -104,7 +104,8 @@ bool unresolved(const std::vector<LogClient::InFlight>& batch) {
 // acknowledged before the try went out does the refusal mean the broker
 // lost this producer's state: then no sequence of it can land again.
 std::vector<SendResult> LogClient::send(PartitionId partition,
-                                        const std::vector<std::int64_t>& values) {
+                                        const std::vector<std::int64_t>& values,
+                                        bool transactional) {
   assert(producer_id_ != 0);
   assert(!values.empty() && values.size() <= kSendPipelineMax);
   std::vector<InFlight> batch(values.size());
@@ -117,6 +118,7 @@ std::vector<SendResult> LogClient::send(PartitionId partition,
     request.producer_epoch = producer_epoch_;
     request.sequence = next_sequence(partition) + static_cast<std::int64_t>(i);
     request.acks = commitlog::Acks::all;
+    request.transactional = transactional;
   }
   const std::int64_t deadline_ns = env_.now_ns() + options_.op_timeout_ns;
   for (int attempt = 0; env_.now_ns() < deadline_ns && unresolved(batch); ++attempt) {
@@ -195,6 +197,8 @@ bool LogClient::on_send_reply(std::vector<InFlight>& batch, std::size_t i,
     case ClientStatus::offset_out_of_range:  // not answers to a produce: assume the worst
     case ClientStatus::rebalance_in_progress:
     case ClientStatus::illegal_generation:
+    case ClientStatus::concurrent_transactions:
+    case ClientStatus::invalid_txn_state:
       value.maybe_appended = true;
       follow_hint(partition, node, reply->leader_hint);
       return false;
@@ -248,6 +252,7 @@ FetchResult LogClient::fetch(PartitionId partition, commitlog::Offset offset,
   request.partition = partition;
   request.offset = offset;
   request.records_max = records_max;
+  request.read_committed = true;
   const Bytes payload = commitlog::encode_client_request(request);
   const std::int64_t deadline_ns = env_.now_ns() + timeout_ns;
   for (int attempt = 0; env_.now_ns() < deadline_ns; ++attempt) {
@@ -259,7 +264,8 @@ FetchResult LogClient::fetch(PartitionId partition, commitlog::Offset offset,
       continue;
     }
     if (reply->status == ClientStatus::ok || reply->status == ClientStatus::offset_out_of_range)
-      return FetchResult{reply->status, reply->high_watermark, reply->records};
+      return FetchResult{reply->status, reply->high_watermark, reply->records,
+                         std::max(offset, reply->next_offset)};
     if (reply->status == ClientStatus::not_leader &&
         follow_hint(partition, node, reply->leader_hint))
       continue;
@@ -287,7 +293,9 @@ std::optional<ClientReply> LogClient::ask_coordinator(const ClientRequest& reque
       continue;
     }
     coordinator_ = node;
-    if (reply->status != ClientStatus::rebalance_in_progress) return reply;
+    if (reply->status != ClientStatus::rebalance_in_progress &&
+        reply->status != ClientStatus::concurrent_transactions)
+      return reply;
     back_off(attempt);
   }
   return std::nullopt;
@@ -315,6 +323,36 @@ bool LogClient::commit_offset(std::uint32_t group, std::uint64_t member, std::in
   request.offset = offset;
   const auto reply = ask_coordinator(request, timeout_ns);
   return reply && reply->status == ClientStatus::ok;
+}
+
+TxnStep LogClient::add_to_transaction(PartitionId partition, std::int64_t timeout_ns) {
+  ClientRequest request;
+  request.kind = ClientKind::txn_add_partition;
+  request.producer_id = producer_id_;
+  request.producer_epoch = producer_epoch_;
+  request.partition = partition;
+  const auto reply = ask_coordinator(request, timeout_ns);
+  if (!reply || reply->status == ClientStatus::unknown) return TxnStep::unknown;
+  if (reply->status == ClientStatus::ok) return TxnStep::ok;
+  // Not this epoch's transaction any more: the coordinator ended it (it
+  // timed out), and it ended in an abort, the only end nobody asked for.
+  if (reply->status == ClientStatus::invalid_txn_state) return TxnStep::aborted;
+  return TxnStep::unknown;
+}
+
+TxnEnd LogClient::end_transaction(bool commit, std::int64_t timeout_ns) {
+  ClientRequest request;
+  request.kind = ClientKind::txn_end;
+  request.producer_id = producer_id_;
+  request.producer_epoch = producer_epoch_;
+  request.commit = commit;
+  const auto reply = ask_coordinator(request, timeout_ns);
+  if (!reply || reply->status != ClientStatus::ok) return TxnEnd::unknown;
+  if (reply->producer_epoch != producer_epoch_) {
+    producer_epoch_ = reply->producer_epoch;
+    sequences_.clear();  // a new epoch starts every partition's sequence at 0
+  }
+  return reply->committed ? TxnEnd::committed : TxnEnd::aborted;
 }
 
 }  // namespace simlab

@@ -52,6 +52,14 @@ struct SendResult {
   bool producer_unusable = false;
 };
 
+// A step of a transaction, as far as the client can know it.
+enum class TxnStep : std::uint8_t {
+  ok,
+  aborted,  // the coordinator ended the transaction (its timeout): nothing of it commits
+  unknown,  // no answer in time
+};
+enum class TxnEnd : std::uint8_t { committed, aborted, unknown };
+
 struct FetchResult {
   // ok: a leader answered with records (possibly none) and its high
   // watermark. offset_out_of_range: the offset is past the leader's log
@@ -59,6 +67,9 @@ struct FetchResult {
   commitlog::ClientStatus status = commitlog::ClientStatus::unknown;
   commitlog::Offset high_watermark = 0;
   std::vector<commitlog::FetchedRecord> records;
+  // Where the next fetch starts: past the records, and past markers and
+  // aborted records the broker left out.
+  commitlog::Offset next_offset = 0;
   bool ok() const { return status == commitlog::ClientStatus::ok; }
 };
 
@@ -80,11 +91,19 @@ class LogClient {
   // Sends `values` (1 to kSendPipelineMax) to `partition` (acks=all), all
   // in flight at once, value i under this producer's next sequence plus i;
   // each retries its own sequence on not_leader, unknown and timeouts until
-  // options.op_timeout_ns is spent. Result i is value i's.
+  // options.op_timeout_ns is spent. Result i is value i's. `transactional`:
+  // the values belong to the producer's open transaction (their partition
+  // must have been added to it).
   std::vector<SendResult> send(commitlog::PartitionId partition,
-                               const std::vector<std::int64_t>& values);
-  // Fetches up to `records_max` committed records from `offset`, following
-  // leadership, for at most `timeout_ns`. Fetches change nothing.
+                               const std::vector<std::int64_t>& values, bool transactional = false);
+  // A transaction: add each partition before the first send to it, then end
+  // it. The end's answer carries the epoch the next transaction takes
+  // (KIP-890), which later sends use, from sequence 0.
+  TxnStep add_to_transaction(commitlog::PartitionId partition, std::int64_t timeout_ns);
+  TxnEnd end_transaction(bool commit, std::int64_t timeout_ns);
+  // Fetches up to `records_max` committed records from `offset` as a
+  // read_committed consumer (nothing of an open or aborted transaction),
+  // following leadership, for at most `timeout_ns`. Fetches change nothing.
   FetchResult fetch(commitlog::PartitionId partition, commitlog::Offset offset,
                     std::uint32_t records_max, std::int64_t timeout_ns);
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/hash.h"
 #include "workloads/op_stream_env.h"
 
 namespace simlab {
@@ -34,12 +35,21 @@ struct Consumer {
 };
 
 struct PlannedOp {
-  std::string f;      // send, assign, subscribe, poll or final-poll
+  std::string f;      // send, txn, assign, subscribe, poll or final-poll
   bool keyed = true;  // a scripted group member's poll names no partition
   PartitionId partition = 0;
   std::vector<std::int64_t> values;     // send: 1 to kSendPipelineMax, in flight together
   std::vector<PartitionId> assignment;  // assign
+  std::vector<std::pair<PartitionId, std::int64_t>> txn_sends;  // txn, in order
 };
+
+// Whether a transaction is meant to abort: a function of its first value
+// (unique in the run), so a script of the op decides as the generator did.
+bool meant_to_abort(std::int64_t first_value, const LogWorkloadOptions& options) {
+  const std::uint64_t mixed =
+      sim::fold64(sim::name_hash64("txn-abort"), static_cast<std::uint64_t>(first_value));
+  return mixed % 100 < options.txn_abort_percent;
+}
 
 Value key_value(PartitionId partition) { return Value::integer(partition); }
 
@@ -100,9 +110,18 @@ std::vector<PartitionId> draw_assignment(ClientEnv& env, std::uint32_t partition
 }
 
 // `next_unique` gives each sent value its run-unique number.
-PlannedOp plan(ClientEnv& env, const LogWorkloadOptions& options, LogRole role,
+PlannedOp plan(ClientEnv& env, const LogWorkloadOptions& options, LogRole role, bool transactional,
                const Consumer& consumer, const std::function<std::int64_t()>& next_unique) {
   PlannedOp op;
+  if (transactional) {
+    op.f = "txn";
+    const std::uint64_t count = 1 + env.random().below(options.txn_sends_max);
+    for (std::uint64_t i = 0; i < count; ++i) {
+      const auto partition = static_cast<PartitionId>(env.random().below(options.partitions));
+      op.txn_sends.emplace_back(partition, next_unique());
+    }
+    return op;
+  }
   if (role != LogRole::producer && !consumer.assigned) {
     if (role == LogRole::consumer && env.random().below(100) < options.subscribe_percent) {
       op.f = "subscribe";
@@ -138,6 +157,23 @@ PartitionId scripted_partition(const Value& key, const LogWorkloadOptions& optio
   return static_cast<PartitionId>(key.as_integer());
 }
 
+// A scripted send's or txn's micro-ops [["send", k, v] ...] (at least one,
+// integer values), as (partition, value) pairs.
+std::vector<std::pair<PartitionId, std::int64_t>> scripted_sends(
+    const Value& value, const char* shape, const LogWorkloadOptions& options) {
+  if (!value.is_list() || value.as_list().empty()) throw std::invalid_argument(shape);
+  std::vector<std::pair<PartitionId, std::int64_t>> sends;
+  for (const Value& item : value.as_list()) {
+    const Value::List* micro =
+        item.is_list() && item.as_list().size() == 3 ? &item.as_list() : nullptr;
+    if (!micro || !(*micro)[0].is_string() || (*micro)[0].as_string() != "send" ||
+        !(*micro)[2].is_integer())
+      throw std::invalid_argument(shape);
+    sends.emplace_back(scripted_partition((*micro)[1], options), (*micro)[2].as_integer());
+  }
+  return sends;
+}
+
 // The scripted op as the generator would have planned it. A script comes
 // from a recorded history or a person's hand: anything else is bad input.
 PlannedOp scripted_plan(const ScriptedOp& scripted, const LogWorkloadOptions& options) {
@@ -147,19 +183,15 @@ PlannedOp scripted_plan(const ScriptedOp& scripted, const LogWorkloadOptions& op
   if (op.f == "send") {
     const char* const shape =
         "a scripted send's value is [[\"send\", k, v] ...]: 1 to 3 integer values, one partition";
-    if (!value.is_list() || value.as_list().empty() || value.as_list().size() > kSendPipelineMax)
-      throw std::invalid_argument(shape);
-    for (const Value& item : value.as_list()) {
-      const Value::List* micro =
-          item.is_list() && item.as_list().size() == 3 ? &item.as_list() : nullptr;
-      if (!micro || !(*micro)[0].is_string() || (*micro)[0].as_string() != "send" ||
-          !(*micro)[2].is_integer())
-        throw std::invalid_argument(shape);
-      const PartitionId partition = scripted_partition((*micro)[1], options);
+    for (const auto& [partition, sent] : scripted_sends(value, shape, options)) {
       if (!op.values.empty() && partition != op.partition) throw std::invalid_argument(shape);
       op.partition = partition;
-      op.values.push_back((*micro)[2].as_integer());
+      op.values.push_back(sent);
     }
+    if (op.values.size() > kSendPipelineMax) throw std::invalid_argument(shape);
+  } else if (op.f == "txn") {
+    op.txn_sends = scripted_sends(
+        value, "a scripted txn's value is [[\"send\", k, v] ...] with integer values", options);
   } else if (op.f == "assign" || op.f == "subscribe") {
     if (!value.is_list() || value.as_list().empty())
       throw std::invalid_argument("a scripted " + op.f +
@@ -173,7 +205,7 @@ PlannedOp scripted_plan(const ScriptedOp& scripted, const LogWorkloadOptions& op
     op.partition = scripted_partition(*scripted.key, options);
   } else {
     throw std::invalid_argument(
-        "a scripted log op is send, assign, subscribe, poll or final-poll; got " + op.f);
+        "a scripted log op is send, txn, assign, subscribe, poll or final-poll; got " + op.f);
   }
   return op;
 }
@@ -208,6 +240,90 @@ bool send_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t pro
   return false;
 }
 
+// A client crash (Jepsen's crashed clients): between a poll's fetch and the
+// handling of its values, what it read is lost with it; mid-transaction,
+// the transaction is left open.
+bool crashes(ClientEnv& env, const LogWorkloadOptions& options) {
+  return env.random().below(100) < options.crash_percent;
+}
+
+Value txn_value(const std::vector<std::pair<PartitionId, std::int64_t>>& sends,
+                const std::vector<SendResult>* results) {
+  Value::List micro_ops;
+  for (std::size_t i = 0; i < sends.size(); ++i) {
+    Value sent = Value::integer(sends[i].second);
+    if (results != nullptr)
+      sent = Value::list({Value::integer((*results)[i].offset), std::move(sent)});
+    micro_ops.push_back(
+        Value::list({Value::string("send"), key_value(sends[i].first), std::move(sent)}));
+  }
+  return Value::list(std::move(micro_ops));
+}
+
+// How far a transaction got before its end was asked for.
+struct TxnWrites {
+  std::vector<SendResult> results;
+  bool complete = false;  // every value acknowledged
+  bool crashed = false;
+  TxnStep refused = TxnStep::ok;  // an add the coordinator refused or never answered
+};
+
+TxnWrites write_transaction(ClientEnv& env, LogClient& client, const PlannedOp& op,
+                            const LogWorkloadOptions& options) {
+  TxnWrites writes;
+  std::vector<PartitionId> added;
+  for (const auto& [partition, value] : op.txn_sends) {
+    if (std::find(added.begin(), added.end(), partition) == added.end()) {
+      writes.refused = client.add_to_transaction(partition, options.client.op_timeout_ns);
+      if (writes.refused != TxnStep::ok) return writes;
+      added.push_back(partition);
+    }
+    writes.results.push_back(client.send(partition, {value}, true)[0]);
+    if (writes.results.back().outcome != SendOutcome::ok) return writes;
+    // The client may crash mid-transaction: the coordinator times it out.
+    if (crashes(env, options)) {
+      writes.crashed = true;
+      return writes;
+    }
+  }
+  writes.complete = true;
+  return writes;
+}
+
+// A transaction: its values, each to its partition, then a commit (or,
+// when it is meant to abort or a write failed, an abort). Recorded ok with
+// offsets once committed; fail when it aborted or was never asked to
+// commit (a crashed client's, an abandoned one: nothing of it may be
+// read); info when the commit's outcome is unknown. False when the process
+// must retire (crashed, or its producer's epoch is no longer known).
+bool txn_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                    LogClient& client, const PlannedOp& op, const LogWorkloadOptions& options) {
+  const Value invoked = txn_value(op.txn_sends, nullptr);
+  recorder.invoke(env.now_ns(), process, "txn", std::nullopt, invoked);
+  const TxnWrites writes = write_transaction(env, client, op, options);
+  if (writes.crashed) {
+    recorder.complete(env.now_ns(), process, history::OpType::fail, invoked);
+    return false;
+  }
+  if (writes.refused == TxnStep::aborted) {  // the coordinator had timed it out
+    recorder.complete(env.now_ns(), process, history::OpType::fail, invoked);
+    return true;
+  }
+  const bool commit = writes.complete && !meant_to_abort(op.txn_sends.front().second, options);
+  const TxnEnd end = client.end_transaction(commit, options.client.op_timeout_ns);
+  if (end == TxnEnd::committed && writes.complete) {
+    recorder.complete(env.now_ns(), process, history::OpType::ok,
+                      txn_value(op.txn_sends, &writes.results));
+    return true;
+  }
+  if (end == TxnEnd::aborted || !commit) {
+    recorder.complete(env.now_ns(), process, history::OpType::fail, invoked);
+    return end != TxnEnd::unknown;
+  }
+  recorder.complete(env.now_ns(), process, history::OpType::info, invoked);
+  return false;
+}
+
 void assign_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
                        Consumer& consumer, const PlannedOp& op) {
   const Value keys = assign_value(op.assignment);
@@ -228,15 +344,12 @@ void subscribe_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_
   recorder.complete(env.now_ns(), process, history::OpType::ok, keys);
 }
 
-// The client crashes between a poll's fetch and the handling of its values
-// (Jepsen's crashed clients): what it read is lost with it.
-bool crashes(ClientEnv& env, const LogWorkloadOptions& options) {
-  return env.random().below(100) < options.crash_percent;
-}
-
-Offset position_after(Offset position, const std::vector<FetchedRecord>& records) {
-  for (const FetchedRecord& record : records) position = std::max(position, record.offset + 1);
-  return position;
+// Past what the fetch returned and what the broker left out (markers,
+// aborted records).
+Offset position_after(Offset position, const FetchResult& result) {
+  for (const FetchedRecord& record : result.records)
+    position = std::max(position, record.offset + 1);
+  return std::max(position, result.next_offset);
 }
 
 // A group member's commit of its position in a partition.
@@ -259,7 +372,7 @@ bool fetch_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t pr
     recorder.complete(env.now_ns(), process, history::OpType::fail, poll_invocation());
     return true;
   }
-  const Offset next = position_after(position, result.records);
+  const Offset next = position_after(position, result);
   const auto commit = [&] {
     if (group != nullptr && next > position)
       client.commit_offset(kLogConsumerGroup, group->member, group->generation, partition, next,
@@ -348,7 +461,8 @@ Offset acknowledged_end(const history::History& ops, PartitionId partition) {
   Offset end = 0;
   for (const history::Op& op : ops) {
     const bool completed = op.type == history::OpType::ok || op.type == history::OpType::info;
-    if (!completed || op.f != "send" || !op.value.is_list()) continue;
+    const bool sends = op.f == "send" || (op.f == "txn" && op.type == history::OpType::ok);
+    if (!completed || !sends || !op.value.is_list()) continue;
     for (const Value& micro : op.value.as_list()) {  // ["send", k, [offset, v]]
       if (!micro.is_list() || micro.as_list().size() != 3) continue;
       const Value::List& fields = micro.as_list();
@@ -376,10 +490,8 @@ std::optional<std::vector<FetchedRecord>> drain(ClientEnv& env, LogClient& clien
         client.fetch(partition, position, options.drain_records_max, options.client.op_timeout_ns);
     if (result.status == ClientStatus::unknown) continue;  // no answer: the fetch waited
     const Offset before = position;
-    for (const FetchedRecord& record : result.records) {
-      records.push_back(record);
-      position = std::max(position, record.offset + 1);
-    }
+    records.insert(records.end(), result.records.begin(), result.records.end());
+    if (result.ok()) position = position_after(position, result);
     if (position < result.high_watermark) {
       settle_deadline_ns = -1;
       if (position == before) env.sleep_for(options.client.backoff_ns_max);  // nothing came
@@ -412,6 +524,7 @@ bool perform_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t 
                         LogClient& client, Consumer& consumer, const PlannedOp& op,
                         const LogWorkloadOptions& options) {
   if (op.f == "send") return send_and_record(env, recorder, process, client, op);
+  if (op.f == "txn") return txn_and_record(env, recorder, process, client, op, options);
   if (op.f == "poll" && consumer.subscribed)
     return group_poll_and_record(env, recorder, process, client, consumer, options);
   if (op.f == "poll") return poll_and_record(env, recorder, process, client, consumer, op, options);
@@ -458,13 +571,17 @@ void run_log_client(ClientEnv& client_env, HistoryRecorder& recorder, std::int64
   bool think_due = false;  // scripted: the generator would sleep before the next op
   while (!env.stopping() && script_left()) {
     LogClient client(env, static_cast<std::uint64_t>(process) + 1, options.client);
+    // A producer process sends in transactions or not at all (Kafka's
+    // transactional producer), drawn per process.
+    const bool transactional =
+        role == LogRole::producer && env.random().below(100) < options.txn_percent;
     Consumer consumer;
     bool retired = false;
     while (!retired && !env.stopping() && script_left()) {
       // Unique across the run (and so within each partition): process ids never repeat.
       const auto next_unique = [&] { return process * 1'000'000 + ++counter; };
       if (op_streams) op_env.start_op((*script)[next_scripted]);
-      PlannedOp op = plan(env, options, role, consumer, next_unique);
+      PlannedOp op = plan(env, options, role, transactional, consumer, next_unique);
       if (script != nullptr) {
         wait_for_scripted_op(env, (*script)[next_scripted], think_due);
         op = scripted_plan((*script)[next_scripted++], options);

@@ -11,6 +11,17 @@
 //           retires the process (it comes back as process + stride, a new
 //           producer); one whose values definitely were not completes
 //           `fail`.
+//   txn     a transactional producer's (half the producer processes):
+//           invoke [["send", k, v] ...], 1 to txn_sends_max values to any
+//           partitions, each partition added to the transaction before its
+//           first send; then a commit, or an abort when the transaction is
+//           meant to (txn_abort_percent, decided by its first value) or a
+//           send failed. ok [["send", k, [offset, v]] ...] once committed;
+//           fail when it aborted or never asked to commit (the client may
+//           crash mid-transaction, crash_percent per send, and retire: its
+//           coordinator times the transaction out); info when the commit's
+//           outcome is unknown (the process retires). Consumers read
+//           committed: nothing of an open or aborted transaction.
 //   assign  value [k ...]: a consumer's (or a mixed client's) random nonempty
 //           set of partitions, once per process, before its first poll;
 //           its positions start at offset 0.
@@ -51,6 +62,9 @@ struct LogWorkloadOptions {
   std::uint32_t partitions = 3;     // the log's, from the scenario's system_options
   std::uint64_t send_percent = 50;  // a mixed client's sends, out of 100
   std::uint64_t send_values_max = kSendPipelineMax;  // values per send op, from 1
+  std::uint64_t txn_percent = 50;        // of producer processes: they send in transactions
+  std::uint64_t txn_sends_max = 3;       // values per transaction, from 1, to any partitions
+  std::uint64_t txn_abort_percent = 25;  // of transactions: meant to abort
   std::uint32_t poll_records_max = 16;
   std::uint32_t drain_records_max = 64;
   // A drain that has caught up with a leader's high watermark still below

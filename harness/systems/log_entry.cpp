@@ -15,17 +15,17 @@
 namespace simlab {
 namespace {
 
-// The partition count the brokers run with: the "log" group's, as the
+// A number the brokers run with: the "log" group's `key`, as the
 // scenario's system_options (already checked by the factory) say, else the
 // system's default.
-std::uint32_t partitions_of(const nlohmann::json& system_options) {
-  const std::uint32_t fallback = commitlog::LogOptions{}.partitions;
+template <typename Number>
+Number log_option(const nlohmann::json& system_options, const char* key, Number fallback) {
   if (!system_options.is_object()) return fallback;
   const auto group = system_options.find("log");
   if (group == system_options.end() || !group->is_object()) return fallback;
-  const auto partitions = group->find("partitions");
-  if (partitions == group->end() || !partitions->is_number_unsigned()) return fallback;
-  return partitions->get<std::uint32_t>();
+  const auto value = group->find(key);
+  if (value == group->end() || !value->is_number_unsigned()) return fallback;
+  return value->get<Number>();
 }
 
 LogWorkloadOptions workload_options(const ClientSettings& settings) {
@@ -33,8 +33,17 @@ LogWorkloadOptions workload_options(const ClientSettings& settings) {
   options.client.op_timeout_ns = settings.op_timeout_ns;
   options.think_ns_max = settings.think_ns_max;
   options.process_stride = settings.process_stride;
-  options.partitions = partitions_of(settings.system_options);
-  options.drain_settle_ns = 2 * settings.op_timeout_ns;
+  options.partitions =
+      log_option(settings.system_options, "partitions", commitlog::LogOptions{}.partitions);
+  // A transaction left open (its client crashed, or stopped with the run)
+  // holds read_committed readers back until its coordinator aborts it: the
+  // drain waits out the transaction timeout too.
+  const std::int64_t txn_timeout_ns =
+      log_option<std::int64_t>(
+          settings.system_options, "txn_timeout_ms",
+          commitlog::LogOptions{}.txn_timeout_ns / kNanosecondsPerMillisecond) *
+      kNanosecondsPerMillisecond;
+  options.drain_settle_ns = 2 * settings.op_timeout_ns + txn_timeout_ns;
   options.op_streams = settings.script_op_streams;
   options.commit_before_process = settings.bug == commitlog::kCommitBeforeProcessBug;
   options.client.retry_out_of_order_with_new_epoch =

@@ -5,7 +5,7 @@
 namespace simlab::commitlog {
 namespace {
 
-constexpr std::array<PlantedBug, 5> kBugs = {{
+constexpr std::array<PlantedBug, 6> kBugs = {{
     {kUncleanLeaderElectionBug,
      "the controller may make a replica outside the ISR the leader when no ISR member is alive, "
      "throwing away acknowledged records (Jepsen, Kafka 0.8, 2013; unclean.leader.election)"},
@@ -26,6 +26,11 @@ constexpr std::array<PlantedBug, 5> kBugs = {{
      "retriable: it bumps its epoch and resends every unanswered batch under fresh sequences, so "
      "a batch an earlier try appended (its answer lost or late) is appended twice (Redpanda issue "
      "3039, Jepsen 2022)"},
+    {kLateTxnMarkerBug,
+     "a transaction's end does not bump its producer's epoch, so a commit or abort marker that "
+     "arrives late (resent by the coordinator, or by an old one) is taken for the producer's next "
+     "transaction on that partition and ends it with the wrong outcome (the Kafka transaction "
+     "protocol flaw KIP-890 fixes with an epoch bump per transaction)"},
 }};
 
 }  // namespace
@@ -37,6 +42,7 @@ LogBugs LogBugs::from(const std::set<std::string>& names) {
   bugs.unclean_leader_election = names.contains(std::string(kUncleanLeaderElectionBug));
   bugs.hw_truncation = names.contains(std::string(kHwTruncationBug));
   bugs.ack_before_fsync_last_replica = names.contains(std::string(kAckBeforeFsyncLastReplicaBug));
+  bugs.late_txn_marker = names.contains(std::string(kLateTxnMarkerBug));
   return bugs;
 }
 

@@ -18,6 +18,7 @@ inline constexpr std::string_view kAckBeforeFsyncLastReplicaBug =
 // In the clients (workloads/log_workload.h, log_client.h): the brokers never see them.
 inline constexpr std::string_view kCommitBeforeProcessBug = "log.commit-before-process";
 inline constexpr std::string_view kRetriableOutOfOrderBug = "log.retriable-out-of-order";
+inline constexpr std::string_view kLateTxnMarkerBug = "log.late-txn-marker";
 
 std::span<const PlantedBug> log_bugs();
 
@@ -25,6 +26,7 @@ struct LogBugs {
   bool unclean_leader_election = false;
   bool hw_truncation = false;
   bool ack_before_fsync_last_replica = false;
+  bool late_txn_marker = false;
   static LogBugs from(const std::set<std::string>& names);
 };
 

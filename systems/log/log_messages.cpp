@@ -14,7 +14,7 @@ constexpr std::uint32_t kIsrMax = 64;
 
 bool valid_kind(std::uint8_t kind) {
   return kind >= static_cast<std::uint8_t>(BrokerKind::replica_fetch) &&
-         kind <= static_cast<std::uint8_t>(BrokerKind::resign);
+         kind <= static_cast<std::uint8_t>(BrokerKind::txn_marker_ack);
 }
 
 }  // namespace
@@ -35,6 +35,10 @@ const char* broker_kind_name(BrokerKind kind) {
       return "heartbeat";
     case BrokerKind::resign:
       return "resign";
+    case BrokerKind::txn_marker:
+      return "txn-marker";
+    case BrokerKind::txn_marker_ack:
+      return "txn-marker-ack";
   }
   return "?";
 }
@@ -57,6 +61,10 @@ Bytes encode_broker_message(const BrokerMessage& message) {
   out.u32(static_cast<std::uint32_t>(message.isr.size()));
   for (NodeId member : message.isr) out.u32(member);
   out.u64(message.incarnation);
+  out.u64(message.producer_id);
+  out.i64(message.producer_epoch);
+  out.u8(message.commit ? 1 : 0);
+  out.i64(message.next_epoch);
   // The network may flip a bit: a record copied from a corrupt fetch reply
   // would be a committed record nobody wrote.
   const std::uint32_t crc = crc32c(ByteView(out.bytes()).subspan(1));
@@ -90,7 +98,12 @@ std::optional<BrokerMessage> decode_broker_message(ByteView framed) {
   if (!in.ok() || members > kIsrMax) return std::nullopt;
   for (std::uint32_t i = 0; i < members; ++i) message.isr.push_back(in.u32());
   message.incarnation = in.u64();
-  if (!in.ok() || !in.at_end()) return std::nullopt;
+  message.producer_id = in.u64();
+  message.producer_epoch = in.i64();
+  const std::uint8_t commit = in.u8();
+  message.next_epoch = in.i64();
+  if (!in.ok() || !in.at_end() || commit > 1) return std::nullopt;
+  message.commit = commit == 1;
   return message;
 }
 
@@ -114,6 +127,10 @@ std::string broker_message_text(const BrokerMessage& message) {
       return "heartbeat";
     case BrokerKind::resign:
       return head + " resign";
+    case BrokerKind::txn_marker:
+    case BrokerKind::txn_marker_ack:
+      return fmt::format("{} pid {} epoch {} {}", head, message.producer_id, message.producer_epoch,
+                         message.commit ? "commit" : "abort");
   }
   return head;
 }

@@ -20,9 +20,11 @@ enum class BrokerKind : std::uint8_t {
   replica_fetch_reply,
   epoch_query,  // follower -> leader: where does my latest epoch end in your log? (KIP-101)
   epoch_answer,
-  alter_isr,  // partition leader -> controller: change the ISR (Kafka's AlterPartition)
-  heartbeat,  // broker -> controller: I am alive
-  resign,     // broker -> controller: my copy lost committed records; do not count on it
+  alter_isr,       // partition leader -> controller: change the ISR (Kafka's AlterPartition)
+  heartbeat,       // broker -> controller: I am alive
+  resign,          // broker -> controller: my copy lost committed records; do not count on it
+  txn_marker,      // transaction coordinator -> partition leader: write this marker
+  txn_marker_ack,  // partition leader -> coordinator: the marker is committed here
 };
 const char* broker_kind_name(BrokerKind kind);
 
@@ -53,6 +55,12 @@ struct BrokerMessage {
   std::vector<NodeId> isr;
   // heartbeat: the sender's process incarnation (new at every start)
   std::uint64_t incarnation = 0;
+  // txn_marker, txn_marker_ack: the transaction (its producer and epoch),
+  // its outcome, and the epoch the producer's next transaction carries
+  std::uint64_t producer_id = 0;
+  Epoch producer_epoch = 0;
+  bool commit = false;
+  Epoch next_epoch = 0;
 };
 
 // The payload on the wire, channel byte included.

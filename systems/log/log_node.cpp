@@ -64,8 +64,10 @@ LogNode::LogNode(const NodeConfig& config)
       options_(options_from(config)),
       bugs_(LogBugs::from(config.bugs)),
       metadata_(Metadata::initial(members_, options_.partitions, options_.replication_factor)),
+      txns_(!bugs_.late_txn_marker),
       controller_(config.id, options_, bugs_),
       coordinator_(options_),
+      txn_coordinator_(options_, !bugs_.late_txn_marker),
       raft_(std::make_unique<raft::Raft>(config.id, config.initial_members, options_.raft,
                                          raft::Bugs{}, *this)) {
   env_.self = self_;
@@ -74,6 +76,9 @@ LogNode::LogNode(const NodeConfig& config)
   env_.disk = &disk_;
   env_.to_controller = [this](NodeContext& context, const BrokerMessage& message) {
     to_controller(context, message);
+  };
+  env_.to_broker = [this](NodeContext& context, NodeId to, const BrokerMessage& message) {
+    to_broker(context, to, message);
   };
   for (PartitionId p = 0; p < metadata_.partitions().size(); ++p) {
     replicas_.push_back(metadata_.partition(p).is_replica(self_)
@@ -131,6 +136,9 @@ void LogNode::on_broker_message(NodeContext& context, NodeId from, const BrokerM
     case BrokerKind::resign:
       controller_request(context, from, message);
       return;
+    case BrokerKind::txn_marker_ack:
+      txn_coordinator_.on_marker_ack(message);
+      return;
     default:
       if (PartitionReplica* replica = hosted(message.partition)) {
         replica->on_message(context, from, message);
@@ -160,9 +168,23 @@ void LogNode::tick(NodeContext& context) {
     RaftChannel channel(context);
     controller_.on_tick(channel, *raft_, metadata_, incarnation_);
     coordinator_.on_tick(channel, *raft_, groups_);
+    txn_coordinator_.on_tick(channel, *raft_, txns_, metadata_);
   }
+  send_markers(context);
   for (auto& replica : replicas_) {
     if (replica) replica->on_tick(context);
+  }
+}
+
+void LogNode::send_markers(NodeContext& context) {
+  for (const auto& [to, marker] : txn_coordinator_.take_outbox()) to_broker(context, to, marker);
+}
+
+void LogNode::to_broker(NodeContext& context, NodeId to, const BrokerMessage& message) {
+  if (to == self_) {
+    on_broker_message(context, self_, message);
+  } else {
+    context.send(to, encode_broker_message(message));
   }
 }
 
@@ -234,6 +256,12 @@ void LogNode::on_client(NodeContext& context, RequestId request, ByteView payloa
     after_step(context);
     return;
   }
+  if (decoded->kind == ClientKind::txn_add_partition || decoded->kind == ClientKind::txn_end) {
+    RaftChannel channel(context);
+    txn_coordinator_.on_request(channel, *raft_, txns_, request, *decoded);
+    after_step(context);
+    return;
+  }
   PartitionReplica* replica = hosted(decoded->partition);
   if (replica == nullptr || !raft_->ready()) {
     const NodeId hint = decoded->partition < metadata_.partitions().size()
@@ -266,6 +294,13 @@ void LogNode::apply(NodeContext& context, const raft::Entry& entry) {
     coordinator_.on_applied(context, entry.index, entry.term, changed);
     return;
   }
+  if (is_txn_command(entry.data)) {
+    const std::optional<TxnCommand> command = decode_txn_command(entry.data);
+    if (!command) return;
+    const bool changed = txns_.apply(*command);
+    txn_coordinator_.on_applied(context, entry.index, entry.term, *command, changed, txns_);
+    return;
+  }
   const std::optional<ControllerCommand> command = decode_command(entry.data);
   if (command && metadata_.apply(*command)) metadata_changed_ = true;
 }
@@ -274,6 +309,7 @@ Bytes LogNode::snapshot() const {
   ByteWriter out;
   out.blob(metadata_.encode());
   out.blob(groups_.encode());
+  out.blob(txns_.encode());
   return out.take();
 }
 
@@ -282,12 +318,15 @@ bool LogNode::restore(ByteView bytes) {
   if (bytes.empty()) {
     metadata_ = Metadata::initial(members_, options_.partitions, options_.replication_factor);
     groups_ = Groups{};
+    txns_ = Txns(!bugs_.late_txn_marker);
     return true;
   }
   ByteReader in(bytes);
   const Bytes metadata = in.blob();
   const Bytes groups = in.blob();
-  return in.ok() && in.at_end() && metadata_.decode(metadata) && groups_.decode(groups);
+  const Bytes txns = in.blob();
+  return in.ok() && in.at_end() && metadata_.decode(metadata) && groups_.decode(groups) &&
+         txns_.decode(txns);
 }
 
 // Replicas act on the metadata only once the controller's Raft has read its

@@ -15,6 +15,8 @@
 #include "systems/log/log_options.h"
 #include "systems/log/metadata.h"
 #include "systems/log/partition_replica.h"
+#include "systems/log/txn_coordinator.h"
+#include "systems/log/txn_state.h"
 #include "systems/raft/disk_queue.h"
 #include "systems/raft/raft.h"
 #include "systems/raft/raft_host.h"
@@ -35,7 +37,8 @@ class LogNode final : public Node, public raft::Application, public raft::RaftHo
 
   // raft::Application: the controller's metadata.
   void apply(NodeContext& context, const raft::Entry& entry) override;
-  // The partitions' metadata and the consumer groups, each a blob.
+  // The partitions' metadata, the consumer groups and the transactions,
+  // each a blob.
   Bytes snapshot() const override;
   bool restore(ByteView bytes) override;
   void read_done(NodeContext&, std::uint64_t, bool) override {}
@@ -47,6 +50,7 @@ class LogNode final : public Node, public raft::Application, public raft::RaftHo
   NodeId self() const { return self_; }
   const Metadata& metadata() const { return metadata_; }
   const Groups& groups() const { return groups_; }
+  const Txns& txns() const { return txns_; }
   // The replica of `partition` here, or nullptr if this broker holds none.
   const PartitionReplica* replica(PartitionId partition) const;
   const LogOptions& options() const { return options_; }
@@ -58,6 +62,9 @@ class LogNode final : public Node, public raft::Application, public raft::RaftHo
   void to_controller(NodeContext& context, const BrokerMessage& message);
   void controller_request(NodeContext& context, NodeId from, const BrokerMessage& message);
   void on_broker_message(NodeContext& context, NodeId from, const BrokerMessage& message);
+  // To another broker over the network, to this one directly.
+  void to_broker(NodeContext& context, NodeId to, const BrokerMessage& message);
+  void send_markers(NodeContext& context);
   void on_disk_error(NodeContext& context, DiskStatus status);
   PartitionReplica* hosted(PartitionId partition);
   ClientReply metadata_reply() const;
@@ -68,12 +75,14 @@ class LogNode final : public Node, public raft::Application, public raft::RaftHo
   LogBugs bugs_;
   Metadata metadata_;
   Groups groups_;
+  Txns txns_;
   bool metadata_changed_ = true;
   raft::DiskQueue disk_;
   BrokerEnv env_;
   std::vector<std::unique_ptr<PartitionReplica>> replicas_;  // by partition; null: not hosted
   ActiveController controller_;
   GroupCoordinator coordinator_;
+  TxnCoordinator txn_coordinator_;
   std::unique_ptr<raft::Raft> raft_;
   std::int64_t last_heartbeat_ns_ = 0;
   std::uint64_t incarnation_ = 0;  // drawn at every start

@@ -53,6 +53,8 @@ std::string read_key(const std::string& key, const nlohmann::json& value, LogOpt
   if (key == "session_timeout_ms") return read_ms(key, value, 1, options.session_timeout_ns);
   if (key == "group_session_timeout_ms")
     return read_ms(key, value, 1, options.group_session_timeout_ns);
+  if (key == "txn_timeout_ms") return read_ms(key, value, 1, options.txn_timeout_ns);
+  if (key == "txn_marker_retry_ms") return read_ms(key, value, 1, options.txn_marker_retry_ns);
   return "log." + key + ": unknown option";
 }
 

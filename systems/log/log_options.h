@@ -35,6 +35,11 @@ struct LogOptions {
   // The group coordinator drops a consumer-group member it has not heard
   // from for this long and rebalances (Kafka's session.timeout.ms).
   std::int64_t group_session_timeout_ns = 1500 * kNanosecondsPerMillisecond;
+  // A transaction its producer has not spoken about for this long is
+  // aborted by its coordinator (Kafka's transaction.timeout.ms).
+  std::int64_t txn_timeout_ns = 2000 * kNanosecondsPerMillisecond;
+  // How long a coordinator waits for a marker's ack before it sends it again.
+  std::int64_t txn_marker_retry_ns = 100 * kNanosecondsPerMillisecond;
   raft::Options raft;  // the controller's
 };
 

@@ -15,12 +15,12 @@ constexpr std::uint32_t kIsrMax = 64;
 
 bool valid_kind(std::uint8_t kind) {
   return kind >= static_cast<std::uint8_t>(ClientKind::produce) &&
-         kind <= static_cast<std::uint8_t>(ClientKind::offset_commit);
+         kind <= static_cast<std::uint8_t>(ClientKind::txn_end);
 }
 
 bool valid_status(std::uint8_t status) {
   return status >= static_cast<std::uint8_t>(ClientStatus::ok) &&
-         status <= static_cast<std::uint8_t>(ClientStatus::illegal_generation);
+         status <= static_cast<std::uint8_t>(ClientStatus::invalid_txn_state);
 }
 
 }  // namespace
@@ -37,6 +37,10 @@ const char* client_kind_name(ClientKind kind) {
       return "group-heartbeat";
     case ClientKind::offset_commit:
       return "offset-commit";
+    case ClientKind::txn_add_partition:
+      return "txn-add-partition";
+    case ClientKind::txn_end:
+      return "txn-end";
   }
   return "?";
 }
@@ -61,6 +65,10 @@ const char* client_status_name(ClientStatus status) {
       return "rebalance-in-progress";
     case ClientStatus::illegal_generation:
       return "illegal-generation";
+    case ClientStatus::concurrent_transactions:
+      return "concurrent-transactions";
+    case ClientStatus::invalid_txn_state:
+      return "invalid-txn-state";
   }
   return "?";
 }
@@ -86,6 +94,8 @@ Bytes encode_client_request(const ClientRequest& request) {
   out.u32(request.group);
   out.u64(request.member);
   out.i64(request.generation);
+  out.u8(static_cast<std::uint8_t>((request.transactional ? 1 : 0) | (request.commit ? 2 : 0) |
+                                   (request.read_committed ? 4 : 0)));
   return out.take();
 }
 
@@ -104,7 +114,11 @@ std::optional<ClientRequest> decode_client_request(ByteView bytes) {
   request.group = in.u32();
   request.member = in.u64();
   request.generation = in.i64();
-  if (!in.ok() || !in.at_end() || !valid_kind(kind)) return std::nullopt;
+  const std::uint8_t flags = in.u8();
+  if (!in.ok() || !in.at_end() || !valid_kind(kind) || flags > 7) return std::nullopt;
+  request.transactional = (flags & 1) != 0;
+  request.commit = (flags & 2) != 0;
+  request.read_committed = (flags & 4) != 0;
   if (acks != static_cast<std::uint8_t>(Acks::all) &&
       acks != static_cast<std::uint8_t>(Acks::leader))
     return std::nullopt;
@@ -138,6 +152,9 @@ Bytes encode_client_reply(const ClientReply& reply) {
     out.u32(assigned.partition);
     out.i64(assigned.committed);
   }
+  out.i64(reply.next_offset);
+  out.u8(reply.committed ? 1 : 0);
+  out.i64(reply.producer_epoch);
   return out.take();
 }
 
@@ -178,18 +195,30 @@ std::optional<ClientReply> decode_client_reply(ByteView bytes) {
     partition.committed = in.i64();
     reply.assigned.push_back(partition);
   }
-  if (!in.ok() || !in.at_end()) return std::nullopt;
+  reply.next_offset = in.i64();
+  const std::uint8_t committed = in.u8();
+  reply.producer_epoch = in.i64();
+  if (!in.ok() || !in.at_end() || committed > 1) return std::nullopt;
+  reply.committed = committed == 1;
   return reply;
 }
 
 std::string client_request_text(const ClientRequest& request) {
   switch (request.kind) {
     case ClientKind::produce:
-      return fmt::format("produce p{} {} (pid {} epoch {} seq {}{})", request.partition,
+      return fmt::format("produce p{} {} (pid {} epoch {} seq {}{}{})", request.partition,
                          request.value, request.producer_id, request.producer_epoch,
-                         request.sequence, request.acks == Acks::leader ? " acks=1" : "");
+                         request.sequence, request.acks == Acks::leader ? " acks=1" : "",
+                         request.transactional ? " txn" : "");
     case ClientKind::fetch:
-      return fmt::format("fetch p{} from {}", request.partition, request.offset);
+      return fmt::format("fetch p{} from {}{}", request.partition, request.offset,
+                         request.read_committed ? " read_committed" : "");
+    case ClientKind::txn_add_partition:
+      return fmt::format("txn add p{} (pid {} epoch {})", request.partition, request.producer_id,
+                         request.producer_epoch);
+    case ClientKind::txn_end:
+      return fmt::format("txn {} (pid {} epoch {})", request.commit ? "commit" : "abort",
+                         request.producer_id, request.producer_epoch);
     case ClientKind::metadata:
       return "metadata";
     case ClientKind::group_heartbeat:
@@ -211,6 +240,9 @@ std::string client_reply_text(const ClientReply& reply) {
                     reply.records.back().offset, reply.high_watermark);
   }
   if (reply.leader_hint != kNoNode) text += fmt::format(" leader n{}", reply.leader_hint);
+  if (reply.producer_epoch > 0 || reply.committed)
+    text += fmt::format(" {} next epoch {}", reply.committed ? "committed" : "aborted",
+                        reply.producer_epoch);
   if (reply.generation > 0) {
     text += fmt::format(" gen {} [", reply.generation);
     for (const AssignedPartition& assigned : reply.assigned)

@@ -5,7 +5,11 @@
 // any broker who leads what (MetadataRequest), and, as a member of a
 // consumer group, heartbeat to the group's coordinator (which answers with
 // the member's assignment: KIP-848's ConsumerGroupHeartbeat) and commit the
-// offset it has processed a partition up to (OffsetCommit).
+// offset it has processed a partition up to (OffsetCommit); and, as a
+// transactional producer, tell the transaction coordinator each partition
+// a transaction writes to before it writes there (AddPartitionsToTxn) and
+// end the transaction (EndTxn), produce with the transactional flag, and
+// fetch as a read_committed consumer.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +31,8 @@ enum class ClientKind : std::uint8_t {
   metadata,
   group_heartbeat,
   offset_commit,
+  txn_add_partition,
+  txn_end,
 };
 const char* client_kind_name(ClientKind kind);
 
@@ -41,8 +47,13 @@ struct ClientRequest {
   std::int64_t value = 0;
   std::uint64_t producer_id = 0;  // chosen by the client, unique per run
   Epoch producer_epoch = 0;
-  std::int64_t sequence = 0;  // per (producer, partition), from 0, one batch at a time
+  std::int64_t sequence = 0;  // per (producer, epoch, partition), from 0
   Acks acks = Acks::all;
+  bool transactional = false;  // produce: part of the producer's open transaction
+  bool commit = false;         // txn_end: commit (else abort)
+  // fetch: only what committed transactions wrote, below the last stable
+  // offset (else everything below the high watermark)
+  bool read_committed = false;
   // fetch; offset_commit: the partition's next offset to process
   Offset offset = 0;
   std::uint32_t records_max = 0;
@@ -55,16 +66,20 @@ struct ClientRequest {
 
 enum class ClientStatus : std::uint8_t {
   ok = 1,
-  not_leader,             // definitely not written: leader_hint may name the leader
-  not_enough_replicas,    // definitely not written: the ISR is below min_insync
-  out_of_order_sequence,  // definitely not written; a gap in the producer's sequence
-                          // (fatal: the client must not retry it as it is)
-  fenced_producer,        // definitely not written: a newer epoch of this producer exists
-  offset_out_of_range,    // fetch beyond the log end
-  unknown,                // may or may not be committed (leadership lost while pending)
-  rebalance_in_progress,  // group: the member is not in the group's generation yet; ask again
-  illegal_generation,     // group: the commit's generation is not the group's, or the member
-                          // does not own the partition in it (a zombie's commit is fenced)
+  not_leader,               // definitely not written: leader_hint may name the leader
+  not_enough_replicas,      // definitely not written: the ISR is below min_insync
+  out_of_order_sequence,    // definitely not written; a gap in the producer's sequence
+                            // (fatal: the client must not retry it as it is)
+  fenced_producer,          // definitely not written: a newer epoch of this producer exists
+  offset_out_of_range,      // fetch beyond the log end
+  unknown,                  // may or may not be committed (leadership lost while pending)
+  rebalance_in_progress,    // group: the member is not in the group's generation yet; ask again
+  illegal_generation,       // group: the commit's generation is not the group's, or the member
+                            // does not own the partition in it (a zombie's commit is fenced)
+  concurrent_transactions,  // txn: the producer's previous transaction is still being
+                            // completed; ask again
+  invalid_txn_state,        // txn: no such transaction in this epoch (it ended: an abort the
+                            // coordinator decided after the transaction timed out)
 };
 const char* client_status_name(ClientStatus status);
 
@@ -98,6 +113,13 @@ struct ClientReply {
   std::vector<PartitionInfo> partitions;  // metadata
   std::int64_t generation = 0;            // group_heartbeat
   std::vector<AssignedPartition> assigned;  // group_heartbeat: the member's partitions
+  // fetch: where the next fetch starts (past markers and aborted records
+  // the reply left out)
+  Offset next_offset = 0;
+  // txn_end: whether the transaction committed, and the epoch the producer's
+  // next transaction carries (KIP-890 bumps it at every transaction's end)
+  bool committed = false;
+  Epoch producer_epoch = 0;
 };
 
 // A reply that carries only a status and a leader hint.

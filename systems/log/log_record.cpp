@@ -6,11 +6,16 @@ namespace simlab::commitlog {
 namespace {
 
 constexpr std::size_t kFrameHeaderBytes = 8;
-constexpr std::size_t kRecordBytes = 6 * 8;
+constexpr std::size_t kRecordBytes = 1 + 6 * 8;
 
 }  // namespace
 
+bool is_marker(RecordKind kind) {
+  return kind == RecordKind::commit_marker || kind == RecordKind::abort_marker;
+}
+
 void write_record(ByteWriter& out, const Record& record) {
+  out.u8(static_cast<std::uint8_t>(record.kind));
   out.i64(record.offset);
   out.i64(record.leader_epoch);
   out.u64(record.producer_id);
@@ -21,6 +26,11 @@ void write_record(ByteWriter& out, const Record& record) {
 
 Record read_record(ByteReader& in) {
   Record record;
+  const std::uint8_t kind = in.u8();
+  // An unknown kind reads as data; the frame's CRC already vouched for it.
+  record.kind = kind <= static_cast<std::uint8_t>(RecordKind::abort_marker)
+                    ? static_cast<RecordKind>(kind)
+                    : RecordKind::data;
   record.offset = in.i64();
   record.leader_epoch = in.i64();
   record.producer_id = in.u64();

@@ -12,13 +12,20 @@
 
 namespace simlab::commitlog {
 
+// A data record is a produced value; a transaction's data waits for its
+// marker, a control record that commits or aborts everything the producer
+// wrote in the transaction on this partition (Kafka's control batches).
+enum class RecordKind : std::uint8_t { data = 0, txn_data, commit_marker, abort_marker };
+bool is_marker(RecordKind kind);
+
 struct Record {
   Offset offset = 0;
   Epoch leader_epoch = 0;  // the epoch of the leader that appended it
   std::uint64_t producer_id = 0;
   Epoch producer_epoch = 0;
-  std::int64_t sequence = 0;
-  std::int64_t value = 0;
+  std::int64_t sequence = 0;  // data only
+  std::int64_t value = 0;     // data only; a marker's: the producer's next epoch
+  RecordKind kind = RecordKind::data;
   friend bool operator==(const Record&, const Record&) = default;
 };
 

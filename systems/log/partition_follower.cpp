@@ -113,6 +113,9 @@ void PartitionReplica::on_message(NodeContext& context, NodeId from, const Broke
     case BrokerKind::epoch_answer:
       handle_epoch_answer(context, message);
       break;
+    case BrokerKind::txn_marker:
+      handle_txn_marker(context, from, message);
+      break;
     default:
       break;
   }

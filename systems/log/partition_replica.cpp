@@ -48,6 +48,7 @@ void PartitionReplica::step_down(NodeContext& context) {
     reply(context, pending.request, status_reply(ClientStatus::unknown, state_.leader));
   }
   pending_.clear();
+  pending_markers_.clear();  // the coordinator sends its markers again
   followers_.clear();
   pending_isr_.reset();
   role_ = ReplicaRole::none;
@@ -129,6 +130,7 @@ void PartitionReplica::on_produce(NodeContext& context, RequestId request,
 void PartitionReplica::append_as_leader(NodeContext& context, RequestId request,
                                         const ClientRequest& produce) {
   Record record;
+  record.kind = produce.transactional ? RecordKind::txn_data : RecordKind::data;
   record.offset = log_end();
   record.leader_epoch = state_.leader_epoch;
   record.producer_id = produce.producer_id;
@@ -152,6 +154,7 @@ void PartitionReplica::answer_pending(NodeContext& context) {
     return true;
   });
   pending_.erase(unanswered, pending_.end());
+  answer_pending_markers(context);
 }
 
 void PartitionReplica::on_fetch(NodeContext& context, RequestId request,
@@ -166,15 +169,22 @@ void PartitionReplica::on_fetch(NodeContext& context, RequestId request,
     reply(context, request, refused);
     return;
   }
+  // Markers are not values, and a read_committed consumer reads neither an
+  // open transaction's records (it stops at the last stable offset) nor an
+  // aborted one's; next_offset moves it past what was left out.
+  const Offset end = fetch.read_committed ? last_stable_offset() : hw_;
   ClientReply answer = status_reply(ClientStatus::ok, env_.self);
-  answer.high_watermark = hw_;
+  answer.high_watermark = end;
   std::uint32_t limit = std::max<std::uint32_t>(1, fetch.records_max);
   // BUGGIFY: a short read (a size limit): the consumer must ask again.
   if (context.buggify("log.fetch-short")) limit = 1;
-  for (Offset offset = fetch.offset; offset < hw_ && answer.records.size() < limit; ++offset) {
+  Offset offset = fetch.offset;
+  for (; offset < end && answer.records.size() < limit; ++offset) {
     const Record& record = log_[static_cast<std::size_t>(offset)];
+    if (is_marker(record.kind) || (fetch.read_committed && txns_.aborted(record))) continue;
     answer.records.push_back(FetchedRecord{record.offset, record.value});
   }
+  answer.next_offset = std::max(offset, fetch.offset);
   reply(context, request, answer);
 }
 

@@ -19,6 +19,7 @@
 #include "systems/log/log_protocol.h"
 #include "systems/log/metadata.h"
 #include "systems/log/producer_state.h"
+#include "systems/log/txn_index.h"
 #include "systems/raft/disk_queue.h"
 
 namespace simlab::commitlog {
@@ -32,6 +33,9 @@ struct BrokerEnv {
   raft::DiskQueue* disk = nullptr;
   // Sends an ISR change to the active controller.
   std::function<void(NodeContext&, const BrokerMessage&)> to_controller;
+  // Sends to a broker, this one included (a marker's ack to a coordinator
+  // that may be this broker).
+  std::function<void(NodeContext&, NodeId, const BrokerMessage&)> to_broker;
 };
 
 enum class ReplicaRole : std::uint8_t { none, leader, follower };
@@ -64,6 +68,10 @@ class PartitionReplica {
   Offset log_end() const { return static_cast<Offset>(log_.size()); }
   Offset durable_end() const { return durable_end_; }
   Offset high_watermark() const { return hw_; }
+  // What a read_committed consumer may read below: the high watermark, or
+  // the first offset of an open transaction below it (Kafka's LSO).
+  Offset last_stable_offset() const { return std::min(hw_, txns_.first_open()); }
+  const TxnIndex& txns() const { return txns_; }
   // Everything below it was acknowledged to a client as committed (acks=all)
   // by this replica as leader.
   Offset acknowledged_end() const { return acknowledged_end_; }
@@ -101,6 +109,12 @@ class PartitionReplica {
     RequestId request = 0;
     Acks acks = Acks::all;
   };
+  // A marker's ack, sent once the marker (at `offset`) is committed.
+  struct PendingMarker {
+    Offset offset = 0;
+    NodeId coordinator = kNoNode;
+    BrokerMessage ack;
+  };
   struct PendingIsr {
     std::int64_t based_on = 0;  // the partition epoch it was asked at
     std::vector<NodeId> isr;
@@ -116,6 +130,12 @@ class PartitionReplica {
   void append_as_leader(NodeContext& context, RequestId request, const ClientRequest& produce);
   void answer_pending(NodeContext& context);
   void ask_to_resign(NodeContext& context);
+  // partition_txn.cpp: transaction markers
+  void handle_txn_marker(NodeContext& context, NodeId from, const BrokerMessage& marker);
+  void append_marker(NodeContext& context, const BrokerMessage& marker);
+  void ack_marker_at(NodeContext& context, Offset offset, NodeId coordinator,
+                     const BrokerMessage& marker);
+  void answer_pending_markers(NodeContext& context);
 
   // partition_leader.cpp: the leader's side of replication
   void handle_replica_fetch(NodeContext& context, NodeId from, const BrokerMessage& message);
@@ -163,6 +183,7 @@ class PartitionReplica {
   std::vector<std::uint64_t> chains_;
   std::map<Epoch, Offset> epoch_starts_;  // leader epoch -> its first offset
   ProducerTable producers_;
+  TxnIndex txns_;
   Offset durable_end_ = 0;
   Offset written_end_ = 0;  // frames handed to the disk queue
   bool fsync_queued_ = false;
@@ -179,6 +200,7 @@ class PartitionReplica {
   // Leader.
   std::map<NodeId, FollowerProgress> followers_;
   std::vector<PendingProduce> pending_;
+  std::vector<PendingMarker> pending_markers_;
   std::optional<PendingIsr> pending_isr_;
   Offset acknowledged_end_ = 0;
   bool damaged_ = false;

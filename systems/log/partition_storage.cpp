@@ -26,8 +26,9 @@ std::uint64_t chain_hash(std::uint64_t previous, const Record& record) {
   };
   std::uint64_t hash = previous;
   for (std::uint64_t field :
-       {static_cast<std::uint64_t>(record.offset), static_cast<std::uint64_t>(record.leader_epoch),
-        record.producer_id, static_cast<std::uint64_t>(record.producer_epoch),
+       {static_cast<std::uint64_t>(record.kind), static_cast<std::uint64_t>(record.offset),
+        static_cast<std::uint64_t>(record.leader_epoch), record.producer_id,
+        static_cast<std::uint64_t>(record.producer_epoch),
         static_cast<std::uint64_t>(record.sequence), static_cast<std::uint64_t>(record.value)}) {
     hash = mix(hash ^ field) + 0x9e3779b97f4a7c15ULL;
   }
@@ -116,6 +117,7 @@ void PartitionReplica::rebuild_derived() {
   chains_.clear();
   epoch_starts_.clear();
   producers_.clear();
+  txns_.clear();
   std::uint64_t chain = 0;
   for (const Record& record : log_) {
     chain = chain_hash(chain, record);
@@ -124,6 +126,7 @@ void PartitionReplica::rebuild_derived() {
       epoch_starts_[record.leader_epoch] = record.offset;
     }
     producers_.record(record);
+    txns_.record(record);
   }
 }
 
@@ -134,6 +137,7 @@ void PartitionReplica::append(NodeContext& context, const Record& record) {
     epoch_starts_[record.leader_epoch] = record.offset;
   }
   producers_.record(record);
+  txns_.record(record);
   const std::uint64_t position = static_cast<std::uint64_t>(record.offset) * frame_bytes();
   ++written_end_;
   if (env_.options->fsync == FsyncPolicy::every_batch) {

@@ -20,6 +20,16 @@ SequenceVerdict ProducerTable::check(std::uint64_t producer_id, Epoch epoch,
 
 void ProducerTable::record(const Record& record) {
   Producer& producer = producers_[record.producer_id];
+  if (is_marker(record.kind)) {
+    // A marker carries the epoch the producer's next transaction takes
+    // (its value): anything older is fenced from here on, so a late produce
+    // of the ended transaction cannot open a new one (KIP-890).
+    if (record.value > producer.epoch) {
+      producer = Producer{};
+      producer.epoch = record.value;
+    }
+    return;
+  }
   if (record.producer_epoch > producer.epoch) {
     producer = Producer{};
     producer.epoch = record.producer_epoch;

@@ -32,7 +32,8 @@ struct SequenceVerdict {
 class ProducerTable {
  public:
   SequenceVerdict check(std::uint64_t producer_id, Epoch epoch, std::int64_t sequence) const;
-  // Records an appended record (REQUIRES: check() said append for it).
+  // Records an appended record (REQUIRES: check() said append for it, or
+  // it is a transaction marker).
   void record(const Record& record);
   void clear() { producers_.clear(); }
 

@@ -337,6 +337,7 @@ LogWorkloadOptions options_for(std::int64_t stride) {
   options.drain_settle_ns = 300 * kMs;
   options.subscribe_percent = 0;  // the fake log has no group coordinator
   options.crash_percent = 0;      // one process per client, so the op counts below hold
+  options.txn_percent = 0;        // nor a transaction coordinator
   return options;
 }
 
@@ -463,6 +464,82 @@ TEST(LogWorkload, AScriptedClientRunsItsOpsAndRefusesOthers) {
   EXPECT_THROW(run_log_client(cluster, recorder, 1, options_for(3), &bad), std::invalid_argument);
   const ClientScript other = {{0, "write", Value::integer(1), Value::integer(1)}};
   EXPECT_THROW(run_log_client(cluster, recorder, 1, options_for(3), &other), std::invalid_argument);
+}
+
+// A transaction coordinator and one partition leader: adds are ok, a
+// produce appends, an end commits or aborts as asked and names the next
+// epoch (KIP-890's bump).
+struct FakeTxnLog {
+  std::vector<ClientRequest> produced;
+  std::vector<bool> ends;  // each end's commit flag
+
+  std::optional<ClientReply> answer(const ClientRequest& request) {
+    switch (request.kind) {
+      case ClientKind::metadata:
+        return metadata(1);
+      case ClientKind::txn_add_partition:
+        return status(ClientStatus::ok);
+      case ClientKind::produce:
+        produced.push_back(request);
+        return appended(static_cast<commitlog::Offset>(produced.size() - 1));
+      case ClientKind::txn_end: {
+        ends.push_back(request.commit);
+        ClientReply reply;
+        reply.committed = request.commit;
+        reply.producer_epoch = request.producer_epoch + 1;
+        return reply;
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+};
+
+ClientScript two_transactions() {
+  const auto send = [](std::int64_t partition, std::int64_t value) {
+    return Value::list({Value::string("send"), Value::integer(partition), Value::integer(value)});
+  };
+  return {{0, "txn", std::nullopt, Value::list({send(0, 10), send(2, 11)})},
+          {5 * kMs, "txn", std::nullopt, Value::list({send(2, 12)})}};
+}
+
+TEST(LogWorkload, ACommittedTransactionIsOkWithItsOffsetsAndTheNextTakesTheNewEpoch) {
+  FakeTxnLog log;
+  FakeCluster cluster([&](NodeId, const ClientRequest& r) { return log.answer(r); });
+  HistoryRecorder recorder;
+  LogWorkloadOptions options = options_for(3);
+  options.txn_abort_percent = 0;
+  const ClientScript script = two_transactions();
+  run_log_client(cluster, recorder, 0, options, &script);
+  const history::History& ops = recorder.history();
+  ASSERT_EQ(ops.size(), 4u);
+  EXPECT_EQ(ops[1].f, "txn");
+  EXPECT_EQ(ops[1].type, OpType::ok);
+  const auto list = [](Value::List items) { return Value::list(std::move(items)); };
+  const Value first = list(
+      {Value::string("send"), Value::integer(0), list({Value::integer(0), Value::integer(10)})});
+  EXPECT_EQ(ops[1].value.as_list().front(), first);
+  EXPECT_EQ(log.ends, (std::vector<bool>{true, true}));
+  ASSERT_EQ(log.produced.size(), 3u);
+  EXPECT_TRUE(log.produced[0].transactional);
+  EXPECT_EQ(log.produced[1].producer_epoch, 0);
+  EXPECT_EQ(log.produced[2].producer_epoch, 1) << "the first end's answer named epoch 1";
+  EXPECT_EQ(log.produced[2].sequence, 0) << "a new epoch starts every sequence at 0";
+}
+
+TEST(LogWorkload, ATransactionMeantToAbortIsAFailureWhoseValuesNobodyMayRead) {
+  FakeTxnLog log;
+  FakeCluster cluster([&](NodeId, const ClientRequest& r) { return log.answer(r); });
+  HistoryRecorder recorder;
+  LogWorkloadOptions options = options_for(3);
+  options.txn_abort_percent = 100;
+  const ClientScript script = two_transactions();
+  run_log_client(cluster, recorder, 0, options, &script);
+  const history::History& ops = recorder.history();
+  ASSERT_EQ(ops.size(), 4u);
+  EXPECT_EQ(ops[1].type, OpType::fail);
+  EXPECT_EQ(ops[1].value, ops[0].value) << "a failed op carries its invocation";
+  EXPECT_EQ(log.ends, (std::vector<bool>{false, false}));
 }
 
 TEST(LogWorkload, RolesFollowTheClientsSlot) {
