@@ -57,10 +57,11 @@ TEST(RaftScenarios, CleanSeedsPass) {
 }
 
 // The commit log's scenarios (leader partitions, crashes that lose
-// unsynced tails, rebalances of a larger consumer group) with every judge on.
+// unsynced tails, rebalances of a larger consumer group, transactions left
+// open by crashed clients and late markers) with every judge on.
 TEST(LogScenarios, CleanSeedsPass) {
   const auto names = scenarios_starting("log-");
-  ASSERT_GE(names.size(), 4u);
+  ASSERT_GE(names.size(), 5u);
   for (const auto& name : names) {
     for (std::uint64_t seed = 1; seed <= kCleanSeeds; ++seed) {
       const RunOutcome outcome =
