@@ -6,6 +6,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "checkers/queue/queue_cycles.h"
+
 namespace simlab::queue {
 namespace {
 
@@ -29,6 +31,7 @@ class Judge {
     find_lost_and_aborted();
     find_process_order();
     find_group_skips();
+    find_cycles();
     result_.keys = logs_.size();
     result_.valid = result_.counts.empty();
     return std::move(result_);
@@ -309,6 +312,12 @@ class Judge {
       }
       it->second = {record.offset, op.invoke_index};
     }
+  }
+
+  void find_cycles() {
+    TxnCycles cycles = find_txn_cycles(history_);
+    result_.write_cycles = cycles.write_cycles;
+    for (Anomaly& anomaly : cycles.g1c) report(std::move(anomaly));
   }
 
   const QueueHistory& history_;

@@ -24,6 +24,11 @@
 //                         nonmonotonic-poll and poll-skip: a rebalance may
 //                         move its partition away and back. The group reads
 //                         from offset 0 (auto.offset.reset=earliest).
+//   G1c                   transactions (txn ops) that each polled what the
+//                         next one sent, round a cycle: circular information
+//                         flow (queue_cycles.h). Cycles of write order alone
+//                         (G0) are counted in write_cycles, not judged:
+//                         Kafka's transactions do not isolate writes.
 // The final drain is simlab's (f final-poll, queue_history.h): after the
 // heal, readers poll each key from offset 0 to its end. A final-poll is a
 // poll in every rule above; in addition, for each key an ok final-poll
@@ -63,6 +68,7 @@ struct QueueCheckResult {
   std::size_t acknowledged_sends = 0;
   std::size_t polled_records = 0;
   std::size_t unseen = 0;
+  std::size_t write_cycles = 0;  // G0 among transactions: reported, allowed
 };
 
 inline constexpr std::size_t kExamplesMax = 20;

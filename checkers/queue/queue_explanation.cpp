@@ -81,6 +81,11 @@ std::string explain_text(const QueueCheckResult& result) {
                   result.valid ? "valid" : "invalid", result.keys, result.acknowledged_sends,
                   result.polled_records, result.unseen);
   for (const auto& [name, count] : result.counts) text += fmt::format("  {}: {}\n", name, count);
+  if (result.write_cycles > 0)
+    text += fmt::format(
+        "  {} write cycles (G0) among transactions: allowed, Kafka's transactions do not isolate "
+        "writes\n",
+        result.write_cycles);
   for (const Anomaly& anomaly : result.anomalies) {
     text += fmt::format("    {}: {} (ops {})\n", anomaly.name, anomaly.detail,
                         fmt::join(anomaly.ops, ", "));
@@ -97,7 +102,8 @@ nlohmann::json explain_json(const QueueCheckResult& result) {
           {"keys", result.keys},
           {"acknowledged-sends", result.acknowledged_sends},
           {"polled-records", result.polled_records},
-          {"unseen", result.unseen}};
+          {"unseen", result.unseen},
+          {"write-cycles", result.write_cycles}};
 }
 
 nlohmann::json explanation_json(const QueueHistory& history, const QueueCheckResult& result) {

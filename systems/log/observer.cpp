@@ -6,7 +6,8 @@ namespace simlab::commitlog {
 
 std::optional<Violation> LogObserver::check(std::span<const Node* const> nodes) {
   if (auto violation = raft_.check(nodes)) return violation;
-  std::vector<const LogNode*> brokers;
+  std::vector<const LogNode*>& brokers = brokers_;  // reused: no allocation per step
+  brokers.clear();
   std::size_t partitions = 0;
   for (const Node* node : nodes) {
     const auto* broker = dynamic_cast<const LogNode*>(node);
@@ -24,7 +25,8 @@ std::optional<Violation> LogObserver::check_leader(PartitionId partition, const 
                                                    const PartitionReplica& replica,
                                                    Committed& committed) {
   const auto key = std::make_pair(partition, replica.leader_epoch());
-  const auto [seen, fresh] = leaders_.emplace(key, broker.self());
+  // try_emplace: no map node is made when the epoch's leader is known.
+  const auto [seen, fresh] = leaders_.try_emplace(key, broker.self());
   if (!fresh && seen->second != broker.self()) {
     return Violation{"log.one-leader-per-epoch",
                      fmt::format("p{} epoch {}: n{} and n{} both lead it", partition,

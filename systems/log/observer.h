@@ -44,6 +44,7 @@ class LogObserver final : public ClusterObserver {
 
   raft::RaftObserver raft_;
   std::map<std::pair<PartitionId, Epoch>, NodeId> leaders_;
+  std::vector<const LogNode*> brokers_;  // this step's, by node
   std::vector<Committed> committed_;  // by partition
 };
 

@@ -300,6 +300,49 @@ TEST(QueueChecker, AGroupMembersPollsMayJumpAndRepeatWhenTheGroupMissesNothing) 
   EXPECT_EQ(count(check_edn(assigned), "poll-skip"), 1u);
 }
 
+// Each transaction polled what the other sent: no serial order explains it.
+TEST(QueueChecker, TransactionsThatReadEachOthersWritesAreG1c) {
+  const QueueCheckResult result = check_edn(R"(
+{:process 0 :type :invoke :f :txn :value [[:send :x 1] [:poll]]}
+{:process 1 :type :invoke :f :txn :value [[:send :y 2] [:poll]]}
+{:process 0 :type :ok :f :txn :value [[:send :x [0 1]] [:poll {:y [[0 2]]}]]}
+{:process 1 :type :ok :f :txn :value [[:send :y [0 2]] [:poll {:x [[0 1]]}]]}
+)");
+  EXPECT_EQ(count(result, "G1c"), 1u) << explain_text(result);
+  ASSERT_FALSE(result.anomalies.empty());
+  const Anomaly& cycle = result.anomalies.front();
+  EXPECT_EQ(cycle.ops.size(), 2u);
+  EXPECT_NE(cycle.detail.find("circular information flow"), std::string::npos);
+  EXPECT_EQ(result.counts.size(), 1u) << explain_text(result);
+}
+
+// A reader that only reads is on no cycle, and one transaction reading
+// another's write is ordinary.
+TEST(QueueChecker, OneWayInformationFlowIsNoCycle) {
+  const QueueCheckResult result = check_edn(R"(
+{:process 0 :type :invoke :f :txn :value [[:send :x 1] [:poll]]}
+{:process 0 :type :ok :f :txn :value [[:send :x [0 1]] [:poll {:y []}]]}
+{:process 1 :type :invoke :f :txn :value [[:send :y 2] [:poll]]}
+{:process 1 :type :ok :f :txn :value [[:send :y [0 2]] [:poll {:x [[0 1]]}]]}
+)");
+  EXPECT_TRUE(result.valid) << explain_text(result);
+}
+
+// Kafka's transactions do not isolate writes: two transactions whose writes
+// interleave in opposite orders on two keys form a ww cycle (G0), which is
+// counted and allowed.
+TEST(QueueChecker, InterleavedTransactionalWritesAreACountedWriteCycleNotAnAnomaly) {
+  const QueueCheckResult result = check_edn(R"(
+{:process 0 :type :invoke :f :txn :value [[:send :x 1] [:send :y 2]]}
+{:process 1 :type :invoke :f :txn :value [[:send :x 3] [:send :y 4]]}
+{:process 0 :type :ok :f :txn :value [[:send :x [0 1]] [:send :y [1 2]]]}
+{:process 1 :type :ok :f :txn :value [[:send :x [1 3]] [:send :y [0 4]]]}
+)");
+  EXPECT_TRUE(result.valid) << explain_text(result);
+  EXPECT_EQ(result.write_cycles, 1u);
+  EXPECT_NE(explain_text(result).find("1 write cycles (G0)"), std::string::npos);
+}
+
 TEST(QueueChecker, JsonlWritesThePollsMapAsPairs) {
   const std::string text =
       R"({"process":0,"type":"invoke","f":"send","value":[["send",1,10]]}
