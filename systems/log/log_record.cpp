@@ -1,5 +1,7 @@
 #include "systems/log/log_record.h"
 
+#include <algorithm>
+
 #include "systems/common/crc32c.h"
 
 namespace simlab::commitlog {
@@ -68,18 +70,20 @@ SegmentScan scan_segment(ByteView bytes) {
     position += kFrameHeaderBytes + length;
   }
   scan.valid_bytes = position;
-  // Frames have one size: look for a whole, checksummed frame after the bad
-  // one (a torn tail has none).
+  // What a crash can leave of unsynced appends: a frame cut short (a torn
+  // tail), or, where it dropped one and kept later ones (the disk keeps any
+  // subset of unsynced writes), a frame never written, all zeros. Either way
+  // everything from there on was unsynced, so never committed: a tail to
+  // cut. A whole frame's bytes, written, that do not check out are damage
+  // (a bit flip cannot zero a header: a frame's length is nonzero). A real
+  // disk may also tear a frame that spans two sectors; that too is taken
+  // as damage, which only costs availability.
+  const ByteView rest = bytes.subspan(position);
   const std::size_t frame = kFrameHeaderBytes + kRecordBytes;
-  for (std::size_t later = position + frame; later + frame <= bytes.size(); later += frame) {
-    ByteReader header(bytes.subspan(later, kFrameHeaderBytes));
-    const std::uint32_t length = header.u32();
-    const std::uint32_t crc = header.u32();
-    if (length == kRecordBytes && crc32c(bytes.subspan(later + kFrameHeaderBytes, length)) == crc) {
-      scan.damaged_inside = true;
-      break;
-    }
-  }
+  if (rest.size() < frame) return scan;
+  const bool unwritten = std::all_of(rest.begin(), rest.begin() + kFrameHeaderBytes,
+                                     [](std::uint8_t byte) { return byte == 0; });
+  scan.damaged_inside = !unwritten;
   return scan;
 }
 

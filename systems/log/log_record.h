@@ -38,8 +38,8 @@ Bytes encode_frame(const Record& record);
 struct SegmentScan {
   std::vector<Record> records;              // the whole frames, in order
   std::uint64_t valid_bytes = 0;            // where the first bad or partial frame starts
-  // A whole frame lies past the first bad one: the damage is inside what was
-  // written, not a torn tail.
+  // The first bad frame is whole and was written (not all zeros): damage to
+  // what was written, not a torn or dropped unsynced append.
   bool damaged_inside = false;
 };
 

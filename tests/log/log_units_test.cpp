@@ -2,6 +2,8 @@
 // commands, the idempotent producer table, segment recovery and options.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "systems/log/log_messages.h"
 #include "systems/log/log_options.h"
 #include "systems/log/log_protocol.h"
@@ -86,8 +88,22 @@ TEST(LogSegment, RecoveryKeepsWholeFramesAndCutsATornOrCorruptTail) {
   flipped[whole / 3 + 20] ^= 0x10;  // inside the second record
   const SegmentScan flipped_scan = scan_segment(flipped);
   EXPECT_EQ(flipped_scan.records.size(), 1u);
-  EXPECT_TRUE(flipped_scan.damaged_inside) << "a whole frame follows the bad one";
+  EXPECT_TRUE(flipped_scan.damaged_inside) << "a whole, written frame is bad";
   EXPECT_FALSE(torn_scan.damaged_inside) << "a torn tail has nothing after it";
+  // A crash dropped the second append (never written: zeros) and kept the
+  // third: an unsynced tail with a hole, cut like a torn one.
+  Bytes holed = segment;
+  std::fill(holed.begin() + static_cast<std::ptrdiff_t>(whole / 3),
+            holed.begin() + static_cast<std::ptrdiff_t>(whole / 3 * 2), 0);
+  const SegmentScan holed_scan = scan_segment(holed);
+  EXPECT_EQ(holed_scan.records.size(), 1u);
+  EXPECT_EQ(holed_scan.valid_bytes, whole / 3);
+  EXPECT_FALSE(holed_scan.damaged_inside) << "a dropped unsynced append is no damage";
+  Bytes last_flipped = segment;
+  last_flipped[whole - 10] ^= 0x01;  // inside the last record: nothing follows it
+  const SegmentScan last_scan = scan_segment(last_flipped);
+  EXPECT_EQ(last_scan.records.size(), 2u);
+  EXPECT_TRUE(last_scan.damaged_inside) << "a whole written frame that fails its CRC";
 }
 
 TEST(LogMessages, BrokerAndClientMessagesRoundTripAndGarbageIsRejected) {
