@@ -336,8 +336,18 @@ TxnStep LogClient::add_to_transaction(PartitionId partition, std::int64_t timeou
   if (reply->status == ClientStatus::ok) return TxnStep::ok;
   // Not this epoch's transaction any more: the coordinator ended it (it
   // timed out), and it ended in an abort, the only end nobody asked for.
-  if (reply->status == ClientStatus::invalid_txn_state) return TxnStep::aborted;
+  // The next transaction takes the coordinator's epoch.
+  if (reply->status == ClientStatus::invalid_txn_state) {
+    adopt_epoch(reply->producer_epoch);
+    return TxnStep::aborted;
+  }
   return TxnStep::unknown;
+}
+
+void LogClient::adopt_epoch(commitlog::Epoch epoch) {
+  if (epoch == producer_epoch_) return;
+  producer_epoch_ = epoch;
+  sequences_.clear();  // a new epoch starts every partition's sequence at 0
 }
 
 TxnEnd LogClient::end_transaction(bool commit, std::int64_t timeout_ns) {
@@ -348,10 +358,7 @@ TxnEnd LogClient::end_transaction(bool commit, std::int64_t timeout_ns) {
   request.commit = commit;
   const auto reply = ask_coordinator(request, timeout_ns);
   if (!reply || reply->status != ClientStatus::ok) return TxnEnd::unknown;
-  if (reply->producer_epoch != producer_epoch_) {
-    producer_epoch_ = reply->producer_epoch;
-    sequences_.clear();  // a new epoch starts every partition's sequence at 0
-  }
+  adopt_epoch(reply->producer_epoch);
   return reply->committed ? TxnEnd::committed : TxnEnd::aborted;
 }
 

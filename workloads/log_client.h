@@ -151,6 +151,8 @@ class LogClient {
                      bool first_unacknowledged, bool& bump_epoch);
   static void settle(InFlight& value, bool producer_unusable);
   void renumber_under_new_epoch(std::vector<InFlight>& batch);
+  // The coordinator's epoch for this producer's next transaction.
+  void adopt_epoch(commitlog::Epoch epoch);
   std::vector<SendResult> finish_send(std::vector<InFlight>& batch,
                                       commitlog::PartitionId partition);
 

@@ -542,6 +542,32 @@ TEST(LogWorkload, ATransactionMeantToAbortIsAFailureWhoseValuesNobodyMayRead) {
   EXPECT_EQ(log.ends, (std::vector<bool>{false, false}));
 }
 
+// The coordinator timed the first transaction out and moved the producer
+// to epoch 1: the add is refused, the transaction is a failure, and the next
+// one goes out under epoch 1 instead of being refused forever.
+TEST(LogWorkload, ATransactionTheCoordinatorTimedOutFailsAndTheNextTakesItsEpoch) {
+  FakeTxnLog log;
+  FakeCluster cluster([&](NodeId, const ClientRequest& r) -> std::optional<ClientReply> {
+    if (r.kind == ClientKind::txn_add_partition && r.producer_epoch == 0) {
+      ClientReply refused = status(ClientStatus::invalid_txn_state);
+      refused.producer_epoch = 1;
+      return refused;
+    }
+    return log.answer(r);
+  });
+  HistoryRecorder recorder;
+  LogWorkloadOptions options = options_for(3);
+  options.txn_abort_percent = 0;
+  const ClientScript script = two_transactions();
+  run_log_client(cluster, recorder, 0, options, &script);
+  const history::History& ops = recorder.history();
+  ASSERT_EQ(ops.size(), 4u);
+  EXPECT_EQ(ops[1].type, OpType::fail);
+  EXPECT_EQ(ops[3].type, OpType::ok);
+  ASSERT_EQ(log.produced.size(), 1u);
+  EXPECT_EQ(log.produced[0].producer_epoch, 1);
+}
+
 TEST(LogWorkload, RolesFollowTheClientsSlot) {
   EXPECT_EQ(log_role(0), LogRole::producer);
   EXPECT_EQ(log_role(1), LogRole::consumer);
