@@ -8,7 +8,8 @@
 // read the file, parse it, compile it into sends and polls, check it.
 // The file is written just before it is read, so it comes from the page
 // cache; it is deleted afterwards.
-// Run from the project root: build/bench/checker_queue_bench [messages]
+// Run from the project root: build/bench/checker_queue_bench [messages [general]]
+// (general: also time the general reader, as EDN files are read, for comparison).
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -18,12 +19,15 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "checkers/history/history_format.h"
 #include "checkers/queue/queue_checker.h"
 #include "checkers/queue/queue_explanation.h"
 #include "checkers/queue/queue_history.h"
+#include "checkers/queue/queue_jsonl_reader.h"
 
 namespace {
 
@@ -131,49 +135,78 @@ std::int64_t write_history(const std::string& path, std::int64_t messages) {
   return writer.lines();
 }
 
-int run(const std::string& path, std::int64_t messages) {
-  const std::int64_t lines = write_history(path, messages);
-  const double file_mb = static_cast<double>(std::filesystem::file_size(path)) / 1e6;
-  const double rss_before_mib = peak_rss_mib();
-  // What `simlab check --model queue` does with one file, phase by phase.
+struct Phases {
+  double io_s = 0;
+  double read_s = 0;     // parsing, and for the general reader its history::History
+  double compile_s = 0;  // zero for the JSONL reader, which compiles as it reads
+  double check_s = 0;
+  std::size_t ops = 0;  // compiled queue ops
+  queue::QueueCheckResult result;
+};
+
+// What `simlab check --model queue` does with a JSONL file (its fast reader,
+// queue_jsonl_reader.h).
+Phases check_fast(const std::string& path) {
+  Phases phases;
+  const auto start = Clock::now();
+  std::string text = history::read_file(path);
+  phases.io_s = seconds_since(start);
+  std::optional<queue::QueueHistory> history = queue::read_queue_jsonl(text);
+  phases.read_s = seconds_since(start) - phases.io_s;
+  if (!history) throw std::runtime_error(path + ": the JSONL queue reader gave up on it");
+  phases.ops = history->ops.size();
+  const auto check_start = Clock::now();
+  phases.result = queue::check_queue(*history);
+  phases.check_s = seconds_since(check_start);
+  return phases;
+}
+
+// The general way (history::read_history, then compile_queue_history): what
+// an EDN file goes through, and what JSONL went through before.
+Phases check_general(const std::string& path) {
+  Phases phases;
   const auto start = Clock::now();
   const std::string text = history::read_file(path);
-  const double io_s = seconds_since(start);
+  phases.io_s = seconds_since(start);
   const history::History ops =
       history::read_history(text, history::detect_format(text, path), path);
-  const double read_s = seconds_since(start);
+  phases.read_s = seconds_since(start) - phases.io_s;
   const auto compile_start = Clock::now();
-  if (!queue::looks_like_queue_history(ops)) {
-    std::printf("the generated history holds no queue ops\n");
-    return 1;
-  }
   const queue::CompiledQueue compiled = queue::compile_queue_history(ops);
-  const double compile_s = seconds_since(compile_start);
-  if (compiled.error) {
-    std::printf("%s:%lld: %s\n", path.c_str(), static_cast<long long>(compiled.error->line),
-                compiled.error->what.c_str());
-    return 1;
-  }
+  phases.compile_s = seconds_since(compile_start);
+  if (compiled.error) throw std::runtime_error(path + ": " + compiled.error->what);
+  phases.ops = compiled.history.ops.size();
   const auto check_start = Clock::now();
-  const queue::QueueCheckResult result = queue::check_queue(compiled.history);
-  const double check_s = seconds_since(check_start);
-  const double total_s = seconds_since(start);
-  std::printf(
-      "queue checker, %lld messages over %d keys (%d producers, %d consumers, %d per poll)\n",
-      static_cast<long long>(messages), kKeys, kProducers, kConsumers, kRecordsPerPoll);
-  std::printf("  file: %.1f MB JSONL, %lld lines, %zu ops (%zu compiled)\n", file_mb,
-              static_cast<long long>(lines), ops.size(), compiled.history.ops.size());
-  std::printf("  read %.3f s (of it file I/O %.3f s), compile %.3f s, check %.3f s\n", read_s, io_s,
-              compile_s, check_s);
-  std::printf(
-      "  total %.3f s = %.0f MB/s (goal < 2 s), peak RSS %.1f MiB (before reading %.1f; goal < "
-      "1024)\n",
-      total_s, file_mb / total_s, peak_rss_mib(), rss_before_mib);
-  std::printf("  verdict: %s", queue::explain_text(result).c_str());
+  phases.result = queue::check_queue(compiled.history);
+  phases.check_s = seconds_since(check_start);
+  return phases;
+}
+
+bool print(const char* name, const Phases& phases, double file_mb, std::int64_t messages) {
+  const double total_s = phases.io_s + phases.read_s + phases.compile_s + phases.check_s;
+  std::printf("  %s: file I/O %.3f s, read %.3f s, compile %.3f s, check %.3f s (%zu ops)\n", name,
+              phases.io_s, phases.read_s, phases.compile_s, phases.check_s, phases.ops);
+  std::printf("    total %.3f s = %.0f MB/s (goal < 2 s), peak RSS so far %.1f MiB (goal < 1024)\n",
+              total_s, file_mb / total_s, peak_rss_mib());
+  std::printf("    verdict: %s", queue::explain_text(phases.result).c_str());
+  const queue::QueueCheckResult& result = phases.result;
   const bool expected =
       result.valid && result.acknowledged_sends == static_cast<std::size_t>(messages) &&
       result.polled_records == static_cast<std::size_t>(messages) && result.unseen == 0;
-  if (!expected) std::printf("  expected valid, every message acknowledged and polled once\n");
+  if (!expected) std::printf("    expected valid, every message acknowledged and polled once\n");
+  return expected;
+}
+
+int run(const std::string& path, std::int64_t messages, bool general) {
+  const std::int64_t lines = write_history(path, messages);
+  const double file_mb = static_cast<double>(std::filesystem::file_size(path)) / 1e6;
+  std::printf(
+      "queue checker, %lld messages over %d keys (%d producers, %d consumers, %d per poll)\n",
+      static_cast<long long>(messages), kKeys, kProducers, kConsumers, kRecordsPerPoll);
+  std::printf("  file: %.1f MB JSONL, %lld lines; peak RSS before reading %.1f MiB\n", file_mb,
+              static_cast<long long>(lines), peak_rss_mib());
+  bool expected = print("simlab check (JSONL reader)", check_fast(path), file_mb, messages);
+  if (general) expected &= print("general reader", check_general(path), file_mb, messages);
   return expected ? 0 : 1;
 }
 
@@ -181,12 +214,13 @@ int run(const std::string& path, std::int64_t messages) {
 
 int main(int argc, char** argv) {
   const std::int64_t messages = argc > 1 ? std::atoll(argv[1]) : 1'000'000;
+  const bool general = argc > 2 && std::string(argv[2]) == "general";
   const std::filesystem::path path =
       std::filesystem::temp_directory_path() /
       ("simlab_checker_queue_bench_" + std::to_string(getpid()) + ".jsonl");
   int status = 1;
   try {
-    status = run(path.string(), messages);
+    status = run(path.string(), messages, general);
   } catch (const std::exception& error) {
     std::printf("%s\n", error.what());
   }

@@ -9,7 +9,7 @@ packages=(
   g++ cmake make pkg-config
   libboost-context-dev libboost-program-options-dev nlohmann-json3-dev
   libsqlite3-dev libz3-dev libfmt-dev libgtest-dev
-  libnl-3-dev libnl-route-3-dev libncurses-dev iproute2 iptables
+  libnl-3-dev libnl-route-3-dev libncurses-dev libsimdjson-dev iproute2 iptables
 )
 # Extra groups, asked for by name: `install-deps.sh browser fuzz`.
 # node: Debian's nodejs (no npm), for `node --check` on the report's scripts.

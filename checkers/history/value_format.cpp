@@ -42,17 +42,6 @@ void append_value(const Value& value, std::string& out) {
   }
 }
 
-// splitmix64's finalizer (Steele, Lea and Flood, "Fast splittable
-// pseudorandom number generators", OOPSLA 2014): cheap and well mixed.
-std::size_t mix(std::uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return static_cast<std::size_t>(x);
-}
-
 }  // namespace
 
 std::string dump_json(const nlohmann::json& json) {
@@ -66,15 +55,15 @@ std::string format_value(const Value& value) {
 }
 
 std::size_t hash_value(const Value& value) {
-  if (value.is_nil()) return mix(0x6e696cULL);
-  if (value.is_integer()) return mix(static_cast<std::uint64_t>(value.as_integer()) * 3 + 1);
-  if (value.is_string()) return mix(std::hash<std::string>{}(value.as_string()) * 3 + 2);
+  if (value.is_nil()) return mix_bits(0x6e696cULL);
+  if (value.is_integer()) return mix_bits(static_cast<std::uint64_t>(value.as_integer()) * 3 + 1);
+  if (value.is_string()) return mix_bits(std::hash<std::string>{}(value.as_string()) * 3 + 2);
   if (value.is_floating()) {
     const double number = value.as_floating() == 0 ? 0.0 : value.as_floating();  // -0.0 == 0.0
-    return mix(std::bit_cast<std::uint64_t>(number) ^ 0x666c6f6174ULL);
+    return mix_bits(std::bit_cast<std::uint64_t>(number) ^ 0x666c6f6174ULL);
   }
   std::uint64_t hash = 0x6c697374ULL;
-  for (const Value& item : value.as_list()) hash = mix(hash ^ hash_value(item));
+  for (const Value& item : value.as_list()) hash = mix_bits(hash ^ hash_value(item));
   return static_cast<std::size_t>(hash);
 }
 

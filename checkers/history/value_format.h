@@ -3,9 +3,9 @@
 #pragma once
 
 #include <cstddef>
-#include <string>
-
+#include <cstdint>
 #include <nlohmann/json_fwd.hpp>
+#include <string>
 
 #include "checkers/history/value.h"
 
@@ -14,6 +14,18 @@ namespace simlab::history {
 std::string format_value(const Value& value);
 
 std::size_t hash_value(const Value& value);
+
+// splitmix64's finalizer (Steele, Lea and Flood, "Fast splittable
+// pseudorandom number generators", OOPSLA 2014): cheap and well mixed, so
+// consecutive integers spread over a hash table's buckets.
+inline std::size_t mix_bits(std::uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return static_cast<std::size_t>(x);
+}
 struct ValueHash {
   std::size_t operator()(const Value& value) const { return hash_value(value); }
 };

@@ -3,21 +3,66 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "checkers/queue/queue_cycles.h"
 
 namespace simlab::queue {
 namespace {
 
-// What the history says about one key's log.
+// One thing the history says a key's log holds: a value at an offset, from
+// an acknowledged send or a poll (the op's invocation index).
+struct Entry {
+  std::int64_t offset;
+  Atom value;
+  std::int64_t op;
+  friend auto operator<=>(const Entry&, const Entry&) = default;
+};
+
+// What the history says about one key's log, flat and sorted once built.
 struct KeyLog {
-  std::map<std::int64_t, std::set<std::string>> values_at;   // offset -> values
-  std::map<std::string, std::set<std::int64_t>> offsets_of;  // value -> offsets
-  std::map<std::int64_t, std::vector<std::int64_t>> ops_at;  // offset -> ops
-  std::set<std::string> polled;                              // values some poll read
+  Atom key;
+  std::vector<Entry> entries;         // sorted by offset, value, op
+  std::vector<std::int64_t> offsets;  // the distinct offsets of entries, ascending
+  std::vector<Atom> polled;           // values some poll read, sorted, distinct
   std::int64_t polled_max = -1;
+  std::unordered_map<Atom, std::int64_t, AtomHash> failed;  // a failed send's value -> its op
+  std::int64_t drained_by = -1;  // the first ok final-poll that read the key
+  std::vector<std::pair<std::int64_t, std::int64_t>> group_reads;  // (offset, op) by the group
+  bool logged = false;  // an acknowledged send with an offset or a poll named the key
+
+  bool was_polled(Atom value) const {
+    return std::binary_search(polled.begin(), polled.end(), value);
+  }
+  // The entries at `offset`, as a range of `entries`.
+  std::pair<std::vector<Entry>::const_iterator, std::vector<Entry>::const_iterator> at(
+      std::int64_t offset) const {
+    const auto by_offset = [](const Entry& entry, std::int64_t o) { return entry.offset < o; };
+    const auto first = std::lower_bound(entries.begin(), entries.end(), offset, by_offset);
+    auto last = first;
+    while (last != entries.end() && last->offset == offset) ++last;
+    return {first, last};
+  }
+};
+
+// A process's last offset of a key, and the op that sent or polled it.
+struct Last {
+  std::int64_t offset;
+  std::int64_t op;
+  std::uint64_t epoch;  // the process's assignment epoch it is from (polls only)
+};
+
+struct ProcessKey {
+  std::int64_t process;
+  std::uint32_t key;
+  friend bool operator==(const ProcessKey&, const ProcessKey&) = default;
+};
+struct ProcessKeyHash {
+  std::size_t operator()(const ProcessKey& pk) const {
+    return AtomHash{}(
+        Atom{static_cast<std::uint64_t>(pk.process) * 0x9e3779b97f4a7c15ULL ^ pk.key});
+  }
 };
 
 class Judge {
@@ -32,7 +77,7 @@ class Judge {
     find_process_order();
     find_group_skips();
     find_cycles();
-    result_.keys = logs_.size();
+    result_.keys = keys_with_entries();
     result_.valid = result_.counts.empty();
     return std::move(result_);
   }
@@ -43,19 +88,37 @@ class Judge {
       result_.anomalies.push_back(std::move(anomaly));
   }
 
-  void note(KeyLog& log, std::int64_t offset, const std::string& value, std::int64_t op) {
-    log.values_at[offset].insert(value);
-    log.offsets_of[value].insert(offset);
-    log.ops_at[offset].push_back(op);
+  std::string text(Atom atom) const { return history_.text(atom); }
+
+  // The atoms' texts, sorted as text, as the examples list values.
+  std::vector<std::string> sorted_texts(const std::vector<Atom>& atoms) const {
+    std::vector<std::string> texts;
+    texts.reserve(atoms.size());
+    for (Atom atom : atoms) texts.push_back(text(atom));
+    std::sort(texts.begin(), texts.end());
+    texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
+    return texts;
+  }
+
+  std::uint32_t key_id(Atom key) {
+    const auto [it, fresh] = key_ids_.try_emplace(key, static_cast<std::uint32_t>(logs_.size()));
+    if (fresh) logs_.push_back(KeyLog{key, {}, {}, {}, -1, {}, -1, {}, false});
+    return it->second;
+  }
+
+  std::size_t keys_with_entries() const {
+    return static_cast<std::size_t>(
+        std::count_if(logs_.begin(), logs_.end(), [](const KeyLog& log) { return log.logged; }));
   }
 
   // For each op, whether its process was a consumer group's member then: it
   // subscribed, and has not assigned partitions to itself since.
   void mark_subscribed() {
-    std::set<std::int64_t> members;
+    std::unordered_set<std::int64_t> members;
+    subscribed_.reserve(history_.ops.size());
     for (const QueueOp& op : history_.ops) {
-      if (op.f == "assign") members.erase(op.process);
-      if (op.f == "subscribe") members.insert(op.process);
+      if (op.f == QueueF::assign) members.erase(op.process);
+      if (op.f == QueueF::subscribe) members.insert(op.process);
       subscribed_.push_back(members.contains(op.process));
     }
   }
@@ -68,25 +131,53 @@ class Judge {
   }
 
   void build_logs() {
-    for (const QueueOp& op : history_.ops) {
+    for (std::size_t i = 0; i < history_.ops.size(); ++i) {
+      const QueueOp& op = history_.ops[i];
       for (const Send& send : op.sends) {
+        KeyLog& log = logs_[key_id(send.key)];
+        if (op.status == OpStatus::failed) log.failed.try_emplace(send.value, op.invoke_index);
         if (!acknowledged(op, send)) continue;
         ++result_.acknowledged_sends;
-        if (send.offset) note(logs_[send.key], *send.offset, send.value, op.invoke_index);
+        if (!send.offset) continue;
+        log.entries.push_back({*send.offset, send.value, op.invoke_index});
+        log.logged = true;
       }
-      if (op.status == OpStatus::failed) {
-        for (const Send& send : op.sends) failed_[send.key].emplace(send.value, op.invoke_index);
-      }
+      const bool group_read = op.f == QueueF::poll && op.status == OpStatus::ok && subscribed_[i];
       for (const Poll& poll : op.polls) {
-        KeyLog& log = logs_[poll.key];
+        KeyLog& log = logs_[key_id(poll.key)];
+        log.logged = true;
         for (const Record& record : poll.records) {
           ++result_.polled_records;
-          note(log, record.offset, record.value, op.invoke_index);
-          log.polled.insert(record.value);
+          log.entries.push_back({record.offset, record.value, op.invoke_index});
+          log.polled.push_back(record.value);
           log.polled_max = std::max(log.polled_max, record.offset);
+          if (group_read) log.group_reads.emplace_back(record.offset, op.invoke_index);
         }
       }
     }
+    for (KeyLog& log : logs_) sort_log(log);
+    key_order_.resize(logs_.size());
+    for (std::uint32_t i = 0; i < logs_.size(); ++i) key_order_[i] = i;
+    std::vector<std::string> key_texts;
+    for (const KeyLog& log : logs_) key_texts.push_back(text(log.key));
+    std::sort(key_order_.begin(), key_order_.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return key_texts[a] < key_texts[b]; });
+  }
+
+  static void sort_log(KeyLog& log) {
+    std::sort(log.entries.begin(), log.entries.end());
+    for (const Entry& entry : log.entries) {
+      if (log.offsets.empty() || log.offsets.back() != entry.offset)
+        log.offsets.push_back(entry.offset);
+    }
+    std::sort(log.polled.begin(), log.polled.end());
+    log.polled.erase(std::unique(log.polled.begin(), log.polled.end()), log.polled.end());
+    // The group's first read of each offset (ops are in invocation order).
+    std::sort(log.group_reads.begin(), log.group_reads.end());
+    log.group_reads.erase(
+        std::unique(log.group_reads.begin(), log.group_reads.end(),
+                    [](const auto& a, const auto& b) { return a.first == b.first; }),
+        log.group_reads.end());
   }
 
   static std::vector<std::int64_t> unique_ops(std::vector<std::int64_t> ops) {
@@ -95,32 +186,70 @@ class Judge {
     return ops;
   }
 
-  void find_offset_conflicts() {
-    for (const auto& [key, log] : logs_) {
-      for (const auto& [offset, values] : log.values_at) {
-        if (values.size() < 2) continue;
+  static std::vector<std::int64_t> ops_of(std::vector<Entry>::const_iterator first,
+                                          std::vector<Entry>::const_iterator last) {
+    std::vector<std::int64_t> ops;
+    for (auto it = first; it != last; ++it) ops.push_back(it->op);
+    return unique_ops(std::move(ops));
+  }
+
+  void find_inconsistent_offsets(const KeyLog& log) {
+    const std::string key = text(log.key);
+    for (auto first = log.entries.begin(); first != log.entries.end();) {
+      auto last = first;
+      std::vector<Atom> values;
+      for (; last != log.entries.end() && last->offset == first->offset; ++last) {
+        if (values.empty() || values.back() != last->value) values.push_back(last->value);
+      }
+      if (values.size() >= 2) {
         report({"inconsistent-offsets",
                 key,
-                {offset},
-                {values.begin(), values.end()},
-                unique_ops(log.ops_at.at(offset)),
-                fmt::format("key {} offset {} holds {} different values", key, offset,
+                {first->offset},
+                sorted_texts(values),
+                ops_of(first, last),
+                fmt::format("key {} offset {} holds {} different values", key, first->offset,
                             values.size())});
       }
-      for (const auto& [value, offsets] : log.offsets_of) {
-        if (offsets.size() < 2) continue;
-        std::vector<std::int64_t> ops;
-        for (std::int64_t offset : offsets) {
-          const auto& at = log.ops_at.at(offset);
-          ops.insert(ops.end(), at.begin(), at.end());
-        }
-        report({"duplicate",
-                key,
-                {offsets.begin(), offsets.end()},
-                {value},
-                unique_ops(ops),
-                fmt::format("key {} value {} is at {} offsets", key, value, offsets.size())});
+      first = last;
+    }
+  }
+
+  void find_duplicates(const KeyLog& log) {
+    std::vector<std::pair<Atom, std::int64_t>> placed;  // (value, offset), distinct
+    placed.reserve(log.entries.size());
+    for (const Entry& entry : log.entries) placed.emplace_back(entry.value, entry.offset);
+    std::sort(placed.begin(), placed.end());
+    placed.erase(std::unique(placed.begin(), placed.end()), placed.end());
+    std::vector<std::pair<std::string, std::vector<std::int64_t>>> duplicates;  // value -> offsets
+    for (auto first = placed.begin(); first != placed.end();) {
+      auto last = first;
+      std::vector<std::int64_t> offsets;
+      for (; last != placed.end() && last->first == first->first; ++last)
+        offsets.push_back(last->second);
+      if (offsets.size() >= 2) duplicates.emplace_back(text(first->first), std::move(offsets));
+      first = last;
+    }
+    std::sort(duplicates.begin(), duplicates.end());  // by value text, as examples list them
+    const std::string key = text(log.key);
+    for (auto& [value, offsets] : duplicates) {
+      std::vector<std::int64_t> ops;
+      for (std::int64_t offset : offsets) {
+        const auto [first, last] = log.at(offset);
+        for (auto it = first; it != last; ++it) ops.push_back(it->op);
       }
+      report({"duplicate",
+              key,
+              offsets,
+              {value},
+              unique_ops(std::move(ops)),
+              fmt::format("key {} value {} is at {} offsets", key, value, offsets.size())});
+    }
+  }
+
+  void find_offset_conflicts() {
+    for (std::uint32_t k : key_order_) {
+      find_inconsistent_offsets(logs_[k]);
+      find_duplicates(logs_[k]);
     }
   }
 
@@ -128,10 +257,13 @@ class Judge {
   // key an ok final-poll read (from offset 0 to its end), that poll's op.
   void find_drain() {
     for (const QueueOp& op : history_.ops) {  // invocation order: the first is the earliest
-      if (op.f != "final-poll") continue;
+      if (op.f != QueueF::final_poll) continue;
       if (drain_begins_ < 0) drain_begins_ = op.invoke_index;
       if (op.status != OpStatus::ok) continue;
-      for (const Poll& poll : op.polls) drained_.try_emplace(poll.key, op.invoke_index);
+      for (const Poll& poll : op.polls) {
+        KeyLog& log = logs_[key_ids_.at(poll.key)];
+        if (log.drained_by < 0) log.drained_by = op.invoke_index;
+      }
     }
   }
 
@@ -139,34 +271,55 @@ class Judge {
   // or when it was acknowledged before the drain began and the drain read
   // its key to the end; otherwise nothing says it should have been seen.
   void find_lost(const QueueOp& op, const Send& send) {
-    const auto it = logs_.find(send.key);
-    if (it != logs_.end() && it->second.polled.count(send.value) > 0) return;
-    const std::int64_t polled_max = it == logs_.end() ? -1 : it->second.polled_max;
-    if (send.offset && *send.offset < polled_max) {
+    const KeyLog& log = logs_[key_ids_.at(send.key)];
+    if (log.was_polled(send.value)) return;
+    if (send.offset && *send.offset < log.polled_max) {
+      const std::string key = text(log.key);
+      const std::string value = text(send.value);
       report({"lost-write",
-              send.key,
+              key,
               {*send.offset},
-              {send.value},
+              {value},
               {op.invoke_index},
               fmt::format("key {}: the acknowledged send of {} at offset {} was never polled, "
                           "though polls read up to offset {}",
-                          send.key, send.value, *send.offset, polled_max)});
+                          key, value, *send.offset, log.polled_max)});
       return;
     }
-    const auto drain = drained_.find(send.key);
-    if (drain == drained_.end() || op.complete_index >= drain_begins_) {
+    if (log.drained_by < 0 || op.complete_index >= drain_begins_) {
       ++result_.unseen;
       return;
     }
+    const std::string key = text(log.key);
+    const std::string value = text(send.value);
     const std::string at = send.offset ? fmt::format(" at offset {}", *send.offset) : "";
     report({"lost-write",
-            send.key,
+            key,
             send.offset ? std::vector<std::int64_t>{*send.offset} : std::vector<std::int64_t>{},
-            {send.value},
-            {op.invoke_index, drain->second},
+            {value},
+            {op.invoke_index, log.drained_by},
             fmt::format("key {}: the send of {}{} was acknowledged before the final drain began, "
                         "but no poll saw it and the final drain of the key (op {}) never saw it",
-                        send.key, send.value, at, drain->second)});
+                        key, value, at, log.drained_by)});
+  }
+
+  void find_aborted_reads(const QueueOp& op, const Poll& poll) {
+    const KeyLog& log = logs_[key_ids_.at(poll.key)];
+    if (log.failed.empty()) return;
+    for (const Record& record : poll.records) {
+      const auto sender = log.failed.find(record.value);
+      if (sender == log.failed.end()) continue;
+      const std::string key = text(log.key);
+      const std::string value = text(record.value);
+      report(
+          {"G1a",
+           key,
+           {record.offset},
+           {value},
+           {sender->second, op.invoke_index},
+           fmt::format("key {}: a poll read {} at offset {}, whose send failed (an aborted read)",
+                       key, value, record.offset)});
+    }
   }
 
   void find_lost_and_aborted() {
@@ -176,74 +329,83 @@ class Judge {
         if (acknowledged(op, send)) find_lost(op, send);
     }
     for (const QueueOp& op : history_.ops) {
-      for (const Poll& poll : op.polls) {
-        const auto failed = failed_.find(poll.key);
-        if (failed == failed_.end()) continue;
-        for (const Record& record : poll.records) {
-          const auto sender = failed->second.find(record.value);
-          if (sender == failed->second.end()) continue;
-          report({"G1a",
-                  poll.key,
-                  {record.offset},
-                  {record.value},
-                  {sender->second, op.invoke_index},
-                  fmt::format(
-                      "key {}: a poll read {} at offset {}, whose send failed (an aborted read)",
-                      poll.key, record.value, record.offset)});
-        }
-      }
+      for (const Poll& poll : op.polls) find_aborted_reads(op, poll);
     }
   }
 
-  // Whether the log holds an offset strictly between `from` and `to`.
-  bool holds_between(const std::string& key, std::int64_t from, std::int64_t to) const {
-    const auto& at = logs_.at(key).values_at;
-    const auto it = at.upper_bound(from);
-    return it != at.end() && it->first < to;
+  // Whether the key's log holds an offset strictly between `from` and `to`.
+  static bool holds_between(const KeyLog& log, std::int64_t from, std::int64_t to) {
+    const auto it = std::upper_bound(log.offsets.begin(), log.offsets.end(), from);
+    return it != log.offsets.end() && *it < to;
   }
 
   void find_process_order() {
-    // process -> key -> last offset it sent / polled
-    std::map<std::int64_t, std::map<std::string, std::pair<std::int64_t, std::int64_t>>> sent,
-        polled;
+    std::unordered_map<ProcessKey, Last, ProcessKeyHash> sent, polled;
+    // A process's assignment epoch: an assign or subscribe restarts its polls.
+    std::unordered_map<std::int64_t, std::uint64_t> epochs;
     for (std::size_t i = 0; i < history_.ops.size(); ++i) {  // invocation order = a process's own
       const QueueOp& op = history_.ops[i];
-      if (op.f == "assign" || op.f == "subscribe") polled.erase(op.process);
+      if (op.f == QueueF::assign || op.f == QueueF::subscribe) ++epochs[op.process];
       for (const Send& send : op.sends) {
         if (!send.offset || !acknowledged(op, send)) continue;
-        auto [it, fresh] = sent[op.process].try_emplace(send.key, *send.offset, op.invoke_index);
-        if (!fresh && *send.offset <= it->second.first) {
+        const ProcessKey pk{op.process, key_ids_.at(send.key)};
+        auto [it, fresh] = sent.try_emplace(pk, Last{*send.offset, op.invoke_index, 0});
+        if (!fresh && *send.offset <= it->second.offset) {
+          const std::string key = text(send.key);
           report({"nonmonotonic-send",
-                  send.key,
-                  {it->second.first, *send.offset},
-                  {send.value},
-                  {it->second.second, op.invoke_index},
+                  key,
+                  {it->second.offset, *send.offset},
+                  {text(send.value)},
+                  {it->second.op, op.invoke_index},
                   fmt::format("process {} sent to key {} at offset {} after offset {}", op.process,
-                              send.key, *send.offset, it->second.first)});
+                              key, *send.offset, it->second.offset)});
         }
-        it->second = {*send.offset, op.invoke_index};
+        it->second = {*send.offset, op.invoke_index, 0};
       }
       // A group rebalance may move a member's partition away and back, so
       // its own polls of it may jump or go back: the group is judged whole
       // (find_group_skips).
-      if (subscribed_[i]) continue;
-      for (const Poll& poll : op.polls) check_poll_order(op, poll, polled[op.process]);
+      if (subscribed_[i] || op.polls.empty()) continue;
+      const auto epoch = epochs.find(op.process);
+      for (const Poll& poll : op.polls)
+        check_poll_order(op, poll, epoch == epochs.end() ? 0 : epoch->second, polled);
     }
   }
 
-  // What the consumer group (every process while subscribed) polled of
-  // each key: offset -> the first op that read it.
-  std::map<std::string, std::map<std::int64_t, std::int64_t>> group_polls() const {
-    std::map<std::string, std::map<std::int64_t, std::int64_t>> read;
-    for (std::size_t i = 0; i < history_.ops.size(); ++i) {
-      const QueueOp& op = history_.ops[i];
-      if (op.f != "poll" || op.status != OpStatus::ok || !subscribed_[i]) continue;
-      for (const Poll& poll : op.polls) {
-        for (const Record& record : poll.records)
-          read[poll.key].try_emplace(record.offset, op.invoke_index);
-      }
+  void check_poll_order(const QueueOp& op, const Poll& poll, std::uint64_t epoch,
+                        std::unordered_map<ProcessKey, Last, ProcessKeyHash>& last) {
+    const std::uint32_t k = key_ids_.at(poll.key);
+    const KeyLog& log = logs_[k];
+    for (const Record& record : poll.records) {
+      auto [it, fresh] =
+          last.try_emplace({op.process, k}, Last{record.offset, op.invoke_index, epoch});
+      if (!fresh && it->second.epoch == epoch) report_poll_order(op, log, record, it->second);
+      it->second = {record.offset, op.invoke_index, epoch};
     }
-    return read;
+  }
+
+  void report_poll_order(const QueueOp& op, const KeyLog& log, const Record& record,
+                         const Last& before) {
+    if (record.offset > before.offset && !holds_between(log, before.offset, record.offset)) return;
+    const std::string key = text(log.key);
+    if (record.offset <= before.offset) {
+      report({"nonmonotonic-poll",
+              key,
+              {before.offset, record.offset},
+              {text(record.value)},
+              unique_ops({before.op, op.invoke_index}),
+              fmt::format("process {} polled key {} at offset {} after offset {}", op.process, key,
+                          record.offset, before.offset)});
+      return;
+    }
+    report({"poll-skip",
+            key,
+            {before.offset, record.offset},
+            {text(record.value)},
+            unique_ops({before.op, op.invoke_index}),
+            fmt::format(
+                "process {} polled key {} at offset {} then {}, skipping offsets the log holds",
+                op.process, key, before.offset, record.offset)});
   }
 
   // At-least-once delivery to the group: every offset the log holds below
@@ -251,32 +413,41 @@ class Judge {
   // offsets no member polled is one group-skip, shown by the polls on
   // either side of it.
   void find_group_skips() {
-    for (const auto& [key, read] : group_polls()) {
-      const std::int64_t highest = read.rbegin()->first;
-      const auto& log = logs_.at(key).values_at;
+    for (std::uint32_t k : key_order_) {
+      const KeyLog& log = logs_[k];
+      if (log.group_reads.empty()) continue;
+      const std::int64_t highest = log.group_reads.back().first;
+      auto read = log.group_reads.begin();
       std::vector<std::int64_t> gap;
-      std::vector<std::string> values;
+      std::vector<std::string> values;  // each skipped offset's distinct values, in text order
       std::int64_t before_op = -1;
-      for (auto it = log.begin(); it != log.end() && it->first <= highest; ++it) {
-        const auto polled = read.find(it->first);
-        if (polled == read.end()) {
-          gap.push_back(it->first);
-          values.insert(values.end(), it->second.begin(), it->second.end());
-          continue;
+      for (auto first = log.entries.begin();
+           first != log.entries.end() && first->offset <= highest;) {
+        auto last = first;
+        std::vector<Atom> at;
+        for (; last != log.entries.end() && last->offset == first->offset; ++last)
+          at.push_back(last->value);
+        while (read->first < first->offset) ++read;  // highest bounds it
+        if (read->first != first->offset) {
+          gap.push_back(first->offset);
+          for (std::string& value : sorted_texts(at)) values.push_back(std::move(value));
+        } else {
+          if (!gap.empty()) report_group_skip(log, gap, values, before_op, read->second);
+          gap.clear();
+          values.clear();
+          before_op = read->second;
         }
-        if (!gap.empty()) report_group_skip(key, gap, values, before_op, polled->second);
-        gap.clear();
-        values.clear();
-        before_op = polled->second;
+        first = last;
       }
     }
   }
 
-  void report_group_skip(const std::string& key, const std::vector<std::int64_t>& gap,
+  void report_group_skip(const KeyLog& log, const std::vector<std::int64_t>& gap,
                          const std::vector<std::string>& values, std::int64_t before_op,
                          std::int64_t after_op) {
     std::vector<std::int64_t> ops{after_op};
     if (before_op >= 0) ops.push_back(before_op);
+    const std::string key = text(log.key);
     const std::string range = gap.size() == 1
                                   ? fmt::format("offset {}", gap.front())
                                   : fmt::format("offsets {} to {}", gap.front(), gap.back());
@@ -284,34 +455,6 @@ class Judge {
             fmt::format("key {}: no member of the consumer group polled {} ({} record{}), though "
                         "the group polled past them",
                         key, range, gap.size(), gap.size() == 1 ? "" : "s")});
-  }
-
-  void check_poll_order(const QueueOp& op, const Poll& poll,
-                        std::map<std::string, std::pair<std::int64_t, std::int64_t>>& last) {
-    for (const Record& record : poll.records) {
-      auto [it, fresh] = last.try_emplace(poll.key, record.offset, op.invoke_index);
-      if (fresh) continue;
-      const auto [before, before_op] = it->second;
-      if (record.offset <= before) {
-        report({"nonmonotonic-poll",
-                poll.key,
-                {before, record.offset},
-                {record.value},
-                unique_ops({before_op, op.invoke_index}),
-                fmt::format("process {} polled key {} at offset {} after offset {}", op.process,
-                            poll.key, record.offset, before)});
-      } else if (holds_between(poll.key, before, record.offset)) {
-        report({"poll-skip",
-                poll.key,
-                {before, record.offset},
-                {record.value},
-                unique_ops({before_op, op.invoke_index}),
-                fmt::format(
-                    "process {} polled key {} at offset {} then {}, skipping offsets the log holds",
-                    op.process, poll.key, before, record.offset)});
-      }
-      it->second = {record.offset, op.invoke_index};
-    }
   }
 
   void find_cycles() {
@@ -322,11 +465,10 @@ class Judge {
 
   const QueueHistory& history_;
   std::vector<bool> subscribed_;  // by op
-  std::map<std::string, KeyLog> logs_;
-  std::map<std::string, std::unordered_map<std::string, std::int64_t>>
-      failed_;  // key -> value -> op
-  std::int64_t drain_begins_ = -1;               // the first final-poll's invocation
-  std::map<std::string, std::int64_t> drained_;  // key -> the first ok final-poll that read it
+  std::unordered_map<Atom, std::uint32_t, AtomHash> key_ids_;
+  std::vector<KeyLog> logs_;              // by key id, in order first seen
+  std::vector<std::uint32_t> key_order_;  // key ids by key text, the order keys are judged in
+  std::int64_t drain_begins_ = -1;        // the first final-poll's invocation
   QueueCheckResult result_;
 };
 

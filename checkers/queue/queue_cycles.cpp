@@ -20,14 +20,14 @@ constexpr std::uint32_t kNoTxn = ~std::uint32_t{0};
 // their writes are ordered here, for the count of ww cycles.
 struct TxnView {
   std::vector<std::size_t> ops;                  // txn -> index in history.ops
-  std::map<std::string, std::uint32_t> key_ids;  // key -> small id
-  std::vector<std::string> keys;                 // id -> key
-  std::map<std::pair<std::uint32_t, std::string>, std::uint32_t> writer;  // (key, value) -> txn
+  std::map<Atom, std::uint32_t> key_ids;         // key -> small id
+  std::vector<Atom> keys;                        // id -> key
+  std::map<std::pair<std::uint32_t, Atom>, std::uint32_t> writer;  // (key, value) -> txn
   // key -> offset -> the txn that sent the record there
   std::map<std::uint32_t, std::map<std::int64_t, std::uint32_t>> log;
 };
 
-std::uint32_t key_id(TxnView& view, const std::string& key) {
+std::uint32_t key_id(TxnView& view, Atom key) {
   const auto [it, fresh] =
       view.key_ids.try_emplace(key, static_cast<std::uint32_t>(view.keys.size()));
   if (fresh) view.keys.push_back(key);
@@ -38,7 +38,7 @@ TxnView view_of(const QueueHistory& history) {
   TxnView view;
   for (std::size_t i = 0; i < history.ops.size(); ++i) {
     const QueueOp& op = history.ops[i];
-    if (op.status != OpStatus::ok || op.f != "txn") continue;
+    if (op.status != OpStatus::ok || op.f != QueueF::txn) continue;
     const auto txn = static_cast<std::uint32_t>(view.ops.size());
     view.ops.push_back(i);
     for (const Send& send : op.sends) {
@@ -50,7 +50,7 @@ TxnView view_of(const QueueHistory& history) {
   return view;
 }
 
-std::uint32_t writer_of(const TxnView& view, std::uint32_t key, const std::string& value) {
+std::uint32_t writer_of(const TxnView& view, std::uint32_t key, Atom value) {
   const auto it = view.writer.find({key, value});
   return it == view.writer.end() ? kNoTxn : it->second;
 }
@@ -97,11 +97,12 @@ Anomaly g1c_anomaly(const QueueHistory& history, const TxnView& view,
     const txn::DependencyEdge& edge = graph.dependency(cycle.slots[i]);
     const QueueOp& from = history.ops[view.ops[cycle.txns[i]]];
     const QueueOp& to = history.ops[view.ops[graph.target(cycle.slots[i])]];
-    if (anomaly.key.empty()) anomaly.key = view.keys[edge.key];
+    if (anomaly.key.empty()) anomaly.key = history.text(view.keys[edge.key]);
     anomaly.ops.push_back(from.invoke_index);
     anomaly.offsets.push_back(edge.value_to);
     chain += fmt::format("{}op {} wrote key {} offset {}, which op {} read", i == 0 ? "" : "; ",
-                         from.invoke_index, view.keys[edge.key], edge.value_to, to.invoke_index);
+                         from.invoke_index, history.text(view.keys[edge.key]), edge.value_to,
+                         to.invoke_index);
   }
   anomaly.detail = fmt::format("circular information flow: {}", chain);
   return anomaly;

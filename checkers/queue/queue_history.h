@@ -9,33 +9,43 @@
 //                        process's position, so its polls may go back.
 // In JSONL a map is written as a list of [key value] pairs, which is also
 // what the EDN reader makes of one (checkers/history/edn_parser.h). Keys
-// (partitions) and values are any scalars; offsets are integers.
+// (partitions) and values are any scalars, interned as atoms (queue_atoms.h);
+// offsets are integers. JSONL files have a faster reader of their own
+// (queue_jsonl_reader.h) that compiles the same way (queue_compiler.h).
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "checkers/history/op.h"
+#include "checkers/queue/queue_atoms.h"
 
 namespace simlab::queue {
 
 enum class OpStatus : std::uint8_t { ok, failed, unknown };
 
+enum class QueueF : std::uint8_t { send, poll, final_poll, txn, assign, subscribe };
+
+// The f of a queue op, or none when `f` is not one of the queue's.
+std::optional<QueueF> parse_queue_f(std::string_view f);
+const char* queue_f_name(QueueF f);  // as the history spells it: final-poll
+
 struct Send {
-  std::string key;                     // the key (partition) as its EDN text
-  std::string value;                   // the value as its EDN text
+  Atom key;  // the key (partition)
+  Atom value;
   std::optional<std::int64_t> offset;  // known only from a completed send
 };
 
 struct Record {
   std::int64_t offset;
-  std::string value;
+  Atom value;
 };
 
 struct Poll {
-  std::string key;
+  Atom key;
   std::vector<Record> records;  // in the order the poll returned them
 };
 
@@ -43,7 +53,7 @@ struct QueueOp {
   std::int64_t invoke_index = -1;  // the op's positions in the history
   std::int64_t complete_index = -1;
   std::int64_t process = 0;
-  std::string f;  // send, poll, final-poll, txn, assign, subscribe
+  QueueF f = QueueF::send;
   OpStatus status = OpStatus::unknown;
   std::vector<Send> sends;  // from the completion when it has offsets, else the invocation
   std::vector<Poll> polls;  // from an ok completion only
@@ -52,6 +62,8 @@ struct QueueOp {
 
 struct QueueHistory {
   std::vector<QueueOp> ops;  // in invocation order
+  AtomTable atoms;           // the keys' and values' texts
+  std::string text(Atom atom) const { return atoms.text_of(atom); }
 };
 
 struct CompileError {

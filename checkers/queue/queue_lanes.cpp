@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <set>
+#include <unordered_map>
 
 namespace simlab::queue {
 namespace {
@@ -36,22 +37,32 @@ std::map<std::string, FullLane> read_lanes(const QueueHistory& history,
                                            const std::vector<std::string>& keys) {
   std::map<std::string, FullLane> lanes;
   for (const std::string& key : keys) lanes[key];
+  std::unordered_map<Atom, FullLane*, AtomHash> lane_of;  // a key's lane, null when not drawn
+  const auto find_lane = [&](Atom key) {
+    const auto [it, fresh] = lane_of.try_emplace(key, nullptr);
+    if (fresh) {
+      const auto lane = lanes.find(history.text(key));
+      if (lane != lanes.end()) it->second = &lane->second;
+    }
+    return it->second;
+  };
   for (const QueueOp& op : history.ops) {
     if (op.status == OpStatus::ok) {
       for (const Send& send : op.sends) {
-        const auto lane = lanes.find(send.key);
-        if (lane == lanes.end() || !send.offset || *send.offset < 0) continue;
-        FullCell& cell = lane->second[*send.offset];
-        note(cell, cell.writes, {op.invoke_index, op.process, send.value, false});
+        FullLane* lane = find_lane(send.key);
+        if (lane == nullptr || !send.offset || *send.offset < 0) continue;
+        FullCell& cell = (*lane)[*send.offset];
+        note(cell, cell.writes, {op.invoke_index, op.process, history.text(send.value), false});
       }
     }
     for (const Poll& poll : op.polls) {
-      const auto lane = lanes.find(poll.key);
-      if (lane == lanes.end()) continue;
+      FullLane* lane = find_lane(poll.key);
+      if (lane == nullptr) continue;
       for (const Record& record : poll.records) {
         if (record.offset < 0) continue;
-        FullCell& cell = lane->second[record.offset];
-        note(cell, cell.reads, {op.invoke_index, op.process, record.value, op.f == "final-poll"});
+        FullCell& cell = (*lane)[record.offset];
+        note(cell, cell.reads,
+             {op.invoke_index, op.process, history.text(record.value), op.f == QueueF::final_poll});
       }
     }
   }

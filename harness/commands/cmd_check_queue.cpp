@@ -19,6 +19,7 @@
 #include "checkers/queue/queue_checker.h"
 #include "checkers/queue/queue_explanation.h"
 #include "checkers/queue/queue_history.h"
+#include "checkers/queue/queue_jsonl_reader.h"
 #include "harness/commands/check_outcome.h"
 #include "harness/commands/check_queue.h"
 #include "harness/commands/command.h"
@@ -81,32 +82,50 @@ void report(const QueueFlags& flags, const std::string& file, const queue::Queue
   std::cout << fmt::format("{}: {:.3f} s, ", file, elapsed_s) << queue::explain_text(result);
 }
 
+FileOutcome judge(const QueueFlags& flags, const std::string& file,
+                  const queue::QueueHistory& history, std::chrono::steady_clock::time_point began) {
+  const auto result = queue::check_queue(history);
+  report(flags, file, result,
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
+  return result.valid ? FileOutcome::valid : FileOutcome::invalid;
+}
+
+// The general way: any format, a history::History first, and every message
+// that names a bad line.
+FileOutcome check_read_history(const QueueFlags& flags, const std::string& file,
+                               const std::string& text, history::Format format,
+                               std::chrono::steady_clock::time_point began) {
+  const history::History ops = history::read_history(text, format, file);
+  if (!ops.empty() && !queue::looks_like_queue_history(ops)) {
+    report_bad_input(flags.json, file,
+                     fmt::format("{}: holds no send or poll ops for --model queue (a FIFO queue's "
+                                 "enqueue and dequeue are --model fifo-queue)",
+                                 file));
+    return FileOutcome::bad_input;
+  }
+  const queue::CompiledQueue compiled = queue::compile_queue_history(ops);
+  if (compiled.error) {
+    report_bad_input(flags.json, file,
+                     fmt::format("{}:{}: {}", file, compiled.error->line, compiled.error->what));
+    return FileOutcome::bad_input;
+  }
+  return judge(flags, file, compiled.history, began);
+}
+
 FileOutcome check_file(const QueueFlags& flags, const std::string& file) {
-  const auto read = read_history_text(flags.json, file);
+  auto read = read_history_text(flags.json, file);
   if (!read) return FileOutcome::unreadable;
-  const std::string& text = *read;
+  std::string& text = *read;
   try {
     const auto began = std::chrono::steady_clock::now();
     const auto format = flags.format ? *flags.format : history::detect_format(text, file);
-    const history::History ops = history::read_history(text, format, file);
-    if (!ops.empty() && !queue::looks_like_queue_history(ops)) {
-      report_bad_input(
-          flags.json, file,
-          fmt::format("{}: holds no send or poll ops for --model queue (a FIFO queue's "
-                      "enqueue and dequeue are --model fifo-queue)",
-                      file));
-      return FileOutcome::bad_input;
+    // JSONL has a fast reader; a file it gives up on is read again the
+    // general way, which says what is wrong with it.
+    if (format == history::Format::jsonl) {
+      if (const auto history = queue::read_queue_jsonl(text))
+        return judge(flags, file, *history, began);
     }
-    const queue::CompiledQueue compiled = queue::compile_queue_history(ops);
-    if (compiled.error) {
-      report_bad_input(flags.json, file,
-                       fmt::format("{}:{}: {}", file, compiled.error->line, compiled.error->what));
-      return FileOutcome::bad_input;
-    }
-    const auto result = queue::check_queue(compiled.history);
-    report(flags, file, result,
-           std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
-    return result.valid ? FileOutcome::valid : FileOutcome::invalid;
+    return check_read_history(flags, file, text, format, began);
   } catch (const history::ParseError& error) {
     report_bad_input(flags.json, file, error.what());
   }

@@ -201,6 +201,31 @@ TEST_F(CmdCheck, TheQueueModelJudgesSendsAndPollsAndNamesTheAnomaly) {
   EXPECT_NE(wrong.output.find("--model fifo-queue"), std::string::npos) << wrong.output;
 }
 
+// A JSONL queue file goes through the fast reader; one it cannot read is
+// read again the general way, whose message names the line.
+TEST_F(CmdCheck, TheQueueModelReadsJsonlFastAndStillNamesABadLine) {
+  const std::string lost =
+      temp_file("lost.jsonl",
+                R"({"process":0,"type":"invoke","f":"send","value":[["send",1,10],["send",1,11]]}
+{"process":0,"type":"ok","f":"send","value":[["send",1,[0,10]],["send",1,[1,11]]]}
+{"process":1,"type":"invoke","f":"poll","value":[["poll"]]}
+{"process":1,"type":"ok","f":"poll","value":[["poll",[[1,[[1,11]]]]]]}
+)");
+  const CommandRun run = simlab_check("--model queue " + lost);
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("lost-write: 1"), std::string::npos) << run.output;
+
+  const std::string bad =
+      temp_file("bad.jsonl", R"({"process":0,"type":"invoke","f":"send","value":[["send",1,10]]}
+{"process":0,"type":"ok","f":"send","value":[["push",1,[0,10]]]}
+)");
+  const CommandRun wrong = simlab_check("--model queue " + bad);
+  EXPECT_EQ(wrong.exit_code, 65);
+  EXPECT_NE(wrong.output.find(bad + ":2: expected a :send or :poll micro-op, found :push"),
+            std::string::npos)
+      << wrong.output;
+}
+
 TEST_F(CmdCheck, BadFlagsExit64) {
   EXPECT_EQ(simlab_check("--model nosuch " + kJepsen + "etcd_002.log").exit_code, 64);
   EXPECT_EQ(simlab_check(kJepsen + "etcd_002.log").exit_code, 64);

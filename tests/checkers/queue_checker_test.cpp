@@ -367,7 +367,7 @@ TEST(QueueChecker, JsonlFinalPollsAreTheDrain) {
   const CompiledQueue compiled = compile_queue_history(ops);
   ASSERT_FALSE(compiled.error.has_value()) << compiled.error->what;
   ASSERT_EQ(compiled.history.ops.size(), 2u);
-  EXPECT_EQ(compiled.history.ops[1].f, "final-poll");
+  EXPECT_EQ(compiled.history.ops[1].f, QueueF::final_poll);
   EXPECT_EQ(count(check_queue(compiled.history), "lost-write"), 1u);
 }
 
