@@ -41,6 +41,7 @@ struct PlannedOp {
   std::vector<std::int64_t> values;     // send: 1 to kSendPipelineMax, in flight together
   std::vector<PartitionId> assignment;  // assign
   std::vector<std::pair<PartitionId, std::int64_t>> txn_sends;  // txn, in order
+  bool txn_poll = false;                                        // txn: it polls before it sends
 };
 
 // Whether a transaction is meant to abort: a function of its first value
@@ -49,6 +50,20 @@ bool meant_to_abort(std::int64_t first_value, const LogWorkloadOptions& options)
   const std::uint64_t mixed =
       sim::fold64(sim::name_hash64("txn-abort"), static_cast<std::uint64_t>(first_value));
   return mixed % 100 < options.txn_abort_percent;
+}
+
+// Whether a transaction polls first, and which partition: functions of its
+// first value too.
+bool polls_first(std::int64_t first_value, const LogWorkloadOptions& options) {
+  const std::uint64_t mixed =
+      sim::fold64(sim::name_hash64("txn-poll"), static_cast<std::uint64_t>(first_value));
+  return mixed % 100 < options.txn_poll_percent;
+}
+
+PartitionId txn_poll_partition(std::int64_t first_value, const LogWorkloadOptions& options) {
+  const std::uint64_t mixed =
+      sim::fold64(sim::name_hash64("txn-poll-partition"), static_cast<std::uint64_t>(first_value));
+  return static_cast<PartitionId>(mixed % options.partitions);
 }
 
 Value key_value(PartitionId partition) { return Value::integer(partition); }
@@ -78,13 +93,17 @@ Value sent_value(PartitionId partition, const std::vector<std::int64_t>& values,
 
 Value poll_invocation() { return Value::list({Value::list({Value::string("poll")})}); }
 
-// [["poll", [[k, [[offset, v] ...]]]]]: the poll's map as [key records] pairs.
-Value polled_value(PartitionId partition, const std::vector<FetchedRecord>& records) {
+// ["poll", [[k, [[offset, v] ...]]]]: the poll's map as [key records] pairs.
+Value poll_micro_op(PartitionId partition, const std::vector<FetchedRecord>& records) {
   Value::List read;
   for (const FetchedRecord& record : records)
     read.push_back(Value::list({Value::integer(record.offset), Value::integer(record.value)}));
   const Value entry = Value::list({key_value(partition), Value::list(std::move(read))});
-  return Value::list({Value::list({Value::string("poll"), Value::list({entry})})});
+  return Value::list({Value::string("poll"), Value::list({entry})});
+}
+
+Value polled_value(PartitionId partition, const std::vector<FetchedRecord>& records) {
+  return Value::list({poll_micro_op(partition, records)});
 }
 
 Value empty_poll_value() {
@@ -120,6 +139,7 @@ PlannedOp plan(ClientEnv& env, const LogWorkloadOptions& options, LogRole role, 
       const auto partition = static_cast<PartitionId>(env.random().below(options.partitions));
       op.txn_sends.emplace_back(partition, next_unique());
     }
+    op.txn_poll = polls_first(op.txn_sends.front().second, options);
     return op;
   }
   if (role != LogRole::producer && !consumer.assigned) {
@@ -190,8 +210,15 @@ PlannedOp scripted_plan(const ScriptedOp& scripted, const LogWorkloadOptions& op
     }
     if (op.values.size() > kSendPipelineMax) throw std::invalid_argument(shape);
   } else if (op.f == "txn") {
+    // A leading ["poll"]: the transaction polls first.
+    const Value::List* items = value.is_list() ? &value.as_list() : nullptr;
+    op.txn_poll =
+        items != nullptr && !items->empty() && (*items)[0] == poll_invocation().as_list()[0];
+    const Value sends =
+        op.txn_poll ? Value::list(Value::List(items->begin() + 1, items->end())) : value;
     op.txn_sends = scripted_sends(
-        value, "a scripted txn's value is [[\"send\", k, v] ...] with integer values", options);
+        sends, "a scripted txn's value is [[\"poll\"]?, [\"send\", k, v] ...] with integer values",
+        options);
   } else if (op.f == "assign" || op.f == "subscribe") {
     if (!value.is_list() || value.as_list().empty())
       throw std::invalid_argument("a scripted " + op.f +
@@ -247,9 +274,21 @@ bool crashes(ClientEnv& env, const LogWorkloadOptions& options) {
   return env.random().below(100) < options.crash_percent;
 }
 
-Value txn_value(const std::vector<std::pair<PartitionId, std::int64_t>>& sends,
-                const std::vector<SendResult>* results) {
+// What a transaction's poll read, and the position past it.
+struct TxnRead {
+  PartitionId partition = 0;
+  std::vector<FetchedRecord> records;
+  Offset next = 0;
+};
+
+// [["poll"]? ["send", k, v] ...]; committed, the poll with what it read and
+// each send with its offset.
+Value txn_value(const PlannedOp& op, const std::vector<SendResult>* results, const TxnRead* read) {
+  const auto& sends = op.txn_sends;
   Value::List micro_ops;
+  if (op.txn_poll)
+    micro_ops.push_back(read == nullptr ? poll_invocation().as_list()[0]
+                                        : poll_micro_op(read->partition, read->records));
   for (std::size_t i = 0; i < sends.size(); ++i) {
     Value sent = Value::integer(sends[i].second);
     if (results != nullptr)
@@ -290,6 +329,32 @@ TxnWrites write_transaction(ClientEnv& env, LogClient& client, const PlannedOp& 
   return writes;
 }
 
+// Past what the fetch returned and what the broker left out (markers,
+// aborted records).
+Offset position_after(Offset position, const FetchResult& result) {
+  for (const FetchedRecord& record : result.records)
+    position = std::max(position, record.offset + 1);
+  return std::max(position, result.next_offset);
+}
+
+// A transaction's poll (consume-transform-produce): one partition, from
+// the process's position, read_committed as every fetch is. A fetch that
+// failed read nothing. The position moves only if the transaction commits,
+// so an aborted one's records are read again by the next.
+TxnRead read_for_transaction(LogClient& client, Consumer& consumer, const PlannedOp& op,
+                             const LogWorkloadOptions& options) {
+  TxnRead read;
+  read.partition = txn_poll_partition(op.txn_sends.front().second, options);
+  const Offset position = consumer.positions[read.partition];
+  read.next = position;
+  const FetchResult result = client.fetch(read.partition, position, options.poll_records_max,
+                                          options.client.op_timeout_ns);
+  if (!result.ok()) return read;
+  read.records = result.records;
+  read.next = position_after(position, result);
+  return read;
+}
+
 // A transaction: its values, each to its partition, then a commit (or,
 // when it is meant to abort or a write failed, an abort). Recorded ok with
 // offsets once committed; fail when it aborted or was never asked to
@@ -297,9 +362,12 @@ TxnWrites write_transaction(ClientEnv& env, LogClient& client, const PlannedOp& 
 // read); info when the commit's outcome is unknown. False when the process
 // must retire (crashed, or its producer's epoch is no longer known).
 bool txn_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
-                    LogClient& client, const PlannedOp& op, const LogWorkloadOptions& options) {
-  const Value invoked = txn_value(op.txn_sends, nullptr);
+                    LogClient& client, Consumer& consumer, const PlannedOp& op,
+                    const LogWorkloadOptions& options) {
+  const Value invoked = txn_value(op, nullptr, nullptr);
   recorder.invoke(env.now_ns(), process, "txn", std::nullopt, invoked);
+  const TxnRead read =
+      op.txn_poll ? read_for_transaction(client, consumer, op, options) : TxnRead{};
   const TxnWrites writes = write_transaction(env, client, op, options);
   if (writes.crashed) {
     recorder.complete(env.now_ns(), process, history::OpType::fail, invoked);
@@ -312,8 +380,9 @@ bool txn_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t proc
   const bool commit = writes.complete && !meant_to_abort(op.txn_sends.front().second, options);
   const TxnEnd end = client.end_transaction(commit, options.client.op_timeout_ns);
   if (end == TxnEnd::committed && writes.complete) {
+    if (op.txn_poll) consumer.positions[read.partition] = read.next;
     recorder.complete(env.now_ns(), process, history::OpType::ok,
-                      txn_value(op.txn_sends, &writes.results));
+                      txn_value(op, &writes.results, &read));
     return true;
   }
   if (end == TxnEnd::aborted || !commit) {
@@ -342,14 +411,6 @@ void subscribe_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_
   consumer.assigned = true;
   consumer.subscribed = true;  // the coordinator assigns, at the first poll
   recorder.complete(env.now_ns(), process, history::OpType::ok, keys);
-}
-
-// Past what the fetch returned and what the broker left out (markers,
-// aborted records).
-Offset position_after(Offset position, const FetchResult& result) {
-  for (const FetchedRecord& record : result.records)
-    position = std::max(position, record.offset + 1);
-  return std::max(position, result.next_offset);
 }
 
 // A group member's commit of its position in a partition.
@@ -524,7 +585,7 @@ bool perform_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t 
                         LogClient& client, Consumer& consumer, const PlannedOp& op,
                         const LogWorkloadOptions& options) {
   if (op.f == "send") return send_and_record(env, recorder, process, client, op);
-  if (op.f == "txn") return txn_and_record(env, recorder, process, client, op, options);
+  if (op.f == "txn") return txn_and_record(env, recorder, process, client, consumer, op, options);
   if (op.f == "poll" && consumer.subscribed)
     return group_poll_and_record(env, recorder, process, client, consumer, options);
   if (op.f == "poll") return poll_and_record(env, recorder, process, client, consumer, op, options);

@@ -65,6 +65,11 @@ struct LogWorkloadOptions {
   std::uint64_t txn_percent = 50;        // of producer processes: they send in transactions
   std::uint64_t txn_sends_max = 3;       // values per transaction, from 1, to any partitions
   std::uint64_t txn_abort_percent = 25;  // of transactions: meant to abort
+  // Of transactions: they poll first (consume-transform-produce): one
+  // partition, read_committed, from the process's own position, which moves
+  // past what it read only when the transaction commits. Both are functions
+  // of the transaction's first value, so a script of it replays them.
+  std::uint64_t txn_poll_percent = 50;
   std::uint32_t poll_records_max = 16;
   std::uint32_t drain_records_max = 64;
   // A drain that has caught up with a leader's high watermark still below

@@ -214,10 +214,10 @@ TEST(LogPlantedBugs, EachIsCaughtByTheHistoryAloneAtItsKnownSeed) {
   const std::vector<std::pair<std::string, std::uint64_t>> known = {
       {"log.unclean-leader-election", 2},
       {"log.hw-truncation", 1},
-      {"log.ack-before-fsync-last-replica", 4},
+      {"log.ack-before-fsync-last-replica", 15},
       {"log.commit-before-process", 1},   // a group-skip: a crashed member committed first
       {"log.retriable-out-of-order", 1},  // a duplicate: one value at two offsets
-      {"log.late-txn-marker", 1},  // a lost-write: a late abort marker ended the next transaction
+      {"log.late-txn-marker", 2},  // a lost-write: a late abort marker ended the next transaction
   };
   RunOptions black_box;
   black_box.invariants = InvariantJudges::none;

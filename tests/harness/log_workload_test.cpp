@@ -472,6 +472,7 @@ TEST(LogWorkload, AScriptedClientRunsItsOpsAndRefusesOthers) {
 struct FakeTxnLog {
   std::vector<ClientRequest> produced;
   std::vector<bool> ends;  // each end's commit flag
+  std::vector<commitlog::Offset> fetched_from;
 
   std::optional<ClientReply> answer(const ClientRequest& request) {
     switch (request.kind) {
@@ -482,6 +483,14 @@ struct FakeTxnLog {
       case ClientKind::produce:
         produced.push_back(request);
         return appended(static_cast<commitlog::Offset>(produced.size() - 1));
+      case ClientKind::fetch: {  // two records in every partition: 100 and 101
+        fetched_from.push_back(request.offset);
+        ClientReply reply;
+        reply.high_watermark = 2;
+        for (auto offset = request.offset; offset < 2; ++offset)
+          reply.records.push_back({offset, 100 + offset});
+        return reply;
+      }
       case ClientKind::txn_end: {
         ends.push_back(request.commit);
         ClientReply reply;
@@ -540,6 +549,51 @@ TEST(LogWorkload, ATransactionMeantToAbortIsAFailureWhoseValuesNobodyMayRead) {
   EXPECT_EQ(ops[1].type, OpType::fail);
   EXPECT_EQ(ops[1].value, ops[0].value) << "a failed op carries its invocation";
   EXPECT_EQ(log.ends, (std::vector<bool>{false, false}));
+}
+
+// Two transactions that poll first (consume-transform-produce) on a
+// one-partition log: the first reads both records and commits, so the
+// second polls from past them; a poll is recorded with what it read.
+ClientScript two_polling_transactions() {
+  const auto send = [](std::int64_t value) {
+    return Value::list({Value::string("send"), Value::integer(0), Value::integer(value)});
+  };
+  const Value poll = Value::list({Value::string("poll")});
+  return {{0, "txn", std::nullopt, Value::list({poll, send(10)})},
+          {5 * kMs, "txn", std::nullopt, Value::list({poll, send(11)})}};
+}
+
+TEST(LogWorkload, ATransactionThatPollsFirstRecordsWhatItReadAndMovesOnOnlyWhenCommitted) {
+  const auto list = [](Value::List items) { return Value::list(std::move(items)); };
+  for (const std::uint64_t abort_percent : {0, 100}) {
+    FakeTxnLog log;
+    FakeCluster cluster([&](NodeId, const ClientRequest& r) { return log.answer(r); });
+    HistoryRecorder recorder;
+    LogWorkloadOptions options = options_for(3);
+    options.partitions = 1;
+    options.txn_abort_percent = abort_percent;
+    const ClientScript script = two_polling_transactions();
+    run_log_client(cluster, recorder, 0, options, &script);
+    const history::History& ops = recorder.history();
+    ASSERT_EQ(ops.size(), 4u);
+    EXPECT_EQ(ops[0].value.as_list().front(), list({Value::string("poll")}));
+    if (abort_percent == 100) {
+      EXPECT_EQ(ops[1].type, OpType::fail);
+      EXPECT_EQ(log.fetched_from, (std::vector<commitlog::Offset>{0, 0}))
+          << "an aborted transaction's poll is read again";
+      continue;
+    }
+    ASSERT_EQ(ops[1].type, OpType::ok);
+    const auto record = [&](std::int64_t offset) {
+      return list({Value::integer(offset), Value::integer(100 + offset)});
+    };
+    const Value read = list({Value::integer(0), list({record(0), record(1)})});
+    EXPECT_EQ(ops[1].value.as_list().front(), list({Value::string("poll"), list({read})}));
+    EXPECT_EQ(ops[1].value.as_list().size(), 2u) << "the poll, then the send";
+    EXPECT_EQ(log.fetched_from, (std::vector<commitlog::Offset>{0, 2}));
+    const Value nothing = list({Value::integer(0), list({})});
+    EXPECT_EQ(ops[3].value.as_list().front(), list({Value::string("poll"), list({nothing})}));
+  }
 }
 
 // The coordinator timed the first transaction out and moved the producer
