@@ -96,12 +96,16 @@ void PartitionReplica::send_fetch_reply(NodeContext& context, NodeId to, Offset 
 }
 
 void PartitionReplica::answer_parked(NodeContext& context, bool expired_only) {
-  constexpr std::int64_t kParkNsMax = 100 * kNanosecondsPerMillisecond;
+  // Well inside replica_lag (Kafka: replica.fetch.wait.max.ms 500 against
+  // replica.lag.time.max.ms 30 s): an idle follower reports its durable end
+  // on the fetch after this answer, and must not look lagging meanwhile.
+  const std::int64_t park_ns_max =
+      std::min<std::int64_t>(100 * kNanosecondsPerMillisecond, env_.options->replica_lag_ns / 4);
   if (role_ != ReplicaRole::leader) return;
   const std::int64_t now = context.monotonic_ns();
   for (auto& [follower, progress] : followers_) {
     if (!progress.parked) continue;
-    if (expired_only && now - progress.parked_ns < kParkNsMax) continue;
+    if (expired_only && now - progress.parked_ns < park_ns_max) continue;
     progress.parked = false;
     send_fetch_reply(context, follower, progress.log_end);
   }
@@ -155,11 +159,17 @@ void PartitionReplica::maintain_isr(NodeContext& context) {
     if (now - pending_isr_->sent_ns >= kIsrResendNs) ask_isr_change(context, pending_isr_->isr);
     return;
   }
+  // A follower that fsyncs by interval makes a reply durable up to an
+  // interval later: that is not lag (without the allowance the ISR flapped
+  // whenever the interval neared replica_lag).
+  const std::int64_t fsync_allowance_ns =
+      env_.options->fsync == FsyncPolicy::interval ? env_.options->fsync_interval_ns : 0;
   std::vector<NodeId> keep;
   for (NodeId member : state_.isr) {
     const auto found = followers_.find(member);
-    const bool lagging = member != env_.self && found != followers_.end() &&
-                         now - found->second.caught_up_ns > env_.options->replica_lag_ns;
+    const bool lagging =
+        member != env_.self && found != followers_.end() &&
+        now - found->second.caught_up_ns > env_.options->replica_lag_ns + fsync_allowance_ns;
     if (!lagging) keep.push_back(member);
   }
   if (keep.size() < state_.isr.size()) ask_isr_change(context, std::move(keep));

@@ -100,7 +100,8 @@ class PartitionReplica {
     // The log end the last reply brought it to, and when: a follower that
     // has since made all of that durable was caught up then (Kafka's
     // lastCaughtUpTime, judged on what counts here, the durable end, so a
-    // follower whose disk stalls leaves the ISR instead of stalling it).
+    // follower whose disk stalls leaves the ISR instead of stalling it;
+    // maintain_isr allows one fsync interval on top of replica_lag).
     Offset replied_end = 0;
     std::int64_t replied_ns = 0;
   };

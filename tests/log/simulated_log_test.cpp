@@ -41,8 +41,9 @@ struct RunResult {
 // Three brokers and kClients workload clients on fibers, started. The
 // clients' lambdas point into it, so it stays where it was built.
 struct LogCluster {
-  explicit LogCluster(std::uint64_t seed, std::int64_t clients = kClients)
-      : simulator(config_for(seed, factory)) {
+  explicit LogCluster(std::uint64_t seed, std::int64_t clients = kClients,
+                      const std::string& options_json = "")
+      : simulator(config_for(seed, factory, options_json)) {
     simulator.start();
     options.process_stride = clients;
     for (std::int64_t client = 0; client < clients; ++client) {
@@ -55,8 +56,10 @@ struct LogCluster {
   LogCluster(const LogCluster&) = delete;
   LogCluster& operator=(const LogCluster&) = delete;
 
-  static sim::SimConfig config_for(std::uint64_t seed, const LogSystemFactory& factory) {
+  static sim::SimConfig config_for(std::uint64_t seed, const LogSystemFactory& factory,
+                                   const std::string& options_json) {
     sim::SimConfig config;
+    config.node_template.options_json = options_json;
     config.seed = seed;
     config.node_count = 3;
     config.factory = &factory;
@@ -135,6 +138,34 @@ TEST(SimulatedLog, ALeaderBackFromACrashLeadsOnlyInANewEpoch) {
   EXPECT_GT(after_epoch, epoch) << "n" << leader << " led epoch " << epoch << " before its crash";
   EXPECT_NE(after_leader, kNoNode);
   EXPECT_FALSE(simulator.failure().has_value()) << simulator.failure()->detail;
+}
+
+// Followers that fsync every 100 ms hold a reply undurable for up to that
+// long; with replica_lag_ms 100 too, a durable-end rule without an
+// allowance for the interval dropped them from the ISR and took them back
+// several times a second. Without faults, the ISR must hold still: each
+// partition's epoch moves only for its first elections.
+TEST(SimulatedLog, FollowersThatFsyncByIntervalStayInTheIsr) {
+  LogCluster cluster(
+      5, kClients,
+      R"({"log": {"fsync": "interval", "fsync_interval_ms": 100, "replica_lag_ms": 100}})");
+  sim::Simulator& simulator = cluster.simulator;
+  simulator.run_until(6 * kSecond);
+  ASSERT_FALSE(simulator.failure().has_value()) << simulator.failure()->detail;
+  std::size_t sends = 0;
+  for (const history::Op& op : cluster.recorder.history())
+    sends += op.f == "send" && op.type == history::OpType::ok;
+  EXPECT_GT(sends, 40u) << "the partitions took writes all along";
+  for (PartitionId partition = 0; partition < 3; ++partition) {
+    std::int64_t partition_epoch = -1;
+    for (NodeId id = 1; id <= 3; ++id) {
+      const auto* broker = dynamic_cast<const LogNode*>(simulator.node(id));
+      partition_epoch =
+          std::max(partition_epoch, broker->metadata().partition(partition).partition_epoch);
+    }
+    EXPECT_LE(partition_epoch, 3) << "p" << partition << "'s ISR changed " << partition_epoch
+                                  << " times in 6 s without a fault";
+  }
 }
 
 // The consumer group's coordinator, driven by two members by hand: a lone
