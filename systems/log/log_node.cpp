@@ -334,9 +334,20 @@ bool LogNode::restore(ByteView bytes) {
 // Nor while it knows of no controller leader or has not applied what it
 // knows is committed: a restarted broker's snapshot may be far behind, and
 // acting on it would make it follow or lead an epoch long gone.
+// The replicas act on the metadata only once it is known current: every
+// entry the Raft leader has committed is applied, and the last applied one
+// is of the current term (the new leader's no-op or later). A leader's
+// commit index lags until its own term's no-op commits, and a restarted
+// broker's Raft recovers only to its snapshot: without the term check, a
+// broker back from a crash would act on metadata older than what it acted
+// on before (follow a deposed leader in an epoch since replaced, so that
+// leader could count it in a stale ISR and acknowledge writes the current
+// leader never had; KRaft likewise keeps a restarted broker fenced until
+// it has caught up with the metadata log).
 void LogNode::after_step(NodeContext& context) {
   if (!metadata_changed_ || !raft_->ready() || raft_->leader() == raft::kNoNode ||
-      raft_->applied_index() < raft_->commit_index()) {
+      raft_->applied_index() < raft_->commit_index() ||
+      raft_->log().term_at(raft_->applied_index()) != raft_->term()) {
     return;
   }
   metadata_changed_ = false;

@@ -72,6 +72,26 @@ TEST(LogScenarios, CleanSeedsPass) {
   }
 }
 
+// Seeds that once found a flaw of the correct log, kept as regressions
+// (they replay the schedule that showed it only while the code they ran
+// on stands, so they guard the fix for a while, not forever):
+//   log-transactions 214   two followers crashed together and came back with
+//                          their controller's Raft at its snapshot, acted on
+//                          that stale metadata, followed the deposed leader
+//                          of the old epoch, and let it acknowledge writes the
+//                          new epoch's leader never had (fixed: a broker acts
+//                          on metadata only once it has applied an entry of
+//                          its Raft's current term, LogNode::after_step)
+TEST(LogScenarios, SeedsThatOnceFoundAFlawStayValid) {
+  const std::pair<const char*, std::uint64_t> seeds[] = {{"log-transactions.json", 214}};
+  for (const auto& [name, seed] : seeds) {
+    const RunOutcome outcome =
+        run_scenario(resolve_scenario(load_scenario(scenario_path(name)), seed));
+    EXPECT_EQ(outcome.verdict, RunVerdict::valid)
+        << name << " seed " << seed << ": " << outcome.anomaly << " " << outcome.detail;
+  }
+}
+
 struct KnownDetection {
   const char* bug;
   std::uint64_t seed;   // the first seed of `simlab swarm --system raft` at which `judge` finds it
