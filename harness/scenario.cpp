@@ -117,12 +117,29 @@ void read_numbers(const json& object, Scenario& scenario) {
 
 Scenario parse_fields(const json& object) {
   if (!object.is_object()) throw FieldError("", "a scenario must be a JSON object");
-  json_fields::reject_unknown(
-      object, "",
-      {"name",        "system",          "workload",         "nodes",  "clients",  "safety_ms",
-       "liveness_ms", "op_timeout_ms",   "think_ms_max",     "faults", "swarm",    "bug",
-       "buggify",     "checker",         "system_options",   "seed",   "timeline", "script",
-       "final_reads", "minimum_latency", "script_op_streams"});
+  json_fields::reject_unknown(object, "",
+                              {"name",
+                               "system",
+                               "workload",
+                               "nodes",
+                               "clients",
+                               "safety_ms",
+                               "liveness_ms",
+                               "op_timeout_ms",
+                               "think_ms_max",
+                               "faults",
+                               "swarm",
+                               "bug",
+                               "buggify",
+                               "checker",
+                               "system_options",
+                               "seed",
+                               "timeline",
+                               "script",
+                               "final_reads",
+                               "minimum_latency",
+                               "script_op_streams",
+                               "workload_options"});
   Scenario scenario;
   json_fields::read_string(object, "", "name", scenario.name);
   json_fields::read_string(object, "", "system", scenario.system);
@@ -145,6 +162,10 @@ Scenario parse_fields(const json& object) {
   if (auto it = object.find("system_options"); it != object.end()) {
     if (!it->is_object()) throw FieldError("system_options", "expected an object");
     scenario.system_options = *it;
+  }
+  if (auto it = object.find("workload_options"); it != object.end()) {
+    if (!it->is_object()) throw FieldError("workload_options", "expected an object");
+    scenario.workload_options = *it;
   }
   return scenario;
 }
@@ -219,6 +240,7 @@ json scenario_to_json(const Scenario& scenario) {
   if (scenario.script_op_streams) out["script_op_streams"] = true;
   if (!scenario.final_reads) out["final_reads"] = false;
   if (scenario.minimum_latency) out["minimum_latency"] = true;
+  if (!scenario.workload_options.empty()) out["workload_options"] = scenario.workload_options;
   return out;
 }
 

@@ -48,6 +48,9 @@ struct Scenario {
   std::optional<bool> buggify;
   std::string checker;  // empty: the workload's model
   nlohmann::json system_options = nlohmann::json::object();
+  // The workload's own knobs (its mix of roles and ops), checked by the
+  // workload (WorkloadEntry::options_error); empty: its defaults.
+  nlohmann::json workload_options = nlohmann::json::object();
   std::uint64_t seed = 1;
 };
 

@@ -601,15 +601,9 @@ bool perform_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t 
 
 }  // namespace
 
-LogRole log_role(std::int64_t slot) {
-  switch (slot % 3) {
-    case 0:
-      return LogRole::producer;
-    case 1:
-      return LogRole::consumer;
-    default:
-      return LogRole::mixed;
-  }
+LogRole log_role(std::int64_t slot, const LogWorkloadOptions& options) {
+  assert(!options.roles.empty());
+  return options.roles[static_cast<std::size_t>(slot) % options.roles.size()];
 }
 
 // With a script, each op is the script's, but the generator still plans
@@ -625,7 +619,7 @@ void run_log_client(ClientEnv& client_env, HistoryRecorder& recorder, std::int64
   ClientEnv& env = op_streams ? op_env : client_env;
   // The client's slot survives retirements: process ids advance by the stride.
   const std::int64_t slot = options.process_stride > 0 ? process % options.process_stride : process;
-  const LogRole role = log_role(slot);
+  const LogRole role = log_role(slot, options);
   std::int64_t counter = 0;
   std::size_t next_scripted = 0;
   const auto script_left = [&] { return script == nullptr || next_scripted < script->size(); };

@@ -47,6 +47,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "workloads/client_env.h"
 #include "workloads/client_script.h"
@@ -55,8 +56,13 @@
 
 namespace simlab {
 
+enum class LogRole : std::uint8_t { producer, consumer, mixed };
+
 struct LogWorkloadOptions {
   LogClientOptions client;
+  // Client slot s plays roles[s % roles.size()]: by default a third each of
+  // producers, consumers and clients that mix sends and polls.
+  std::vector<LogRole> roles = {LogRole::producer, LogRole::consumer, LogRole::mixed};
   std::int64_t think_ns_max = 20 * kNanosecondsPerMillisecond;
   std::int64_t process_stride = 1;  // added to the process id after an `info`
   std::uint32_t partitions = 3;     // the log's, from the scenario's system_options
@@ -94,8 +100,7 @@ inline constexpr std::string_view kLogWorkloadName = "queue";
 inline constexpr std::string_view kLogModelName = "queue";
 inline constexpr std::uint32_t kLogConsumerGroup = 1;  // every subscriber's
 
-enum class LogRole : std::uint8_t { producer, consumer, mixed };
-LogRole log_role(std::int64_t slot);
+LogRole log_role(std::int64_t slot, const LogWorkloadOptions& options);
 
 // Runs until env.stopping() (or, with a script, until its ops are done);
 // `process` is this client's first process id (>= 0), and its producer id

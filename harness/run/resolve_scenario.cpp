@@ -42,6 +42,14 @@ void check_checker(Scenario& scenario, const WorkloadEntry& workload) {
                              scenario.checker, workload.name, names));
 }
 
+void check_workload_options(const WorkloadEntry& workload, const nlohmann::json& options) {
+  if (options.empty()) return;
+  const std::string error = workload.options_error
+                                ? workload.options_error(options)
+                                : fmt::format("the {} workload takes no options", workload.name);
+  if (!error.empty()) throw ScenarioError("workload_options", error);
+}
+
 void check_system_options(const SystemEntry& system, const nlohmann::json& options) {
   const std::string error = system.factory->options_error(options.dump());
   if (!error.empty()) throw ScenarioError("system_options", error);
@@ -59,6 +67,7 @@ Scenario resolve_scenario(Scenario scenario, std::uint64_t seed) {
                                                 scenario.workload, scenario.system));
   scenario.workload = std::string(workload->name);
   check_checker(scenario, *workload);
+  check_workload_options(*workload, scenario.workload_options);
   if (!scenario.bug.empty() && !has_bug(*system, scenario.bug)) {
     throw ScenarioError("bug", fmt::format("unknown bug '{}' for system '{}' (see simlab bugs)",
                                            scenario.bug, scenario.system));

@@ -10,6 +10,7 @@ ClientSettings client_settings(const Scenario& scenario) {
                         static_cast<std::int64_t>(scenario.clients),
                         scenario.script_op_streams,
                         scenario.system_options,
+                        scenario.workload_options,
                         scenario.bug};
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "harness/systems/log_workload_options.h"
 #include "harness/systems/system_registry.h"
 #include "systems/log/log_bugs.h"
 #include "systems/log/log_options.h"
@@ -30,6 +31,10 @@ Number log_option(const nlohmann::json& system_options, const char* key, Number 
 
 LogWorkloadOptions workload_options(const ClientSettings& settings) {
   LogWorkloadOptions options;
+  // Checked when the scenario was resolved (the entry's options_error).
+  read_log_workload_options(
+      settings.workload_options.is_object() ? settings.workload_options : nlohmann::json::object(),
+      options);
   options.client.op_timeout_ns = settings.op_timeout_ns;
   options.think_ns_max = settings.think_ns_max;
   options.process_stride = settings.process_stride;
@@ -133,6 +138,10 @@ SystemEntry log_entry() {
                         std::int64_t slot, std::int64_t readers, const ClientSettings& settings) {
                        run_log_final_reads(env, recorder, process, slot, readers,
                                            workload_options(settings));
+                     },
+                     [](const nlohmann::json& options) {
+                       LogWorkloadOptions scratch;
+                       return read_log_workload_options(options, scratch);
                      }}},
       {},  // no membership faults
       log_probe,

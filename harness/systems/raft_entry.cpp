@@ -113,7 +113,8 @@ SystemEntry raft_entry() {
                        KvClientOptions options;
                        options.op_timeout_ns = settings.op_timeout_ns;
                        run_kv_final_reads(env, recorder, process, slot, readers, options);
-                     }}},
+                     },
+                     {}}},
       raft_admin,
       raft_probe,
       raft::choose_swarm_options,

@@ -29,7 +29,8 @@ SystemEntry register_entry() {
                            env, recorder, process,
                            RegisterWorkloadOptions{settings.op_timeout_ns, settings.think_ns_max,
                                                    readers});
-                     }}},
+                     },
+                     {}}},
       {},
       {},
       {},

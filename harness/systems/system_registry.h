@@ -35,6 +35,7 @@ struct ClientSettings {
   // The resolved scenario's system_options, for workloads whose shape
   // follows the system's (the log's partition count).
   nlohmann::json system_options;
+  nlohmann::json workload_options;  // the scenario's, already checked by the workload
   // The run's planted bug (empty: none), for bugs that live in a system's
   // client library rather than in its nodes.
   std::string bug;
@@ -62,6 +63,10 @@ struct WorkloadEntry {
   std::vector<std::string_view> models;
   WorkloadRunner run;
   FinalReadsRunner final_reads;  // empty: none
+  // Empty if the scenario's workload_options suit this workload, else what
+  // is wrong, naming the option ("roles: expected ..."). Empty function: the
+  // workload has no options, and any given is an error.
+  std::function<std::string(const nlohmann::json& options)> options_error;
 };
 
 // A client env of the run's driver (the simulator's, or a real run's), with

@@ -623,10 +623,14 @@ TEST(LogWorkload, ATransactionTheCoordinatorTimedOutFailsAndTheNextTakesItsEpoch
 }
 
 TEST(LogWorkload, RolesFollowTheClientsSlot) {
-  EXPECT_EQ(log_role(0), LogRole::producer);
-  EXPECT_EQ(log_role(1), LogRole::consumer);
-  EXPECT_EQ(log_role(2), LogRole::mixed);
-  EXPECT_EQ(log_role(3), LogRole::producer);
+  LogWorkloadOptions options;
+  EXPECT_EQ(log_role(0, options), LogRole::producer);
+  EXPECT_EQ(log_role(1, options), LogRole::consumer);
+  EXPECT_EQ(log_role(2, options), LogRole::mixed);
+  EXPECT_EQ(log_role(3, options), LogRole::producer);
+  options.roles = {LogRole::producer, LogRole::producer, LogRole::consumer};
+  EXPECT_EQ(log_role(4, options), LogRole::producer);
+  EXPECT_EQ(log_role(5, options), LogRole::consumer);
 }
 
 }  // namespace

@@ -52,6 +52,32 @@ TEST(Scenario, ResolveRejectsUnknownSystemWorkloadAndBug) {
   EXPECT_THROW(resolve_scenario(scenario, 1), ScenarioError);
 }
 
+// workload_options are the workload's to judge: the queue workload names
+// the bad knob, a workload with no options refuses any, and what resolves
+// is written back so the run replays with it.
+TEST(Scenario, WorkloadOptionsAreCheckedByTheWorkloadAndRoundTrip) {
+  EXPECT_EQ(field_of(json{{"workload_options", 3}}), "workload_options");
+  Scenario scenario = register_demo_scenario();
+  scenario.workload_options = {{"roles", {"producer"}}};
+  EXPECT_THROW(resolve_scenario(scenario, 1), ScenarioError) << "the register workload has none";
+  scenario.system = "log";
+  scenario.workload.clear();
+  scenario.checker.clear();
+  scenario.workload_options = {{"roles", {"producer", "chef"}}};
+  try {
+    resolve_scenario(scenario, 1);
+    ADD_FAILURE() << "a role the queue workload does not have was accepted";
+  } catch (const ScenarioError& error) {
+    EXPECT_EQ(error.field(), "workload_options");
+    EXPECT_NE(std::string(error.what()).find("roles: expected"), std::string::npos) << error.what();
+  }
+  scenario.workload_options = {{"txn_percent", 101}};
+  EXPECT_THROW(resolve_scenario(scenario, 1), ScenarioError);
+  scenario.workload_options = {{"roles", {"producer", "consumer"}}, {"txn_percent", 0}};
+  const Scenario resolved = resolve_scenario(scenario, 1);
+  EXPECT_EQ(parse_scenario(scenario_to_json(resolved)).workload_options, scenario.workload_options);
+}
+
 TEST(Scenario, SwarmChoiceIsWrittenIntoTheResolvedScenario) {
   Scenario scenario = register_demo_scenario();
   scenario.swarm = true;
