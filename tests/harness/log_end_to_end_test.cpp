@@ -239,7 +239,7 @@ TEST(LogPlantedBugs, EachIsCaughtByTheHistoryAloneAtItsKnownSeed) {
       {"log.ack-before-fsync-last-replica", 4},
       {"log.commit-before-process", 1},   // a group-skip: a crashed member committed first
       {"log.retriable-out-of-order", 1},  // a duplicate: one value at two offsets
-      {"log.late-txn-marker", 2},  // a lost-write: a late abort marker ended the next transaction
+      {"log.late-txn-marker", 1},  // a lost-write: a late abort marker ended the next transaction
   };
   RunOptions black_box;
   black_box.invariants = InvariantJudges::none;
