@@ -44,26 +44,22 @@ struct PlannedOp {
   bool txn_poll = false;                                        // txn: it polls before it sends
 };
 
-// Whether a transaction is meant to abort: a function of its first value
-// (unique in the run), so a script of the op decides as the generator did.
-bool meant_to_abort(std::int64_t first_value, const LogWorkloadOptions& options) {
-  const std::uint64_t mixed =
-      sim::fold64(sim::name_hash64("txn-abort"), static_cast<std::uint64_t>(first_value));
-  return mixed % 100 < options.txn_abort_percent;
+// A transaction's choices are functions of its first value (unique in the
+// run), each named, so a script of the op decides as the generator did.
+std::uint64_t txn_draw(std::string_view choice, std::int64_t first_value) {
+  return sim::fold64(sim::name_hash64(choice), static_cast<std::uint64_t>(first_value));
 }
 
-// Whether a transaction polls first, and which partition: functions of its
-// first value too.
+bool meant_to_abort(std::int64_t first_value, const LogWorkloadOptions& options) {
+  return txn_draw("txn-abort", first_value) % 100 < options.txn_abort_percent;
+}
+
 bool polls_first(std::int64_t first_value, const LogWorkloadOptions& options) {
-  const std::uint64_t mixed =
-      sim::fold64(sim::name_hash64("txn-poll"), static_cast<std::uint64_t>(first_value));
-  return mixed % 100 < options.txn_poll_percent;
+  return txn_draw("txn-poll", first_value) % 100 < options.txn_poll_percent;
 }
 
 PartitionId txn_poll_partition(std::int64_t first_value, const LogWorkloadOptions& options) {
-  const std::uint64_t mixed =
-      sim::fold64(sim::name_hash64("txn-poll-partition"), static_cast<std::uint64_t>(first_value));
-  return static_cast<PartitionId>(mixed % options.partitions);
+  return static_cast<PartitionId>(txn_draw("txn-poll-partition", first_value) % options.partitions);
 }
 
 Value key_value(PartitionId partition) { return Value::integer(partition); }

@@ -118,14 +118,12 @@ class OpSax final : public nlohmann::json_sax<Json> {
   bool has_f_ = false;
 };
 
-bool blank(std::string_view line) { return line.find_first_not_of(" \t\r") == std::string_view::npos; }
-
 }  // namespace
 
 History read_jsonl(std::string_view text, const std::string& file_name) {
   HistoryBuilder builder(file_name);
   for_each_line(text, [&](std::string_view line, std::int64_t line_number) {
-    if (blank(line)) return;
+    if (blank_line(line)) return;
     OpSax sax;
     const bool parsed = Json::sax_parse(line, &sax, nlohmann::detail::input_format_t::json, /*strict=*/true);
     if (!parsed || !sax.finish()) throw ParseError(file_name, line_number, sax.expected_);

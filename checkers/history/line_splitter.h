@@ -7,6 +7,11 @@
 
 namespace simlab::history {
 
+// A line of nothing but spaces, tabs and a '\r': the JSONL readers skip it.
+inline bool blank_line(std::string_view line) {
+  return line.find_first_not_of(" \t\r") == std::string_view::npos;
+}
+
 template <typename Fn>
 void for_each_line(std::string_view text, Fn&& fn) {
   std::int64_t line_number = 0;

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "checkers/history/value_format.h"
 #include "checkers/queue/queue_cycles.h"
 
 namespace simlab::queue {
@@ -38,11 +39,11 @@ struct KeyLog {
   // The entries at `offset`, as a range of `entries`.
   std::pair<std::vector<Entry>::const_iterator, std::vector<Entry>::const_iterator> at(
       std::int64_t offset) const {
-    const auto by_offset = [](const Entry& entry, std::int64_t o) { return entry.offset < o; };
-    const auto first = std::lower_bound(entries.begin(), entries.end(), offset, by_offset);
-    auto last = first;
-    while (last != entries.end() && last->offset == offset) ++last;
-    return {first, last};
+    struct ByOffset {
+      bool operator()(const Entry& entry, std::int64_t o) const { return entry.offset < o; }
+      bool operator()(std::int64_t o, const Entry& entry) const { return o < entry.offset; }
+    };
+    return std::equal_range(entries.begin(), entries.end(), offset, ByOffset{});
   }
 };
 
@@ -60,8 +61,8 @@ struct ProcessKey {
 };
 struct ProcessKeyHash {
   std::size_t operator()(const ProcessKey& pk) const {
-    return AtomHash{}(
-        Atom{static_cast<std::uint64_t>(pk.process) * 0x9e3779b97f4a7c15ULL ^ pk.key});
+    return history::mix_bits(static_cast<std::uint64_t>(pk.process) * 0x9e3779b97f4a7c15ULL ^
+                             pk.key);
   }
 };
 

@@ -136,10 +136,6 @@ OpLine read_fields(dom::element line) {
   return op;
 }
 
-bool blank(std::string_view line) {
-  return line.find_first_not_of(" \t\r") == std::string_view::npos;
-}
-
 // A null value for ops whose line has no "value".
 dom::element null_element(dom::parser& parser) {
   static constexpr std::string_view kNull = "null";
@@ -160,7 +156,7 @@ std::optional<QueueHistory> read_queue_jsonl(std::string& text) {
   std::int64_t index = 0;
   try {
     history::for_each_line(std::string_view(text), [&](std::string_view line, std::int64_t number) {
-      if (blank(line)) return;
+      if (history::blank_line(line)) return;
       dom::element element;
       if (lines.parse(line.data(), line.size(), false).get(element) != simdjson::SUCCESS)
         throw GiveUp{};
