@@ -58,6 +58,11 @@ struct FaultMix {
   // leader, the node with the longest log, the node clients last talked to,
   // a majority or every node at once. 0: every fault picks its nodes at random.
   double targeted = 0;
+  // At most this many distinct nodes get bit flips from the rate-driven
+  // disk faults (a flip beyond it is a stall instead): the system's own
+  // tolerance (SystemFactory::damaged_disks_tolerated), set when a scenario
+  // is resolved, never written in one. Scripted flips are not counted.
+  std::uint32_t damaged_disks_max = UINT32_MAX;
 
   double& rate(FaultKind kind) { return rate_per_s[static_cast<std::size_t>(kind)]; }
   double rate(FaultKind kind) const { return rate_per_s[static_cast<std::size_t>(kind)]; }

@@ -279,11 +279,18 @@ ScriptedFault Nemesis::draw_disk(sim::Prng& random, double strength) {
   ScriptedFault fault = fresh_fault(FaultKind::disk, random);
   fault.node = static_cast<NodeId>(kFirstNodeId + random.below(host_.node_count()));
   const auto files = host_.disk_files(fault.node);
+  fault.mode = "stall";
   if (random.chance(0.5) && !files.empty()) {
-    fault.mode = "flip";
-    fault.file = files[random.below(files.size())];
-  } else {
-    fault.mode = "stall";
+    // Drawn before the budget is asked, so a flip it turns into a stall
+    // leaves the rest of the fault stream where it was.
+    const std::string& file = files[random.below(files.size())];
+    const bool within_budget = damaged_disks_.contains(fault.node) ||
+                               damaged_disks_.size() < mix_.damaged_disks_max;
+    if (within_budget) {
+      damaged_disks_.insert(fault.node);
+      fault.mode = "flip";
+      fault.file = file;
+    }
   }
   return fault;
 }

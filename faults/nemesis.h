@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -91,6 +92,7 @@ class Nemesis {
   NemesisHooks hooks_;
   sim::Prng random_;
   std::vector<FaultEvent> timeline_;
+  std::set<NodeId> damaged_disks_;  // nodes a rate-driven flip has hit
   bool healed_ = false;
 };
 

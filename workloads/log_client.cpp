@@ -328,12 +328,31 @@ bool LogClient::commit_offset(std::uint32_t group, std::uint64_t member, std::in
 TxnStep LogClient::add_to_transaction(PartitionId partition, std::int64_t timeout_ns) {
   ClientRequest request;
   request.kind = ClientKind::txn_add_partition;
+  request.partition = partition;
+  return transaction_step(request, timeout_ns);
+}
+
+TxnStep LogClient::commit_offset_in_transaction(std::uint32_t group, std::uint64_t member,
+                                                std::int64_t generation, PartitionId partition,
+                                                commitlog::Offset offset,
+                                                std::int64_t timeout_ns) {
+  ClientRequest request;
+  request.kind = ClientKind::txn_offset_commit;
+  request.group = group;
+  request.member = member;
+  request.generation = generation;
+  request.partition = partition;
+  request.offset = offset;
+  return transaction_step(request, timeout_ns);
+}
+
+TxnStep LogClient::transaction_step(ClientRequest& request, std::int64_t timeout_ns) {
   request.producer_id = producer_id_;
   request.producer_epoch = producer_epoch_;
-  request.partition = partition;
   const auto reply = ask_coordinator(request, timeout_ns);
   if (!reply || reply->status == ClientStatus::unknown) return TxnStep::unknown;
   if (reply->status == ClientStatus::ok) return TxnStep::ok;
+  if (reply->status == ClientStatus::illegal_generation) return TxnStep::fenced;
   // Not this epoch's transaction any more: the coordinator ended it (it
   // timed out), and it ended in an abort, the only end nobody asked for.
   // The next transaction takes the coordinator's epoch.

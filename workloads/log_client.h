@@ -56,6 +56,8 @@ struct SendResult {
 enum class TxnStep : std::uint8_t {
   ok,
   aborted,  // the coordinator ended the transaction (its timeout): nothing of it commits
+  fenced,   // an offset commit from a member the group has moved on from: the transaction
+            // is still open, and its producer must abort it
   unknown,  // no answer in time
 };
 enum class TxnEnd : std::uint8_t { committed, aborted, unknown };
@@ -101,6 +103,13 @@ class LogClient {
   // (KIP-890), which later sends use, from sequence 0.
   TxnStep add_to_transaction(commitlog::PartitionId partition, std::int64_t timeout_ns);
   TxnEnd end_transaction(bool commit, std::int64_t timeout_ns);
+  // Commits `offset` for `partition` in `group` as part of the open
+  // transaction (Kafka's sendOffsetsToTransaction): the group's offset
+  // moves if and when the transaction commits. `member` must own the
+  // partition in `generation`, else the step is fenced.
+  TxnStep commit_offset_in_transaction(std::uint32_t group, std::uint64_t member,
+                                       std::int64_t generation, commitlog::PartitionId partition,
+                                       commitlog::Offset offset, std::int64_t timeout_ns);
   // Fetches up to `records_max` committed records from `offset` as a
   // read_committed consumer (nothing of an open or aborted transaction),
   // following leadership, for at most `timeout_ns`. Fetches change nothing.
@@ -138,6 +147,9 @@ class LogClient {
                                                         std::int64_t timeout_ns);
   NodeId random_node();
   void back_off(int attempt);
+  // Sends a transaction request (this producer's id and epoch filled in)
+  // to the coordinator and says what became of the transaction.
+  TxnStep transaction_step(commitlog::ClientRequest& request, std::int64_t timeout_ns);
 
  public:
   struct InFlight;  // one value of a pipelined send

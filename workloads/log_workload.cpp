@@ -6,6 +6,7 @@
 #include <map>
 #include <numeric>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -32,6 +33,9 @@ struct Consumer {
   std::map<PartitionId, Offset> positions;
   std::int64_t generation = 0;  // 0: no answer from the coordinator yet
   std::int64_t heartbeat_ns = 0;
+  // Assigned partitions an open transaction holds an offset for: not read
+  // until a heartbeat says that transaction ended (KIP-447's requireStable).
+  std::set<PartitionId> unstable;
 };
 
 struct PlannedOp {
@@ -128,6 +132,15 @@ std::vector<PartitionId> draw_assignment(ClientEnv& env, std::uint32_t partition
 PlannedOp plan(ClientEnv& env, const LogWorkloadOptions& options, LogRole role, bool transactional,
                const Consumer& consumer, const std::function<std::int64_t()>& next_unique) {
   PlannedOp op;
+  if (transactional && options.txn_poll_percent > 0 && !consumer.subscribed) {
+    // Consume-transform-produce: a transactional process that polls is a
+    // member of the consumer group, and commits its offsets in its
+    // transactions (Kafka's exactly-once processing).
+    op.f = "subscribe";
+    op.assignment.resize(options.partitions);
+    std::iota(op.assignment.begin(), op.assignment.end(), PartitionId{0});
+    return op;
+  }
   if (transactional) {
     op.f = "txn";
     const std::uint64_t count = 1 + env.random().below(options.txn_sends_max);
@@ -270,11 +283,16 @@ bool crashes(ClientEnv& env, const LogWorkloadOptions& options) {
   return env.random().below(100) < options.crash_percent;
 }
 
-// What a transaction's poll read, and the position past it.
+// What a transaction's poll read, and the position past it; a group
+// member's, with the assignment its offset commit is fenced by.
 struct TxnRead {
-  PartitionId partition = 0;
+  std::optional<PartitionId> partition;  // empty: the member had nothing to read
   std::vector<FetchedRecord> records;
+  Offset from = 0;
   Offset next = 0;
+  bool in_group = false;
+  std::uint64_t member = 0;
+  std::int64_t generation = 0;
 };
 
 // [["poll"]? ["send", k, v] ...]; committed, the poll with what it read and
@@ -282,9 +300,10 @@ struct TxnRead {
 Value txn_value(const PlannedOp& op, const std::vector<SendResult>* results, const TxnRead* read) {
   const auto& sends = op.txn_sends;
   Value::List micro_ops;
-  if (op.txn_poll)
-    micro_ops.push_back(read == nullptr ? poll_invocation().as_list()[0]
-                                        : poll_micro_op(read->partition, read->records));
+  if (op.txn_poll && read == nullptr) micro_ops.push_back(poll_invocation().as_list()[0]);
+  if (op.txn_poll && read != nullptr)
+    micro_ops.push_back(read->partition ? poll_micro_op(*read->partition, read->records)
+                                        : empty_poll_value().as_list()[0]);
   for (std::size_t i = 0; i < sends.size(); ++i) {
     Value sent = Value::integer(sends[i].second);
     if (results != nullptr)
@@ -333,50 +352,82 @@ Offset position_after(Offset position, const FetchResult& result) {
   return std::max(position, result.next_offset);
 }
 
+bool refresh_membership(ClientEnv& env, LogClient& client, std::uint64_t member, Consumer& consumer,
+                        const LogWorkloadOptions& options);
+std::vector<PartitionId> readable(const Consumer& consumer);
+
 // A transaction's poll (consume-transform-produce): one partition, from
-// the process's position, read_committed as every fetch is. A fetch that
-// failed read nothing. The position moves only if the transaction commits,
-// so an aborted one's records are read again by the next.
-TxnRead read_for_transaction(LogClient& client, Consumer& consumer, const PlannedOp& op,
+// the process's position, read_committed as every fetch is. A group
+// member reads one of its stable partitions (none: it reads nothing); any
+// other process the partition the first value names. A fetch that failed
+// read nothing. The position moves only if the transaction commits, so an
+// aborted one's records are read again by the next.
+TxnRead read_for_transaction(ClientEnv& env, LogClient& client, Consumer& consumer,
+                             const PlannedOp& op, std::int64_t process,
                              const LogWorkloadOptions& options) {
   TxnRead read;
-  read.partition = txn_poll_partition(op.txn_sends.front().second, options);
-  const Offset position = consumer.positions[read.partition];
-  read.next = position;
-  const FetchResult result = client.fetch(read.partition, position, options.poll_records_max,
+  const std::int64_t first_value = op.txn_sends.front().second;
+  if (consumer.subscribed) {
+    read.in_group = true;
+    read.member = static_cast<std::uint64_t>(process) + 1;
+    if (!refresh_membership(env, client, read.member, consumer, options)) return read;
+    const std::vector<PartitionId> mine = readable(consumer);
+    if (mine.empty()) return read;
+    read.generation = consumer.generation;
+    read.partition = mine[txn_draw("txn-poll-partition", first_value) % mine.size()];
+  } else {
+    read.partition = txn_poll_partition(first_value, options);
+  }
+  read.from = consumer.positions[*read.partition];
+  read.next = read.from;
+  const FetchResult result = client.fetch(*read.partition, read.from, options.poll_records_max,
                                           options.client.op_timeout_ns);
   if (!result.ok()) return read;
   read.records = result.records;
-  read.next = position_after(position, result);
+  read.next = position_after(read.from, result);
   return read;
 }
 
+// A group member's new position goes into the transaction (Kafka's
+// sendOffsetsToTransaction): the group's offset moves only if it commits.
+TxnStep commit_read_offset(LogClient& client, const TxnRead& read,
+                           const LogWorkloadOptions& options) {
+  if (!read.in_group || !read.partition || read.next <= read.from) return TxnStep::ok;
+  return client.commit_offset_in_transaction(kLogConsumerGroup, read.member, read.generation,
+                                             *read.partition, read.next,
+                                             options.client.op_timeout_ns);
+}
+
 // A transaction: its values, each to its partition, then a commit (or,
-// when it is meant to abort or a write failed, an abort). Recorded ok with
-// offsets once committed; fail when it aborted or was never asked to
-// commit (a crashed client's, an abandoned one: nothing of it may be
-// read); info when the commit's outcome is unknown. False when the process
-// must retire (crashed, or its producer's epoch is no longer known).
+// when it is meant to abort, a write failed or its offset commit was
+// refused, an abort). Recorded ok with offsets once committed; fail when it
+// aborted or was never asked to commit (a crashed client's, an abandoned
+// one: nothing of it may be read); info, with what its poll read, when the
+// commit's outcome is unknown. False when the process must retire
+// (crashed, or its producer's epoch is no longer known).
 bool txn_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
                     LogClient& client, Consumer& consumer, const PlannedOp& op,
                     const LogWorkloadOptions& options) {
   const Value invoked = txn_value(op, nullptr, nullptr);
   recorder.invoke(env.now_ns(), process, "txn", std::nullopt, invoked);
   const TxnRead read =
-      op.txn_poll ? read_for_transaction(client, consumer, op, options) : TxnRead{};
+      op.txn_poll ? read_for_transaction(env, client, consumer, op, process, options) : TxnRead{};
   const TxnWrites writes = write_transaction(env, client, op, options);
   if (writes.crashed) {
     recorder.complete(env.now_ns(), process, history::OpType::fail, invoked);
     return false;
   }
-  if (writes.refused == TxnStep::aborted) {  // the coordinator had timed it out
+  const bool wanted = writes.complete && !meant_to_abort(op.txn_sends.front().second, options);
+  const TxnStep offsets = wanted ? commit_read_offset(client, read, options) : TxnStep::ok;
+  if (writes.refused == TxnStep::aborted || offsets == TxnStep::aborted) {
+    // the coordinator had timed it out
     recorder.complete(env.now_ns(), process, history::OpType::fail, invoked);
     return true;
   }
-  const bool commit = writes.complete && !meant_to_abort(op.txn_sends.front().second, options);
+  const bool commit = wanted && offsets == TxnStep::ok;
   const TxnEnd end = client.end_transaction(commit, options.client.op_timeout_ns);
-  if (end == TxnEnd::committed && writes.complete) {
-    if (op.txn_poll) consumer.positions[read.partition] = read.next;
+  if (end == TxnEnd::committed && commit) {
+    if (read.partition) consumer.positions[*read.partition] = read.next;
     recorder.complete(env.now_ns(), process, history::OpType::ok,
                       txn_value(op, &writes.results, &read));
     return true;
@@ -385,7 +436,8 @@ bool txn_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t proc
     recorder.complete(env.now_ns(), process, history::OpType::fail, invoked);
     return end != TxnEnd::unknown;
   }
-  recorder.complete(env.now_ns(), process, history::OpType::info, invoked);
+  recorder.complete(env.now_ns(), process, history::OpType::info,
+                    op.txn_poll ? txn_value(op, nullptr, &read) : invoked);
   return false;
 }
 
@@ -461,13 +513,21 @@ bool poll_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t pro
 // Takes the coordinator's view: a partition the member keeps keeps its
 // position (or jumps to the group's committed offset when another member
 // got further while it had it); a new one starts at the committed offset,
-// or at 0 when the group has none (auto.offset.reset=earliest).
+// or at 0 when the group has none (auto.offset.reset=earliest). A
+// partition whose offset an open transaction holds keeps what position the
+// member had and is not read until it is stable.
 void take_view(Consumer& consumer, const GroupView& view) {
   std::vector<PartitionId> partitions;
   std::map<PartitionId, Offset> positions;
+  consumer.unstable.clear();
   for (const commitlog::AssignedPartition& assigned : view.assigned) {
     partitions.push_back(assigned.partition);
     const auto kept = consumer.positions.find(assigned.partition);
+    if (assigned.committed == commitlog::kUnstableOffset) {
+      consumer.unstable.insert(assigned.partition);
+      if (kept != consumer.positions.end()) positions[assigned.partition] = kept->second;
+      continue;
+    }
     const Offset committed = std::max<Offset>(assigned.committed, 0);
     positions[assigned.partition] =
         kept == consumer.positions.end() ? committed : std::max(kept->second, committed);
@@ -477,12 +537,21 @@ void take_view(Consumer& consumer, const GroupView& view) {
   consumer.generation = view.generation;
 }
 
-// Heartbeats when one is due. False when the member has no assignment to
-// poll by; a member whose heartbeat went unanswered polls by its last one
-// (its commits are refused if the group has moved on).
+std::vector<PartitionId> readable(const Consumer& consumer) {
+  std::vector<PartitionId> partitions;
+  for (PartitionId partition : consumer.partitions)
+    if (!consumer.unstable.contains(partition)) partitions.push_back(partition);
+  return partitions;
+}
+
+// Heartbeats when one is due (at once while a partition is unstable).
+// False when the member has no assignment to poll by; a member whose
+// heartbeat went unanswered polls by its last one (its commits are refused
+// if the group has moved on).
 bool refresh_membership(ClientEnv& env, LogClient& client, std::uint64_t member, Consumer& consumer,
                         const LogWorkloadOptions& options) {
-  if (consumer.generation > 0 && env.now_ns() - consumer.heartbeat_ns < options.group_heartbeat_ns)
+  if (consumer.generation > 0 && consumer.unstable.empty() &&
+      env.now_ns() - consumer.heartbeat_ns < options.group_heartbeat_ns)
     return true;
   const GroupView view = client.heartbeat(kLogConsumerGroup, member, options.group_call_timeout_ns);
   if (!view.ok()) return consumer.generation > 0;
@@ -501,12 +570,13 @@ bool group_poll_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64
     recorder.complete(env.now_ns(), process, history::OpType::fail, poll_invocation());
     return true;
   }
-  if (consumer.partitions.empty()) {
+  const std::vector<PartitionId> mine = readable(consumer);
+  if (mine.empty()) {
     env.sleep_for(options.group_heartbeat_ns);  // poll(timeout): nothing to read until then
     recorder.complete(env.now_ns(), process, history::OpType::ok, empty_poll_value());
     return true;
   }
-  const PartitionId partition = consumer.partitions[env.random().below(consumer.partitions.size())];
+  const PartitionId partition = mine[env.random().below(mine.size())];
   const GroupCommit group{member, consumer.generation};
   return fetch_and_record(env, recorder, process, client, partition, consumer.positions[partition],
                           options, &group);

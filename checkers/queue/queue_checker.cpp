@@ -131,6 +131,14 @@ class Judge {
     return op.status == OpStatus::ok || (op.status == OpStatus::unknown && send.offset);
   }
 
+  // What a member polled counts as handled by the group: an ok poll's
+  // records, and a transaction's that committed or may have (its offset
+  // commit rode in it: Kafka's exactly-once consume-transform-produce).
+  static bool is_group_read(const QueueOp& op) {
+    if (op.f == QueueF::poll) return op.status == OpStatus::ok;
+    return op.f == QueueF::txn && op.status != OpStatus::failed;
+  }
+
   void build_logs() {
     for (std::size_t i = 0; i < history_.ops.size(); ++i) {
       const QueueOp& op = history_.ops[i];
@@ -143,7 +151,7 @@ class Judge {
         log.entries.push_back({*send.offset, send.value, op.invoke_index});
         log.logged = true;
       }
-      const bool group_read = op.f == QueueF::poll && op.status == OpStatus::ok && subscribed_[i];
+      const bool group_read = subscribed_[i] && is_group_read(op);
       for (const Poll& poll : op.polls) {
         KeyLog& log = logs_[key_id(poll.key)];
         log.logged = true;

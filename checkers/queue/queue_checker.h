@@ -23,7 +23,10 @@
 //                         subscribed process's own polls are not held to
 //                         nonmonotonic-poll and poll-skip: a rebalance may
 //                         move its partition away and back. The group reads
-//                         from offset 0 (auto.offset.reset=earliest).
+//                         from offset 0 (auto.offset.reset=earliest). A
+//                         member's txn that committed (or may have) counts
+//                         as its polls handled: exactly-once processing
+//                         commits the group's offsets inside the txn.
 //   G1c                   transactions (txn ops) that each polled what the
 //                         next one sent, round a cycle: circular information
 //                         flow (queue_cycles.h). Cycles of write order alone

@@ -108,9 +108,15 @@ class QueueCompiler {
     });
   }
 
-  // The micro-ops of one value: sends and, from ok completions, polls.
+  // Which polls of a value say what was read: none of an invocation's or a
+  // failed completion's; every one of an ok completion's; an indeterminate
+  // completion's where it gives the map (a transaction whose commit is in
+  // doubt still read what it read; Jepsen's crashed polls keep [:poll]).
+  enum class Reads : std::uint8_t { none, required, where_given };
+
+  // The micro-ops of one value: sends and the polls `reads` allows.
   template <typename Node>
-  void read_micro_ops(const Node& value, bool completed_ok, QueueOp& op) {
+  void read_micro_ops(const Node& value, Reads reads, QueueOp& op) {
     list_of(value, "a list of micro-ops such as [[:send 1 2]]").each([&](const Node& item) {
       std::array<Node, 3> micro{};
       const std::size_t size =
@@ -121,9 +127,8 @@ class QueueCompiler {
       if (name == "send") {
         op.sends.push_back(read_send(micro, size));
       } else if (name == "poll") {
-        // A poll that did not complete ok read nothing: its value is the
-        // invocation's [:poll], as Jepsen records a failed or crashed poll.
-        if (completed_ok) read_poll(micro, size, op);
+        if (reads == Reads::required || (reads == Reads::where_given && size > 1))
+          read_poll(micro, size, op);
       } else {
         throw BadQueueOp(fmt::format("expected a :send or :poll micro-op, found :{}", name));
       }
@@ -168,7 +173,7 @@ void QueueCompiler::invoke(const OpHead& head, QueueF f, const Node& value) {
   op.process = head.process;
   op.f = f;
   op.line = head.line;
-  if (f == QueueF::send || f == QueueF::txn) read_micro_ops(value, false, op);
+  if (f == QueueF::send || f == QueueF::txn) read_micro_ops(value, Reads::none, op);
 }
 
 template <typename Node>
@@ -189,7 +194,10 @@ void QueueCompiler::complete(const OpHead& head, QueueF f, const Node& value) {
   // A completion's sends carry offsets; keep the invocation's when it has none.
   std::vector<Send> invoked = std::move(op.sends);
   op.sends.clear();
-  read_micro_ops(value, head.type == history::OpType::ok, op);
+  const Reads reads = head.type == history::OpType::ok     ? Reads::required
+                      : head.type == history::OpType::fail ? Reads::none
+                                                           : Reads::where_given;
+  read_micro_ops(value, reads, op);
   if (op.sends.empty()) op.sends = std::move(invoked);
 }
 

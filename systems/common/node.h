@@ -79,6 +79,16 @@ class SystemFactory {
   }
   // The largest cluster it supports.
   virtual std::uint32_t nodes_max() const { return 64; }
+  // How many nodes of a cluster of `nodes` may have their synced data
+  // damaged (a bit flipped on disk) in one run while the system, with these
+  // valid options, still keeps every acknowledged write and stays available.
+  // The nemesis damages at most this many nodes' disks (FoundationDB's
+  // simulator likewise never destroys more than its replication policy can
+  // survive). The default: every node (no promise to keep).
+  virtual std::uint32_t damaged_disks_tolerated(std::string_view /*options_json*/,
+                                                std::uint32_t nodes) const {
+    return nodes;
+  }
   // One line for a person (a failure's causal story): what a node-to-node
   // message, a client request or a reply to one says; empty when the
   // system cannot tell (the story then shows only its size).

@@ -31,6 +31,13 @@ std::uint32_t RaftSystemFactory::nodes_max() const {
   return static_cast<std::uint32_t>(raft::kMembersMax);
 }
 
+// A committed entry is on a majority: damage to a minority's disks leaves
+// a whole copy to elect and repair from.
+std::uint32_t RaftSystemFactory::damaged_disks_tolerated(std::string_view /*options_json*/,
+                                                         std::uint32_t nodes) const {
+  return nodes == 0 ? 0 : (nodes - 1) / 2;
+}
+
 std::string RaftSystemFactory::describe_message(ByteView payload) const {
   const auto message = raft::decode_message(payload);
   return message ? raft::message_text(*message) : "";

@@ -20,6 +20,8 @@ class RaftSystemFactory final : public SystemFactory {
   std::vector<PlantedBug> planted_bugs() const override;
   std::string options_error(std::string_view options_json) const override;
   std::uint32_t nodes_max() const override;
+  std::uint32_t damaged_disks_tolerated(std::string_view options_json,
+                                        std::uint32_t nodes) const override;
   std::string describe_message(ByteView payload) const override;
   std::string describe_request(ByteView payload) const override;
   std::string describe_reply(ByteView payload) const override;

@@ -35,7 +35,8 @@ bool GroupCoordinator::serving(NodeContext& context, const raft::Raft& raft, con
 }
 
 void GroupCoordinator::on_request(NodeContext& context, raft::Raft& raft, const Groups& groups,
-                                  RequestId request, const ClientRequest& message) {
+                                  const Txns& txns, RequestId request,
+                                  const ClientRequest& message) {
   if (message.member == kNoMember) {
     answer(context, request, status_reply(ClientStatus::illegal_generation, kNoNode));
     return;
@@ -48,7 +49,7 @@ void GroupCoordinator::on_request(NodeContext& context, raft::Raft& raft, const 
   }
   liveness_[message.group].heard_ns[message.member] = context.monotonic_ns();
   if (message.kind == ClientKind::group_heartbeat) {
-    heartbeat(context, groups, request, message);
+    heartbeat(context, groups, txns, request, message);
   } else {
     commit(context, raft, groups, request, message);
   }
@@ -56,8 +57,8 @@ void GroupCoordinator::on_request(NodeContext& context, raft::Raft& raft, const 
 
 // A member not in the current generation waits for the change its
 // heartbeat set off (on_tick proposes it).
-void GroupCoordinator::heartbeat(NodeContext& context, const Groups& groups, RequestId request,
-                                 const ClientRequest& message) {
+void GroupCoordinator::heartbeat(NodeContext& context, const Groups& groups, const Txns& txns,
+                                 RequestId request, const ClientRequest& message) {
   const GroupState& state = groups.group(message.group);
   if (!state.has_member(message.member)) {
     answer(context, request, status_reply(ClientStatus::rebalance_in_progress, kNoNode));
@@ -66,14 +67,17 @@ void GroupCoordinator::heartbeat(NodeContext& context, const Groups& groups, Req
   ClientReply reply;
   reply.generation = state.generation;
   reply.assigned = state.assignment(message.member, options_.partitions);
+  for (AssignedPartition& assigned : reply.assigned) {
+    if (txns.holds_offset(message.group, assigned.partition)) assigned.committed = kUnstableOffset;
+  }
   answer(context, request, reply);
 }
 
 void GroupCoordinator::commit(NodeContext& context, raft::Raft& raft, const Groups& groups,
                               RequestId request, const ClientRequest& message) {
   const GroupState& state = groups.group(message.group);
-  if (state.generation != message.generation || message.partition >= options_.partitions ||
-      state.owner(message.partition) != message.member) {
+  if (message.partition >= options_.partitions ||
+      !state.accepts_commit(message.member, message.generation, message.partition)) {
     answer(context, request, status_reply(ClientStatus::illegal_generation, kNoNode));
     return;
   }

@@ -17,6 +17,7 @@
 #include "systems/common/node_context.h"
 #include "systems/log/group_state.h"
 #include "systems/log/log_options.h"
+#include "systems/log/txn_state.h"
 #include "systems/raft/raft.h"
 
 namespace simlab::commitlog {
@@ -26,9 +27,10 @@ class GroupCoordinator {
   explicit GroupCoordinator(const LogOptions& options) : options_(options) {}
 
   // A group_heartbeat or offset_commit. Answered now, or, for a commit Raft
-  // accepted, once it is applied (on_applied).
-  void on_request(NodeContext& context, raft::Raft& raft, const Groups& groups, RequestId request,
-                  const ClientRequest& message);
+  // accepted, once it is applied (on_applied). `txns`: which partitions'
+  // offsets open transactions hold (a heartbeat calls them unstable).
+  void on_request(NodeContext& context, raft::Raft& raft, const Groups& groups, const Txns& txns,
+                  RequestId request, const ClientRequest& message);
   // Every broker tick: expires silent members and proposes the membership
   // each group should have; a coordinator that lost its term answers what
   // it was waiting on as unknown.
@@ -52,7 +54,7 @@ class GroupCoordinator {
   // knows every committed command.
   bool serving(NodeContext& context, const raft::Raft& raft, const Groups& groups);
   void start_term(NodeContext& context, const raft::Raft& raft, const Groups& groups);
-  void heartbeat(NodeContext& context, const Groups& groups, RequestId request,
+  void heartbeat(NodeContext& context, const Groups& groups, const Txns& txns, RequestId request,
                  const ClientRequest& message);
   void commit(NodeContext& context, raft::Raft& raft, const Groups& groups, RequestId request,
               const ClientRequest& message);

@@ -48,6 +48,11 @@ bool GroupState::has_member(MemberId member) const {
   return std::binary_search(members.begin(), members.end(), member);
 }
 
+bool GroupState::accepts_commit(MemberId member, std::int64_t at_generation,
+                                PartitionId partition) const {
+  return at_generation == generation && member != kNoMember && owner(partition) == member;
+}
+
 bool is_group_command(ByteView bytes) {
   return !bytes.empty() && (bytes[0] == static_cast<std::uint8_t>(GroupCommandKind::members) ||
                             bytes[0] == static_cast<std::uint8_t>(GroupCommandKind::offset_commit));
@@ -111,9 +116,14 @@ bool Groups::apply(const GroupCommand& command) {
     ++state.generation;
     return true;
   }
-  if (command.member == kNoMember || state.owner(command.partition) != command.member) return false;
+  if (!state.accepts_commit(command.member, command.generation, command.partition)) return false;
   state.committed[command.partition] = command.offset;
   return true;
+}
+
+void Groups::commit_transactional(GroupId id, PartitionId partition, Offset offset) {
+  const auto it = groups_.find(id);
+  if (it != groups_.end()) it->second.committed[partition] = offset;
 }
 
 Bytes Groups::encode() const {

@@ -34,6 +34,9 @@ struct GroupState {
   MemberId owner(PartitionId partition) const;
   std::vector<AssignedPartition> assignment(MemberId member, std::uint32_t partitions) const;
   bool has_member(MemberId member) const;
+  // Whether `member` may commit an offset for `partition` now: it owns it
+  // in the group's current `generation` (a zombie's commit is fenced).
+  bool accepts_commit(MemberId member, std::int64_t generation, PartitionId partition) const;
   friend bool operator==(const GroupState&, const GroupState&) = default;
 };
 
@@ -62,6 +65,9 @@ class Groups {
  public:
   // True if the command changed something (its generation check held).
   bool apply(const GroupCommand& command);
+  // A committed transaction's offset (fenced when it was added to the
+  // transaction, not now: Kafka's TxnOffsetCommit).
+  void commit_transactional(GroupId id, PartitionId partition, Offset offset);
   // An empty, never-formed state for a group nobody has joined.
   const GroupState& group(GroupId id) const;
   const std::map<GroupId, GroupState>& all() const { return groups_; }

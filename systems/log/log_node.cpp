@@ -252,13 +252,14 @@ void LogNode::on_client(NodeContext& context, RequestId request, ByteView payloa
   }
   if (decoded->kind == ClientKind::group_heartbeat || decoded->kind == ClientKind::offset_commit) {
     RaftChannel channel(context);
-    coordinator_.on_request(channel, *raft_, groups_, request, *decoded);
+    coordinator_.on_request(channel, *raft_, groups_, txns_, request, *decoded);
     after_step(context);
     return;
   }
-  if (decoded->kind == ClientKind::txn_add_partition || decoded->kind == ClientKind::txn_end) {
+  if (decoded->kind == ClientKind::txn_add_partition || decoded->kind == ClientKind::txn_end ||
+      decoded->kind == ClientKind::txn_offset_commit) {
     RaftChannel channel(context);
-    txn_coordinator_.on_request(channel, *raft_, txns_, request, *decoded);
+    txn_coordinator_.on_request(channel, *raft_, txns_, groups_, request, *decoded);
     after_step(context);
     return;
   }
@@ -297,7 +298,16 @@ void LogNode::apply(NodeContext& context, const raft::Entry& entry) {
   if (is_txn_command(entry.data)) {
     const std::optional<TxnCommand> command = decode_txn_command(entry.data);
     if (!command) return;
-    const bool changed = txns_.apply(*command);
+    // A transaction's offset holds only from the partition's owner in the
+    // group's generation, checked here where every broker applies it alike.
+    const bool fenced =
+        command->kind == TxnCommandKind::add_offset &&
+        !groups_.group(command->group)
+             .accepts_commit(command->member, command->generation, command->partition);
+    std::vector<TxnOffset> committed;
+    const bool changed = !fenced && txns_.apply(*command, &committed);
+    for (const TxnOffset& offset : committed)
+      groups_.commit_transactional(offset.group, offset.partition, offset.offset);
     txn_coordinator_.on_applied(context, entry.index, entry.term, *command, changed, txns_);
     return;
   }

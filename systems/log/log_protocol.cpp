@@ -15,7 +15,7 @@ constexpr std::uint32_t kIsrMax = 64;
 
 bool valid_kind(std::uint8_t kind) {
   return kind >= static_cast<std::uint8_t>(ClientKind::produce) &&
-         kind <= static_cast<std::uint8_t>(ClientKind::txn_end);
+         kind <= static_cast<std::uint8_t>(ClientKind::txn_offset_commit);
 }
 
 bool valid_status(std::uint8_t status) {
@@ -41,6 +41,8 @@ const char* client_kind_name(ClientKind kind) {
       return "txn-add-partition";
     case ClientKind::txn_end:
       return "txn-end";
+    case ClientKind::txn_offset_commit:
+      return "txn-offset-commit";
   }
   return "?";
 }
@@ -226,6 +228,10 @@ std::string client_request_text(const ClientRequest& request) {
     case ClientKind::offset_commit:
       return fmt::format("commit group {} member {} gen {} p{} at {}", request.group,
                          request.member, request.generation, request.partition, request.offset);
+    case ClientKind::txn_offset_commit:
+      return fmt::format("txn commit group {} member {} gen {} p{} at {} (pid {} epoch {})",
+                         request.group, request.member, request.generation, request.partition,
+                         request.offset, request.producer_id, request.producer_epoch);
   }
   return "?";
 }

@@ -33,6 +33,10 @@ enum class ClientKind : std::uint8_t {
   offset_commit,
   txn_add_partition,
   txn_end,
+  // Kafka's TxnOffsetCommit (KIP-98, fenced by the member's generation as
+  // KIP-447 has it): a group member's offset, committed with the producer's
+  // open transaction or not at all.
+  txn_offset_commit,
 };
 const char* client_kind_name(ClientKind kind);
 
@@ -62,6 +66,8 @@ struct ClientRequest {
   std::uint32_t group = 0;
   std::uint64_t member = 0;
   std::int64_t generation = 0;  // offset_commit: the generation the member's assignment is from
+  // txn_offset_commit: the producer_id, producer_epoch, group, member,
+  // generation, partition and offset fields all count
 };
 
 enum class ClientStatus : std::uint8_t {
@@ -97,7 +103,11 @@ struct PartitionInfo {
 };
 
 // A partition the coordinator assigned to a member, with the group's
-// committed offset for it (-1: none yet, read from the start).
+// committed offset for it (-1: none yet, read from the start;
+// kUnstableOffset: an open transaction holds an offset for it, and the
+// member must not start reading until that transaction ends, as KIP-447's
+// requireStable fetch waits).
+inline constexpr Offset kUnstableOffset = -2;
 struct AssignedPartition {
   PartitionId partition = 0;
   Offset committed = -1;

@@ -1,5 +1,7 @@
 #include "systems/log/log_system.h"
 
+#include <algorithm>
+
 #include "systems/log/log_bugs.h"
 #include "systems/log/log_messages.h"
 #include "systems/log/log_node.h"
@@ -39,6 +41,17 @@ std::string LogSystemFactory::cluster_error(std::string_view options_json,
 
 std::uint32_t LogSystemFactory::nodes_max() const {
   return static_cast<std::uint32_t>(raft::kMembersMax);
+}
+
+// acks=all commits a record on min_insync copies, and the ISR may be down
+// to that many, so damage to one fewer copy leaves a whole one; the
+// controller's Raft, on every broker, keeps its majority.
+std::uint32_t LogSystemFactory::damaged_disks_tolerated(std::string_view options_json,
+                                                        std::uint32_t nodes) const {
+  LogOptions options;
+  if (!parse_log_options(options_json, options).empty()) return 0;
+  if (options.min_insync == 0 || nodes == 0) return 0;
+  return std::min(options.min_insync - 1, (nodes - 1) / 2);
 }
 
 std::string LogSystemFactory::describe_message(ByteView payload) const {

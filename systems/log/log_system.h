@@ -21,6 +21,8 @@ class LogSystemFactory final : public SystemFactory {
   std::string options_error(std::string_view options_json) const override;
   std::string cluster_error(std::string_view options_json, std::uint32_t nodes) const override;
   std::uint32_t nodes_max() const override;
+  std::uint32_t damaged_disks_tolerated(std::string_view options_json,
+                                        std::uint32_t nodes) const override;
   std::string describe_message(ByteView payload) const override;
   std::string describe_request(ByteView payload) const override;
   std::string describe_reply(ByteView payload) const override;

@@ -46,7 +46,8 @@ bool TxnCoordinator::serving(NodeContext& context, const raft::Raft& raft, const
 }
 
 void TxnCoordinator::on_request(NodeContext& context, raft::Raft& raft, const Txns& txns,
-                                RequestId request, const ClientRequest& message) {
+                                const Groups& groups, RequestId request,
+                                const ClientRequest& message) {
   if (message.producer_id == 0) {
     answer(context, request, status_reply(ClientStatus::invalid_txn_state, kNoNode));
     return;
@@ -58,16 +59,35 @@ void TxnCoordinator::on_request(NodeContext& context, raft::Raft& raft, const Tx
     return;
   }
   const TxnState& state = txns.producer(message.producer_id);
-  if (message.kind == ClientKind::txn_add_partition) {
-    add_partition(context, raft, state, request, message);
-  } else {
+  if (message.kind == ClientKind::txn_end) {
     end(context, raft, state, request, message);
+    return;
   }
+  TxnCommand command;
+  command.producer_id = message.producer_id;
+  command.epoch = message.producer_epoch;
+  command.partition = message.partition;
+  if (message.kind == ClientKind::txn_add_partition) {
+    command.kind = TxnCommandKind::add_partition;
+  } else {
+    if (message.partition >= options_.partitions ||
+        !groups.group(message.group)
+             .accepts_commit(message.member, message.generation, message.partition)) {
+      answer(context, request, state_reply(ClientStatus::illegal_generation, state));
+      return;
+    }
+    command.kind = TxnCommandKind::add_offset;
+    command.group = message.group;
+    command.member = message.member;
+    command.generation = message.generation;
+    command.offset = message.offset;
+  }
+  add(context, raft, state, request, command);
 }
 
-void TxnCoordinator::add_partition(NodeContext& context, raft::Raft& raft, const TxnState& state,
-                                   RequestId request, const ClientRequest& message) {
-  if (message.producer_epoch != state.epoch) {
+void TxnCoordinator::add(NodeContext& context, raft::Raft& raft, const TxnState& state,
+                         RequestId request, const TxnCommand& command) {
+  if (command.epoch != state.epoch) {
     answer(context, request, state_reply(ClientStatus::invalid_txn_state, state));
     return;
   }
@@ -75,19 +95,15 @@ void TxnCoordinator::add_partition(NodeContext& context, raft::Raft& raft, const
     answer(context, request, state_reply(ClientStatus::concurrent_transactions, state));
     return;
   }
-  Progress& progress = progress_[{message.producer_id, state.epoch}];
+  Progress& progress = progress_[{command.producer_id, state.epoch}];
   progress.heard_ns = context.monotonic_ns();
   const bool known =
-      std::binary_search(state.partitions.begin(), state.partitions.end(), message.partition);
+      command.kind == TxnCommandKind::add_partition &&
+      std::binary_search(state.partitions.begin(), state.partitions.end(), command.partition);
   if (state.phase == TxnPhase::ongoing && known) {
     answer(context, request, state_reply(ClientStatus::ok, state));
     return;
   }
-  TxnCommand command;
-  command.kind = TxnCommandKind::add_partition;
-  command.producer_id = message.producer_id;
-  command.epoch = state.epoch;
-  command.partition = message.partition;
   const std::optional<raft::Index> index = raft.propose(context, encode_txn_command(command));
   if (!index) {
     answer(context, request, status_reply(ClientStatus::not_leader, kNoNode));
@@ -200,9 +216,14 @@ void TxnCoordinator::on_applied(NodeContext& context, raft::Index index, raft::T
   const TxnState& state = txns.producer(command.producer_id);
   const TxnKey key{command.producer_id, command.epoch};
   if (const auto it = pending_adds_.find(index); it != pending_adds_.end()) {
-    // Another term's entry at the index: the add was never applied.
+    // Another term's entry at the index: the add was never applied. An
+    // offset the group's generation fenced leaves the transaction open,
+    // for its producer to abort: it is not told the transaction ended.
+    const bool fenced = command.kind == TxnCommandKind::add_offset &&
+                        state.epoch == command.epoch && !state.deciding();
     const ClientStatus status = it->second.term != term ? ClientStatus::unknown
                                 : changed               ? ClientStatus::ok
+                                : fenced                ? ClientStatus::illegal_generation
                                                         : ClientStatus::invalid_txn_state;
     answer(context, it->second.request, state_reply(status, state));
     pending_adds_.erase(it);

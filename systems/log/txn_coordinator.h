@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "systems/common/node_context.h"
+#include "systems/log/group_state.h"
 #include "systems/log/log_messages.h"
 #include "systems/log/log_options.h"
 #include "systems/log/metadata.h"
@@ -32,9 +33,9 @@ class TxnCoordinator {
   TxnCoordinator(const LogOptions& options, bool bump_epoch_per_txn)
       : options_(options), bump_epoch_per_txn_(bump_epoch_per_txn) {}
 
-  // A txn_add_partition or txn_end.
-  void on_request(NodeContext& context, raft::Raft& raft, const Txns& txns, RequestId request,
-                  const ClientRequest& message);
+  // A txn_add_partition, txn_offset_commit (fenced by `groups`) or txn_end.
+  void on_request(NodeContext& context, raft::Raft& raft, const Txns& txns, const Groups& groups,
+                  RequestId request, const ClientRequest& message);
   // Every broker tick: times out silent transactions, (re)sends markers
   // (into the outbox), completes transactions whose markers are all acked.
   void on_tick(NodeContext& context, raft::Raft& raft, const Txns& txns, const Metadata& metadata);
@@ -61,8 +62,9 @@ class TxnCoordinator {
 
   bool serving(NodeContext& context, const raft::Raft& raft, const Txns& txns);
   void start_term(NodeContext& context, const raft::Raft& raft, const Txns& txns);
-  void add_partition(NodeContext& context, raft::Raft& raft, const TxnState& state,
-                     RequestId request, const ClientRequest& message);
+  // add_partition or add_offset: both open the transaction if need be.
+  void add(NodeContext& context, raft::Raft& raft, const TxnState& state, RequestId request,
+           const TxnCommand& command);
   void end(NodeContext& context, raft::Raft& raft, const TxnState& state, RequestId request,
            const ClientRequest& message);
   void propose(NodeContext& context, raft::Raft& raft, const TxnCommand& command,

@@ -20,7 +20,7 @@ bool valid_phase(std::uint8_t phase) {
 
 bool is_txn_command(ByteView bytes) {
   return !bytes.empty() && bytes[0] >= static_cast<std::uint8_t>(TxnCommandKind::add_partition) &&
-         bytes[0] <= static_cast<std::uint8_t>(TxnCommandKind::complete);
+         bytes[0] <= static_cast<std::uint8_t>(TxnCommandKind::add_offset);
 }
 
 Bytes encode_txn_command(const TxnCommand& command) {
@@ -30,6 +30,12 @@ Bytes encode_txn_command(const TxnCommand& command) {
   out.i64(command.epoch);
   out.u32(command.partition);
   out.u8(command.commit ? 1 : 0);
+  if (command.kind == TxnCommandKind::add_offset) {  // the others' bytes stay as they were
+    out.u32(command.group);
+    out.u64(command.member);
+    out.i64(command.generation);
+    out.i64(command.offset);
+  }
   return out.take();
 }
 
@@ -42,6 +48,12 @@ std::optional<TxnCommand> decode_txn_command(ByteView bytes) {
   command.epoch = in.i64();
   command.partition = in.u32();
   const std::uint8_t commit = in.u8();
+  if (command.kind == TxnCommandKind::add_offset) {
+    command.group = in.u32();
+    command.member = in.u64();
+    command.generation = in.i64();
+    command.offset = in.i64();
+  }
   if (!in.ok() || !in.at_end() || commit > 1) return std::nullopt;
   command.commit = commit == 1;
   return command;
@@ -57,26 +69,59 @@ std::string txn_command_text(const TxnCommand& command) {
                          command.commit ? "commit" : "abort");
     case TxnCommandKind::complete:
       return fmt::format("txn pid {} epoch {} complete", command.producer_id, command.epoch);
+    case TxnCommandKind::add_offset:
+      return fmt::format("txn pid {} epoch {} commits group {} p{} at {} (member {} gen {})",
+                         command.producer_id, command.epoch, command.group, command.partition,
+                         command.offset, command.member, command.generation);
   }
   return "?";
 }
 
-bool Txns::apply(const TxnCommand& command) {
+namespace {
+
+void add_sorted(std::vector<PartitionId>& partitions, PartitionId partition) {
+  const auto at = std::lower_bound(partitions.begin(), partitions.end(), partition);
+  if (at == partitions.end() || *at != partition) partitions.insert(at, partition);
+}
+
+// The transaction's offset for the command's group and partition; a later
+// one replaces an earlier one, as Kafka keeps the last TxnOffsetCommit.
+void put_offset(std::vector<TxnOffset>& offsets, const TxnCommand& command) {
+  const TxnOffset wanted{command.group, command.partition, command.offset};
+  const auto before = [](const TxnOffset& a, const TxnOffset& b) {
+    return std::pair(a.group, a.partition) < std::pair(b.group, b.partition);
+  };
+  const auto at = std::lower_bound(offsets.begin(), offsets.end(), wanted, before);
+  if (at != offsets.end() && !before(wanted, *at)) {
+    at->offset = command.offset;
+  } else {
+    offsets.insert(at, wanted);
+  }
+}
+
+}  // namespace
+
+bool Txns::apply(const TxnCommand& command, std::vector<TxnOffset>* committed) {
   TxnState& state = producers_[command.producer_id];
   if (command.epoch != state.epoch) return false;
   switch (command.kind) {
-    case TxnCommandKind::add_partition: {
+    case TxnCommandKind::add_partition:
+    case TxnCommandKind::add_offset:
       if (state.deciding()) return false;
       state.phase = TxnPhase::ongoing;
-      auto& partitions = state.partitions;
-      const auto at = std::lower_bound(partitions.begin(), partitions.end(), command.partition);
-      if (at == partitions.end() || *at != command.partition)
-        partitions.insert(at, command.partition);
+      if (command.kind == TxnCommandKind::add_partition) {
+        add_sorted(state.partitions, command.partition);
+      } else {
+        put_offset(state.offsets, command);
+      }
       return true;
-    }
     case TxnCommandKind::end:
       if (state.phase != TxnPhase::ongoing) return false;
       state.phase = command.commit ? TxnPhase::prepare_commit : TxnPhase::prepare_abort;
+      // The decision is the commit point of the offsets: they live in this
+      // same replicated state, so no marker is needed for them.
+      if (command.commit && committed != nullptr) *committed = state.offsets;
+      state.offsets.clear();
       return true;
     case TxnCommandKind::complete:
       if (!state.deciding()) return false;
@@ -86,6 +131,14 @@ bool Txns::apply(const TxnCommand& command) {
       state.partitions.clear();
       if (bump_epoch_per_txn_) ++state.epoch;
       return true;
+  }
+  return false;
+}
+
+bool Txns::holds_offset(std::uint32_t group, PartitionId partition) const {
+  for (const auto& [producer, state] : producers_) {
+    for (const TxnOffset& offset : state.offsets)
+      if (offset.group == group && offset.partition == partition) return true;
   }
   return false;
 }
@@ -107,6 +160,12 @@ Bytes Txns::encode() const {
     for (PartitionId partition : state.partitions) out.u32(partition);
     out.i64(state.ended_epoch);
     out.u8(state.ended_committed ? 1 : 0);
+    out.u32(static_cast<std::uint32_t>(state.offsets.size()));
+    for (const TxnOffset& offset : state.offsets) {
+      out.u32(offset.group);
+      out.u32(offset.partition);
+      out.i64(offset.offset);
+    }
   }
   return out.take();
 }
@@ -127,8 +186,16 @@ bool Txns::decode(ByteView bytes) {
     for (std::uint32_t p = 0; p < partitions; ++p) state.partitions.push_back(in.u32());
     state.ended_epoch = in.i64();
     const std::uint8_t committed = in.u8();
-    if (committed > 1) return false;
+    const std::uint32_t offsets = in.u32();
+    if (!in.ok() || committed > 1 || offsets > kPartitionsMax) return false;
     state.ended_committed = committed == 1;
+    for (std::uint32_t o = 0; o < offsets; ++o) {
+      TxnOffset offset;
+      offset.group = in.u32();
+      offset.partition = in.u32();
+      offset.offset = in.i64();
+      state.offsets.push_back(offset);
+    }
     producers[producer] = std::move(state);
   }
   if (!in.ok() || !in.at_end()) return false;

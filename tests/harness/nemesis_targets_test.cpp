@@ -79,4 +79,40 @@ TEST(NemesisTargets, ATargetedPartitionCutsTheLeaderOffFromTheMajority) {
 }
 
 }  // namespace
+// Bit flips are permanent damage: the nemesis spends them on at most as
+// many nodes as the system says it survives (the log: min_insync - 1, so
+// none at Kafka's default of 1), and turns the rest into stalls.
+std::set<NodeId> flipped_nodes(const RunOutcome& outcome, std::size_t& stalls) {
+  std::set<NodeId> nodes;
+  for (const auto& event : outcome.faults) {
+    if (event.fault.kind != FaultKind::disk) continue;
+    if (event.fault.mode == "flip") nodes.insert(event.fault.node);
+    if (event.fault.mode == "stall") ++stalls;
+  }
+  return nodes;
+}
+
+Scenario log_disk_faults(int min_insync) {
+  Scenario scenario = scenario_from_flags({"", "log", "", ""});
+  scenario.swarm = false;
+  scenario.faults.rate_per_s.fill(0);
+  scenario.faults.rate(FaultKind::disk) = 4.0;
+  scenario.safety_ms = 4'000;
+  scenario.system_options = nlohmann::json::parse(
+      R"({"log": {"replication_factor": 3, "min_insync": )" + std::to_string(min_insync) + "}}");
+  return scenario;
+}
+
+TEST(NemesisBudget, DiskFlipsDamageNoMoreNodesThanTheSystemSurvives) {
+  std::size_t stalls = 0;
+  const RunOutcome none = run_scenario(resolve_scenario(log_disk_faults(1), 3));
+  EXPECT_TRUE(flipped_nodes(none, stalls).empty()) << "min_insync 1 survives no damaged copy";
+  EXPECT_GT(stalls, 0u);
+  const RunOutcome one = run_scenario(resolve_scenario(log_disk_faults(2), 3));
+  EXPECT_EQ(flipped_nodes(one, stalls).size(), 1u) << "min_insync 2 survives one";
+  EXPECT_EQ(one.verdict, RunVerdict::valid) << one.anomaly << " " << one.detail;
+  const RunOutcome raft = run_scenario(resolve_scenario(only(FaultKind::disk, 4.0, 0), 3));
+  EXPECT_EQ(flipped_nodes(raft, stalls).size(), 2u) << "five Raft nodes survive two";
+}
+
 }  // namespace simlab
