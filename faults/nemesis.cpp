@@ -284,8 +284,8 @@ ScriptedFault Nemesis::draw_disk(sim::Prng& random, double strength) {
     // Drawn before the budget is asked, so a flip it turns into a stall
     // leaves the rest of the fault stream where it was.
     const std::string& file = files[random.below(files.size())];
-    const bool within_budget = damaged_disks_.contains(fault.node) ||
-                               damaged_disks_.size() < mix_.damaged_disks_max;
+    const bool within_budget =
+        damaged_disks_.contains(fault.node) || damaged_disks_.size() < mix_.damaged_disks_max;
     if (within_budget) {
       damaged_disks_.insert(fault.node);
       fault.mode = "flip";

@@ -334,8 +334,7 @@ TxnStep LogClient::add_to_transaction(PartitionId partition, std::int64_t timeou
 
 TxnStep LogClient::commit_offset_in_transaction(std::uint32_t group, std::uint64_t member,
                                                 std::int64_t generation, PartitionId partition,
-                                                commitlog::Offset offset,
-                                                std::int64_t timeout_ns) {
+                                                commitlog::Offset offset, std::int64_t timeout_ns) {
   ClientRequest request;
   request.kind = ClientKind::txn_offset_commit;
   request.group = group;

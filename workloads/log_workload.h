@@ -21,7 +21,17 @@
 //           crash mid-transaction, crash_percent per send, and retire: its
 //           coordinator times the transaction out); info when the commit's
 //           outcome is unknown (the process retires). Consumers read
-//           committed: nothing of an open or aborted transaction.
+//           committed: nothing of an open or aborted transaction. With
+//           txn_poll_percent above 0 the process first subscribes to the
+//           consumer group, and that share of its transactions polls one
+//           of its partitions first (consume-transform-produce): the
+//           completion starts with ["poll", [[k, records]]] (in an info
+//           completion too), and the position past them is committed for
+//           the group inside the transaction (TxnOffsetCommit), so it moves
+//           only if the transaction commits; a commit the group fences (the
+//           partition moved) aborts the transaction. A partition whose
+//           offset another member's open transaction holds is not read
+//           until that transaction ends (KIP-447's requireStable).
 //   assign  value [k ...]: a consumer's (or a mixed client's) random nonempty
 //           set of partitions, once per process, before its first poll;
 //           its positions start at offset 0.

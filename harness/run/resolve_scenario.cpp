@@ -103,8 +103,8 @@ Scenario resolve_scenario(Scenario scenario, std::uint64_t seed) {
     scenario.swarm = false;
   }
   if (!scenario.buggify) scenario.buggify = false;
-  scenario.faults.damaged_disks_max = system->factory->damaged_disks_tolerated(
-      scenario.system_options.dump(), scenario.nodes);
+  scenario.faults.damaged_disks_max =
+      system->factory->damaged_disks_tolerated(scenario.system_options.dump(), scenario.nodes);
   return scenario;
 }
 

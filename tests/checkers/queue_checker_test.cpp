@@ -300,6 +300,34 @@ TEST(QueueChecker, AGroupMembersPollsMayJumpAndRepeatWhenTheGroupMissesNothing) 
   EXPECT_EQ(count(check_edn(assigned), "poll-skip"), 1u);
 }
 
+// Consume-transform-produce: group member 2 handled offset 1 in a
+// transaction, which commits the group's offset with it. Committed, or in
+// doubt (its poll map given), the transaction's poll is the group's read;
+// failed (aborted), it handled nothing, and member 3 jumping to 2 skips 1.
+TEST(QueueChecker, AMembersTransactionThatMayHaveCommittedHandledWhatItPolled) {
+  const auto history = [](const char* txn_completion) {
+    return std::string(kGroupSends) + R"(
+{:process 3 :type :invoke :f :poll :value [[:poll]]}
+{:process 3 :type :ok :f :poll :value [[:poll {1 [[0 10]]}]]}
+{:process 2 :type :invoke :f :txn :value [[:poll] [:send 2 20]]}
+)" + txn_completion +
+           R"(
+{:process 3 :type :invoke :f :poll :value [[:poll]]}
+{:process 3 :type :ok :f :poll :value [[:poll {1 [[2 12]]}]]}
+)";
+  };
+  const QueueCheckResult committed = check_edn(
+      history("{:process 2 :type :ok :f :txn :value [[:poll {1 [[1 11]]}] [:send 2 [0 20]]]}"));
+  EXPECT_TRUE(committed.valid) << explain_text(committed);
+  const QueueCheckResult in_doubt = check_edn(
+      history("{:process 2 :type :info :f :txn :value [[:poll {1 [[1 11]]}] [:send 2 20]]}"));
+  EXPECT_TRUE(in_doubt.valid) << explain_text(in_doubt);
+  EXPECT_EQ(in_doubt.polled_records, 3u) << "an in-doubt transaction still read what it read";
+  const QueueCheckResult aborted =
+      check_edn(history("{:process 2 :type :fail :f :txn :value [[:poll] [:send 2 20]]}"));
+  EXPECT_EQ(count(aborted, "group-skip"), 1u) << explain_text(aborted);
+}
+
 // Each transaction polled what the other sent: no serial order explains it.
 TEST(QueueChecker, TransactionsThatReadEachOthersWritesAreG1c) {
   const QueueCheckResult result = check_edn(R"(

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -228,6 +229,37 @@ TEST(LogScenarios, WorkloadOptionsShapeTheClients) {
   EXPECT_EQ(count(plain, "txn"), 0);
   EXPECT_GT(count(plain, "send"), 0);
   EXPECT_EQ(plain.verdict, RunVerdict::valid) << plain.detail;
+}
+
+// Exactly-once consume-transform-produce: transactional producers that
+// poll are group members and commit their offsets inside their
+// transactions, so across client crashes (each retired process's successor
+// joins anew) and the rebalances they cause, no record is read by two
+// committed transactions, and the group still misses nothing.
+TEST(LogScenarios, TransactionsThatPollReadEachRecordOnceAcrossCrashesAndRebalances) {
+  Scenario scenario = log_bug_scenario("", 5);
+  scenario.workload_options = {{"roles", {"producer"}},
+                               {"txn_percent", 100},
+                               {"txn_poll_percent", 100},
+                               {"crash_percent", 10}};
+  const RunOutcome outcome = run_scenario(scenario);
+  EXPECT_EQ(outcome.verdict, RunVerdict::valid) << outcome.anomaly << " " << outcome.detail;
+  std::map<std::pair<std::int64_t, std::int64_t>, std::size_t> reads;  // (key, offset) -> txns
+  std::size_t subscribes = 0;
+  for (const history::Op& op : outcome.history) {
+    subscribes += op.f == "subscribe" && op.type == OpType::ok;
+    if (op.f != "txn" || op.type != OpType::ok) continue;
+    const Value& poll = op.value.as_list()[0];  // ["poll", [[k, [[offset, v] ...]]]]
+    if (poll.as_list().size() < 2) continue;
+    for (const Value& entry : poll.as_list()[1].as_list()) {
+      for (const Value& record : entry.as_list()[1].as_list())
+        ++reads[{entry.as_list()[0].as_integer(), record.as_list()[0].as_integer()}];
+    }
+  }
+  EXPECT_GT(subscribes, scenario.clients) << "crashed processes' successors joined again";
+  EXPECT_GT(reads.size(), 50u) << "committed transactions read records";
+  for (const auto& [where, count] : reads)
+    EXPECT_EQ(count, 1u) << "key " << where.first << " offset " << where.second;
 }
 
 // Black-box first: each planted bug's first seed (of 1000) of the default

@@ -107,6 +107,59 @@ TEST(LogTxns, ATransactionIsAddedToDecidedAndCompletedInItsEpochOnly) {
       << "the next transaction shares the ended one's epoch";
 }
 
+TxnCommand offset_command(Epoch epoch, PartitionId partition, Offset offset) {
+  TxnCommand made = command(TxnCommandKind::add_offset, epoch, partition);
+  made.group = 1;
+  made.member = 9;
+  made.generation = 4;
+  made.offset = offset;
+  return made;
+}
+
+// Kafka's TxnOffsetCommit: the offsets ride in the transaction, the last
+// one per partition wins, and only a commit hands them to the group.
+TEST(LogTxns, OffsetsCommitWithTheirTransactionAndAreDroppedByAnAbort) {
+  Txns txns;
+  EXPECT_TRUE(txns.apply(offset_command(0, 2, 10))) << "an offset opens the transaction";
+  EXPECT_EQ(txns.producer(7).phase, TxnPhase::ongoing);
+  EXPECT_TRUE(txns.apply(offset_command(0, 2, 14)));
+  EXPECT_TRUE(txns.apply(offset_command(0, 0, 3)));
+  EXPECT_FALSE(txns.apply(offset_command(1, 0, 3))) << "another epoch";
+  EXPECT_TRUE(txns.holds_offset(1, 2));
+  EXPECT_FALSE(txns.holds_offset(2, 2)) << "another group";
+  std::vector<TxnOffset> committed;
+  EXPECT_TRUE(txns.apply(command(TxnCommandKind::end, 0, 0, true), &committed));
+  EXPECT_EQ(committed, (std::vector<TxnOffset>{{1, 0, 3}, {1, 2, 14}}));
+  EXPECT_FALSE(txns.holds_offset(1, 2)) << "decided: stable again";
+  EXPECT_FALSE(txns.apply(offset_command(0, 1, 5))) << "deciding";
+  txns.apply(command(TxnCommandKind::complete, 0));
+
+  EXPECT_TRUE(txns.apply(offset_command(1, 1, 8)));
+  committed.clear();
+  EXPECT_TRUE(txns.apply(command(TxnCommandKind::end, 1, 0, false), &committed));
+  EXPECT_TRUE(committed.empty()) << "an abort commits no offset";
+  EXPECT_FALSE(txns.holds_offset(1, 1));
+}
+
+TEST(LogTxns, PendingOffsetsAndTheirCommandSurviveTheirCodecs) {
+  Txns txns;
+  txns.apply(offset_command(0, 3, 77));
+  Txns copy;
+  ASSERT_TRUE(copy.decode(txns.encode()));
+  EXPECT_EQ(copy.all(), txns.all());
+  EXPECT_TRUE(copy.holds_offset(1, 3));
+  const auto decoded = decode_txn_command(encode_txn_command(offset_command(2, 3, 77)));
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(decoded->kind, TxnCommandKind::add_offset);
+  EXPECT_EQ(decoded->group, 1u);
+  EXPECT_EQ(decoded->member, 9u);
+  EXPECT_EQ(decoded->generation, 4);
+  EXPECT_EQ(decoded->offset, 77);
+  Bytes cut = encode_txn_command(offset_command(2, 3, 77));
+  cut.pop_back();
+  EXPECT_FALSE(decode_txn_command(cut).has_value());
+}
+
 TEST(LogTxns, StateCommandsAndMessagesSurviveTheirCodecs) {
   Txns txns;
   txns.apply(command(TxnCommandKind::add_partition, 0, 4));
