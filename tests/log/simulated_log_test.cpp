@@ -221,5 +221,52 @@ TEST(SimulatedLog, TheGroupMovesASilentMembersPartitionsWithItsCommittedOffsets)
   EXPECT_EQ(after_crash.assigned, everything) << "committed offsets are durable";
 }
 
+// Kafka's TxnOffsetCommit, driven by hand: an offset committed inside a
+// transaction is held by it (a heartbeat calls the partition unstable, as
+// KIP-447's requireStable fetch waits), becomes the group's only when the
+// transaction commits, is dropped when it aborts, and is fenced when the
+// group has moved to a generation in which the member does not own it.
+TEST(SimulatedLog, AnOffsetInATransactionIsTheGroupsOnlyOnceItCommits) {
+  LogCluster cluster(6, 0);
+  sim::Simulator& simulator = cluster.simulator;
+  std::unique_ptr<ClientEnv> env = simulator.client_env("member");
+  const std::int64_t timeout_ns = 2 * kSecond;
+  GroupView first, during, after_commit, after_abort;
+  TxnStep held = TxnStep::unknown, aborted_step = TxnStep::unknown, fenced = TxnStep::ok;
+  TxnEnd commit_end = TxnEnd::unknown, abort_end = TxnEnd::unknown;
+  simulator.spawn("member", [&] {
+    LogClient producer(*env, 7, LogClientOptions{});
+    LogClient member(*env, 0, LogClientOptions{});
+    first = member.heartbeat(kLogConsumerGroup, 101, timeout_ns);
+    held = producer.commit_offset_in_transaction(kLogConsumerGroup, 101, first.generation, 1, 5,
+                                                 timeout_ns);
+    during = member.heartbeat(kLogConsumerGroup, 101, timeout_ns);
+    commit_end = producer.end_transaction(true, timeout_ns);
+    after_commit = member.heartbeat(kLogConsumerGroup, 101, timeout_ns);
+    aborted_step = producer.commit_offset_in_transaction(kLogConsumerGroup, 101,
+                                                         first.generation, 1, 9, timeout_ns);
+    abort_end = producer.end_transaction(false, timeout_ns);
+    after_abort = member.heartbeat(kLogConsumerGroup, 101, timeout_ns);
+    member.heartbeat(kLogConsumerGroup, 102, timeout_ns);  // a new generation
+    member.heartbeat(kLogConsumerGroup, 101, timeout_ns);
+    fenced = producer.commit_offset_in_transaction(kLogConsumerGroup, 101, first.generation, 1,
+                                                   11, timeout_ns);
+  });
+  simulator.run_until(8 * kSecond);
+  ASSERT_FALSE(simulator.failure().has_value()) << simulator.failure()->detail;
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(held, TxnStep::ok);
+  ASSERT_TRUE(during.ok());
+  EXPECT_EQ(during.assigned,
+            (std::vector<AssignedPartition>{{0, -1}, {1, kUnstableOffset}, {2, -1}}));
+  EXPECT_EQ(commit_end, TxnEnd::committed);
+  ASSERT_TRUE(after_commit.ok());
+  EXPECT_EQ(after_commit.assigned, (std::vector<AssignedPartition>{{0, -1}, {1, 5}, {2, -1}}));
+  EXPECT_EQ(aborted_step, TxnStep::ok);
+  EXPECT_EQ(abort_end, TxnEnd::aborted);
+  EXPECT_EQ(after_abort.assigned, after_commit.assigned) << "an abort commits no offset";
+  EXPECT_EQ(fenced, TxnStep::fenced) << "the group moved on from the member's generation";
+}
+
 }  // namespace
 }  // namespace simlab::commitlog
