@@ -15,10 +15,32 @@ std::optional<Violation> LogObserver::check(std::span<const Node* const> nodes) 
     if (broker != nullptr) partitions = broker->metadata().partitions().size();
   }
   if (committed_.size() < partitions) committed_.resize(partitions);
+  if (checked_.size() < partitions) checked_.resize(partitions);
   for (PartitionId p = 0; p < partitions; ++p) {
+    now_.clear();
+    for (const LogNode* broker : brokers) now_.push_back(view_of(broker, p));
+    if (now_ == checked_[p]) continue;
     if (auto violation = check_partition(p, brokers)) return violation;
+    checked_[p] = now_;
   }
   return std::nullopt;
+}
+
+LogObserver::CopyView LogObserver::view_of(const LogNode* broker, PartitionId partition) {
+  CopyView view;
+  const PartitionReplica* replica = broker ? broker->replica(partition) : nullptr;
+  if (replica == nullptr) return view;
+  view.present = true;
+  view.loaded = replica->loaded();
+  view.damaged = replica->damaged();
+  view.role = replica->role();
+  view.leader_epoch = replica->leader_epoch();
+  view.high_watermark = replica->high_watermark();
+  view.log_end = replica->log_end();
+  view.acknowledged_end = replica->acknowledged_end();
+  view.chain = replica->chain(replica->log_end());
+  view.partition_epoch = broker->metadata().partition(partition).partition_epoch;
+  return view;
 }
 
 std::optional<Violation> LogObserver::check_leader(PartitionId partition, const LogNode& broker,

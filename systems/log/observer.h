@@ -42,7 +42,29 @@ class LogObserver final : public ClusterObserver {
   std::optional<Violation> check_leader(PartitionId partition, const LogNode& broker,
                                         const PartitionReplica& replica, Committed& committed);
 
+  // What check_partition reads of one broker's copy of a partition (and of
+  // its metadata). A partition none of whose copies changed since it was
+  // last checked is not checked again: the checks read nothing else but
+  // the observer's own state, which only they change, so they would find
+  // what they found then (issue 14: incremental, not weaker).
+  struct CopyView {
+    bool present = false;
+    bool loaded = false;
+    bool damaged = false;
+    ReplicaRole role = ReplicaRole::none;
+    Epoch leader_epoch = -1;
+    Offset high_watermark = 0;
+    Offset log_end = 0;
+    Offset acknowledged_end = 0;
+    std::uint64_t chain = 0;  // over the whole log: any change to its records
+    std::int64_t partition_epoch = -1;
+    friend bool operator==(const CopyView&, const CopyView&) = default;
+  };
+  static CopyView view_of(const LogNode* broker, PartitionId partition);
+
   raft::RaftObserver raft_;
+  std::vector<std::vector<CopyView>> checked_;  // by partition, by broker: as last checked
+  std::vector<CopyView> now_;                   // this step's, reused
   std::map<std::pair<PartitionId, Epoch>, NodeId> leaders_;
   std::vector<const LogNode*> brokers_;  // this step's, by node
   std::vector<Committed> committed_;  // by partition
