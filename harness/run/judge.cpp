@@ -66,8 +66,7 @@ void judge_queue_history(RunOutcome& outcome) {
       fmt::format("{} (ops {}; in all: {})", first.detail, fmt::join(first.ops, ", "), others));
   outcome.history_judge->time_ns = shown_at_ns(outcome.history, first);
   // The run page draws the keys the anomalies name as lanes of offsets; the
-  // causal story and shrinking look only for a linearizability explanation's
-  // fields (blocked, prefix_tail), which this one has none of.
+  // causal story anchors on the ops the first anomaly names.
   outcome.explanation = queue::explanation_json(compiled.history, result);
 }
 

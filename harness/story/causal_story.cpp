@@ -48,6 +48,13 @@ std::string op_text(const history::Op& op) {
   return text;
 }
 
+// A story line stays one line: a long value keeps its start.
+std::string shortened(std::string text) {
+  constexpr std::size_t kValueCharsMax = 120;
+  if (text.size() > kValueCharsMax) text = text.substr(0, kValueCharsMax - 3) + "...";
+  return text;
+}
+
 class StoryBuilder {
  public:
   StoryBuilder(const RunOutcome& outcome, const SystemFactory& system)
@@ -74,6 +81,7 @@ class StoryBuilder {
   void add_history_anchors() {
     const nlohmann::json& explanation = outcome_.explanation;
     if (!outcome_.history_judge || !explanation.is_object()) return;
+    if (explanation.value("checker", std::string()) == "queue") return add_queue_anchors();
     if (const auto blocked = explanation.find("blocked"); blocked != explanation.end())
       anomaly_reply_node_ = add_op(*blocked, true);
     std::vector<nlohmann::json> neighbours;
@@ -86,6 +94,47 @@ class StoryBuilder {
       neighbours.push_back(concurrent[i]);
     for (const auto& op : neighbours) add_op(op, false);
     add_later_ops_on_key(explanation);
+  }
+
+  // A queue finding names the ops that show its first anomaly (their
+  // invocations' history indices): the latest few are the anchors, the last
+  // of them the op the failure shows in (the poll past a gap, the read of a
+  // second value at an offset).
+  void add_queue_anchors() {
+    const auto anomalies = outcome_.explanation.value("anomalies", nlohmann::json::array());
+    // The finding is the checker's first anomaly: its first example here.
+    const auto shown = std::find_if(anomalies.begin(), anomalies.end(), [&](const auto& a) {
+      return a.is_object() && a.value("name", std::string()) == outcome_.history_judge->anomaly;
+    });
+    if (shown == anomalies.end()) return;
+    std::vector<std::int64_t> invokes;
+    for (const auto& op : shown->value("ops", nlohmann::json::array()))
+      if (op.is_number_integer()) invokes.push_back(op.get<std::int64_t>());
+    std::sort(invokes.begin(), invokes.end());
+    const std::size_t first =
+        invokes.size() > kNeighbourOpsMax + 1 ? invokes.size() - kNeighbourOpsMax - 1 : 0;
+    for (std::size_t i = first; i < invokes.size(); ++i) {
+      const bool anomaly = i + 1 == invokes.size();
+      const NodeId node = add_op(
+          {{"invoke_index", invokes[i]}, {"completion_index", completion_of(invokes[i])}}, anomaly);
+      if (anomaly) anomaly_reply_node_ = node;
+    }
+    queue_anomaly_ = fmt::format("{} on key {}", shown->value("name", std::string("?")),
+                                 shown->value("key", std::string("?")));
+  }
+
+  // The history index of the completion of the op invoked at `invoke_index`
+  // (-1: it never completed).
+  std::int64_t completion_of(std::int64_t invoke_index) const {
+    if (invoke_index < 0 || static_cast<std::size_t>(invoke_index) >= outcome_.history.size())
+      return -1;
+    const std::int64_t process = outcome_.history[static_cast<std::size_t>(invoke_index)].process;
+    for (std::size_t i = static_cast<std::size_t>(invoke_index) + 1; i < outcome_.history.size();
+         ++i) {
+      const history::Op& op = outcome_.history[i];
+      if (op.process == process) return op.type == history::OpType::invoke ? -1 : op.index;
+    }
+    return -1;
   }
 
   // The ops on the same key invoked after the one the checker cannot place
@@ -133,8 +182,10 @@ class StoryBuilder {
     const history::Op& completion = outcome_.history[static_cast<std::size_t>(completion_index)];
     std::string text =
         fmt::format("{} {}", history::op_type_name(completion.type), op_text(invoke));
-    if (completion.type == history::OpType::ok && invoke.f == "read")
-      text += " -> " + history::format_value(completion.value);
+    // What an ok completion says beyond its invocation: a read's value, a
+    // poll's records, a send's offsets.
+    if (completion.type == history::OpType::ok && completion.value != invoke.value)
+      text += " -> " + shortened(history::format_value(completion.value));
     add({completion.time, "complete", lane, "", -1, text, anomaly}, anomaly ? kAnchor : kContext);
     const std::int64_t reply = accepted_reply(lane, completion.time);
     if (reply < 0) return 0;
@@ -200,13 +251,15 @@ class StoryBuilder {
   // One sentence tying the white-box finding to the black-box anomaly.
   void link_judges(const JudgeFinding& finding) {
     const auto blocked = outcome_.explanation.find("blocked");
-    if (blocked == outcome_.explanation.end()) return;
+    if (blocked == outcome_.explanation.end() && queue_anomaly_.empty()) return;
     const std::string where = finding.node ? node_lane(*finding.node) : "the cluster";
-    link_ = fmt::format(
-        "one failure, two judges: the {} judge found {} on {} at {:.3f} ms, and the history "
-        "cannot place {}",
-        finding.judge, finding.anomaly, where, static_cast<double>(finding.time_ns) / 1e6,
-        blocked->value("text", std::string("an op")));
+    const std::string history_side =
+        blocked != outcome_.explanation.end()
+            ? "the history cannot place " + blocked->value("text", std::string("an op"))
+            : "the history shows " + queue_anomaly_;
+    link_ = fmt::format("one failure, two judges: the {} judge found {} on {} at {:.3f} ms, and {}",
+                        finding.judge, finding.anomaly, where,
+                        static_cast<double>(finding.time_ns) / 1e6, history_side);
     if (anomaly_reply_node_ != 0) link_ += fmt::format(", which n{} answered", anomaly_reply_node_);
     if (finding.node && anomaly_reply_node_ == *finding.node)
       link_ += " (the node the invariant names)";
@@ -326,6 +379,7 @@ class StoryBuilder {
   std::vector<StoryBand> bands_;
   std::string link_;
   NodeId anomaly_reply_node_ = 0;
+  std::string queue_anomaly_;  // "lost-write on key 2": a queue finding, for the link
 };
 
 }  // namespace

@@ -161,5 +161,39 @@ TEST_F(ShrunkStaleRead, BothJudgesAreLinkedAndTheTextIsNumbered) {
   EXPECT_EQ(json["lanes"].back(), "n5");
 }
 
+// A queue finding's story: the ops the anomaly names (log.retriable-out-of-
+// order writes one value twice: the send and the poll that show it) are its
+// anchors, the latest one the event the failure shows in, each traced back
+// to its own request.
+TEST(CausalStory, AQueueFindingsStoryEndsInTheOpsItsAnomalyNames) {
+  const Scenario failing =
+      resolve_scenario(scenario_from_flags({"", "log", "", "log.retriable-out-of-order"}), 1);
+  const ShrinkResult result =
+      shrink(failing, run_scenario(failing), ShrinkBudget{}, RunOptions{}, [](auto&) {});
+  RunOptions logged;
+  logged.keep_causal_log = true;
+  const RunOutcome outcome = run_scenario(result.minimal, logged);
+  ASSERT_TRUE(outcome.history_judge.has_value());
+  const CausalStory story = causal_story(outcome, *find_system("log")->factory);
+  EXPECT_LE(story.events.size(), kStoryEventsMax);
+  const auto count = [&](auto predicate) {
+    return std::count_if(story.events.begin(), story.events.end(), predicate);
+  };
+  EXPECT_EQ(count([](const StoryEvent& e) { return e.anomaly; }), 1) << story_text(story);
+  EXPECT_GE(count([](const StoryEvent& e) { return e.kind == "invoke"; }), 2)
+      << "the ops the anomaly names\n"
+      << story_text(story);
+  const auto anomaly = std::find_if(story.events.begin(), story.events.end(),
+                                    [](const StoryEvent& e) { return e.anomaly; });
+  ASSERT_NE(anomaly, story.events.end());
+  EXPECT_EQ(anomaly->kind, "complete");
+  EXPECT_GE(count([&](const StoryEvent& e) {
+              return e.kind == "request" && e.from_lane == anomaly->lane;
+            }),
+            1)
+      << "traced back to its request\n"
+      << story_text(story);
+}
+
 }  // namespace
 }  // namespace simlab
