@@ -129,6 +129,27 @@ class Shrinker {
     return attempt(candidate) && (say("ops after the failure dropped"), true);
   }
 
+  // Ops long before the failure seldom shape it, and delta debugging pays
+  // a trial for every chunk it tries to remove: every op invoked before a
+  // cut goes at once, at the latest cut (in eighths of the time up to the
+  // failure) after which the run still fails.
+  bool cut_before_failure() {
+    if (current.script.empty()) return false;
+    const std::int64_t shown_ns = failure_shown_ns(outcome);
+    if (shown_ns <= 0) return false;
+    for (int eighths = 7; eighths >= 1 && !spent(); --eighths) {
+      const std::int64_t cut_ns = shown_ns / 8 * eighths;
+      Scenario candidate = current;
+      for (ClientScript& script : candidate.script)
+        std::erase_if(script, [&](const ScriptedOp& op) { return op.at_ns < cut_ns; });
+      if (scripted_op_count(candidate.script) == scripted_op_count(current.script)) continue;
+      if (attempt(candidate))
+        return say(fmt::format("ops before {:.3f} ms dropped", static_cast<double>(cut_ns) / 1e6)),
+               true;
+    }
+    return false;
+  }
+
   // A client is dropped by emptying its script, not by removing it: the
   // others keep their places, so their process ids and random streams
   // (named by place) stay as they were. Empty clients at the end then go
@@ -369,6 +390,7 @@ class Shrinker {
     changed |= shorten_safety();
     changed |= drop_faults();
     changed |= switch_on(&Scenario::script_op_streams, "each op draws from its own stream");
+    changed |= cut_before_failure();
     changed |= drop_clients();
     changed |= drop_keys();
     changed |= drop_ops();
