@@ -48,14 +48,23 @@ std::optional<Violation> LogObserver::check_leader(PartitionId partition, const 
                                                    Committed& committed) {
   const auto key = std::make_pair(partition, replica.leader_epoch());
   // try_emplace: no map node is made when the epoch's leader is known.
-  const auto [seen, fresh] = leaders_.try_emplace(key, broker.self());
-  if (!fresh && seen->second != broker.self()) {
+  const Offset hw = replica.high_watermark();
+  const auto [seen, fresh] = leaders_.try_emplace(key, EpochLeader{broker.self(), hw});
+  EpochLeader& leader = seen->second;
+  if (!fresh && leader.node != broker.self()) {
     return Violation{"log.one-leader-per-epoch",
                      fmt::format("p{} epoch {}: n{} and n{} both lead it", partition,
-                                 replica.leader_epoch(), seen->second, broker.self()),
+                                 replica.leader_epoch(), leader.node, broker.self()),
                      broker.self()};
   }
-  const Offset hw = replica.high_watermark();
+  if (hw < leader.high_watermark) {
+    return Violation{
+        "log.hw-moved-back",
+        fmt::format("p{} epoch {}: leader n{}'s high watermark fell from {} to {}", partition,
+                    replica.leader_epoch(), broker.self(), leader.high_watermark, hw),
+        broker.self()};
+  }
+  leader.high_watermark = hw;
   if (hw > committed.end()) {
     if (replica.chain(committed.end()) != committed.chain(committed.end())) {
       return Violation{

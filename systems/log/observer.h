@@ -7,6 +7,9 @@
 //                                  that holds or believes it committed
 //   log.leader-lacks-committed     the leader of a partition's newest epoch
 //                                  holds every committed record
+//   log.hw-moved-back              a leader's high watermark never falls
+//                                  while it leads in one epoch (a restarted
+//                                  broker leads only in a new one)
 //   log.acknowledged-beyond-isr    no acknowledged offset lies above the log
 //                                  end of a live member of the ISR (one whose
 //                                  recovery found synced records damaged on
@@ -65,7 +68,11 @@ class LogObserver final : public ClusterObserver {
   raft::RaftObserver raft_;
   std::vector<std::vector<CopyView>> checked_;  // by partition, by broker: as last checked
   std::vector<CopyView> now_;                   // this step's, reused
-  std::map<std::pair<PartitionId, Epoch>, NodeId> leaders_;
+  struct EpochLeader {
+    NodeId node = kNoNode;
+    Offset high_watermark = 0;  // the highest it reached in the epoch
+  };
+  std::map<std::pair<PartitionId, Epoch>, EpochLeader> leaders_;
   std::vector<const LogNode*> brokers_;  // this step's, by node
   std::vector<Committed> committed_;  // by partition
 };

@@ -16,6 +16,26 @@ bool valid_phase(std::uint8_t phase) {
   return phase <= static_cast<std::uint8_t>(TxnPhase::prepare_abort);
 }
 
+void add_sorted(std::vector<PartitionId>& partitions, PartitionId partition) {
+  const auto at = std::lower_bound(partitions.begin(), partitions.end(), partition);
+  if (at == partitions.end() || *at != partition) partitions.insert(at, partition);
+}
+
+// The transaction's offset for the command's group and partition; a later
+// one replaces an earlier one, as Kafka keeps the last TxnOffsetCommit.
+void put_offset(std::vector<TxnOffset>& offsets, const TxnCommand& command) {
+  const TxnOffset wanted{command.group, command.partition, command.offset};
+  const auto before = [](const TxnOffset& a, const TxnOffset& b) {
+    return std::pair(a.group, a.partition) < std::pair(b.group, b.partition);
+  };
+  const auto at = std::lower_bound(offsets.begin(), offsets.end(), wanted, before);
+  if (at != offsets.end() && !before(wanted, *at)) {
+    at->offset = command.offset;
+  } else {
+    offsets.insert(at, wanted);
+  }
+}
+
 }  // namespace
 
 bool is_txn_command(ByteView bytes) {
@@ -76,30 +96,6 @@ std::string txn_command_text(const TxnCommand& command) {
   }
   return "?";
 }
-
-namespace {
-
-void add_sorted(std::vector<PartitionId>& partitions, PartitionId partition) {
-  const auto at = std::lower_bound(partitions.begin(), partitions.end(), partition);
-  if (at == partitions.end() || *at != partition) partitions.insert(at, partition);
-}
-
-// The transaction's offset for the command's group and partition; a later
-// one replaces an earlier one, as Kafka keeps the last TxnOffsetCommit.
-void put_offset(std::vector<TxnOffset>& offsets, const TxnCommand& command) {
-  const TxnOffset wanted{command.group, command.partition, command.offset};
-  const auto before = [](const TxnOffset& a, const TxnOffset& b) {
-    return std::pair(a.group, a.partition) < std::pair(b.group, b.partition);
-  };
-  const auto at = std::lower_bound(offsets.begin(), offsets.end(), wanted, before);
-  if (at != offsets.end() && !before(wanted, *at)) {
-    at->offset = command.offset;
-  } else {
-    offsets.insert(at, wanted);
-  }
-}
-
-}  // namespace
 
 bool Txns::apply(const TxnCommand& command, std::vector<TxnOffset>* committed) {
   TxnState& state = producers_[command.producer_id];
