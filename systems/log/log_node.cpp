@@ -98,6 +98,7 @@ const PartitionReplica* LogNode::replica(PartitionId partition) const {
 }
 
 void LogNode::on_start(NodeContext& context) {
+  ++steps_;
   // Never 0, which the bootstrap metadata names: every broker is elected
   // once in the incarnation it runs.
   incarnation_ = context.random().next_u64() | 1;
@@ -115,6 +116,7 @@ void LogNode::on_start(NodeContext& context) {
 }
 
 void LogNode::on_message(NodeContext& context, NodeId from, ByteView payload) {
+  ++steps_;
   if (payload.empty()) return;
   if (payload[0] == static_cast<std::uint8_t>(Channel::raft)) {
     RaftChannel channel(context);
@@ -147,6 +149,7 @@ void LogNode::on_broker_message(NodeContext& context, NodeId from, const BrokerM
 }
 
 void LogNode::on_timer(NodeContext& context, TimerId timer) {
+  ++steps_;
   if (timer == kBrokerTickTimer) {
     tick(context);
     context.set_timer(kBrokerTickTimer, options_.tick_ns);
@@ -220,6 +223,7 @@ void LogNode::to_controller(NodeContext& context, const BrokerMessage& message) 
 }
 
 void LogNode::on_disk_done(NodeContext& context, DiskOpId op, DiskStatus status, ByteView bytes) {
+  ++steps_;
   if (!disk_.on_disk_done(context, op, status, bytes)) {
     RaftChannel channel(context);
     raft_->on_disk_done(channel, op, status, bytes);
@@ -241,6 +245,7 @@ void LogNode::on_disk_error(NodeContext& context, DiskStatus status) {
 }
 
 void LogNode::on_client(NodeContext& context, RequestId request, ByteView payload) {
+  ++steps_;
   const std::optional<ClientRequest> decoded = decode_client_request(payload);
   if (!decoded) {
     context.reply(request, encode_client_reply(status_reply(ClientStatus::not_leader, kNoNode)));

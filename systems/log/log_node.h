@@ -54,6 +54,11 @@ class LogNode final : public Node, public raft::Application, public raft::RaftHo
   // The replica of `partition` here, or nullptr if this broker holds none.
   const PartitionReplica* replica(PartitionId partition) const;
   const LogOptions& options() const { return options_; }
+  // How many steps (handler calls) this object has taken, and its process
+  // incarnation: a node whose pair is unchanged has changed nothing (its
+  // state changes only inside its steps), which lets the observer skip it.
+  std::uint64_t steps() const { return steps_; }
+  std::uint64_t incarnation() const { return incarnation_; }
 
  private:
   void after_step(NodeContext& context);
@@ -86,6 +91,7 @@ class LogNode final : public Node, public raft::Application, public raft::RaftHo
   std::unique_ptr<raft::Raft> raft_;
   std::int64_t last_heartbeat_ns_ = 0;
   std::uint64_t incarnation_ = 0;  // drawn at every start
+  std::uint64_t steps_ = 0;
 };
 
 }  // namespace simlab::commitlog

@@ -16,9 +16,11 @@ std::optional<Violation> LogObserver::check(std::span<const Node* const> nodes) 
   }
   if (committed_.size() < partitions) committed_.resize(partitions);
   if (checked_.size() < partitions) checked_.resize(partitions);
+  if (views_.size() < brokers.size()) views_.resize(brokers.size());
+  for (std::size_t b = 0; b < brokers.size(); ++b) refresh_views(views_[b], brokers[b], partitions);
   for (PartitionId p = 0; p < partitions; ++p) {
     now_.clear();
-    for (const LogNode* broker : brokers) now_.push_back(view_of(broker, p));
+    for (std::size_t b = 0; b < brokers.size(); ++b) now_.push_back(views_[b].views[p]);
     if (now_ == checked_[p]) continue;
     if (auto violation = check_partition(p, brokers)) return violation;
     checked_[p] = now_;
@@ -26,9 +28,26 @@ std::optional<Violation> LogObserver::check(std::span<const Node* const> nodes) 
   return std::nullopt;
 }
 
+void LogObserver::refresh_views(BrokerViews& cached, const LogNode* broker,
+                                std::size_t partitions) {
+  const bool same = broker != nullptr && cached.broker == broker &&
+                    cached.incarnation == broker->incarnation() &&
+                    cached.steps == broker->steps() && cached.views.size() == partitions;
+  if (same) return;
+  cached.broker = broker;
+  cached.incarnation = broker ? broker->incarnation() : 0;
+  cached.steps = broker ? broker->steps() : 0;
+  cached.views.clear();
+  for (PartitionId p = 0; p < partitions; ++p) cached.views.push_back(view_of(broker, p));
+}
+
 LogObserver::CopyView LogObserver::view_of(const LogNode* broker, PartitionId partition) {
   CopyView view;
-  const PartitionReplica* replica = broker ? broker->replica(partition) : nullptr;
+  if (broker == nullptr) return view;
+  // Every broker's metadata counts, hosting the partition or not: the ISR
+  // in force is the newest any of them applied.
+  view.partition_epoch = broker->metadata().partition(partition).partition_epoch;
+  const PartitionReplica* replica = broker->replica(partition);
   if (replica == nullptr) return view;
   view.present = true;
   view.loaded = replica->loaded();
@@ -39,7 +58,6 @@ LogObserver::CopyView LogObserver::view_of(const LogNode* broker, PartitionId pa
   view.log_end = replica->log_end();
   view.acknowledged_end = replica->acknowledged_end();
   view.chain = replica->chain(replica->log_end());
-  view.partition_epoch = broker->metadata().partition(partition).partition_epoch;
   return view;
 }
 

@@ -65,7 +65,18 @@ class LogObserver final : public ClusterObserver {
   };
   static CopyView view_of(const LogNode* broker, PartitionId partition);
 
+  // A broker's views of every partition, as of its `steps` in this
+  // incarnation: rebuilt only when it has stepped since.
+  struct BrokerViews {
+    const LogNode* broker = nullptr;
+    std::uint64_t incarnation = 0;
+    std::uint64_t steps = 0;
+    std::vector<CopyView> views;  // by partition
+  };
+  void refresh_views(BrokerViews& cached, const LogNode* broker, std::size_t partitions);
+
   raft::RaftObserver raft_;
+  std::vector<BrokerViews> views_;              // by broker
   std::vector<std::vector<CopyView>> checked_;  // by partition, by broker: as last checked
   std::vector<CopyView> now_;                   // this step's, reused
   struct EpochLeader {
