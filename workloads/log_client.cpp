@@ -311,17 +311,31 @@ GroupView LogClient::heartbeat(std::uint32_t group, std::uint64_t member, std::i
   return GroupView{reply->status, reply->generation, reply->assigned};
 }
 
-bool LogClient::commit_offset(std::uint32_t group, std::uint64_t member, std::int64_t generation,
-                              PartitionId partition, commitlog::Offset offset,
-                              std::int64_t timeout_ns) {
+namespace {
+
+// A group member's offset for a partition, as an OffsetCommit or, inside a
+// transaction, a TxnOffsetCommit.
+ClientRequest offset_commit_request(ClientKind kind, std::uint32_t group, std::uint64_t member,
+                                    std::int64_t generation, PartitionId partition,
+                                    commitlog::Offset offset) {
   ClientRequest request;
-  request.kind = ClientKind::offset_commit;
+  request.kind = kind;
   request.group = group;
   request.member = member;
   request.generation = generation;
   request.partition = partition;
   request.offset = offset;
-  const auto reply = ask_coordinator(request, timeout_ns);
+  return request;
+}
+
+}  // namespace
+
+bool LogClient::commit_offset(std::uint32_t group, std::uint64_t member, std::int64_t generation,
+                              PartitionId partition, commitlog::Offset offset,
+                              std::int64_t timeout_ns) {
+  const auto reply = ask_coordinator(offset_commit_request(ClientKind::offset_commit, group, member,
+                                                           generation, partition, offset),
+                                     timeout_ns);
   return reply && reply->status == ClientStatus::ok;
 }
 
@@ -335,13 +349,8 @@ TxnStep LogClient::add_to_transaction(PartitionId partition, std::int64_t timeou
 TxnStep LogClient::commit_offset_in_transaction(std::uint32_t group, std::uint64_t member,
                                                 std::int64_t generation, PartitionId partition,
                                                 commitlog::Offset offset, std::int64_t timeout_ns) {
-  ClientRequest request;
-  request.kind = ClientKind::txn_offset_commit;
-  request.group = group;
-  request.member = member;
-  request.generation = generation;
-  request.partition = partition;
-  request.offset = offset;
+  ClientRequest request = offset_commit_request(ClientKind::txn_offset_commit, group, member,
+                                                generation, partition, offset);
   return transaction_step(request, timeout_ns);
 }
 
