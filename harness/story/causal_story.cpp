@@ -329,9 +329,38 @@ class StoryBuilder {
     return text.empty() ? fmt::format("{} bytes", event.payload.size()) : text;
   }
 
+  // An op's completion and the reply its client accepted then are one
+  // event: the completion, drawn as the reply's arrow from the node that
+  // sent it.
+  void fold_replies_into_completions() {
+    std::map<std::pair<std::string, std::int64_t>, std::size_t> completions;  // (lane, time)
+    for (std::size_t i = 0; i < candidates_.size(); ++i) {
+      const StoryEvent& event = candidates_[i].event;
+      if (event.kind == "complete") completions.emplace(std::pair(event.lane, event.time_ns), i);
+    }
+    std::vector<bool> folded(candidates_.size(), false);
+    for (std::size_t i = 0; i < candidates_.size(); ++i) {
+      const StoryEvent& reply = candidates_[i].event;
+      if (reply.kind != "reply") continue;
+      const auto it = completions.find({reply.lane, reply.time_ns});
+      if (it == completions.end()) continue;
+      Candidate& completion = candidates_[it->second];
+      completion.event.from_lane = reply.from_lane;
+      completion.event.from_time_ns = reply.from_time_ns;
+      completion.event.text += " (answered by " + reply.from_lane + ")";
+      completion.priority = std::min(completion.priority, candidates_[i].priority);
+      folded[i] = true;
+    }
+    std::vector<Candidate> kept;
+    for (std::size_t i = 0; i < candidates_.size(); ++i)
+      if (!folded[i]) kept.push_back(std::move(candidates_[i]));
+    candidates_ = std::move(kept);
+  }
+
   // Sorted by time; when there are too many, chain events far from the
   // anomaly go first, then context.
   CausalStory finish() {
+    fold_replies_into_completions();
     CausalStory story;
     std::int64_t anomaly_ns = outcome_.simulated_ns;
     for (const Candidate& candidate : candidates_)
