@@ -398,9 +398,10 @@ TxnStep commit_read_offset(LogClient& client, const TxnRead& read,
                                              options.client.op_timeout_ns);
 }
 
-// A transaction: its values, each to its partition, then a commit (or,
-// when it is meant to abort, a write failed or its offset commit was
-// refused, an abort). Recorded ok with offsets once committed; fail when it
+// A transaction: its values, each to its partition, with a group member's
+// offset commit before or after them (drawn by the first value), then a
+// commit (or, when it is meant to abort, a write failed or its offset
+// commit was refused, an abort). Recorded ok with offsets once committed; fail when it
 // aborted or was never asked to commit (a crashed client's, an abandoned
 // one: nothing of it may be read); info, with what its poll read, when the
 // commit's outcome is unknown. False when the process must retire
@@ -412,13 +413,18 @@ bool txn_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t proc
   recorder.invoke(env.now_ns(), process, "txn", std::nullopt, invoked);
   const TxnRead read =
       op.txn_poll ? read_for_transaction(env, client, consumer, op, process, options) : TxnRead{};
-  const TxnWrites writes = write_transaction(env, client, op, options);
+  // Kafka lets the offsets go into the transaction before or after its
+  // sends; before, they are held (and the partition unstable) all the while.
+  const bool offsets_first = txn_draw("txn-offsets-first", op.txn_sends.front().second) % 2 == 0;
+  TxnStep offsets = offsets_first ? commit_read_offset(client, read, options) : TxnStep::ok;
+  const TxnWrites writes =
+      offsets == TxnStep::ok ? write_transaction(env, client, op, options) : TxnWrites{};
   if (writes.crashed) {
     recorder.complete(env.now_ns(), process, history::OpType::fail, invoked);
     return false;
   }
   const bool wanted = writes.complete && !meant_to_abort(op.txn_sends.front().second, options);
-  const TxnStep offsets = wanted ? commit_read_offset(client, read, options) : TxnStep::ok;
+  if (!offsets_first && wanted) offsets = commit_read_offset(client, read, options);
   if (writes.refused == TxnStep::aborted || offsets == TxnStep::aborted) {
     // the coordinator had timed it out
     recorder.complete(env.now_ns(), process, history::OpType::fail, invoked);

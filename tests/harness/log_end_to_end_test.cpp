@@ -248,7 +248,10 @@ TEST(LogScenarios, WorkloadOptionsShapeTheClients) {
 // poll are group members and commit their offsets inside their
 // transactions, so across client crashes (each retired process's successor
 // joins anew) and the rebalances they cause, no record is read by two
-// committed transactions, and the group still misses nothing.
+// committed transactions, and the group still misses nothing. It fails
+// without the offsets in the transaction, and without a new owner waiting
+// while an open transaction holds the partition's offset (requireStable:
+// half the transactions commit their offsets before their sends).
 TEST(LogScenarios, TransactionsThatPollReadEachRecordOnceAcrossCrashesAndRebalances) {
   Scenario scenario = log_bug_scenario("", 5);
   scenario.workload_options = {{"roles", {"producer"}},
