@@ -45,11 +45,12 @@ class LogObserver final : public ClusterObserver {
   std::optional<Violation> check_leader(PartitionId partition, const LogNode& broker,
                                         const PartitionReplica& replica, Committed& committed);
 
-  // What check_partition reads of one broker's copy of a partition (and of
-  // its metadata). A partition none of whose copies changed since it was
-  // last checked is not checked again: the checks read nothing else but
-  // the observer's own state, which only they change, so they would find
-  // what they found then (issue 14: incremental, not weaker).
+  // What check_partition reads of one broker for a partition: its copy, if
+  // it hosts one, and its metadata's partition epoch either way. A
+  // partition whose views are all as at its last check is not checked
+  // again: the checks read nothing else but the observer's own state, which
+  // only they change, so they would find what they found then (issue 14:
+  // incremental, not weaker).
   struct CopyView {
     bool present = false;
     bool loaded = false;
