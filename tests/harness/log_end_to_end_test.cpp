@@ -284,7 +284,7 @@ TEST(LogPlantedBugs, EachIsCaughtByTheHistoryAloneAtItsKnownSeed) {
   const std::vector<std::pair<std::string, std::uint64_t>> known = {
       {"log.unclean-leader-election", 2},
       {"log.hw-truncation", 1},
-      {"log.ack-before-fsync-last-replica", 135},
+      {"log.ack-before-fsync-last-replica", 4},
       {"log.commit-before-process", 1},   // a group-skip: a crashed member committed first
       {"log.retriable-out-of-order", 1},  // a duplicate: one value at two offsets
       {"log.late-txn-marker", 1},  // a lost-write: a late abort marker ended the next transaction
