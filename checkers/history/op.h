@@ -33,4 +33,14 @@ struct Op {
 
 using History = std::vector<Op>;
 
+// Where the op invoked at `invocation` completes: the next op of its
+// process (a process invokes again only once its op completed), or
+// nothing when it never completed.
+inline std::optional<std::size_t> completion_position(const History& history,
+                                                      std::size_t invocation) {
+  for (std::size_t i = invocation + 1; i < history.size(); ++i)
+    if (history[i].process == history[invocation].process) return i;
+  return std::nullopt;
+}
+
 }  // namespace simlab::history

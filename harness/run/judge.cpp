@@ -37,11 +37,9 @@ std::int64_t shown_at_ns(const history::History& history, const queue::Anomaly& 
   std::int64_t shown_ns = -1;
   for (const std::int64_t index : anomaly.ops) {
     if (index < 0 || static_cast<std::size_t>(index) >= history.size()) continue;
-    const auto invocation = history.begin() + index;
-    const auto completion = std::find_if(invocation + 1, history.end(), [&](const history::Op& op) {
-      return op.process == invocation->process;
-    });
-    shown_ns = std::max(shown_ns, (completion != history.end() ? *completion : *invocation).time);
+    const auto completion = history::completion_position(history, static_cast<std::size_t>(index));
+    shown_ns =
+        std::max(shown_ns, history[completion.value_or(static_cast<std::size_t>(index))].time);
   }
   return shown_ns;
 }

@@ -128,13 +128,9 @@ class StoryBuilder {
   std::int64_t completion_of(std::int64_t invoke_index) const {
     if (invoke_index < 0 || static_cast<std::size_t>(invoke_index) >= outcome_.history.size())
       return -1;
-    const std::int64_t process = outcome_.history[static_cast<std::size_t>(invoke_index)].process;
-    for (std::size_t i = static_cast<std::size_t>(invoke_index) + 1; i < outcome_.history.size();
-         ++i) {
-      const history::Op& op = outcome_.history[i];
-      if (op.process == process) return op.type == history::OpType::invoke ? -1 : op.index;
-    }
-    return -1;
+    const auto completion =
+        history::completion_position(outcome_.history, static_cast<std::size_t>(invoke_index));
+    return completion ? outcome_.history[*completion].index : -1;
   }
 
   // The ops on the same key invoked after the one the checker cannot place

@@ -305,15 +305,18 @@ void LogNode::apply(NodeContext& context, const raft::Entry& entry) {
     if (!command) return;
     // A transaction's offset holds only from the partition's owner in the
     // group's generation, checked here where every broker applies it alike.
-    const bool fenced =
+    const bool refused_by_group =
         command->kind == TxnCommandKind::add_offset &&
         !groups_.group(command->group)
              .accepts_commit(command->member, command->generation, command->partition);
     std::vector<TxnOffset> committed;
-    const bool changed = !fenced && txns_.apply(*command, &committed);
+    const bool changed = !refused_by_group && txns_.apply(*command, &committed);
+    // Fenced: refused by the group alone, its transaction still open.
+    const TxnState& state = txns_.producer(command->producer_id);
+    const bool fenced = refused_by_group && state.epoch == command->epoch && !state.deciding();
     for (const TxnOffset& offset : committed)
       groups_.commit_transactional(offset.group, offset.partition, offset.offset);
-    txn_coordinator_.on_applied(context, entry.index, entry.term, *command, changed, txns_);
+    txn_coordinator_.on_applied(context, entry.index, entry.term, *command, changed, fenced, txns_);
     return;
   }
   const std::optional<ControllerCommand> command = decode_command(entry.data);

@@ -212,15 +212,14 @@ void TxnCoordinator::on_marker_ack(const BrokerMessage& ack) {
 }
 
 void TxnCoordinator::on_applied(NodeContext& context, raft::Index index, raft::Term term,
-                                const TxnCommand& command, bool changed, const Txns& txns) {
+                                const TxnCommand& command, bool changed, bool fenced,
+                                const Txns& txns) {
   const TxnState& state = txns.producer(command.producer_id);
   const TxnKey key{command.producer_id, command.epoch};
   if (const auto it = pending_adds_.find(index); it != pending_adds_.end()) {
     // Another term's entry at the index: the add was never applied. An
     // offset the group's generation fenced leaves the transaction open,
     // for its producer to abort: it is not told the transaction ended.
-    const bool fenced = command.kind == TxnCommandKind::add_offset &&
-                        state.epoch == command.epoch && !state.deciding();
     const ClientStatus status = it->second.term != term ? ClientStatus::unknown
                                 : changed               ? ClientStatus::ok
                                 : fenced                ? ClientStatus::illegal_generation

@@ -43,9 +43,11 @@ class TxnCoordinator {
   // broker sends them (on its own channel, not the Raft one).
   std::vector<std::pair<NodeId, BrokerMessage>> take_outbox() { return std::move(outbox_); }
   void on_marker_ack(const BrokerMessage& ack);
-  // Raft applied a transaction command at `index` in `term`; `changed`: it held.
+  // Raft applied a transaction command at `index` in `term`; `changed`: it
+  // held; `fenced`: an add_offset the group refused while its transaction
+  // was open (its producer must abort it, not take it for ended).
   void on_applied(NodeContext& context, raft::Index index, raft::Term term,
-                  const TxnCommand& command, bool changed, const Txns& txns);
+                  const TxnCommand& command, bool changed, bool fenced, const Txns& txns);
 
  private:
   using TxnKey = std::pair<std::uint64_t, Epoch>;  // producer, epoch

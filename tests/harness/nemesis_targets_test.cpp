@@ -78,7 +78,6 @@ TEST(NemesisTargets, ATargetedPartitionCutsTheLeaderOffFromTheMajority) {
   EXPECT_GT(aimed, 0u);
 }
 
-}  // namespace
 // Bit flips are permanent damage: the nemesis spends them on at most as
 // many nodes as the system says it survives (Raft: a minority; the log:
 // none, without KIP-966's eligible leader replicas), and turns the rest
@@ -117,4 +116,5 @@ TEST(NemesisBudget, DiskFlipsDamageNoMoreNodesThanTheSystemSurvives) {
   EXPECT_EQ(flipped_nodes(raft, stalls).size(), 2u) << "five Raft nodes survive two";
 }
 
+}  // namespace
 }  // namespace simlab
