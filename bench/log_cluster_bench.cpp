@@ -37,11 +37,15 @@ constexpr std::uint32_t kClients = 15;
 // the think time, caps the rate: 2 ms gives about the rate of 0 ms without
 // consumers polling empty partitions in a tight loop.
 constexpr std::int64_t kThinkMsMax = 2;
+// Producers batch as Kafka's do (batch.size): a send op is up to three
+// batches of this many values.
+constexpr std::uint32_t kBatchRecordsMax = 16;
 
 struct BenchFlags {
   int seeds = 3;
   bool faults = true;
   std::int64_t think_ms_max = kThinkMsMax;
+  std::uint32_t batch_records_max = kBatchRecordsMax;
 };
 
 BenchFlags parse_flags(int argc, char** argv) {
@@ -52,6 +56,8 @@ BenchFlags parse_flags(int argc, char** argv) {
       flags.faults = false;
     } else if (arg == "--think-ms-max" && i + 1 < argc) {
       flags.think_ms_max = std::atoll(argv[++i]);
+    } else if (arg == "--batch-records-max" && i + 1 < argc) {
+      flags.batch_records_max = static_cast<std::uint32_t>(std::atoi(argv[++i]));
     } else {
       flags.seeds = std::atoi(argv[i]);
     }
@@ -73,6 +79,7 @@ Scenario bench_scenario(const BenchFlags& flags) {
   scenario.system_options["log"]["partitions"] = 6u;  // unsigned, as a JSON file's 6 reads
   scenario.system_options["log"]["replication_factor"] = 3u;
   scenario.workload_options["roles"] = {"producer", "producer", "consumer"};
+  scenario.workload_options["batch_records_max"] = flags.batch_records_max;
   return scenario;
 }
 

@@ -77,10 +77,10 @@ bool LogClient::follow_hint(PartitionId partition, NodeId asked, NodeId hint) {
 }
 
 struct LogClient::InFlight {
-  ClientRequest request;  // the produce, with the epoch and sequence it carries now
-  SendResult result;
+  ClientRequest request;  // the batch's produce, with the epoch and sequence it carries now
+  SendResult result;      // the batch's: `offset` is its first record's
   bool resolved = false;
-  // A try timed out or ended unknown: from then on the value can only end
+  // A try timed out or ended unknown: from then on the batch can only end
   // ok or unknown. Until then every try was refused, so it was never
   // appended and may end failed.
   bool maybe_appended = false;
@@ -88,60 +88,68 @@ struct LogClient::InFlight {
 
 namespace {
 
-bool unresolved(const std::vector<LogClient::InFlight>& batch) {
-  return std::any_of(batch.begin(), batch.end(), [](const auto& value) { return !value.resolved; });
+bool unresolved(const std::vector<LogClient::InFlight>& batches) {
+  return std::any_of(batches.begin(), batches.end(),
+                     [](const auto& batch) { return !batch.resolved; });
 }
 
 }  // namespace
 
-// Every try of a value carries the same (producer, epoch, sequence): a retry
-// of a value an earlier try appended is a duplicate the broker answers with
-// the first append's offset. The values go out together each round, so the
-// broker may see a later sequence before an earlier one and answer
-// out_of_order_sequence: that value is simply sent again next round, once
-// the earlier ones have landed (Kafka's producer does the same for a batch
-// that is not the first in flight). Only when every value before it was
-// acknowledged before the try went out does the refusal mean the broker
-// lost this producer's state: then no sequence of it can land again.
+// The values go out as batches of up to batch_records_max (Kafka's
+// producer fills a batch per partition up to batch.size), every batch in
+// flight at once. Every try of a batch carries the same (producer, epoch,
+// base sequence): a retry of a batch an earlier try appended is a duplicate
+// the broker answers with the first append's offset. The broker may see a
+// later batch before an earlier one and answer out_of_order_sequence: that
+// batch is simply sent again next round, once the earlier ones have landed
+// (Kafka's producer does the same for a batch that is not the first in
+// flight). Only when every batch before it was acknowledged before the try
+// went out does the refusal mean the broker lost this producer's state:
+// then no sequence of it can land again.
 std::vector<SendResult> LogClient::send(PartitionId partition,
                                         const std::vector<std::int64_t>& values,
                                         bool transactional) {
   assert(producer_id_ != 0);
-  assert(!values.empty() && values.size() <= kSendPipelineMax);
-  std::vector<InFlight> batch(values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    ClientRequest& request = batch[i].request;
+  assert(!values.empty() && values.size() <= send_values_max());
+  const std::size_t per_batch = options_.batch_records_max;
+  std::vector<InFlight> batches((values.size() + per_batch - 1) / per_batch);
+  std::int64_t sequence = next_sequence(partition);
+  for (std::size_t b = 0; b < batches.size(); ++b) {
+    ClientRequest& request = batches[b].request;
     request.kind = ClientKind::produce;
     request.partition = partition;
-    request.value = values[i];
+    request.values.assign(
+        values.begin() + static_cast<std::ptrdiff_t>(b * per_batch),
+        values.begin() + static_cast<std::ptrdiff_t>(std::min(values.size(), (b + 1) * per_batch)));
     request.producer_id = producer_id_;
     request.producer_epoch = producer_epoch_;
-    request.sequence = next_sequence(partition) + static_cast<std::int64_t>(i);
+    request.sequence = sequence;
+    sequence += static_cast<std::int64_t>(request.values.size());
     request.acks = commitlog::Acks::all;
     request.transactional = transactional;
   }
   const std::int64_t deadline_ns = env_.now_ns() + options_.op_timeout_ns;
-  for (int attempt = 0; env_.now_ns() < deadline_ns && unresolved(batch); ++attempt) {
+  for (int attempt = 0; env_.now_ns() < deadline_ns && unresolved(batches); ++attempt) {
     const NodeId node = target(partition, deadline_ns);
     if (env_.now_ns() >= deadline_ns) break;  // the metadata request took what was left
-    if (!send_round(batch, node, deadline_ns)) back_off(attempt);
+    if (!send_round(batches, node, deadline_ns)) back_off(attempt);
   }
-  return finish_send(batch, partition);
+  return finish_send(batches, partition);
 }
 
-// One round: every unresolved value to `node` at once. Acknowledgements are
+// One round: every unresolved batch to `node` at once. Acknowledgements are
 // facts whatever order they came in, so they are taken first; the other
 // answers then in sequence order. True when the next round may start at
 // once (a timeout already waited, or a redirect names the leader).
-bool LogClient::send_round(std::vector<InFlight>& batch, NodeId node, std::int64_t deadline_ns) {
-  std::size_t acked_prefix = 0;  // values acknowledged before this round
-  while (acked_prefix < batch.size() && batch[acked_prefix].resolved) ++acked_prefix;
+bool LogClient::send_round(std::vector<InFlight>& batches, NodeId node, std::int64_t deadline_ns) {
+  std::size_t acked_prefix = 0;  // batches acknowledged before this round
+  while (acked_prefix < batches.size() && batches[acked_prefix].resolved) ++acked_prefix;
   std::vector<std::size_t> slots;
   std::vector<CallRequest> requests;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (batch[i].resolved) continue;
+  for (std::size_t i = 0; i < batches.size(); ++i) {
+    if (batches[i].resolved) continue;
     slots.push_back(i);
-    requests.push_back(CallRequest{node, commitlog::encode_client_request(batch[i].request)});
+    requests.push_back(CallRequest{node, commitlog::encode_client_request(batches[i].request)});
   }
   const std::int64_t timeout_ns = std::min(options_.call_timeout_ns, deadline_ns - env_.now_ns());
   const std::vector<CallResult> results = env_.call_all(std::move(requests), timeout_ns);
@@ -150,25 +158,25 @@ bool LogClient::send_round(std::vector<InFlight>& batch, NodeId node, std::int64
     if (results[k].status != CallResult::Status::ok) continue;
     replies[k] = commitlog::decode_client_reply(results[k].response);
     if (replies[k] && replies[k]->status == ClientStatus::ok) {
-      batch[slots[k]].resolved = true;
-      batch[slots[k]].result = SendResult{SendOutcome::ok, replies[k]->offset, false};
+      batches[slots[k]].resolved = true;
+      batches[slots[k]].result = SendResult{SendOutcome::ok, replies[k]->offset, false};
     }
   }
   bool at_once = false;
   bool bump_epoch = false;
   for (std::size_t k = 0; k < slots.size(); ++k) {
-    if (batch[slots[k]].resolved) continue;
+    if (batches[slots[k]].resolved) continue;
     at_once |=
-        on_send_reply(batch, slots[k], replies[k], node, slots[k] == acked_prefix, bump_epoch);
+        on_send_reply(batches, slots[k], replies[k], node, slots[k] == acked_prefix, bump_epoch);
   }
-  if (bump_epoch) renumber_under_new_epoch(batch);
+  if (bump_epoch) renumber_under_new_epoch(batches);
   return at_once;
 }
 
-bool LogClient::on_send_reply(std::vector<InFlight>& batch, std::size_t i,
+bool LogClient::on_send_reply(std::vector<InFlight>& batches, std::size_t i,
                               const std::optional<ClientReply>& reply, NodeId node,
                               bool first_unacknowledged, bool& bump_epoch) {
-  InFlight& value = batch[i];
+  InFlight& value = batches[i];
   const PartitionId partition = value.request.partition;
   if (!reply) {
     value.maybe_appended = true;
@@ -206,7 +214,7 @@ bool LogClient::on_send_reply(std::vector<InFlight>& batch, std::size_t i,
   return false;
 }
 
-// The value's fate as far as its tries tell: refused every time, it failed;
+// The batch's fate as far as its tries tell: refused every time, it failed;
 // otherwise it may be in the log.
 void LogClient::settle(InFlight& value, bool producer_unusable) {
   value.resolved = true;
@@ -215,30 +223,37 @@ void LogClient::settle(InFlight& value, bool producer_unusable) {
 }
 
 // The planted bug's recovery: a fresh epoch restarts every partition's
-// sequences at 0, and the unanswered values take them in order, so the
-// broker cannot tell a resent value from a new one.
-void LogClient::renumber_under_new_epoch(std::vector<InFlight>& batch) {
+// sequences at 0, and the unanswered batches take them in order, so the
+// broker cannot tell a resent batch from a new one.
+void LogClient::renumber_under_new_epoch(std::vector<InFlight>& batches) {
   ++producer_epoch_;
   sequences_.clear();
   std::int64_t sequence = 0;
-  for (InFlight& value : batch) {
-    if (value.resolved) continue;
-    value.request.producer_epoch = producer_epoch_;
-    value.request.sequence = sequence++;
+  for (InFlight& batch : batches) {
+    if (batch.resolved) continue;
+    batch.request.producer_epoch = producer_epoch_;
+    batch.request.sequence = sequence;
+    sequence += static_cast<std::int64_t>(batch.request.values.size());
   }
 }
 
-// The next send continues after the last value acknowledged under the
-// current epoch; a value that failed was never appended, so its sequence is
-// free again.
-std::vector<SendResult> LogClient::finish_send(std::vector<InFlight>& batch,
+// The next send continues after the last batch acknowledged under the
+// current epoch; a batch that failed was never appended, so its sequences
+// are free again. Result i is value i's: a batch's records are at
+// consecutive offsets from its first.
+std::vector<SendResult> LogClient::finish_send(std::vector<InFlight>& batches,
                                                PartitionId partition) {
   std::vector<SendResult> results;
-  for (InFlight& value : batch) {
-    if (!value.resolved) settle(value, false);
-    if (value.result.outcome == SendOutcome::ok && value.request.producer_epoch == producer_epoch_)
-      sequences_[partition] = value.request.sequence + 1;
-    results.push_back(value.result);
+  for (InFlight& batch : batches) {
+    if (!batch.resolved) settle(batch, false);
+    const auto count = static_cast<std::int64_t>(batch.request.values.size());
+    if (batch.result.outcome == SendOutcome::ok && batch.request.producer_epoch == producer_epoch_)
+      sequences_[partition] = batch.request.sequence + count;
+    for (std::int64_t i = 0; i < count; ++i) {
+      SendResult result = batch.result;
+      if (result.outcome == SendOutcome::ok) result.offset += i;
+      results.push_back(result);
+    }
   }
   return results;
 }

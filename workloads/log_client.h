@@ -31,9 +31,13 @@ struct LogClientOptions {
   // every unanswered value under fresh sequences, so a value an earlier try
   // appended (its reply lost or late) is appended again.
   bool retry_out_of_order_with_new_epoch = false;
+  // The most values one produce carries (Kafka's batch.size, counted in
+  // records; 1 to commitlog::kBatchRecordsMax): a send of more goes out as
+  // several batches, all in flight at once.
+  std::uint32_t batch_records_max = 1;
 };
 
-// At most this many values in flight: within the broker's dedupe window
+// At most this many batches in flight: within the broker's dedupe window
 // (systems/log/producer_state.h), so any retry is recognised.
 inline constexpr std::size_t kSendPipelineMax = 3;
 
@@ -90,9 +94,10 @@ class LogClient {
   // sends (0: a consumer only).
   LogClient(ClientEnv& env, std::uint64_t producer_id, LogClientOptions options);
 
-  // Sends `values` (1 to kSendPipelineMax) to `partition` (acks=all), all
-  // in flight at once, value i under this producer's next sequence plus i;
-  // each retries its own sequence on not_leader, unknown and timeouts until
+  // Sends `values` (1 to send_values_max()) to `partition` (acks=all) as
+  // batches of up to options.batch_records_max, all in flight at once,
+  // value i under this producer's next sequence plus i; each batch retries
+  // its own sequences on not_leader, unknown and timeouts until
   // options.op_timeout_ns is spent. Result i is value i's. `transactional`:
   // the values belong to the producer's open transaction (their partition
   // must have been added to it).
@@ -130,6 +135,8 @@ class LogClient {
   // The sequence the next send to `partition` carries.
   std::int64_t next_sequence(commitlog::PartitionId partition) const;
   const LogClientOptions& options() const { return options_; }
+  // kSendPipelineMax batches' worth.
+  std::size_t send_values_max() const { return kSendPipelineMax * options_.batch_records_max; }
 
  private:
   // The node to ask about `partition`: its cached leader, else (after a
@@ -152,20 +159,20 @@ class LogClient {
   TxnStep transaction_step(commitlog::ClientRequest& request, std::int64_t timeout_ns);
 
  public:
-  struct InFlight;  // one value of a pipelined send
+  struct InFlight;  // one batch of a pipelined send
 
  private:
-  bool send_round(std::vector<InFlight>& batch, NodeId node, std::int64_t deadline_ns);
-  // Handles value i's answer (empty: no answer in time) in one round; true
+  bool send_round(std::vector<InFlight>& batches, NodeId node, std::int64_t deadline_ns);
+  // Handles batch i's answer (empty: no answer in time) in one round; true
   // when the next round may start at once.
-  bool on_send_reply(std::vector<InFlight>& batch, std::size_t i,
+  bool on_send_reply(std::vector<InFlight>& batches, std::size_t i,
                      const std::optional<commitlog::ClientReply>& reply, NodeId node,
                      bool first_unacknowledged, bool& bump_epoch);
   static void settle(InFlight& value, bool producer_unusable);
-  void renumber_under_new_epoch(std::vector<InFlight>& batch);
+  void renumber_under_new_epoch(std::vector<InFlight>& batches);
   // The coordinator's epoch for this producer's next transaction.
   void adopt_epoch(commitlog::Epoch epoch);
-  std::vector<SendResult> finish_send(std::vector<InFlight>& batch,
+  std::vector<SendResult> finish_send(std::vector<InFlight>& batches,
                                       commitlog::PartitionId partition);
 
   ClientEnv& env_;

@@ -42,7 +42,7 @@ struct PlannedOp {
   std::string f;      // send, txn, assign, subscribe, poll or final-poll
   bool keyed = true;  // a scripted group member's poll names no partition
   PartitionId partition = 0;
-  std::vector<std::int64_t> values;     // send: 1 to kSendPipelineMax, in flight together
+  std::vector<std::int64_t> values;     // send: 1 to send_values_max, in flight together
   std::vector<PartitionId> assignment;  // assign
   std::vector<std::pair<PartitionId, std::int64_t>> txn_sends;  // txn, in order
   bool txn_poll = false;                                        // txn: it polls before it sends
@@ -210,14 +210,16 @@ PlannedOp scripted_plan(const ScriptedOp& scripted, const LogWorkloadOptions& op
   op.f = scripted.f;
   const Value& value = scripted.value;
   if (op.f == "send") {
-    const char* const shape =
-        "a scripted send's value is [[\"send\", k, v] ...]: 1 to 3 integer values, one partition";
-    for (const auto& [partition, sent] : scripted_sends(value, shape, options)) {
+    const std::string shape = "a scripted send's value is [[\"send\", k, v] ...]: 1 to " +
+                              std::to_string(kSendPipelineMax * options.client.batch_records_max) +
+                              " integer values, one partition";
+    for (const auto& [partition, sent] : scripted_sends(value, shape.c_str(), options)) {
       if (!op.values.empty() && partition != op.partition) throw std::invalid_argument(shape);
       op.partition = partition;
       op.values.push_back(sent);
     }
-    if (op.values.size() > kSendPipelineMax) throw std::invalid_argument(shape);
+    if (op.values.size() > kSendPipelineMax * options.client.batch_records_max)
+      throw std::invalid_argument(shape);
   } else if (op.f == "txn") {
     // A leading ["poll"]: the transaction polls first.
     const Value::List* items = value.is_list() ? &value.as_list() : nullptr;

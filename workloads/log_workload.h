@@ -5,7 +5,8 @@
 // s % 3 == 2. Ops, with the partition as the op's key:
 //   send    invoke [["send", k, v] ...]; ok [["send", k, [offset, v]] ...]:
 //           1 to send_values_max values to one partition, all in flight at
-//           once (a producer's pipeline). Values are unique in the run. A
+//           once (a producer's pipeline of up to 3 batches of up to
+//           client.batch_records_max values). Values are unique in the run. A
 //           send whose values were not all appended, or may have been,
 //           completes `info` (with the offsets of those acknowledged) and
 //           retires the process (it comes back as process + stride, a new
@@ -77,7 +78,8 @@ struct LogWorkloadOptions {
   std::int64_t process_stride = 1;  // added to the process id after an `info`
   std::uint32_t partitions = 3;     // the log's, from the scenario's system_options
   std::uint64_t send_percent = 50;  // a mixed client's sends, out of 100
-  std::uint64_t send_values_max = kSendPipelineMax;  // values per send op, from 1
+  // Values per send op, from 1 to kSendPipelineMax * client.batch_records_max.
+  std::uint64_t send_values_max = kSendPipelineMax;
   std::uint64_t txn_percent = 50;        // of producer processes: they send in transactions
   std::uint64_t txn_sends_max = 3;       // values per transaction, from 1, to any partitions
   std::uint64_t txn_abort_percent = 25;  // of transactions: meant to abort

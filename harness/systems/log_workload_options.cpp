@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <string>
 #include <utility>
 
 namespace simlab {
@@ -35,6 +36,28 @@ std::string read_percent(const std::string& key, const nlohmann::json& value, st
   return {};
 }
 
+// A producer's batching: "batch_records_max" (1 to kBatchRecordsMax) and
+// "send_values_max" (1 to kSendPipelineMax batches' worth, and by default
+// all of it, so a send fills its pipeline).
+std::string read_batching(const nlohmann::json& options_json, LogWorkloadOptions& options) {
+  const auto read_count = [&](const char* key, std::uint64_t max, std::uint64_t& out) {
+    const auto found = options_json.find(key);
+    if (found == options_json.end()) return std::string{};
+    if (!found->is_number_integer() || found->get<std::int64_t>() < 1 ||
+        found->get<std::int64_t>() > static_cast<std::int64_t>(max))
+      return std::string(key) + ": expected an integer from 1 to " + std::to_string(max);
+    out = found->get<std::uint64_t>();
+    return std::string{};
+  };
+  std::uint64_t batch = options.client.batch_records_max;
+  if (std::string error = read_count("batch_records_max", commitlog::kBatchRecordsMax, batch);
+      !error.empty())
+    return error;
+  options.client.batch_records_max = static_cast<std::uint32_t>(batch);
+  options.send_values_max = kSendPipelineMax * batch;
+  return read_count("send_values_max", options.send_values_max, options.send_values_max);
+}
+
 }  // namespace
 
 std::string read_log_workload_options(const nlohmann::json& options_json,
@@ -55,13 +78,14 @@ std::string read_log_workload_options(const nlohmann::json& options_json,
       if (std::string error = read_roles(value, options.roles); !error.empty()) return error;
       continue;
     }
+    if (key == "batch_records_max" || key == "send_values_max") continue;  // read_batching's
     const auto percent = std::find_if(percents.begin(), percents.end(),
                                       [&](const auto& entry) { return key == entry.first; });
     if (percent == percents.end()) return key + ": unknown option of the queue workload";
     if (std::string error = read_percent(key, value, *percent->second); !error.empty())
       return error;
   }
-  return {};
+  return read_batching(options_json, options);
 }
 
 }  // namespace simlab

@@ -8,6 +8,10 @@
 //   "subscribe_percent"  consumer processes that join the group
 //   "crash_percent"      polls after which the client crashes
 // The percentages are integers from 0 to 100.
+//   "batch_records_max"  values per produce batch (Kafka's batch.size, in
+//                        records), 1 (the default) to 64
+//   "send_values_max"    values per send op, 1 to 3 batches' worth (the
+//                        default: 3 batches' worth)
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -1,6 +1,7 @@
 #include "systems/log/log_protocol.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "systems/common/byte_codec.h"
 
@@ -86,7 +87,8 @@ Bytes encode_client_request(const ClientRequest& request) {
   ByteWriter out;
   out.u8(static_cast<std::uint8_t>(request.kind));
   out.u32(request.partition);
-  out.i64(request.value);
+  out.u32(static_cast<std::uint32_t>(request.values.size()));
+  for (std::int64_t value : request.values) out.i64(value);
   out.u64(request.producer_id);
   out.i64(request.producer_epoch);
   out.i64(request.sequence);
@@ -106,7 +108,9 @@ std::optional<ClientRequest> decode_client_request(ByteView bytes) {
   ClientRequest request;
   const std::uint8_t kind = in.u8();
   request.partition = in.u32();
-  request.value = in.i64();
+  const std::uint32_t values = in.u32();
+  if (!in.ok() || values > kBatchRecordsMax) return std::nullopt;
+  for (std::uint32_t i = 0; i < values && in.ok(); ++i) request.values.push_back(in.i64());
   request.producer_id = in.u64();
   request.producer_epoch = in.i64();
   request.sequence = in.i64();
@@ -118,6 +122,8 @@ std::optional<ClientRequest> decode_client_request(ByteView bytes) {
   request.generation = in.i64();
   const std::uint8_t flags = in.u8();
   if (!in.ok() || !in.at_end() || !valid_kind(kind) || flags > 7) return std::nullopt;
+  if (kind == static_cast<std::uint8_t>(ClientKind::produce) && request.values.empty())
+    return std::nullopt;  // an empty batch
   request.transactional = (flags & 1) != 0;
   request.commit = (flags & 2) != 0;
   request.read_committed = (flags & 4) != 0;
@@ -208,9 +214,10 @@ std::optional<ClientReply> decode_client_reply(ByteView bytes) {
 std::string client_request_text(const ClientRequest& request) {
   switch (request.kind) {
     case ClientKind::produce:
-      return fmt::format("produce p{} {} (pid {} epoch {} seq {}{}{})", request.partition,
-                         request.value, request.producer_id, request.producer_epoch,
-                         request.sequence, request.acks == Acks::leader ? " acks=1" : "",
+      return fmt::format("produce p{} [{}] (pid {} epoch {} seq {}{}{})", request.partition,
+                         fmt::join(request.values, " "), request.producer_id,
+                         request.producer_epoch, request.sequence,
+                         request.acks == Acks::leader ? " acks=1" : "",
                          request.transactional ? " txn" : "");
     case ClientKind::fetch:
       return fmt::format("fetch p{} from {}{}", request.partition, request.offset,

@@ -47,11 +47,12 @@ enum class Acks : std::uint8_t { all = 1, leader };
 struct ClientRequest {
   ClientKind kind = ClientKind::metadata;
   PartitionId partition = 0;
-  // produce
-  std::int64_t value = 0;
+  // produce: a record batch (Kafka's v2 batch: one producer, epoch and base
+  // sequence, the records numbered on from it), appended whole or not at all
+  std::vector<std::int64_t> values;
   std::uint64_t producer_id = 0;  // chosen by the client, unique per run
   Epoch producer_epoch = 0;
-  std::int64_t sequence = 0;  // per (producer, epoch, partition), from 0
+  std::int64_t sequence = 0;  // the batch's first, per (producer, epoch, partition), from 0
   Acks acks = Acks::all;
   bool transactional = false;  // produce: part of the producer's open transaction
   bool commit = false;         // txn_end: commit (else abort)
@@ -89,6 +90,10 @@ enum class ClientStatus : std::uint8_t {
 };
 const char* client_status_name(ClientStatus status);
 
+// The most records one produce may carry (a batch; Kafka bounds it by
+// batch.size in bytes).
+inline constexpr std::uint32_t kBatchRecordsMax = 64;
+
 struct FetchedRecord {
   Offset offset = 0;
   std::int64_t value = 0;
@@ -117,7 +122,7 @@ struct AssignedPartition {
 struct ClientReply {
   ClientStatus status = ClientStatus::ok;
   NodeId leader_hint = kNoNode;
-  Offset offset = -1;                     // produce: where the record is
+  Offset offset = -1;                     // produce: where the batch's first record is
   Offset high_watermark = 0;              // fetch: the partition's committed end
   std::vector<FetchedRecord> records;     // fetch
   std::vector<PartitionInfo> partitions;  // metadata

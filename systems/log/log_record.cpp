@@ -42,14 +42,26 @@ Record read_record(ByteReader& in) {
   return record;
 }
 
-Bytes encode_frame(const Record& record) {
+void append_frame(Bytes& out, const Record& record) {
+  // The body is encoded in place after a header left blank, then the
+  // header is filled in: no buffer of its own per frame.
+  const std::size_t header_at = out.size();
+  out.resize(header_at + kFrameHeaderBytes);
   ByteWriter body;
+  body.bytes().swap(out);
   write_record(body, record);
-  ByteWriter frame;
-  frame.u32(static_cast<std::uint32_t>(body.size()));
-  frame.u32(crc32c(body.bytes()));
-  frame.raw(body.bytes());
-  return frame.take();
+  body.bytes().swap(out);
+  const ByteView written = ByteView(out).subspan(header_at + kFrameHeaderBytes);
+  const std::uint32_t header[2] = {static_cast<std::uint32_t>(written.size()), crc32c(written)};
+  for (std::size_t i = 0; i < kFrameHeaderBytes; ++i)
+    out[header_at + i] = static_cast<std::uint8_t>(header[i / 4] >> (8 * (i % 4)));
+}
+
+Bytes encode_frame(const Record& record) {
+  Bytes frame;
+  frame.reserve(kFrameHeaderBytes + kRecordBytes);
+  append_frame(frame, record);
+  return frame;
 }
 
 SegmentScan scan_segment(ByteView bytes) {

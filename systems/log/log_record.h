@@ -32,8 +32,10 @@ struct Record {
 void write_record(ByteWriter& out, const Record& record);
 Record read_record(ByteReader& in);
 
-// A segment frame: [length u32][crc32c u32][record].
+// A segment frame: [length u32][crc32c u32][record], little-endian.
 Bytes encode_frame(const Record& record);
+// The same frame, added to the end of `out` (a run of frames in one write).
+void append_frame(Bytes& out, const Record& record);
 
 struct SegmentScan {
   std::vector<Record> records;              // the whole frames, in order

@@ -76,7 +76,7 @@ void PartitionReplica::handle_fetch_reply(NodeContext& context, const BrokerMess
     return;
   }
   if (!message.records.empty() && message.records.front().offset != log_end()) return;  // stale
-  for (const Record& record : message.records) append(context, record);
+  append(context, message.records);
   raise_high_watermark(std::min(message.high_watermark, log_end()));
   // Repaired once it holds on disk everything the leader held when it first
   // answered (every record committed before the damage is among those):

@@ -107,8 +107,9 @@ void PartitionReplica::on_produce(NodeContext& context, RequestId request,
     reply(context, request, status_reply(ClientStatus::not_enough_replicas, env_.self));
     return;
   }
+  const auto count = static_cast<std::int64_t>(produce.values.size());
   const SequenceVerdict verdict =
-      producers_.check(produce.producer_id, produce.producer_epoch, produce.sequence);
+      producers_.check(produce.producer_id, produce.producer_epoch, produce.sequence, count);
   switch (verdict.check) {
     case SequenceCheck::fenced:
       reply(context, request, status_reply(ClientStatus::fenced_producer, env_.self));
@@ -118,7 +119,8 @@ void PartitionReplica::on_produce(NodeContext& context, RequestId request,
       return;
     case SequenceCheck::duplicate:
       // Already in the log: answered like the first try once it commits.
-      pending_.push_back(PendingProduce{verdict.offset, request, produce.acks});
+      pending_.push_back(
+          PendingProduce{verdict.offset, verdict.offset + count - 1, request, produce.acks});
       answer_pending(context);
       return;
     case SequenceCheck::append:
@@ -129,27 +131,31 @@ void PartitionReplica::on_produce(NodeContext& context, RequestId request,
 
 void PartitionReplica::append_as_leader(NodeContext& context, RequestId request,
                                         const ClientRequest& produce) {
-  Record record;
-  record.kind = produce.transactional ? RecordKind::txn_data : RecordKind::data;
-  record.offset = log_end();
-  record.leader_epoch = state_.leader_epoch;
-  record.producer_id = produce.producer_id;
-  record.producer_epoch = produce.producer_epoch;
-  record.sequence = produce.sequence;
-  record.value = produce.value;
-  append(context, record);
-  pending_.push_back(PendingProduce{record.offset, request, produce.acks});
+  const Offset first = log_end();
+  std::vector<Record> batch(produce.values.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    Record& record = batch[i];
+    record.kind = produce.transactional ? RecordKind::txn_data : RecordKind::data;
+    record.offset = first + static_cast<Offset>(i);
+    record.leader_epoch = state_.leader_epoch;
+    record.producer_id = produce.producer_id;
+    record.producer_epoch = produce.producer_epoch;
+    record.sequence = produce.sequence + static_cast<std::int64_t>(i);
+    record.value = produce.values[i];
+  }
+  append(context, batch);
+  pending_.push_back(PendingProduce{first, log_end() - 1, request, produce.acks});
   answer_parked(context, false);
   advance_high_watermark(context);
 }
 
 void PartitionReplica::answer_pending(NodeContext& context) {
   auto unanswered = std::remove_if(pending_.begin(), pending_.end(), [&](const PendingProduce& p) {
-    const bool done = p.acks == Acks::all ? p.offset < hw_ : p.offset < durable_end_;
+    const bool done = p.acks == Acks::all ? p.last < hw_ : p.last < durable_end_;
     if (!done) return false;
-    if (p.acks == Acks::all) acknowledged_end_ = std::max(acknowledged_end_, p.offset + 1);
+    if (p.acks == Acks::all) acknowledged_end_ = std::max(acknowledged_end_, p.last + 1);
     ClientReply answer = status_reply(ClientStatus::ok, env_.self);
-    answer.offset = p.offset;
+    answer.offset = p.first;
     reply(context, p.request, answer);
     return true;
   });

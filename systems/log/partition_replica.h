@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -106,7 +107,8 @@ class PartitionReplica {
     std::int64_t replied_ns = 0;
   };
   struct PendingProduce {
-    Offset offset = 0;
+    Offset first = 0;  // the batch's records, answered once the last is committed
+    Offset last = 0;
     RequestId request = 0;
     Acks acks = Acks::all;
   };
@@ -163,7 +165,8 @@ class PartitionReplica {
   void mark_damaged(NodeContext& context);
   void clear_damage(NodeContext& context);
   void load_segment(NodeContext& context, ByteView bytes);
-  void append(NodeContext& context, const Record& record);
+  // Appends records that follow the log end, as one write to the segment.
+  void append(NodeContext& context, std::span<const Record> records);
   void sync_now(NodeContext& context);
   void truncate_to(NodeContext& context, Offset end);
   void rebuild_derived();

@@ -3,6 +3,8 @@
 // checkpoint of the high watermark (Kafka's replication-offset-checkpoint).
 #include <fmt/format.h>
 
+#include <cassert>
+
 #include "systems/common/crc32c.h"
 #include "systems/log/partition_replica.h"
 
@@ -130,20 +132,28 @@ void PartitionReplica::rebuild_derived() {
   }
 }
 
-void PartitionReplica::append(NodeContext& context, const Record& record) {
-  log_.push_back(record);
-  chains_.push_back(chain_hash(chains_.empty() ? 0 : chains_.back(), record));
-  if (epoch_starts_.empty() || record.leader_epoch > epoch_starts_.rbegin()->first) {
-    epoch_starts_[record.leader_epoch] = record.offset;
+void PartitionReplica::append(NodeContext& context, std::span<const Record> records) {
+  if (records.empty()) return;
+  const std::uint64_t position = static_cast<std::uint64_t>(log_end()) * frame_bytes();
+  Bytes frames;
+  frames.reserve(records.size() * frame_bytes());
+  for (const Record& record : records) {
+    assert(record.offset == log_end());
+    log_.push_back(record);
+    chains_.push_back(chain_hash(chains_.empty() ? 0 : chains_.back(), record));
+    if (epoch_starts_.empty() || record.leader_epoch > epoch_starts_.rbegin()->first) {
+      epoch_starts_[record.leader_epoch] = record.offset;
+    }
+    producers_.record(record);
+    txns_.record(record);
+    append_frame(frames, record);
   }
-  producers_.record(record);
-  txns_.record(record);
-  const std::uint64_t position = static_cast<std::uint64_t>(record.offset) * frame_bytes();
-  ++written_end_;
+  written_end_ = log_end();
+  // One write for the run (a produced batch, a fetch reply's records).
   if (env_.options->fsync == FsyncPolicy::every_batch) {
     const std::uint64_t generation = generation_;
     const Offset target = written_end_;
-    env_.disk->append_and_sync(context, segment_file(), position, encode_frame(record),
+    env_.disk->append_and_sync(context, segment_file(), position, std::move(frames),
                                [this, generation, target](NodeContext& ctx, DiskStatus, ByteView) {
                                  if (generation != generation_) return;
                                  durable_end_ = std::max(durable_end_, target);
@@ -151,7 +161,7 @@ void PartitionReplica::append(NodeContext& context, const Record& record) {
                                  report_durable(ctx);
                                });
   } else {
-    env_.disk->write(context, segment_file(), position, encode_frame(record));
+    env_.disk->write(context, segment_file(), position, std::move(frames));
   }
 }
 

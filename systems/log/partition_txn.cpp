@@ -45,7 +45,7 @@ void PartitionReplica::append_marker(NodeContext& context, const BrokerMessage& 
   record.producer_epoch = marker.producer_epoch;
   record.sequence = -1;
   record.value = marker.next_epoch;
-  append(context, record);
+  append(context, std::span<const Record>(&record, 1));
   if (context.log_enabled()) {
     context.log(fmt::format("p{}: {} marker for pid {} epoch {} at {}", id_,
                             marker.commit ? "commit" : "abort", marker.producer_id,

@@ -2,8 +2,8 @@
 
 namespace simlab::commitlog {
 
-SequenceVerdict ProducerTable::check(std::uint64_t producer_id, Epoch epoch,
-                                     std::int64_t sequence) const {
+SequenceVerdict ProducerTable::check(std::uint64_t producer_id, Epoch epoch, std::int64_t sequence,
+                                     std::int64_t count) const {
   const auto found = producers_.find(producer_id);
   if (found == producers_.end() || epoch > found->second.epoch) {
     // A producer the log has not seen, or a new epoch of it: it starts at 0.
@@ -12,8 +12,12 @@ SequenceVerdict ProducerTable::check(std::uint64_t producer_id, Epoch epoch,
   const Producer& producer = found->second;
   if (epoch < producer.epoch) return {SequenceCheck::fenced, -1};
   if (sequence == producer.last_sequence + 1) return {SequenceCheck::append, -1};
-  for (const auto& [recent_sequence, offset] : producer.recent) {
-    if (recent_sequence == sequence) return {SequenceCheck::duplicate, offset};
+  const std::int64_t last = sequence + count - 1;
+  if (sequence <= producer.last_sequence - kDedupeWindowRecords)
+    return {SequenceCheck::out_of_order, -1};  // older than the window
+  for (const Run& run : producer.recent) {
+    if (sequence >= run.first_sequence && last < run.first_sequence + run.count)
+      return {SequenceCheck::duplicate, run.first_offset + (sequence - run.first_sequence)};
   }
   return {SequenceCheck::out_of_order, -1};
 }
@@ -35,8 +39,18 @@ void ProducerTable::record(const Record& record) {
     producer.epoch = record.producer_epoch;
   }
   producer.last_sequence = record.sequence;
-  producer.recent.emplace_back(record.sequence, record.offset);
-  if (producer.recent.size() > kDedupeWindowBatches) producer.recent.pop_front();
+  Run* last = producer.recent.empty() ? nullptr : &producer.recent.back();
+  if (last != nullptr && record.sequence == last->first_sequence + last->count &&
+      record.offset == last->first_offset + last->count) {
+    ++last->count;
+  } else {
+    producer.recent.push_back(Run{record.sequence, record.offset, 1});
+  }
+  ++producer.recent_records;
+  while (producer.recent_records - producer.recent.front().count >= kDedupeWindowRecords) {
+    producer.recent_records -= producer.recent.front().count;
+    producer.recent.pop_front();
+  }
 }
 
 }  // namespace simlab::commitlog

@@ -8,14 +8,18 @@
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <utility>
 
 #include "systems/log/log_record.h"
 
 namespace simlab::commitlog {
 
 // Kafka keeps the last five batches (max.in.flight.requests.per.connection).
+// The table is derived from records, which do not say where a batch ended,
+// so it keeps runs (a producer's records at consecutive offsets with
+// consecutive sequences: one batch, or several that landed back to back)
+// and covers at least the last five batches' worth of records.
 inline constexpr std::size_t kDedupeWindowBatches = 5;
+inline constexpr std::int64_t kDedupeWindowRecords = kDedupeWindowBatches * kBatchRecordsMax;
 
 enum class SequenceCheck : std::uint8_t {
   append,        // the next sequence (or a new producer or epoch starting at 0)
@@ -31,17 +35,26 @@ struct SequenceVerdict {
 
 class ProducerTable {
  public:
-  SequenceVerdict check(std::uint64_t producer_id, Epoch epoch, std::int64_t sequence) const;
+  // A batch of `count` records from `sequence` on: a duplicate only if the
+  // whole batch is in the log, at consecutive offsets from `offset`.
+  SequenceVerdict check(std::uint64_t producer_id, Epoch epoch, std::int64_t sequence,
+                        std::int64_t count) const;
   // Records an appended record (REQUIRES: check() said append for it, or
   // it is a transaction marker).
   void record(const Record& record);
   void clear() { producers_.clear(); }
 
  private:
+  struct Run {
+    std::int64_t first_sequence = 0;
+    Offset first_offset = 0;
+    std::int64_t count = 0;
+  };
   struct Producer {
     Epoch epoch = 0;
     std::int64_t last_sequence = -1;
-    std::deque<std::pair<std::int64_t, Offset>> recent;  // (sequence, offset), oldest first
+    std::deque<Run> recent;  // oldest first, together at least kDedupeWindowRecords long
+    std::int64_t recent_records = 0;
   };
   std::map<std::uint64_t, Producer> producers_;
 };

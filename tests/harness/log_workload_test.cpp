@@ -118,6 +118,34 @@ ClientReply appended(commitlog::Offset offset) {
   return reply;
 }
 
+// A send of more values than one batch holds goes out as batches in
+// flight together, each with the base sequence of its first value; every
+// value's offset follows from its batch's first record's.
+TEST(LogClient, ASendOfManyValuesGoesOutAsBatchesEachAnsweredAtItsFirstOffset) {
+  FakeCluster cluster([&](NodeId, const ClientRequest& request) -> std::optional<ClientReply> {
+    if (request.kind == ClientKind::metadata) return metadata(2);
+    return appended(100 + 10 * request.sequence);
+  });
+  LogClientOptions options;
+  options.batch_records_max = 2;
+  LogClient client(cluster, 5, options);
+  EXPECT_EQ(client.send_values_max(), 6u);
+  const std::vector<SendResult> results = client.send(0, {1, 2, 3, 4, 5});
+  const auto produced = cluster.produced();
+  ASSERT_EQ(produced.size(), 3u);
+  EXPECT_EQ(produced[0].values, (std::vector<std::int64_t>{1, 2}));
+  EXPECT_EQ(produced[1].values, (std::vector<std::int64_t>{3, 4}));
+  EXPECT_EQ(produced[2].values, (std::vector<std::int64_t>{5}));
+  EXPECT_EQ(produced[1].sequence, 2);
+  EXPECT_EQ(produced[2].sequence, 4);
+  ASSERT_EQ(results.size(), 5u);
+  EXPECT_EQ(results[0].offset, 100);
+  EXPECT_EQ(results[1].offset, 101);
+  EXPECT_EQ(results[3].offset, 121);
+  EXPECT_EQ(results[4].offset, 140);
+  EXPECT_EQ(client.next_sequence(0), 5);
+}
+
 TEST(LogClient, ARetryKeepsTheSendsSequenceAndAnAnsweredRetryIsOk) {
   int produces = 0;
   FakeCluster cluster([&](NodeId, const ClientRequest& request) -> std::optional<ClientReply> {
@@ -136,7 +164,7 @@ TEST(LogClient, ARetryKeepsTheSendsSequenceAndAnAnsweredRetryIsOk) {
     EXPECT_EQ(request.producer_epoch, 0);
     EXPECT_EQ(request.sequence, 0);
     EXPECT_EQ(request.partition, 1u);
-    EXPECT_EQ(request.value, 42);
+    EXPECT_EQ(request.values, std::vector<std::int64_t>{42});
     EXPECT_EQ(request.acks, commitlog::Acks::all);
   }
   EXPECT_EQ(client.next_sequence(1), 1) << "an ok moves the sequence on";
@@ -223,10 +251,10 @@ struct SequencedPartition {
     const auto known = appended_at.find({epoch, request.sequence});
     if (known != appended_at.end()) return appended(known->second);
     if (request.sequence != last_sequence + 1) return status(ClientStatus::out_of_order_sequence);
-    last_sequence = request.sequence;
+    last_sequence = request.sequence + static_cast<std::int64_t>(request.values.size()) - 1;
     const auto offset = static_cast<commitlog::Offset>(log.size());
     appended_at[{epoch, request.sequence}] = offset;
-    log.push_back(request.value);
+    log.insert(log.end(), request.values.begin(), request.values.end());
     return appended(offset);
   }
 };
@@ -318,7 +346,8 @@ struct FakeLog {
       if (const auto it = seen.find(key); it != seen.end()) return appended(it->second);
       const auto offset = static_cast<commitlog::Offset>(log.size());
       seen[key] = offset;
-      if (!lose.contains(request.value)) log.push_back(request.value);
+      for (std::int64_t value : request.values)
+        if (!lose.contains(value)) log.push_back(value);
       return appended(offset);
     }
     ClientReply reply;

@@ -56,19 +56,51 @@ TEST(LogMetadata, EncodesAndDecodesWhatItHolds) {
   EXPECT_FALSE(copy.decode(truncated));
 }
 
-TEST(LogProducers, DedupesRetriesInTheWindowAndRefusesGapsAndOldEpochs) {
+TEST(LogProducers, DedupesRetriedBatchesAndRefusesGapsAndOldEpochs) {
   ProducerTable table;
-  EXPECT_EQ(table.check(7, 0, 1).check, SequenceCheck::out_of_order);  // must start at 0
-  EXPECT_EQ(table.check(7, 0, 0).check, SequenceCheck::append);
+  EXPECT_EQ(table.check(7, 0, 1, 1).check, SequenceCheck::out_of_order);  // must start at 0
+  EXPECT_EQ(table.check(7, 0, 0, 3).check, SequenceCheck::append);
   for (std::int64_t s = 0; s < 7; ++s) table.record(Record{10 + s, 1, 7, 0, s, 100 + s});
-  const SequenceVerdict retried = table.check(7, 0, 6);
+  const SequenceVerdict retried = table.check(7, 0, 6, 1);
   EXPECT_EQ(retried.check, SequenceCheck::duplicate);
   EXPECT_EQ(retried.offset, 16);
-  EXPECT_EQ(table.check(7, 0, 7).check, SequenceCheck::append);
-  EXPECT_EQ(table.check(7, 0, 9).check, SequenceCheck::out_of_order);
-  EXPECT_EQ(table.check(7, 0, 0).check, SequenceCheck::out_of_order);  // outside the window
-  table.record(Record{17, 1, 7, 1, 0, 200});                           // epoch 1 begins
-  EXPECT_EQ(table.check(7, 0, 7).check, SequenceCheck::fenced);
+  const SequenceVerdict retried_batch = table.check(7, 0, 4, 3);
+  EXPECT_EQ(retried_batch.check, SequenceCheck::duplicate);
+  EXPECT_EQ(retried_batch.offset, 14) << "a batch is answered with its first record's offset";
+  EXPECT_EQ(table.check(7, 0, 5, 3).check, SequenceCheck::out_of_order)
+      << "a batch that runs past the log's last sequence was never appended whole";
+  EXPECT_EQ(table.check(7, 0, 7, 5).check, SequenceCheck::append);
+  EXPECT_EQ(table.check(7, 0, 9, 1).check, SequenceCheck::out_of_order);
+  table.record(Record{17, 1, 7, 1, 0, 200});  // epoch 1 begins
+  EXPECT_EQ(table.check(7, 0, 7, 1).check, SequenceCheck::fenced);
+}
+
+// A retried batch landed whole, at consecutive offsets: sequences that sit
+// in two places of the log (another producer's record between them) were
+// two batches, and a batch that claims both was never sent.
+TEST(LogProducers, ABatchIsADuplicateOnlyWhereItLandedWhole) {
+  ProducerTable table;
+  for (std::int64_t s = 0; s < 3; ++s) table.record(Record{10 + s, 1, 7, 0, s, 100 + s});
+  table.record(Record{13, 1, 8, 0, 0, 300});  // producer 8's
+  for (std::int64_t s = 3; s < 5; ++s) table.record(Record{11 + s, 1, 7, 0, s, 100 + s});
+  EXPECT_EQ(table.check(7, 0, 0, 3).offset, 10);
+  EXPECT_EQ(table.check(7, 0, 3, 2).offset, 14);
+  EXPECT_EQ(table.check(7, 0, 2, 2).check, SequenceCheck::out_of_order);
+  EXPECT_EQ(table.check(8, 0, 0, 1).offset, 13);
+}
+
+TEST(LogProducers, ForgetsSequencesOlderThanTheWindow) {
+  ProducerTable table;
+  const std::int64_t records = kDedupeWindowRecords + 10;
+  for (std::int64_t s = 0; s < records; ++s) {
+    table.record(Record{2 * s, 1, 7, 0, s, s});  // each its own run: another producer between
+    table.record(Record{2 * s + 1, 1, 8, 0, s, s});
+  }
+  EXPECT_EQ(table.check(7, 0, records - 1, 1).offset, 2 * (records - 1));
+  EXPECT_EQ(table.check(7, 0, records - kDedupeWindowRecords, 1).check, SequenceCheck::duplicate);
+  EXPECT_EQ(table.check(7, 0, 5, 1).check, SequenceCheck::out_of_order) << "outside the window";
+  EXPECT_EQ(table.check(7, 0, records - kDedupeWindowRecords - 1, 1).check,
+            SequenceCheck::out_of_order);
 }
 
 TEST(LogSegment, RecoveryKeepsWholeFramesAndCutsATornOrCorruptTail) {
@@ -132,6 +164,25 @@ TEST(LogMessages, BrokerAndClientMessagesRoundTripAndGarbageIsRejected) {
   EXPECT_EQ(back->records, reply.records);
   EXPECT_EQ(back->partitions.front().isr, (std::vector<NodeId>{1, 2}));
   EXPECT_FALSE(decode_client_request(Bytes{9, 9, 9}).has_value());
+}
+
+TEST(LogMessages, AProduceCarriesABatchOfOneToTheMostRecords) {
+  ClientRequest produce;
+  produce.kind = ClientKind::produce;
+  produce.values = {4, 5, 6};
+  produce.sequence = 9;
+  const auto back = decode_client_request(encode_client_request(produce));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->values, produce.values);
+  EXPECT_EQ(back->sequence, 9);
+  produce.values.clear();
+  EXPECT_FALSE(decode_client_request(encode_client_request(produce)).has_value())
+      << "an empty batch";
+  produce.values.assign(kBatchRecordsMax + 1, 1);
+  EXPECT_FALSE(decode_client_request(encode_client_request(produce)).has_value());
+  ClientRequest fetch;  // other requests carry no values
+  fetch.kind = ClientKind::fetch;
+  EXPECT_TRUE(decode_client_request(encode_client_request(fetch)).has_value());
 }
 
 TEST(LogOptions, UnknownFieldsAndImpossibleSettingsAreNamed) {

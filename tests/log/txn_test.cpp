@@ -58,12 +58,12 @@ TEST(LogTxnIndex, AMarkerFencesTheEpochItEndsSoALateProduceCannotOpenATransactio
   ProducerTable table;
   table.record(txn_data(0, 7, 2, 0));
   table.record(marker(1, 7, 2, true, 3));
-  EXPECT_EQ(table.check(7, 2, 1).check, SequenceCheck::fenced) << "a late produce of epoch 2";
-  EXPECT_EQ(table.check(7, 3, 0).check, SequenceCheck::append) << "the next transaction";
+  EXPECT_EQ(table.check(7, 2, 1, 1).check, SequenceCheck::fenced) << "a late produce of epoch 2";
+  EXPECT_EQ(table.check(7, 3, 0, 1).check, SequenceCheck::append) << "the next transaction";
   ProducerTable unbumped;  // the planted bug's marker names the same epoch
   unbumped.record(txn_data(0, 7, 2, 0));
   unbumped.record(marker(1, 7, 2, true, 2));
-  EXPECT_EQ(unbumped.check(7, 2, 1).check, SequenceCheck::append);
+  EXPECT_EQ(unbumped.check(7, 2, 1, 1).check, SequenceCheck::append);
 }
 
 TxnCommand command(TxnCommandKind kind, Epoch epoch, PartitionId partition = 0,
@@ -181,6 +181,7 @@ TEST(LogTxns, StateCommandsAndMessagesSurviveTheirCodecs) {
 
   ClientRequest produce;
   produce.kind = ClientKind::produce;
+  produce.values = {1};
   produce.transactional = true;
   produce.read_committed = true;
   const auto request = decode_client_request(encode_client_request(produce));
