@@ -41,6 +41,11 @@ struct LogClientOptions {
 // (systems/log/producer_state.h), so any retry is recognised.
 inline constexpr std::size_t kSendPipelineMax = 3;
 
+// The most values one send may carry: kSendPipelineMax batches' worth.
+inline std::size_t send_values_max(const LogClientOptions& options) {
+  return kSendPipelineMax * options.batch_records_max;
+}
+
 enum class SendOutcome : std::uint8_t {
   ok,       // appended at `offset`
   fail,     // definitely not appended: every try was refused before any append
@@ -135,8 +140,7 @@ class LogClient {
   // The sequence the next send to `partition` carries.
   std::int64_t next_sequence(commitlog::PartitionId partition) const;
   const LogClientOptions& options() const { return options_; }
-  // kSendPipelineMax batches' worth.
-  std::size_t send_values_max() const { return kSendPipelineMax * options_.batch_records_max; }
+  std::size_t send_values_max() const { return simlab::send_values_max(options_); }
 
  private:
   // The node to ask about `partition`: its cached leader, else (after a

@@ -211,15 +211,14 @@ PlannedOp scripted_plan(const ScriptedOp& scripted, const LogWorkloadOptions& op
   const Value& value = scripted.value;
   if (op.f == "send") {
     const std::string shape = "a scripted send's value is [[\"send\", k, v] ...]: 1 to " +
-                              std::to_string(kSendPipelineMax * options.client.batch_records_max) +
+                              std::to_string(send_values_max(options.client)) +
                               " integer values, one partition";
     for (const auto& [partition, sent] : scripted_sends(value, shape.c_str(), options)) {
       if (!op.values.empty() && partition != op.partition) throw std::invalid_argument(shape);
       op.partition = partition;
       op.values.push_back(sent);
     }
-    if (op.values.size() > kSendPipelineMax * options.client.batch_records_max)
-      throw std::invalid_argument(shape);
+    if (op.values.size() > send_values_max(options.client)) throw std::invalid_argument(shape);
   } else if (op.f == "txn") {
     // A leading ["poll"]: the transaction polls first.
     const Value::List* items = value.is_list() ? &value.as_list() : nullptr;

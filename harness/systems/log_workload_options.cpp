@@ -54,7 +54,7 @@ std::string read_batching(const nlohmann::json& options_json, LogWorkloadOptions
       !error.empty())
     return error;
   options.client.batch_records_max = static_cast<std::uint32_t>(batch);
-  options.send_values_max = kSendPipelineMax * batch;
+  options.send_values_max = send_values_max(options.client);
   return read_count("send_values_max", options.send_values_max, options.send_values_max);
 }
 

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "systems/common/types.h"
 
@@ -15,6 +16,9 @@ namespace simlab {
 
 class ByteWriter {
  public:
+  ByteWriter() = default;
+  // Writes on after what `start` holds (several encodings in one buffer).
+  explicit ByteWriter(Bytes start) : bytes_(std::move(start)) {}
   void u8(std::uint8_t value) { bytes_.push_back(value); }
   void u32(std::uint32_t value) { fixed(value); }
   void u64(std::uint64_t value) { fixed(value); }

@@ -47,10 +47,9 @@ void append_frame(Bytes& out, const Record& record) {
   // header is filled in: no buffer of its own per frame.
   const std::size_t header_at = out.size();
   out.resize(header_at + kFrameHeaderBytes);
-  ByteWriter body;
-  body.bytes().swap(out);
+  ByteWriter body(std::move(out));
   write_record(body, record);
-  body.bytes().swap(out);
+  out = body.take();
   const ByteView written = ByteView(out).subspan(header_at + kFrameHeaderBytes);
   const std::uint32_t header[2] = {static_cast<std::uint32_t>(written.size()), crc32c(written)};
   for (std::size_t i = 0; i < kFrameHeaderBytes; ++i)
