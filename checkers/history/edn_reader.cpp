@@ -67,6 +67,11 @@ void read_field(EdnParser& parser, const std::string& key, OpFields& fields) {
     fields.op.key = parser.parse_value();
   } else if (key == "value") {
     fields.op.value = parser.parse_value();
+  } else if (key == "final?") {
+    const Value flag = parser.parse_value();
+    if (parser.last_kind() != FormKind::boolean)
+      parser.fail("expected :final? to be true or false");
+    fields.op.final_read = flag == Value::integer(1);
   } else {
     parser.parse_value();  // :index (we renumber densely), :error and the like
   }

@@ -106,6 +106,9 @@ class OpSax final : public nlohmann::json_sax<Json> {
       op.key = std::move(value);
     } else if (key_ == "value") {
       op.value = std::move(value);
+    } else if (key_ == "final") {
+      if (!value.is_integer()) return fail("\"final\" to be true or false");
+      op.final_read = value.as_integer() != 0;
     }  // "index" is renumbered densely; other fields are ignored
     return true;
   }

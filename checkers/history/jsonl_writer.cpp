@@ -14,7 +14,9 @@ std::string op_to_jsonl(const Op& op) {
                      ",\"process\":" + std::to_string(op.process) + ",\"type\":\"" +
                      std::string(op_type_name(op.type)) + "\",\"f\":" + dump_json(op.f);
   if (op.key) line += ",\"key\":" + dump_json(value_to_json(*op.key));
-  line += ",\"value\":" + dump_json(value_to_json(op.value)) + "}";
+  line += ",\"value\":" + dump_json(value_to_json(op.value));
+  if (op.final_read) line += ",\"final\":true";
+  line += "}";
   return line;
 }
 

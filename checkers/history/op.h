@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "checkers/history/value.h"
@@ -26,6 +27,10 @@ struct Op {
   std::string f;                     // "read", "write", "cas", "append", "txn", ...
   std::optional<Value> key;          // absent for single-register histories
   Value value;
+  // The history marks it final: issued once the faults had healed and the
+  // system had time to settle, so it must see every acknowledged write
+  // (Maelstrom's :final? true, JSONL's "final": true).
+  bool final_read = false;
   // 1-based line of the file the op was read from (where its text starts),
   // so errors found after reading can still name it; 0 when not from a file.
   std::int64_t line = 0;
@@ -41,6 +46,23 @@ inline std::optional<std::size_t> completion_position(const History& history,
   for (std::size_t i = invocation + 1; i < history.size(); ++i)
     if (history[i].process == history[invocation].process) return i;
   return std::nullopt;
+}
+
+// Every invocation's completion position in one pass (-1 for a completion,
+// and for an invocation that never completed).
+inline std::vector<std::int64_t> completion_positions(const History& history) {
+  std::vector<std::int64_t> completion(history.size(), -1);
+  std::unordered_map<std::int64_t, std::size_t> pending;  // by process
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const Op& op = history[i];
+    if (op.type == OpType::invoke) {
+      pending[op.process] = i;
+    } else if (const auto found = pending.find(op.process); found != pending.end()) {
+      completion[found->second] = static_cast<std::int64_t>(i);
+      pending.erase(found);
+    }
+  }
+  return completion;
 }
 
 }  // namespace simlab::history

@@ -5,31 +5,12 @@
 #include "checkers/history/value_format.h"
 
 namespace simlab::linearizability {
-namespace {
 
 using history::Op;
 using history::OpType;
 
-// Finds each invocation's completion (or none) in one pass.
-std::vector<std::int64_t> completions(const history::History& history) {
-  std::vector<std::int64_t> completion(history.size(), -1);
-  std::unordered_map<std::int64_t, std::size_t> pending;
-  for (std::size_t i = 0; i < history.size(); ++i) {
-    const Op& op = history[i];
-    if (op.type == OpType::invoke) {
-      pending[op.process] = i;
-    } else if (const auto found = pending.find(op.process); found != pending.end()) {
-      completion[found->second] = static_cast<std::int64_t>(i);
-      pending.erase(found);
-    }
-  }
-  return completion;
-}
-
-}  // namespace
-
 std::vector<Partition> partition_history(const history::History& history, const ModelFactory& factory) {
-  const std::vector<std::int64_t> completion = completions(history);
+  const std::vector<std::int64_t> completion = history::completion_positions(history);
   std::vector<Partition> partitions;
   std::unordered_map<history::Value, std::size_t, history::ValueHash> by_key;
   std::optional<std::size_t> unkeyed;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "checkers/history/history_format.h"
+#include "checkers/linearizability/verdict.h"
 #include "harness/commands/command.h"
 
 namespace simlab {
@@ -39,6 +41,18 @@ inline int exit_code(FileOutcome worst) {
   return kExitInternal;
 }
 
+inline FileOutcome file_outcome(linearizability::Verdict verdict) {
+  switch (verdict) {
+    case linearizability::Verdict::valid:
+      return FileOutcome::valid;
+    case linearizability::Verdict::invalid:
+      return FileOutcome::invalid;
+    case linearizability::Verdict::unknown:
+      return FileOutcome::unknown;
+  }
+  return FileOutcome::unknown;
+}
+
 // A file `simlab check` could not judge: the message on stderr and, with
 // --json, one line in the same shape for every model: {"file", "verdict":
 // "bad-input", "error"}.
@@ -48,6 +62,14 @@ inline void report_bad_input(bool json, const std::string& file, const std::stri
               << "\n";
   }
   std::fprintf(stderr, "%s\n", message.c_str());
+}
+
+// An op a checker could not judge, where it is: "FILE:LINE: EXPECTED", or
+// "FILE: op N: EXPECTED" when the op came from no line.
+inline std::string op_error_message(const std::string& file, std::int64_t line,
+                                    std::int64_t position, const std::string& expected) {
+  if (line > 0) return fmt::format("{}:{}: {}", file, line, expected);
+  return fmt::format("{}: op {}: {}", file, position, expected);
 }
 
 // A history file's text, or nullopt after reporting it unreadable (the

@@ -22,6 +22,7 @@
 #include "checkers/history/value_format.h"
 #include "checkers/linearizability/checker.h"
 #include "checkers/linearizability/partition.h"
+#include "harness/commands/check_eventual.h"
 #include "harness/commands/check_nil_read.h"
 #include "harness/commands/check_outcome.h"
 #include "harness/commands/check_queue.h"
@@ -51,8 +52,8 @@ po::options_description visible_options() {
   options.add_options()("help,h", "show this help")(
       "model", po::value<std::string>(),
       "register, cas-register, kv, set, fifo-queue, counter, mutex (list-append and rw-register go "
-      "to "
-      "the transactional checker, queue to the Kafka-style log checker)")(
+      "to the transactional checker, queue to the Kafka-style log checker, set-full, g-counter and "
+      "pn-counter to the eventual-consistency checkers)")(
       "format", po::value<std::string>(),
       "jsonl, edn or jepsen-log (default: detected from content and extension)")(
       "init", po::value<std::string>(), "initial value as EDN, e.g. 0, \"\", [1 2] (default nil)")(
@@ -189,21 +190,13 @@ FileOutcome check_file(const CheckFlags& flags, const linearizability::ModelFact
         return FileOutcome::report_unwritable;
       }
     }
-    switch (result.verdict) {
-      case Verdict::valid:
-        return FileOutcome::valid;
-      case Verdict::invalid:
-        return FileOutcome::invalid;
-      case Verdict::unknown:
-        return FileOutcome::unknown;
-    }
+    return file_outcome(result.verdict);
   } catch (const history::ParseError& error) {
     report_bad_input(flags.json, file, error.what());
   } catch (const linearizability::ModelError& error) {
     // The message names the model already; say only where the op is.
-    const std::string where = error.line() > 0 ? fmt::format("{}:{}", file, error.line())
-                                               : fmt::format("{}: op {}", file, error.position());
-    report_bad_input(flags.json, file, fmt::format("{}: {}", where, error.expected()));
+    report_bad_input(flags.json, file,
+                     op_error_message(file, error.line(), error.position(), error.expected()));
   }
   return FileOutcome::bad_input;
 }
@@ -211,16 +204,16 @@ FileOutcome check_file(const CheckFlags& flags, const linearizability::ModelFact
 }  // namespace
 
 int cmd_check(int argc, char** argv) {
-  // The transactional models take their own flags (--consistency, --budget-s): forward before
-  // parsing.
+  // The transactional, queue and eventual models take their own flags
+  // (--consistency, --linearizable, ...): forward before parsing.
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i], next = i + 1 < argc ? argv[i + 1] : "";
-    if (arg == "--model=list-append" || arg == "--model=rw-register" ||
-        (arg == "--model" && (next == "list-append" || next == "rw-register"))) {
-      return cmd_check_txn(argc, argv);
-    }
-    if (arg == "--model=queue" || (arg == "--model" && next == "queue"))
-      return cmd_check_queue(argc, argv);
+    const std::string model = arg.starts_with("--model=") ? arg.substr(8)
+                              : arg == "--model"          ? next
+                                                          : "";
+    if (model == "list-append" || model == "rw-register") return cmd_check_txn(argc, argv);
+    if (model == "queue") return cmd_check_queue(argc, argv);
+    if (is_eventual_model(model)) return cmd_check_eventual(argc, argv);
   }
   CheckFlags flags;
   if (const auto stop = parse_flags(argc, argv, flags)) return *stop;

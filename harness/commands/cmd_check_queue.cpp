@@ -22,6 +22,7 @@
 #include "checkers/queue/queue_jsonl_reader.h"
 #include "harness/commands/check_outcome.h"
 #include "harness/commands/check_queue.h"
+#include "harness/commands/check_simple_flags.h"
 #include "harness/commands/command.h"
 
 namespace simlab {
@@ -29,46 +30,7 @@ namespace {
 
 namespace po = boost::program_options;
 
-struct QueueFlags {
-  std::optional<history::Format> format;
-  bool json = false;
-  std::vector<std::string> files;
-};
-
-std::optional<int> fail_usage(const std::string& message) {
-  std::fprintf(stderr, "simlab check: %s\n", message.c_str());
-  return kExitUsage;
-}
-
-std::optional<int> parse_queue_flags(int argc, char** argv, QueueFlags& flags) {
-  po::options_description options("simlab check --model queue [options] FILE...");
-  options.add_options()("help,h", "show this help")("model", po::value<std::string>(), "queue")(
-      "format", po::value<std::string>(), "jsonl, edn or jepsen-log (default: detected)")(
-      "json", po::bool_switch(), "print one JSON object per file instead of text");
-  po::options_description all;
-  all.add(options).add_options()("file", po::value<std::vector<std::string>>());
-  po::positional_options_description positional;
-  positional.add("file", -1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& error) {
-    return fail_usage(error.what());
-  }
-  if (vm.count("help")) {
-    std::cout << options << "\nexit: 0 all valid, 1 any invalid, 64 bad flags, 65 bad input\n";
-    return kExitValid;
-  }
-  if (vm.count("format")) {
-    flags.format = history::parse_format(vm["format"].as<std::string>());
-    if (!flags.format) return fail_usage("expected --format jsonl, edn or jepsen-log");
-  }
-  flags.json = vm["json"].as<bool>();
-  if (vm.count("file")) flags.files = vm["file"].as<std::vector<std::string>>();
-  if (flags.files.empty()) return fail_usage("expected at least one history FILE");
-  return std::nullopt;
-}
+using QueueFlags = SimpleCheckFlags;
 
 void report(const QueueFlags& flags, const std::string& file, const queue::QueueCheckResult& result,
             double elapsed_s) {
@@ -136,7 +98,11 @@ FileOutcome check_file(const QueueFlags& flags, const std::string& file) {
 
 int cmd_check_queue(int argc, char** argv) {
   QueueFlags flags;
-  if (const auto stop = parse_queue_flags(argc, argv, flags)) return *stop;
+  po::variables_map vm;
+  if (const auto stop =
+          parse_simple_check_flags(argc, argv, "simlab check --model queue [options] FILE...",
+                                   po::options_description(), flags, vm))
+    return *stop;
   return check_each_file(flags.files,
                          [&](std::size_t i) { return check_file(flags, flags.files[i]); });
 }

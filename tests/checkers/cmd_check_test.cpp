@@ -226,6 +226,43 @@ TEST_F(CmdCheck, TheQueueModelReadsJsonlFastAndStillNamesABadLine) {
       << wrong.output;
 }
 
+// --model set-full and the counters judge Jepsen's and Maelstrom's shapes
+// with the same exit codes; their own flag is refused elsewhere.
+TEST_F(CmdCheck, TheSetFullAndCounterModelsJudgeTheirHistories) {
+  const std::string lost = temp_file("set-lost.edn", R"({:process 0 :type :invoke :f :add :value 1}
+{:process 0 :type :ok :f :add :value 1}
+{:process 1 :type :invoke :f :read}
+{:process 1 :type :ok :f :read :value #{1}}
+{:process 1 :type :invoke :f :read}
+{:process 1 :type :ok :f :read :value #{}}
+)");
+  const CommandRun run = simlab_check("--model set-full " + lost);
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("invalid: 1 lost"), std::string::npos) << run.output;
+  const CommandRun json = simlab_check("--model=set-full --json " + lost);
+  EXPECT_EQ(nlohmann::json::parse(json.output)["lost-count"], 1) << json.output;
+
+  const std::string counter =
+      temp_file("counter.edn", R"({:process 0 :type :invoke :f :add :value 2}
+{:process 0 :type :ok :f :add :value 2}
+{:process 1 :type :invoke :f :read :final? true}
+{:process 1 :type :ok :f :read :value 2 :final? true}
+)");
+  const CommandRun valid = simlab_check("--model g-counter " + counter);
+  EXPECT_EQ(valid.exit_code, 0) << valid.output;
+  EXPECT_NE(valid.output.find("valid: no anomalies; g-counter"), std::string::npos) << valid.output;
+  EXPECT_EQ(simlab_check("--model pn-counter --linearizable " + counter).exit_code, 64);
+}
+
+TEST_F(CmdCheck, ASetFullOpOfAnotherShapeNamesTheFileAndLine) {
+  const std::string file = temp_file("set-bad.edn",
+                                     "{:process 0 :type :invoke :f :add :value 1}\n"
+                                     "{:process 0 :type :ok :f :add :value 1}\n"
+                                     "{:process 0 :type :invoke :f :write :value 1}\n");
+  expect_run("--model set-full " + file, 65,
+             file + ":3: expected f add or read for --model set-full, found f \"write\"\n");
+}
+
 TEST_F(CmdCheck, BadFlagsExit64) {
   EXPECT_EQ(simlab_check("--model nosuch " + kJepsen + "etcd_002.log").exit_code, 64);
   EXPECT_EQ(simlab_check(kJepsen + "etcd_002.log").exit_code, 64);

@@ -72,6 +72,30 @@ TEST(JsonlWriter, RoundTripsThroughTheReader) {
   }
 }
 
+// Maelstrom marks the reads after healing :final? true; JSONL says "final".
+TEST(HistoryReaders, KeepAReadsFinalMarkAndTheWriterWritesItBack) {
+  const History edn = read_edn(
+      "{:process 0 :type :invoke :f :read :final? true}\n{:process 0 :type :ok :f :read :value 3 "
+      ":final? true}\n"
+      "{:process 1 :type :invoke :f :read :final? false}\n",
+      "h.edn");
+  ASSERT_EQ(edn.size(), 3u);
+  EXPECT_TRUE(edn[0].final_read);
+  EXPECT_TRUE(edn[1].final_read);
+  EXPECT_FALSE(edn[2].final_read);
+  std::ostringstream out;
+  write_jsonl(edn, out);
+  EXPECT_NE(out.str().find("\"value\":3,\"final\":true}"), std::string::npos) << out.str();
+  const History back = read_jsonl(out.str(), "h.jsonl");
+  EXPECT_TRUE(back[0].final_read);
+  EXPECT_FALSE(back[2].final_read);
+  expect_error(Format::edn, "{:process 0 :type :invoke :f :read :final? 1}\n", 1,
+               ":final? to be true or false");
+  expect_error(Format::jsonl,
+               "{\"process\":0,\"type\":\"invoke\",\"f\":\"read\",\"final\":\"yes\"}\n", 1,
+               "\"final\" to be true or false");
+}
+
 TEST(JsonlReader, MalformedLinesNameTheLineAndWhatWasExpected) {
   const std::string invoke = "{\"process\":1,\"type\":\"invoke\",\"f\":\"read\"}\n";
   expect_error(Format::jsonl, invoke + "{\"process\":1,\"type\":\"o", 2, "complete JSON object");
