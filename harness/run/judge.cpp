@@ -10,6 +10,7 @@
 #include "checkers/queue/queue_checker.h"
 #include "checkers/queue/queue_explanation.h"
 #include "checkers/queue/queue_history.h"
+#include "harness/run/judge_eventual.h"
 
 namespace simlab {
 namespace {
@@ -70,6 +71,7 @@ void judge_queue_history(RunOutcome& outcome) {
 
 void judge_history(RunOutcome& outcome) {
   if (outcome.scenario.checker == kQueueModel) return judge_queue_history(outcome);
+  if (is_eventual_run_model(outcome.scenario.checker)) return judge_eventual_history(outcome);
   const auto factory =
       linearizability::make_model_factory(outcome.scenario.checker, history::Value());
   if (!factory) {  // resolve_scenario checks the model: this is the lab's own bug

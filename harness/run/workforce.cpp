@@ -11,7 +11,8 @@ ClientSettings client_settings(const Scenario& scenario) {
                         scenario.script_op_streams,
                         scenario.system_options,
                         scenario.workload_options,
-                        scenario.bug};
+                        scenario.bug,
+                        scenario.safety_ms * kNanosecondsPerMillisecond};
 }
 
 faults::NemesisHooks make_nemesis_hooks(const SystemEntry& system, const Scenario& scenario,

@@ -3,7 +3,8 @@
 namespace simlab {
 
 std::span<const SystemEntry> systems() {
-  static const std::vector<SystemEntry> entries = {raft_entry(), register_entry(), log_entry()};
+  static const std::vector<SystemEntry> entries = {raft_entry(), register_entry(), log_entry(),
+                                                   crdt_entry()};
   return entries;
 }
 

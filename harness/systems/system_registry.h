@@ -39,6 +39,11 @@ struct ClientSettings {
   // The run's planted bug (empty: none), for bugs that live in a system's
   // client library rather than in its nodes.
   std::string bug;
+  // When the faults heal and the liveness phase begins, in the test's time
+  // (ClientEnv::now_ns): workloads whose final reads need the writes to stop
+  // first (Jepsen's final generator runs after the main phase) stop writing
+  // there.
+  std::int64_t heal_ns = 0;
 };
 
 // Runs one client: its generator, or `script` when it is not null (the
@@ -112,5 +117,6 @@ bool has_bug(const SystemEntry& system, std::string_view bug);
 SystemEntry raft_entry();
 SystemEntry register_entry();
 SystemEntry log_entry();
+SystemEntry crdt_entry();
 
 }  // namespace simlab

@@ -1,0 +1,73 @@
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "systems/crdt/crdt_node.h"
+#include "systems/crdt/crdt_observer.h"
+
+namespace simlab::crdt {
+namespace {
+
+std::string describe_state(const ReplicaState& state) {
+  std::vector<std::string> parts;
+  for (const auto& [key, counter] : state.counters)
+    parts.push_back(fmt::format("counter {} = {}", key, counter.value()));
+  for (const auto& [key, set] : state.sets)
+    parts.push_back(fmt::format("set {} = {}", key,
+                                set.elements().size() <= 8
+                                    ? fmt::format("{}", set.elements())
+                                    : fmt::format("{} elements", set.elements().size())));
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+}  // namespace
+
+std::unique_ptr<Node> CrdtFactory::make_node(const NodeConfig& config) const {
+  return std::make_unique<CrdtNode>(config);
+}
+
+std::unique_ptr<ClusterObserver> CrdtFactory::make_observer() const {
+  return std::make_unique<CrdtObserver>();
+}
+
+std::vector<PlantedBug> CrdtFactory::planted_bugs() const {
+  return {PlantedBug{kDeltaLostBug,
+                     "a write committed in a batch behind another write to the same key is applied "
+                     "but never shipped "
+                     "to the other replicas (Akka distributed data's lost delta)"}};
+}
+
+std::string CrdtFactory::describe_message(ByteView payload) const {
+  const auto message = decode_peer(payload);
+  if (!message) return "";
+  if (message->kind == PeerKind::ack) return fmt::format("ack deltas up to {}", message->sequence);
+  return fmt::format("{} up to {}: {}", message->full_state ? "whole state" : "deltas",
+                     message->sequence, describe_state(message->state));
+}
+
+std::string CrdtFactory::describe_request(ByteView payload) const {
+  const auto request = decode_request(payload);
+  if (!request) return "";
+  switch (request->op) {
+    case ClientOp::counter_add:
+      return fmt::format("add {} to counter {}", request->value, request->key);
+    case ClientOp::counter_read:
+      return fmt::format("read counter {}", request->key);
+    case ClientOp::set_add:
+      return fmt::format("add {} to set {}", request->value, request->key);
+    case ClientOp::set_remove:
+      return fmt::format("remove {} from set {}", request->value, request->key);
+    case ClientOp::set_read:
+      return fmt::format("read set {}", request->key);
+  }
+  return "";
+}
+
+std::string CrdtFactory::describe_reply(ByteView payload) const {
+  const auto reply = decode_reply(payload);
+  if (!reply) return "";
+  if (reply->status == ClientStatus::not_ready) return "not ready (recovering)";
+  if (!reply->elements.empty()) return fmt::format("ok {} elements", reply->elements.size());
+  return fmt::format("ok {}", reply->value);
+}
+
+}  // namespace simlab::crdt

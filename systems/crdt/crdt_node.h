@@ -1,0 +1,161 @@
+// A replica of the CRDT store: every node takes reads and writes for every
+// key on its own (multi-master, no coordination) and the replicas converge
+// by shipping deltas.
+//   Writes   a client's counter add or set add/remove becomes a delta under
+//            this replica's actor id; the deltas that arrive while a WAL
+//            write is in flight are committed together by the next one
+//            (group commit). A delta is applied, answered and offered to
+//            the other replicas only once its WAL frame is fsynced, so no
+//            read or replica ever sees a write the disk may still lose.
+//   Replication  Almeida, Shoker and Baquero's anti-entropy algorithm with
+//            causal delta-interval delivery (JPDC 2018, algorithm 2): each
+//            applied delta gets the next sequence number; every 50 ms a
+//            replica sends each peer the join of the deltas it has not
+//            acknowledged (a peer that left the last one unanswered waits
+//            500 ms), and the peer makes it durable, joins it and
+//            acknowledges the interval's end. A replica ships only its own
+//            clients' deltas: every replica talks to every other, so
+//            forwarding would only send each delta again N - 2 times; a
+//            replica cut off from the writer's replica gets its deltas once
+//            the two can talk (every fault heals). A peer that
+//            never acknowledged this boot of the sender, or fell behind the
+//            bounded buffer, gets the whole state instead (full-state
+//            anti-entropy, the fallback after long partitions).
+//   Disk     a WAL of delta frames and two snapshot slots, each frame with a
+//            CRC-32C; recovery joins every whole frame it finds (join is
+//            idempotent, so no frame needs a sequence number) and cuts a torn
+//            WAL tail. When the WAL grows past kWalCompactBytes (or a write
+//            failed), the state goes to the older snapshot slot and the WAL
+//            is emptied.
+//   Actor    drawn at random on a boot that finds no actor file, and fsynced
+//            before the first write: a replica that lost its disk writes as
+//            a new actor, never reusing its old dots (Riak KV issue 679).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "systems/common/node.h"
+#include "systems/crdt/crdt_protocol.h"
+#include "systems/crdt/crdt_types.h"
+
+namespace simlab::crdt {
+
+inline constexpr TimerId kGossipTimer = 1;
+inline constexpr std::int64_t kGossipInterval_ns = 50 * kNanosecondsPerMillisecond;
+inline constexpr std::int64_t kFullStateInterval_ns = 500 * kNanosecondsPerMillisecond;
+// A peer that has not acknowledged the last interval (down, cut off, slow)
+// is sent the next one only after this: resending every tick to a peer
+// that cannot hear costs the sender the whole buffer each time.
+inline constexpr std::int64_t kUnansweredResendInterval_ns = 500 * kNanosecondsPerMillisecond;
+inline constexpr std::size_t kDeltaBufferMax = 256;
+inline constexpr std::uint64_t kWalCompactBytes = 256 * 1024;
+inline constexpr const char* kActorFile = "crdt.actor";
+inline constexpr const char* kWalFile = "crdt.wal";
+inline constexpr const char* kSnapshotFiles[2] = {"crdt.snapshot.0", "crdt.snapshot.1"};
+
+class CrdtNode final : public Node {
+ public:
+  explicit CrdtNode(const NodeConfig& config);
+
+  void on_start(NodeContext& context) override;
+  void on_message(NodeContext& context, NodeId from, ByteView payload) override;
+  void on_timer(NodeContext& context, TimerId timer) override;
+  void on_disk_done(NodeContext& context, DiskOpId op, DiskStatus status, ByteView bytes) override;
+  void on_client(NodeContext& context, RequestId request, ByteView payload) override;
+
+  // Inspection for the observer and tests.
+  const ReplicaState& state() const { return state_; }
+  std::uint64_t state_version() const { return state_version_; }  // bumps with every change
+  ActorId actor() const { return actor_; }
+  bool serving() const { return phase_ == Phase::serving; }
+
+ private:
+  enum class Phase : std::uint8_t { reading, writing_actor, serving };
+  // A delta waiting for its WAL frame: a client's write, or a peer's interval.
+  struct Waiting {
+    ReplicaState delta;
+    std::optional<RequestId> request;  // a client's: answer once durable
+    ClientReply reply;
+    NodeId peer = kNoNode;  // a peer's: acknowledge once durable
+    std::uint64_t peer_incarnation = 0;
+    std::uint64_t peer_sequence = 0;
+  };
+  struct PeerProgress {
+    std::optional<std::uint64_t> acked;  // the highest sequence of this boot it holds
+    std::int64_t full_state_sent_ns = -1;
+    std::int64_t sent_ns = -1;  // the last delta interval sent
+    bool answered = true;       // it acknowledged something since then
+  };
+
+  // Recovery (crdt_node_disk.cpp).
+  void on_recovery_read(NodeContext& context, DiskOpId op, ByteView bytes);
+  void recover(NodeContext& context);
+  void start_serving(NodeContext& context);
+  // The WAL and compaction (crdt_node_disk.cpp).
+  void flush_batch(NodeContext& context);
+  void on_batch_durable(NodeContext& context, const std::vector<Waiting>& batch, bool ok);
+  void maybe_compact(NodeContext& context);
+  void on_compaction_step(NodeContext& context, DiskOpId op, DiskStatus status);
+
+  void handle_write(NodeContext& context, RequestId request, const ClientRequest& decoded);
+  void on_delta(NodeContext& context, NodeId from, PeerMessage message);
+  void apply(const std::vector<Waiting>& batch);
+  void gossip(NodeContext& context);
+  void send_to_peer(NodeContext& context, NodeId peer, PeerProgress& progress);
+  void trim_buffer();
+
+  NodeConfig config_;
+  bool delta_lost_bug_ = false;
+  Phase phase_ = Phase::reading;
+  ActorId actor_ = 0;
+  std::uint64_t incarnation_ = 0;
+  ReplicaState state_;  // what is durable and applied
+  std::uint64_t state_version_ = 0;
+  // This actor's own writes as issued, ahead of state_ while they wait.
+  std::map<std::string, PnCounter::Entry> issued_counters_;
+  // Per set, this actor's last dot: a set's dots from one actor run 1, 2, 3
+  // with no gaps, so its causal context stays a version vector.
+  std::map<std::string, std::uint64_t> issued_dots_;
+
+  std::map<DiskOpId, int> recovery_reads_;  // op -> 0 actor, 1 and 2 snapshots, 3 WAL
+  Bytes recovery_bytes_[4];
+  DiskOpId actor_fsync_ = 0;
+
+  std::uint64_t wal_end_ = 0;
+  bool wal_poisoned_ = false;  // a WAL write failed: what follows may be unreadable
+  std::vector<Waiting> batch_;
+  std::optional<std::pair<DiskOpId, std::vector<Waiting>>> in_flight_;  // its fsync and batch
+  int next_snapshot_slot_ = 0;
+  DiskOpId compaction_fsync_ = 0, compaction_truncate_ = 0;
+  bool compacting_ = false;
+
+  std::deque<std::pair<std::uint64_t, ReplicaState>> deltas_;  // sequence -> delta
+  std::uint64_t next_sequence_ = 1;
+  std::map<NodeId, PeerProgress> peers_;
+  std::map<NodeId, std::pair<std::uint64_t, std::uint64_t>>
+      received_;  // peer -> (incarnation, sequence)
+};
+
+class CrdtFactory final : public SystemFactory {
+ public:
+  std::unique_ptr<Node> make_node(const NodeConfig& config) const override;
+  std::unique_ptr<ClusterObserver> make_observer() const override;
+  std::vector<PlantedBug> planted_bugs() const override;
+  // None: a replica answers a write once its own disk holds it, before any
+  // other replica does, so a damaged copy can be the only one.
+  std::uint32_t damaged_disks_tolerated(std::string_view, std::uint32_t) const override {
+    return 0;
+  }
+  std::string describe_message(ByteView payload) const override;
+  std::string describe_request(ByteView payload) const override;
+  std::string describe_reply(ByteView payload) const override;
+};
+
+inline constexpr const char* kCrdtSystemName = "crdt";
+inline constexpr const char* kDeltaLostBug = "crdt.delta-lost";
+
+}  // namespace simlab::crdt

@@ -1,0 +1,57 @@
+// The CRDT store's wire format: client requests and replies, and the
+// replicas' delta-interval and acknowledgement messages. Every message ends
+// in a CRC-32C, so a payload the network damaged decodes as nothing.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "systems/common/types.h"
+#include "systems/crdt/crdt_types.h"
+
+namespace simlab::crdt {
+
+enum class ClientOp : std::uint8_t { counter_add = 1, counter_read, set_add, set_remove, set_read };
+
+struct ClientRequest {
+  ClientOp op = ClientOp::counter_read;
+  std::string key;
+  std::int64_t value = 0;  // a counter's delta, or a set's element
+};
+
+enum class ClientStatus : std::uint8_t {
+  ok = 1,
+  not_ready,  // still recovering from its disk: nothing happened
+};
+
+struct ClientReply {
+  ClientStatus status = ClientStatus::ok;
+  std::int64_t value = 0;              // a counter read's value
+  std::vector<std::int64_t> elements;  // a set read's elements, ascending
+};
+
+enum class PeerKind : std::uint8_t {
+  delta = 1,  // the join of the sender's deltas up to `sequence` (or its whole state)
+  ack,        // the receiver holds, durably, everything up to `sequence`
+};
+
+struct PeerMessage {
+  PeerKind kind = PeerKind::delta;
+  // The sender's boot (a random number drawn at start): an ack names the
+  // boot whose sequence numbers it counts.
+  std::uint64_t incarnation = 0;
+  std::uint64_t sequence = 0;
+  bool full_state = false;  // the delta is the sender's whole state (anti-entropy)
+  ReplicaState state;
+};
+
+Bytes encode_request(const ClientRequest& request);
+std::optional<ClientRequest> decode_request(ByteView bytes);
+Bytes encode_reply(const ClientReply& reply);
+std::optional<ClientReply> decode_reply(ByteView bytes);
+Bytes encode_peer(const PeerMessage& message);
+std::optional<PeerMessage> decode_peer(ByteView bytes);
+
+}  // namespace simlab::crdt

@@ -1,0 +1,133 @@
+// The replicated data types of the CRDT store, as delta-state CRDTs
+// (Almeida, Shoker and Baquero, "Delta State Replicated Data Types", JPDC
+// 2018): every update makes a small state (a delta) that is joined into the
+// replica and shipped to the others, and join is commutative, associative
+// and idempotent, so deltas may be resent, reordered and merged.
+//   PN-Counter    a pair of grow-only maps, actor -> increments and actor ->
+//                 decrements, joined by taking each entry's maximum
+//                 (Shapiro et al., "A comprehensive study of CRDTs", 2011)
+//   add-wins set  elements mapped to the dots (actor, counter) of the adds
+//                 that made them, with a causal context of every dot seen;
+//                 a dot a replica has seen but no longer holds was removed
+//                 (the paper's AWORSet; riak_dt's ORSWOT keeps the same
+//                 state). The context is a version vector plus a cloud of
+//                 dots beyond it, so a delta's single dot does not claim
+//                 the dots below it.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "systems/common/byte_codec.h"
+
+namespace simlab::crdt {
+
+using ActorId = std::uint64_t;
+
+struct Dot {
+  ActorId actor = 0;
+  std::uint64_t counter = 0;  // 1, 2, ... per actor
+  friend auto operator<=>(const Dot&, const Dot&) = default;
+};
+
+class CausalContext {
+ public:
+  bool contains(const Dot& dot) const;
+  void insert(const Dot& dot);
+  // Each join returns whether it changed anything (a replica forwards only
+  // what was news to it, or deltas would echo between replicas for ever).
+  bool join(const CausalContext& other);
+  // The highest counter of `actor` in the context (0: none).
+  std::uint64_t max_counter(ActorId actor) const;
+  // Every dot of `other` is in this context.
+  bool covers(const CausalContext& other) const;
+  std::uint64_t size() const;  // how many dots
+  const std::map<ActorId, std::uint64_t>& compact() const { return compact_; }
+  const std::set<Dot>& cloud() const { return cloud_; }
+  friend bool operator==(const CausalContext&, const CausalContext&) = default;
+
+  void write(ByteWriter& out) const;
+  bool read(ByteReader& in);
+
+ private:
+  void compact_cloud();                       // moves dots that extend the version vector into it
+  std::map<ActorId, std::uint64_t> compact_;  // every dot (a, 1..n) for a -> n
+  std::set<Dot> cloud_;                       // dots above the vector's entries
+};
+
+class PnCounter {
+ public:
+  struct Entry {
+    std::uint64_t increments = 0, decrements = 0;
+    friend bool operator==(const Entry&, const Entry&) = default;
+  };
+  std::int64_t value() const;
+  // The delta of `actor` adding `delta` after it had already issued `issued`
+  // (its own entry, which may be ahead of this state while writes wait for
+  // their fsync): the actor's whole new entry.
+  static PnCounter add_delta(ActorId actor, Entry issued, std::int64_t delta);
+  bool join(const PnCounter& other);
+  bool covers(const PnCounter& other) const;  // every entry at least as high
+  Entry entry(ActorId actor) const;
+  const std::map<ActorId, Entry>& entries() const { return entries_; }
+  friend bool operator==(const PnCounter&, const PnCounter&) = default;
+
+  void write(ByteWriter& out) const;
+  bool read(ByteReader& in);
+
+ private:
+  std::map<ActorId, Entry> entries_;
+};
+
+class AddWinsSet {
+ public:
+  std::vector<std::int64_t> elements() const;  // ascending
+  // The delta of adding `element` with the fresh `dot`: the dot, and in the
+  // context the element's older dots it replaces.
+  AddWinsSet add_delta(std::int64_t element, const Dot& dot) const;
+  // The delta of removing `element`: no entry, its dots in the context.
+  AddWinsSet remove_delta(std::int64_t element) const;
+  bool join(const AddWinsSet& other);
+  const CausalContext& context() const { return context_; }
+  const std::map<std::int64_t, std::set<Dot>>& entries() const { return entries_; }
+  friend bool operator==(const AddWinsSet&, const AddWinsSet&) = default;
+
+  void write(ByteWriter& out) const;
+  bool read(ByteReader& in);
+
+ private:
+  void drop(const Dot& dot, std::int64_t element);
+  bool join_entry(std::int64_t element, const std::set<Dot>& theirs,
+                  const CausalContext& their_context);
+  // Dots this set holds that `other` has seen, of elements `other` holds no
+  // entry for: removed there. None when `other` holds every dot it has seen
+  // (a join of adds): the common case costs nothing. Otherwise found
+  // through the dot index.
+  std::vector<std::pair<Dot, std::int64_t>> removed_by(const AddWinsSet& other) const;
+
+  std::map<std::int64_t, std::set<Dot>> entries_;  // element -> the dots that keep it
+  std::map<Dot, std::int64_t> dot_index_;          // each held dot -> its element
+  CausalContext context_;
+};
+
+// A replica's whole state, or a delta of it: per key, a counter and a set
+// (a request names which one it means).
+struct ReplicaState {
+  std::map<std::string, PnCounter> counters;
+  std::map<std::string, AddWinsSet> sets;
+
+  bool join(const ReplicaState& other);
+  bool empty() const { return counters.empty() && sets.empty(); }
+  friend bool operator==(const ReplicaState&, const ReplicaState&) = default;
+};
+
+void write_state(ByteWriter& out, const ReplicaState& state);
+// Nothing when the bytes are not a whole state.
+std::optional<ReplicaState> read_state(ByteReader& in);
+
+}  // namespace simlab::crdt

@@ -1,0 +1,146 @@
+// The CRDT store's data types: what each join keeps, the laws every join
+// obeys (commutative, associative, idempotent) on random replicas, the
+// causal context's compaction, and the codecs.
+#include "systems/crdt/crdt_types.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "systems/crdt/crdt_protocol.h"
+
+namespace simlab::crdt {
+namespace {
+
+constexpr ActorId kA = 1, kB = 2;
+
+TEST(CrdtPnCounter, EachActorsEntryJoinsByItsMaximum) {
+  PnCounter a = PnCounter::add_delta(kA, {}, 5);
+  a.join(PnCounter::add_delta(kA, a.entry(kA), -2));
+  PnCounter b = PnCounter::add_delta(kB, {}, 4);
+  EXPECT_TRUE(b.join(a));
+  EXPECT_EQ(b.value(), 7);
+  EXPECT_FALSE(b.join(a));  // nothing new
+  EXPECT_EQ((b.entry(kA)), (PnCounter::Entry{5, 2}));
+  EXPECT_TRUE(b.covers(a));
+  EXPECT_FALSE(a.covers(b));
+}
+
+TEST(CrdtCausalContext, DotsThatExtendTheVectorCompactIntoIt) {
+  CausalContext context;
+  context.insert(Dot{kA, 2});
+  EXPECT_TRUE(context.compact().empty());
+  EXPECT_EQ(context.cloud().size(), 1u);
+  EXPECT_FALSE(context.contains(Dot{kA, 1}));
+  context.insert(Dot{kA, 1});
+  EXPECT_EQ(context.compact().at(kA), 2u);
+  EXPECT_TRUE(context.cloud().empty());
+  EXPECT_EQ(context.max_counter(kA), 2u);
+  EXPECT_EQ(context.size(), 2u);
+  CausalContext later;
+  later.insert(Dot{kA, 1});
+  later.insert(Dot{kA, 3});
+  EXPECT_FALSE(context.covers(later));
+  EXPECT_TRUE(context.join(later));
+  EXPECT_EQ(context.compact().at(kA), 3u);
+  EXPECT_TRUE(context.covers(later));
+}
+
+TEST(CrdtAddWinsSet, AnAddDeltaDoesNotClaimTheDotsBelowIt) {
+  AddWinsSet replica;
+  replica.join(replica.add_delta(10, Dot{kA, 1}));
+  AddWinsSet other;
+  // kA's third add reached `other` alone: its delta's context names one dot,
+  // so joining it must not drop element 10 (kA's first dot) from `replica`.
+  const AddWinsSet delta = other.add_delta(30, Dot{kA, 3});
+  replica.join(delta);
+  EXPECT_EQ(replica.elements(), (std::vector<std::int64_t>{10, 30}));
+}
+
+TEST(CrdtAddWinsSet, ARemoveDropsTheDotsItSawAndAConcurrentAddWins) {
+  AddWinsSet a;
+  a.join(a.add_delta(7, Dot{kA, 1}));
+  AddWinsSet b = a;
+  const AddWinsSet removal = b.remove_delta(7);
+  b.join(removal);
+  EXPECT_TRUE(b.elements().empty());
+  a.join(a.add_delta(7, Dot{kA, 2}));  // concurrent with the removal: a dot b never saw
+  AddWinsSet merged = a;
+  merged.join(b);
+  EXPECT_EQ(merged.elements(), (std::vector<std::int64_t>{7}));
+  EXPECT_EQ(merged.entries().at(7), (std::set<Dot>{Dot{kA, 2}}));
+  AddWinsSet removed_only = b;
+  removed_only.join(AddWinsSet{});
+  EXPECT_TRUE(removed_only.elements().empty());
+}
+
+// Replicas that each apply a random sequence of adds and removes of their
+// own, and joins of each other, in some order.
+std::vector<AddWinsSet> random_replicas(std::mt19937& random) {
+  std::vector<AddWinsSet> replicas(3);
+  std::vector<std::uint64_t> counters(3, 0);
+  for (int step = 0; step < 30; ++step) {
+    const std::size_t at = random() % 3;
+    AddWinsSet& replica = replicas[at];
+    const std::int64_t element = static_cast<std::int64_t>(random() % 6);
+    switch (random() % 3) {
+      case 0:
+        replica.join(replica.add_delta(element, Dot{at + 1, ++counters[at]}));
+        break;
+      case 1:
+        replica.join(replica.remove_delta(element));
+        break;
+      default:
+        replica.join(replicas[random() % 3]);
+    }
+  }
+  return replicas;
+}
+
+TEST(CrdtAddWinsSet, JoinIsCommutativeAssociativeAndIdempotent) {
+  std::mt19937 random(7);
+  for (int trial = 0; trial < 300; ++trial) {
+    const auto replicas = random_replicas(random);
+    const AddWinsSet &a = replicas[0], &b = replicas[1], &c = replicas[2];
+    AddWinsSet ab = a, ba = b;
+    ab.join(b);
+    ba.join(a);
+    ASSERT_EQ(ab, ba) << "trial " << trial;
+    AddWinsSet ab_c = ab, a_bc = a, bc = b;
+    ab_c.join(c);
+    bc.join(c);
+    a_bc.join(bc);
+    ASSERT_EQ(ab_c, a_bc) << "trial " << trial;
+    AddWinsSet aa = a;
+    EXPECT_FALSE(aa.join(a)) << "trial " << trial;
+    ASSERT_EQ(aa, a) << "trial " << trial;
+  }
+}
+
+TEST(CrdtReplicaState, StatesAndMessagesSurviveTheirCodecsAndDamageIsRefused) {
+  ReplicaState state;
+  state.counters["c"] = PnCounter::add_delta(kA, {}, -3);
+  AddWinsSet& set = state.sets["s"];
+  set.join(set.add_delta(4, Dot{kB, 1}));
+  set.join(set.add_delta(5, Dot{kB, 3}));
+  const Bytes bytes = encode_peer(PeerMessage{PeerKind::delta, 99, 12, true, state});
+  const auto message = decode_peer(bytes);
+  ASSERT_TRUE(message.has_value());
+  EXPECT_EQ(message->state, state);
+  EXPECT_EQ(message->incarnation, 99u);
+  EXPECT_EQ(message->sequence, 12u);
+  EXPECT_TRUE(message->full_state);
+  Bytes damaged = bytes;
+  damaged[damaged.size() / 2] ^= 0x10;
+  EXPECT_FALSE(decode_peer(damaged).has_value());
+  const auto request = decode_request(encode_request({ClientOp::set_add, "k1", 42}));
+  ASSERT_TRUE(request.has_value());
+  EXPECT_EQ(request->key, "k1");
+  EXPECT_EQ(request->value, 42);
+  const auto reply = decode_reply(encode_reply({ClientStatus::ok, 0, {1, 2}}));
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->elements, (std::vector<std::int64_t>{1, 2}));
+}
+
+}  // namespace
+}  // namespace simlab::crdt

@@ -1,0 +1,169 @@
+#include "workloads/crdt_workload.h"
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "systems/crdt/crdt_protocol.h"
+#include "workloads/op_stream_env.h"
+
+namespace simlab {
+namespace {
+
+using crdt::ClientOp;
+using crdt::ClientReply;
+using crdt::ClientRequest;
+using history::OpType;
+using history::Value;
+
+std::string key_name(std::int64_t key) { return "k" + std::to_string(key); }
+
+NodeId replica_of(const ClientEnv& env, std::int64_t process) {
+  const auto& nodes = env.nodes();
+  return nodes[static_cast<std::size_t>(process) % nodes.size()];
+}
+
+ClientOp read_op(CrdtWorkloadKind kind) {
+  return kind == CrdtWorkloadKind::set ? ClientOp::set_read : ClientOp::counter_read;
+}
+
+Value read_value(CrdtWorkloadKind kind, const ClientReply& reply) {
+  if (kind == CrdtWorkloadKind::counter) return Value::integer(reply.value);
+  Value::List elements;
+  elements.reserve(reply.elements.size());
+  for (const std::int64_t element : reply.elements) elements.push_back(Value::integer(element));
+  return Value::list(std::move(elements));
+}
+
+struct Call {
+  OpType type = OpType::info;
+  std::optional<ClientReply> reply;
+};
+
+// ok, fail (a replica still recovering did nothing) or info (no answer).
+Call perform(ClientEnv& env, NodeId node, const ClientRequest& request, std::int64_t timeout_ns) {
+  const CallResult result = env.call(node, crdt::encode_request(request), timeout_ns);
+  if (result.status != CallResult::Status::ok) return {};
+  auto reply = crdt::decode_reply(result.response);
+  if (!reply) return {};
+  if (reply->status == crdt::ClientStatus::not_ready) return {OpType::fail, std::nullopt};
+  return {OpType::ok, std::move(*reply)};
+}
+
+struct DrawnOp {
+  std::string f;
+  std::string key;
+  std::int64_t value = 0;  // an add's element or delta
+};
+
+DrawnOp draw_op(ClientEnv& env, const CrdtWorkloadOptions& options, std::int64_t fresh_element) {
+  const bool add = env.random().below(4) != 0 && env.now_ns() < options.writes_end_ns;
+  DrawnOp op{add ? "add" : "read",
+             key_name(static_cast<std::int64_t>(
+                 env.random().below(static_cast<std::uint64_t>(options.keys)))),
+             0};
+  if (!add) return op;
+  if (options.kind == CrdtWorkloadKind::set) {
+    op.value = fresh_element;
+  } else {
+    op.value = env.random().between(-3, 5);
+    if (op.value == 0) op.value = 1;
+  }
+  return op;
+}
+
+DrawnOp scripted_op(const ScriptedOp& op) {
+  const bool key_ok = op.key && op.key->is_string();
+  if (key_ok && op.f == "read") return {op.f, op.key->as_string(), 0};
+  if (key_ok && op.f == "add" && op.value.is_integer())
+    return {op.f, op.key->as_string(), op.value.as_integer()};
+  throw std::invalid_argument("a scripted crdt op is add N or read of a string key; got " + op.f);
+}
+
+ClientRequest request_of(CrdtWorkloadKind kind, const DrawnOp& op) {
+  if (op.f == "read") return {read_op(kind), op.key, 0};
+  return {kind == CrdtWorkloadKind::set ? ClientOp::set_add : ClientOp::counter_add, op.key,
+          op.value};
+}
+
+}  // namespace
+
+void run_crdt_client(ClientEnv& client_env, HistoryRecorder& recorder, std::int64_t process,
+                     const CrdtWorkloadOptions& options, const ClientScript* script) {
+  OpStreamEnv op_env(client_env, process);
+  const bool op_streams = script != nullptr && options.op_streams;
+  ClientEnv& env = op_streams ? op_env : client_env;
+  std::int64_t sequence = 0;
+  std::size_t next_scripted = 0;
+  bool think_due = false;
+  while (!env.stopping() && (script == nullptr || next_scripted < script->size())) {
+    if (op_streams) op_env.start_op((*script)[next_scripted]);
+    DrawnOp op = draw_op(env, options, process * 1'000'000 + ++sequence);  // unique across the run
+    if (script != nullptr) {
+      const ScriptedOp& scripted = (*script)[next_scripted++];
+      wait_for_scripted_op(env, scripted, think_due);
+      if (env.stopping()) break;
+      op = scripted_op(scripted);
+    }
+    const Value invoke_value = op.f == "add" ? Value::integer(op.value) : Value();
+    recorder.invoke(env.now_ns(), process, op.f, Value::string(op.key), invoke_value);
+    const Call call =
+        perform(env, replica_of(env, process), request_of(options.kind, op), options.op_timeout_ns);
+    const Value completion =
+        call.reply && op.f == "read" ? read_value(options.kind, *call.reply) : invoke_value;
+    recorder.complete(env.now_ns(), process, call.type, completion);
+    if (call.type == OpType::info) process += options.process_stride;
+    const std::int64_t think_ns = env.random().between(0, options.think_ns_max);
+    if (script == nullptr || next_scripted == script->size()) env.sleep_for(think_ns);
+    think_due = true;
+  }
+}
+
+namespace {
+
+// One read of `key` on every replica; the values when all were ok, else nothing.
+std::optional<std::vector<Value>> read_every_replica(ClientEnv& env, HistoryRecorder& recorder,
+                                                     std::int64_t& process, const std::string& key,
+                                                     const CrdtWorkloadOptions& options,
+                                                     bool final_read) {
+  std::vector<Value> values;
+  bool all_ok = true;
+  for (const NodeId node : env.nodes()) {
+    if (env.stopping()) return std::nullopt;
+    recorder.invoke(env.now_ns(), process, "read", Value::string(key), Value(), final_read);
+    const Call call = perform(env, node, {read_op(options.kind), key, 0}, options.op_timeout_ns);
+    const Value value = call.reply ? read_value(options.kind, *call.reply) : Value();
+    recorder.complete(env.now_ns(), process, call.type, value);
+    if (call.type == OpType::info) process += options.process_stride;
+    all_ok = all_ok && call.type == OpType::ok;
+    values.push_back(value);
+  }
+  if (!all_ok) return std::nullopt;
+  return values;
+}
+
+bool all_equal(const std::vector<Value>& values) {
+  for (const Value& value : values)
+    if (!(value == values.front())) return false;
+  return true;
+}
+
+}  // namespace
+
+void run_crdt_final_reads(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
+                          std::int64_t slot, std::int64_t readers,
+                          const CrdtWorkloadOptions& options) {
+  if (slot >= options.keys) return;
+  env.sleep_for(2 * options.op_timeout_ns);
+  for (std::int64_t key = slot; key < options.keys; key += readers) {
+    for (int poll = 0; poll < options.converge_polls_max && !env.stopping(); ++poll) {
+      const auto values = read_every_replica(env, recorder, process, key_name(key), options, false);
+      if (values && all_equal(*values)) break;
+      env.sleep_for(options.poll_interval_ns);
+    }
+    if (env.stopping()) return;
+    read_every_replica(env, recorder, process, key_name(key), options, true);
+  }
+}
+
+}  // namespace simlab
