@@ -132,7 +132,9 @@ void CrdtNode::gossip(NodeContext& context) {
 void CrdtNode::send_to_peer(NodeContext& context, NodeId peer, PeerProgress& progress) {
   const std::uint64_t last = next_sequence_ - 1;
   const std::uint64_t first_buffered = deltas_.empty() ? next_sequence_ : deltas_.front().first;
-  const bool behind = !progress.acked || *progress.acked + 1 < first_buffered;
+  // BUGGIFY: the whole state now and then, as after a long partition.
+  const bool behind = !progress.acked || *progress.acked + 1 < first_buffered ||
+                      context.buggify("crdt.full-state-instead");
   if (behind) {
     if (state_.empty()) return;
     const std::int64_t now_ns = context.monotonic_ns();
