@@ -2,6 +2,7 @@
 
 #include <regex>
 
+#include "checkers/history/anomaly_list.h"
 #include "checkers/history/value_format.h"
 
 namespace simlab::reports {
@@ -83,12 +84,13 @@ nlohmann::json linearizability_data(const nlohmann::json& explanation,
   return data;
 }
 
-// A queue checker's explanation (checkers/queue/queue_explanation.h): the
-// finding's detail, the counts, the examples and the lanes as the checker
-// drew them; the ops of the finding's example are the ones to highlight.
-nlohmann::json queue_data(const nlohmann::json& explanation, const RunSummary& summary) {
+// A list of anomalies (checkers/history/anomaly_list.h): the finding's
+// detail, the counts, the examples and, for the queue checker, the lanes as
+// it drew them; the ops of the finding's example are the ones to highlight.
+nlohmann::json anomaly_list_data(const nlohmann::json& explanation, const RunSummary& summary) {
   const nlohmann::json anomalies = explanation.value("anomalies", nlohmann::json::array());
-  nlohmann::json data = {{"kind", "queue"},
+  const bool queue = explanation.value("checker", std::string()) == "queue";
+  nlohmann::json data = {{"kind", queue ? "queue" : "anomalies"},
                          {"reason", summary.detail},
                          {"counts", explanation.value("counts", nlohmann::json::object())},
                          {"anomalies", anomalies},
@@ -104,9 +106,10 @@ nlohmann::json queue_data(const nlohmann::json& explanation, const RunSummary& s
   return data;
 }
 
-bool is_queue_explanation(const nlohmann::json& explanation) {
+bool is_anomaly_list(const nlohmann::json& explanation) {
   const auto checker = explanation.find("checker");
-  return checker != explanation.end() && *checker == "queue";
+  return checker != explanation.end() && checker->is_string() &&
+         history::is_anomaly_list_checker(checker->get<std::string>());
 }
 
 std::string kind_of(const RunSummary& summary) {
@@ -123,8 +126,8 @@ std::string kind_of(const RunSummary& summary) {
 
 nlohmann::json explanation_data(const RunSummary& summary, const history::History& history) {
   nlohmann::json data;
-  if (summary.explanation.is_object() && is_queue_explanation(summary.explanation)) {
-    data = queue_data(summary.explanation, summary);
+  if (summary.explanation.is_object() && is_anomaly_list(summary.explanation)) {
+    data = anomaly_list_data(summary.explanation, summary);
   } else if (summary.explanation.is_object()) {
     data = linearizability_data(summary.explanation, history);
   } else {

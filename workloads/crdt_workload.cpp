@@ -1,5 +1,6 @@
 #include "workloads/crdt_workload.h"
 
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -56,12 +57,30 @@ struct DrawnOp {
   std::int64_t value = 0;  // an add's element or delta
 };
 
+// The window of keys a set's adds go to at `now_ns` (counters: always 0).
+std::int64_t key_window(const CrdtWorkloadOptions& options, std::int64_t now_ns) {
+  if (options.kind != CrdtWorkloadKind::set) return 0;
+  return std::min(now_ns, options.writes_end_ns) / options.key_period_ns;
+}
+
+// How many keys the run may have written to.
+std::int64_t keys_written(const CrdtWorkloadOptions& options, std::int64_t now_ns) {
+  return (key_window(options, now_ns) + 1) * options.keys;
+}
+
+std::int64_t draw_key(ClientEnv& env, const CrdtWorkloadOptions& options, bool add) {
+  const auto below = [&](std::int64_t bound) {
+    return static_cast<std::int64_t>(env.random().below(static_cast<std::uint64_t>(bound)));
+  };
+  const std::int64_t current =
+      key_window(options, env.now_ns()) * options.keys + below(options.keys);
+  if (add || current < options.keys || env.random().below(2) == 0) return current;
+  return below(keys_written(options, env.now_ns()));  // an earlier key, or a current one
+}
+
 DrawnOp draw_op(ClientEnv& env, const CrdtWorkloadOptions& options, std::int64_t fresh_element) {
   const bool add = env.random().below(4) != 0 && env.now_ns() < options.writes_end_ns;
-  DrawnOp op{add ? "add" : "read",
-             key_name(static_cast<std::int64_t>(
-                 env.random().below(static_cast<std::uint64_t>(options.keys)))),
-             0};
+  DrawnOp op{add ? "add" : "read", key_name(draw_key(env, options, add)), 0};
   if (!add) return op;
   if (options.kind == CrdtWorkloadKind::set) {
     op.value = fresh_element;
@@ -153,9 +172,9 @@ bool all_equal(const std::vector<Value>& values) {
 void run_crdt_final_reads(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
                           std::int64_t slot, std::int64_t readers,
                           const CrdtWorkloadOptions& options) {
-  if (slot >= options.keys) return;
   env.sleep_for(2 * options.op_timeout_ns);
-  for (std::int64_t key = slot; key < options.keys; key += readers) {
+  const std::int64_t keys = keys_written(options, env.now_ns());
+  for (std::int64_t key = slot; key < keys; key += readers) {
     for (int poll = 0; poll < options.converge_polls_max && !env.stopping(); ++poll) {
       const auto values = read_every_replica(env, recorder, process, key_name(key), options, false);
       if (values && all_equal(*values)) break;

@@ -35,7 +35,12 @@ struct CrdtWorkloadOptions {
   std::int64_t op_timeout_ns = 500 * kNanosecondsPerMillisecond;
   std::int64_t think_ns_max = 20 * kNanosecondsPerMillisecond;
   std::int64_t process_stride = 1;  // added to the process id after an `info`
-  std::int64_t keys = 8;
+  std::int64_t keys = 8;            // at a time
+  // Sets only: every key_period_ns the adds move on to `keys` fresh keys
+  // (Jepsen's set-full runs over independent keys the same way), so no set,
+  // and no read of it, grows without bound; reads go to the current keys
+  // half the time and to any earlier key otherwise. Counters keep their keys.
+  std::int64_t key_period_ns = 1 * kNanosecondsPerSecond;
   bool op_streams = false;  // scripted: each op draws from its own stream
   // From this test time on (the heal), clients only read, so the replicas
   // can settle before the final reads, as Jepsen's final generator runs
@@ -54,7 +59,8 @@ struct CrdtWorkloadOptions {
 void run_crdt_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
                      const CrdtWorkloadOptions& options, const ClientScript* script = nullptr);
 
-// Final reader `slot` of `readers`: keys k with k % readers == slot.
+// Final reader `slot` of `readers`: keys k with k % readers == slot, of
+// every key the run wrote to.
 void run_crdt_final_reads(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
                           std::int64_t slot, std::int64_t readers,
                           const CrdtWorkloadOptions& options);

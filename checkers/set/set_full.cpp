@@ -17,6 +17,7 @@ struct Read {
   std::int64_t invoke = 0;  // history positions
   std::int64_t done = 0;
   std::int64_t begin_ns = 0;
+  bool final_read = false;
 };
 
 struct Element {
@@ -33,6 +34,7 @@ struct KeyState {
   std::unordered_map<Value, std::size_t, history::ValueHash> ids;
   std::vector<Element> elements;  // in the order the history first names them
   std::vector<Read> reads;        // ok reads, in invocation order
+  std::vector<std::uint32_t> final_reads;  // ordinals of the final ones
   std::vector<ReadFinding> duplicated;
 
   Element& element(const Value& value) {
@@ -105,7 +107,10 @@ class Compiler {
                                  history::format_value(result.value));
     }
     const auto ordinal = static_cast<std::uint32_t>(state.reads.size());
-    state.reads.push_back(Read{position, done, history_[static_cast<std::size_t>(position)].time});
+    const Op& invocation = history_[static_cast<std::size_t>(position)];
+    state.reads.push_back(
+        Read{position, done, invocation.time, invocation.final_read || result.final_read});
+    if (state.reads.back().final_read) state.final_reads.push_back(ordinal);
     for (const Value& item : result.value.as_list()) {
       Element& element = state.element(item);
       if (!element.present.empty() && element.present.back() == ordinal) {
@@ -136,9 +141,21 @@ std::optional<std::uint32_t> latest_read_missing(const Element& element, std::si
   return static_cast<std::uint32_t>(read);
 }
 
+// Under the final-reads rule: the first final read begun after the element
+// was known that misses it.
+std::optional<std::uint32_t> final_read_missing(const KeyState& state, const Element& element,
+                                                std::int64_t known) {
+  for (const std::uint32_t read : state.final_reads) {
+    if (state.reads[read].invoke <= known) continue;
+    if (!std::binary_search(element.present.begin(), element.present.end(), read)) return read;
+  }
+  return std::nullopt;
+}
+
 class Judge {
  public:
-  Judge(const History& history, SetFullResult& result) : history_(history), result_(result) {}
+  Judge(const History& history, SetFullResult& result, LossRule rule)
+      : history_(history), result_(result), rule_(rule) {}
 
   void judge(const KeyState& state) {
     for (const Element& element : state.elements) judge(state, element);
@@ -180,11 +197,22 @@ class Judge {
         missing && after_known(*missing))
       absent = missing;
     if (present) finding.last_present = state.reads[*present].done;
+    const Read* last_present = present ? &state.reads[*present] : nullptr;
+    const bool by_finals = rule_ == LossRule::final_reads ||
+                           (rule_ == LossRule::automatic && !state.final_reads.empty());
+    if (by_finals) {
+      if (const auto missing = final_read_missing(state, element, finding.known)) {
+        finding.last_absent = state.reads[*missing].done;
+        return lost(finding, state.reads[*missing], last_present);
+      }
+      if (absent) finding.last_absent = state.reads[*absent].done;
+      if (present) return stable(finding, absent ? &state.reads[*absent] : nullptr);
+      return never_read(finding);
+    }
     if (absent) finding.last_absent = state.reads[*absent].done;
     if (present && (!absent || *absent < *present))
       return stable(finding, absent ? &state.reads[*absent] : nullptr);
-    if (absent)
-      return lost(finding, state.reads[*absent], present ? &state.reads[*present] : nullptr);
+    if (absent) return lost(finding, state.reads[*absent], last_present);
     never_read(finding);
   }
 
@@ -219,6 +247,7 @@ class Judge {
 
   const History& history_;
   SetFullResult& result_;
+  LossRule rule_;
 };
 
 std::optional<LatencyQuantiles> quantiles(std::vector<std::int64_t> latencies_ns) {
@@ -243,7 +272,7 @@ SetFullResult check_set_full(const History& history, const SetFullOptions& optio
   const std::vector<KeyState> keys = Compiler(history).compile();
   SetFullResult result;
   result.keys = keys.size();
-  Judge judge(history, result);
+  Judge judge(history, result, options.loss_rule);
   for (const KeyState& state : keys) {
     result.reads += state.reads.size();
     judge.judge(state);

@@ -8,7 +8,9 @@
 //                read that began after the latest read missing it saw it too
 //   lost         it was known, and of the reads that began after that, the
 //                latest to begin missed it and began after every one that saw
-//                it: it was there (or acknowledged) and then went away
+//                it: it was there (or acknowledged) and then went away (or,
+//                for an eventually consistent store, a final read missed it:
+//                LossRule below)
 //   never-read   no read began after it was known (or it never was: an add
 //                whose outcome is unknown and that no read saw)
 // A stable element that some read (begun after it was known) missed was
@@ -38,8 +40,21 @@ namespace simlab::set_full {
 
 using linearizability::Verdict;  // one verdict type for every checker
 
+// Which reads can show an element lost.
+//   latest_read   Jepsen's rule above: the latest-begun read after it was known
+//   final_reads   only a final read (Op::final_read: after the heal, once the
+//                 replicas agree) that began after it was known and misses it:
+//                 an eventually consistent store's reads may lag until it has
+//                 converged, so a read during the run missing an element is
+//                 only stale. With no final reads, nothing is lost.
+//   automatic     final_reads when the history marks any final read of the
+//                 key, else latest_read (Jepsen's histories mark none;
+//                 Maelstrom's and simlab's eventually consistent ones do).
+enum class LossRule : std::uint8_t { automatic, latest_read, final_reads };
+
 struct SetFullOptions {
   bool linearizable = false;  // Jepsen's :linearizable?: a stale read is invalid
+  LossRule loss_rule = LossRule::automatic;
 };
 
 // One element that an anomaly names, with the ops that show it (history

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+
 #include "checkers/counter/counter_checker.h"
 #include "checkers/history/op_error.h"
 #include "checkers/history/value_format.h"
@@ -29,29 +33,103 @@ std::string element_text(const std::optional<history::Value>& key, const history
                      key ? " of key " + history::format_value(*key) : std::string());
 }
 
+// The invocation of the op that completed at `position` (-1 for none).
+std::int64_t invocation_of(const history::History& history, std::int64_t position) {
+  if (position < 0 || static_cast<std::size_t>(position) >= history.size()) return -1;
+  const std::int64_t process = history[static_cast<std::size_t>(position)].process;
+  for (std::int64_t i = position - 1; i >= 0; --i) {
+    const history::Op& op = history[static_cast<std::size_t>(i)];
+    if (op.process == process) return op.type == history::OpType::invoke ? i : -1;
+  }
+  return -1;
+}
+
+nlohmann::json anomaly_json(const std::string& name, const std::optional<history::Value>& key,
+                            std::vector<std::int64_t> ops, const std::string& detail) {
+  std::erase(ops, -1);
+  std::sort(ops.begin(), ops.end());
+  return {{"name", name},
+          {"key", key ? history::format_value(*key) : ""},
+          {"ops", ops},
+          {"detail", detail}};
+}
+
+// The explanation a run records (checkers/history/anomaly_list.h).
+nlohmann::json anomaly_list(const std::string& checker,
+                            const std::map<std::string, std::size_t>& counts,
+                            nlohmann::json anomalies) {
+  return {{"checker", checker}, {"counts", counts}, {"anomalies", std::move(anomalies)}};
+}
+
+std::string set_finding_text(const set_full::ElementFinding& finding) {
+  return fmt::format("{} was known at op {} and is missing from the read ending at op {}",
+                     element_text(finding.key, finding.element), finding.known,
+                     finding.last_absent);
+}
+
+std::string read_finding_text(const set_full::ReadFinding& finding, bool duplicated) {
+  return fmt::format("the read ending at op {} holds {} {}", finding.read,
+                     element_text(finding.key, finding.element),
+                     duplicated ? "twice" : "that nobody added");
+}
+
+// Each anomaly's ops: the add, the last read that saw the element before
+// the read that missed it, and that read (the last, where the failure
+// shows); a read's own.
+nlohmann::json set_full_anomalies(const history::History& history,
+                                  const set_full::SetFullResult& result) {
+  nlohmann::json anomalies = nlohmann::json::array();
+  for (const auto& lost : result.lost_examples) {
+    // The story marks the latest of an anomaly's ops as where it shows: a
+    // read that saw the element after the one that missed it (another
+    // replica's final read) is left out.
+    const std::int64_t missing = invocation_of(history, lost.last_absent);
+    const std::int64_t seen = invocation_of(history, lost.last_present);
+    anomalies.push_back(anomaly_json(
+        "lost", lost.key, {lost.add, seen < missing ? seen : -1, missing}, set_finding_text(lost)));
+  }
+  for (const auto& read : result.duplicated_examples)
+    anomalies.push_back(anomaly_json("duplicated", read.key, {invocation_of(history, read.read)},
+                                     read_finding_text(read, true)));
+  for (const auto& read : result.unexpected_examples)
+    anomalies.push_back(anomaly_json("unexpected", read.key, {invocation_of(history, read.read)},
+                                     read_finding_text(read, false)));
+  return anomalies;
+}
+
 void judge_set_full(RunOutcome& outcome) {
-  const set_full::SetFullResult result = set_full::check_set_full(outcome.history);
+  // simlab's set workloads run against eventually consistent stores: their
+  // reads during the run may lag, and only the final reads, once the
+  // replicas agree, must hold every element. A run whose final reads were
+  // dropped (shrinking tries that) shows nothing lost, so a shrunk run keeps
+  // the reads that show the loss.
+  const set_full::SetFullResult result =
+      set_full::check_set_full(outcome.history, {.loss_rule = set_full::LossRule::final_reads});
   const std::string counts =
       fmt::format("{} lost, {} duplicated, {} unexpected of {} added", result.lost,
                   result.duplicated, result.unexpected, result.attempted);
   if (!result.lost_examples.empty()) {
     const auto& lost = result.lost_examples.front();
-    outcome.history_judge = history_finding(
-        "lost",
-        fmt::format("{} was known at op {} and is missing from the read ending at op {} ({})",
-                    element_text(lost.key, lost.element), lost.known, lost.last_absent, counts),
-        time_at(outcome.history, lost.last_absent));
+    outcome.history_judge =
+        history_finding("lost", fmt::format("{} ({})", set_finding_text(lost), counts),
+                        time_at(outcome.history, lost.last_absent));
   } else if (!result.duplicated_examples.empty() || !result.unexpected_examples.empty()) {
     const bool duplicated = !result.duplicated_examples.empty();
     const auto& read =
         duplicated ? result.duplicated_examples.front() : result.unexpected_examples.front();
     outcome.history_judge =
         history_finding(duplicated ? "duplicated" : "unexpected",
-                        fmt::format("the read ending at op {} holds {} {} ({})", read.read,
-                                    element_text(read.key, read.element),
-                                    duplicated ? "twice" : "that nobody added", counts),
+                        fmt::format("{} ({})", read_finding_text(read, duplicated), counts),
                         time_at(outcome.history, read.read));
+  } else {
+    return;
   }
+  std::map<std::string, std::size_t> named;
+  if (result.lost > 0) named["lost"] = result.lost;
+  if (result.duplicated > 0) named["duplicated"] = result.duplicated;
+  if (result.unexpected > 0) named["unexpected"] = result.unexpected;
+  outcome.explanation =
+      anomaly_list("set-full", named, set_full_anomalies(outcome.history, result));
 }
 
 void judge_counter(RunOutcome& outcome, counter::CounterKind kind) {
@@ -64,6 +142,14 @@ void judge_counter(RunOutcome& outcome, counter::CounterKind kind) {
   outcome.history_judge = history_finding(
       first.name, fmt::format("process {} {} (in all: {})", first.process, first.detail, counts),
       time_at(outcome.history, first.read));
+  nlohmann::json anomalies = nlohmann::json::array();
+  for (const counter::CounterAnomaly& anomaly : result.anomalies) {
+    anomalies.push_back(
+        anomaly_json(anomaly.name, anomaly.key, {invocation_of(outcome.history, anomaly.read)},
+                     fmt::format("process {} {}", anomaly.process, anomaly.detail)));
+  }
+  outcome.explanation = anomaly_list(std::string(counter::counter_model_name(kind)), result.counts,
+                                     std::move(anomalies));
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 // The run judge for the eventual-consistency models (set-full, g-counter,
 // pn-counter): the history's finding is the first anomaly, its time when
-// the read that shows it completed. No explanation is recorded for the run
-// page yet: the page and the causal story read only linearizability's and
-// the queue's, so the finding's detail line is what a person sees.
+// the read that shows it completed, and the explanation the list of
+// anomalies with their ops (checkers/history/anomaly_list.h), which the run
+// page lists and the causal story anchors on.
 #pragma once
 
 #include <string_view>

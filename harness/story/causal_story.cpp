@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "checkers/history/anomaly_list.h"
 #include "checkers/history/op_type.h"
 #include "checkers/history/value_format.h"
 #include "harness/systems/system_registry.h"
@@ -81,7 +82,8 @@ class StoryBuilder {
   void add_history_anchors() {
     const nlohmann::json& explanation = outcome_.explanation;
     if (!outcome_.history_judge || !explanation.is_object()) return;
-    if (explanation.value("checker", std::string()) == "queue") return add_queue_anchors();
+    if (history::is_anomaly_list_checker(explanation.value("checker", std::string())))
+      return add_queue_anchors();
     if (const auto blocked = explanation.find("blocked"); blocked != explanation.end())
       anomaly_reply_node_ = add_op(*blocked, true);
     std::vector<nlohmann::json> neighbours;
@@ -96,10 +98,11 @@ class StoryBuilder {
     add_later_ops_on_key(explanation);
   }
 
-  // A queue finding names the ops that show its first anomaly (their
-  // invocations' history indices): the latest few are the anchors, the last
-  // of them the op the failure shows in (the poll past a gap, the read of a
-  // second value at an offset).
+  // A queue finding (or another list of anomalies, anomaly_list.h) names
+  // the ops that show its first anomaly (their invocations' history
+  // indices): the latest few are the anchors, the last of them the op the
+  // failure shows in (the poll past a gap, the read of a second value at an
+  // offset, the read that misses an element).
   void add_queue_anchors() {
     const auto anomalies = outcome_.explanation.value("anomalies", nlohmann::json::array());
     // The finding is the checker's first anomaly: its first example here.

@@ -100,7 +100,7 @@
   function renderExplanation() {
     const x = data.explanation;
     collectHighlights(x);
-    add(app, el('h2', {}, 'Why: ' + (x.kind === 'queue' ? queueTitle(x) : ({
+    add(app, el('h2', {}, 'Why: ' + (listsAnomalies(x) ? queueTitle(x) : ({
                             linearizability: 'not linearizable',
                             invariant: 'an invariant broke',
                             unknown: 'the checker gave up',
@@ -128,7 +128,7 @@
     }
     if (x.state !== undefined) row('model state after the prefix', x.state);
     if (x.concurrent && x.concurrent.length) row('concurrent with it', opLinks(x.concurrent, 'concurrent'));
-    if (x.kind === 'queue') queueRows(x, row);
+    if (listsAnomalies(x)) queueRows(x, row);
     for (const span of x.spans || []) {
       const link = el('span', { class: 'oplink' }, 'value ' + span.value + ': history positions ' + span.from_index +
         '\u2013' + span.to_index + ' (' + at(span.from_ns) + ' to ' + at(span.to_ns) + ')');
@@ -189,12 +189,27 @@
     polled: {fill: '#eaf0f6', stroke: '#9fb3c8', words: 'read, no acknowledged send wrote it'},
     empty: {fill: '#ffffff', stroke: '#c5ccd3', words: 'no send or poll saw this offset'},
   };
-  const markOf = (name) => QUEUE_MARKS[name] || OTHER_MARK;
+  // The eventual-consistency checkers' anomalies (checkers/set, checkers/counter).
+  const eventualMark = (words) => ({colour: '#c0392b', fill: '#fbe3e0', badge: '!', words});
+  const EVENTUAL_MARKS = {
+    'lost': eventualMark('an element was known, then missing from the latest reads'),
+    'duplicated': eventualMark('a read held an element twice'),
+    'unexpected': eventualMark('a read held an element nobody added'),
+    'wrong-final-read': eventualMark('a final read is not the acknowledged sum plus unknown adds'),
+    'impossible-read': eventualMark('no subset of the adds invoked by then sums to the read'),
+    'missing-own-add': eventualMark('a read left out its own acknowledged add'),
+  };
+  const markOf = (name) => QUEUE_MARKS[name] || EVENTUAL_MARKS[name] || OTHER_MARK;
   const opsByIndex = new Map(data.ops.map((op) => [op[0], op]));
   const opNamed = (index) =>
       ({index, text: opsByIndex.has(index) ? opText(opsByIndex.get(index)) : '#' + index});
   const countsText = (counts) =>
       Object.entries(counts || {}).map(([name, n]) => n + ' ' + name).join(', ');
+  // The queue checker's findings, and the eventual-consistency checkers'
+  // (set-full, the counters): a list of named anomalies with their ops.
+  function listsAnomalies(x) {
+    return x.kind === 'queue' || x.kind === 'anomalies';
+  }
   function queueTitle(x) {
     const words = x.first && markOf(x.first).words;
     return x.first ? 'the history shows ' + x.first + (words ? ' (' + words + ')' : '') :

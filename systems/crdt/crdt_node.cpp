@@ -142,7 +142,7 @@ void CrdtNode::send_to_peer(NodeContext& context, NodeId peer, PeerProgress& pro
         now_ns - progress.full_state_sent_ns < kFullStateInterval_ns)
       return;
     progress.full_state_sent_ns = now_ns;
-    context.send(peer, encode_peer(PeerMessage{PeerKind::delta, incarnation_, last, true, state_}));
+    context.send(peer, encode_delta(incarnation_, last, true, state_));
     return;
   }
   if (*progress.acked >= last) return;

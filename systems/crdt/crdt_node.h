@@ -51,7 +51,7 @@ inline constexpr std::int64_t kFullStateInterval_ns = 500 * kNanosecondsPerMilli
 // is sent the next one only after this: resending every tick to a peer
 // that cannot hear costs the sender the whole buffer each time.
 inline constexpr std::int64_t kUnansweredResendInterval_ns = 500 * kNanosecondsPerMillisecond;
-inline constexpr std::size_t kDeltaBufferMax = 256;
+inline constexpr std::size_t kDeltaBufferMax = 4096;
 inline constexpr std::uint64_t kWalCompactBytes = 256 * 1024;
 inline constexpr const char* kActorFile = "crdt.actor";
 inline constexpr const char* kWalFile = "crdt.wal";

@@ -65,14 +65,29 @@ std::optional<ClientReply> decode_reply(ByteView bytes) {
   return reply;
 }
 
-Bytes encode_peer(const PeerMessage& message) {
+namespace {
+
+Bytes encode_peer_parts(PeerKind kind, std::uint64_t incarnation, std::uint64_t sequence,
+                        bool full_state, const ReplicaState* state) {
   ByteWriter writer;
-  writer.u8(static_cast<std::uint8_t>(message.kind));
-  writer.u64(message.incarnation);
-  writer.u64(message.sequence);
-  writer.u8(message.full_state ? 1 : 0);
-  if (message.kind == PeerKind::delta) write_state(writer, message.state);
+  writer.u8(static_cast<std::uint8_t>(kind));
+  writer.u64(incarnation);
+  writer.u64(sequence);
+  writer.u8(full_state ? 1 : 0);
+  if (state != nullptr) write_state(writer, *state);
   return sealed(writer);
+}
+
+}  // namespace
+
+Bytes encode_peer(const PeerMessage& message) {
+  return encode_peer_parts(message.kind, message.incarnation, message.sequence, message.full_state,
+                           message.kind == PeerKind::delta ? &message.state : nullptr);
+}
+
+Bytes encode_delta(std::uint64_t incarnation, std::uint64_t sequence, bool full_state,
+                   const ReplicaState& state) {
+  return encode_peer_parts(PeerKind::delta, incarnation, sequence, full_state, &state);
 }
 
 std::optional<PeerMessage> decode_peer(ByteView bytes) {

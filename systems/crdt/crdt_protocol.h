@@ -52,6 +52,10 @@ std::optional<ClientRequest> decode_request(ByteView bytes);
 Bytes encode_reply(const ClientReply& reply);
 std::optional<ClientReply> decode_reply(ByteView bytes);
 Bytes encode_peer(const PeerMessage& message);
+// A delta message of `state` without copying it into a PeerMessage (a
+// replica's whole state, for anti-entropy).
+Bytes encode_delta(std::uint64_t incarnation, std::uint64_t sequence, bool full_state,
+                   const ReplicaState& state);
 std::optional<PeerMessage> decode_peer(ByteView bytes);
 
 }  // namespace simlab::crdt

@@ -187,6 +187,42 @@ TEST(SetFullChecker, AnOpOfAnotherShapeNamesItsLine) {
       history::OpError);
 }
 
+// An eventually consistent store's reads may lag: with final reads in the
+// history, only a final read missing a known element loses it.
+TEST(SetFullChecker, WithFinalReadsOnlyAFinalReadMissingAnElementLosesIt) {
+  const std::string lagging = R"(
+{:process 0 :type :invoke :f :add :value 1}
+{:process 0 :type :ok :f :add :value 1}
+{:process 1 :type :invoke :f :read}
+{:process 1 :type :ok :f :read :value #{}}
+)";
+  const std::string finals = R"(
+{:process 2 :type :invoke :f :read :final? true}
+{:process 2 :type :ok :f :read :value #{1} :final? true}
+{:process 3 :type :invoke :f :read :final? true}
+{:process 3 :type :ok :f :read :value #{FINAL} :final? true}
+)";
+  const auto with_final = [&](const std::string& second) {
+    std::string text = finals;
+    text.replace(text.find("FINAL"), 5, second);
+    return lagging + text;
+  };
+  const SetFullResult converged = check_edn(with_final("1"));
+  EXPECT_EQ(converged.verdict, Verdict::valid) << explain_text(converged);
+  EXPECT_EQ(converged.stale, 1u);  // the lagging read
+  const SetFullResult diverged = check_edn(with_final(""));
+  EXPECT_EQ(diverged.lost, 1u);
+  EXPECT_EQ(diverged.lost_examples.at(0).last_absent, 7);  // the second final read
+  // Jepsen's rule, asked for, judges by the latest read: here a final one that saw it.
+  EXPECT_EQ(check_edn(with_final("1"), {.loss_rule = LossRule::latest_read}).lost, 0u);
+  // Without final reads the lagging read is the latest: Jepsen's rule loses the
+  // element, the final-reads rule does not (nothing has converged to judge).
+  EXPECT_EQ(check_edn(lagging).lost, 1u);
+  const SetFullResult eventual = check_edn(lagging, {.loss_rule = LossRule::final_reads});
+  EXPECT_EQ(eventual.lost, 0u);
+  EXPECT_EQ(eventual.never_read, 1u);
+}
+
 // --- the definitions read directly, on random histories ---
 
 struct Expected {

@@ -249,6 +249,32 @@ TEST(RunPageInBrowser, ALogRunsQueueFindingShowsTheLanesOfItsKeys) {
                                   screenshot_path("run-log-queue-lanes"), 1400, 2400));
 }
 
+// The CRDT store's lost delta at its known seed (the history alone): the
+// run page titles the set-full finding, lists its anomalies with their
+// words, and highlights the finding's ops on the timeline.
+TEST(RunPageInBrowser, ACrdtRunsSetFullFindingListsItsLostElements) {
+  REQUIRE_BROWSER();
+  Scenario scenario = scenario_from_flags({"", "crdt", "", ""});
+  scenario.bug = "crdt.delta-lost";
+  RunOptions black_box;
+  black_box.invariants = InvariantJudges::none;
+  const RunOutcome outcome = run_scenario(resolve_scenario(scenario, 1), black_box);
+  ASSERT_EQ(outcome.anomaly, "lost") << outcome.detail;
+  ASSERT_EQ(outcome.explanation.value("checker", ""), "set-full");
+  const std::string folder = testing::scratch_dir("crdt-lost-run");
+  write_run_folder(folder, outcome);
+  const std::string dom = testing::dump_dom(testing::file_url(folder + "/index.html"));
+  EXPECT_NE(
+      dom.find(
+          "Why: the history shows lost (an element was known, then missing from the latest reads)"),
+      std::string::npos)
+      << dom.substr(0, 3000);
+  EXPECT_NE(dom.find("the finding's ops"), std::string::npos);
+  EXPECT_NE(dom.find("lost: element "), std::string::npos) << "the examples, listed";
+  EXPECT_GT(count(dom, "highlight-anomaly"), 0u) << "the finding's ops, on the timeline";
+  EXPECT_EQ(count(dom, R"(<svg class="chart lane")"), 0u) << "lanes are the queue's";
+}
+
 // Every string a history, a scenario, a result or a log can carry, set to
 // markup that would change the page if it ever ran.
 RunSummary hostile_summary() {

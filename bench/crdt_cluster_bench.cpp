@@ -1,0 +1,115 @@
+// CRDT store simulation speed (issue 16): 5 replicas, 50 clients, 20
+// simulated seconds of faults (swarm off: every kind of
+// scenarios/crdt-default.json at its rate) and the liveness phase, for the
+// set workload and the counter workload. Issue 16 asks for about 5,000 ops
+// per simulated second across 5 regions (regions are not modelled yet: the
+// replicas share one network's latency); the bench prints the ok ops per
+// simulated second it reached, the wall time, how many times faster than
+// real time the simulation ran (goal: at least 300x), the kernel's events
+// per wall second, and apart from the simulation the history checker's
+// time on the run's history (set-full or pn-counter).
+// Usage, from the project root:
+//   crdt_cluster_bench [seeds] [--faults-off] [--think-ms-max N]
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "checkers/counter/counter_checker.h"
+#include "checkers/set/set_full.h"
+#include "harness/run/run_scenario.h"
+
+namespace {
+
+using namespace simlab;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::uint32_t kClients = 50;
+constexpr std::int64_t kSafetyMs = 20'000;
+constexpr std::int64_t kThinkMsMax = 10;
+
+struct BenchFlags {
+  int seeds = 2;
+  bool faults = true;
+  std::int64_t think_ms_max = kThinkMsMax;
+};
+
+BenchFlags parse_flags(int argc, char** argv) {
+  BenchFlags flags;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--faults-off") {
+      flags.faults = false;
+    } else if (arg == "--think-ms-max" && i + 1 < argc) {
+      flags.think_ms_max = std::atoll(argv[++i]);
+    } else {
+      flags.seeds = std::atoi(argv[i]);
+    }
+  }
+  return flags;
+}
+
+Scenario bench_scenario(const BenchFlags& flags, const std::string& workload) {
+  // Relative: the bench runs from the project root, as `make bench` runs it.
+  Scenario scenario = load_scenario("scenarios/crdt-default.json");
+  scenario.name = "crdt-cluster-bench";
+  scenario.workload = workload;
+  scenario.checker.clear();  // the workload's own model
+  scenario.clients = kClients;
+  scenario.think_ms_max = flags.think_ms_max;
+  scenario.safety_ms = kSafetyMs;
+  scenario.swarm = false;
+  if (!flags.faults) scenario.faults = faults::FaultMix{};
+  return scenario;
+}
+
+struct Totals {
+  double wall_s = 0, check_s = 0, simulated_s = 0;
+  std::uint64_t events = 0;
+  std::size_t ok_ops = 0, history_ops = 0;
+  int not_valid = 0;
+};
+
+void measure(const BenchFlags& flags, const std::string& workload) {
+  const Scenario scenario = bench_scenario(flags, workload);
+  Totals totals;
+  for (int seed = 1; seed <= flags.seeds; ++seed) {
+    const Scenario resolved = resolve_scenario(scenario, static_cast<std::uint64_t>(seed));
+    const auto start = Clock::now();
+    const RunOutcome outcome = simulate_scenario(resolved);
+    totals.wall_s += std::chrono::duration<double>(Clock::now() - start).count();
+    const auto check_start = Clock::now();
+    const bool valid =
+        workload == "set"
+            ? set_full::check_set_full(outcome.history).verdict == set_full::Verdict::valid
+            : counter::check_counter(outcome.history, counter::CounterKind::pn_counter).verdict ==
+                  counter::Verdict::valid;
+    totals.check_s += std::chrono::duration<double>(Clock::now() - check_start).count();
+    totals.simulated_s += static_cast<double>(outcome.simulated_ns) / 1e9;
+    totals.events += outcome.events;
+    totals.history_ops += outcome.history.size() / 2;
+    for (const auto& op : outcome.history) totals.ok_ops += op.type == history::OpType::ok;
+    totals.not_valid += outcome.verdict != RunVerdict::valid || !valid;
+  }
+  std::printf("crdt %s (5 replicas, %u clients, think_ms_max %lld, %s):\n", workload.c_str(),
+              kClients, static_cast<long long>(flags.think_ms_max),
+              flags.faults ? "faults of scenarios/crdt-default.json, swarm off" : "faults off");
+  std::printf("  %d runs, %.0f simulated s: %.0f ok ops/simulated s (goal ~5,000)\n", flags.seeds,
+              totals.simulated_s, static_cast<double>(totals.ok_ops) / totals.simulated_s);
+  std::printf("  simulation: %.2f s wall = %.0fx faster than real time (goal >= 300x)\n",
+              totals.wall_s, totals.simulated_s / totals.wall_s);
+  std::printf("  %llu events, %.2f M events per wall second\n",
+              static_cast<unsigned long long>(totals.events),
+              static_cast<double>(totals.events) / totals.wall_s / 1e6);
+  std::printf("  checker: %.3f s for %zu ops\n", totals.check_s, totals.history_ops);
+  std::printf("  %d runs not valid\n", totals.not_valid);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const BenchFlags flags = parse_flags(argc, argv);
+  measure(flags, "set");
+  measure(flags, "counter");
+  return 0;
+}
