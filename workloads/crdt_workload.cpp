@@ -19,9 +19,12 @@ using history::Value;
 
 std::string key_name(std::int64_t key) { return "k" + std::to_string(key); }
 
-NodeId replica_of(const ClientEnv& env, std::int64_t process) {
+// Client c's k-th process (c + k * stride) asks replica c + k: a client
+// whose replica stopped answering moves on to the next one.
+NodeId replica_of(const ClientEnv& env, std::int64_t process, std::int64_t stride) {
   const auto& nodes = env.nodes();
-  return nodes[static_cast<std::size_t>(process) % nodes.size()];
+  const std::int64_t client = process % stride, successor = process / stride;
+  return nodes[static_cast<std::size_t>(client + successor) % nodes.size()];
 }
 
 ClientOp read_op(CrdtWorkloadKind kind) {
@@ -126,8 +129,8 @@ void run_crdt_client(ClientEnv& client_env, HistoryRecorder& recorder, std::int6
     }
     const Value invoke_value = op.f == "add" ? Value::integer(op.value) : Value();
     recorder.invoke(env.now_ns(), process, op.f, Value::string(op.key), invoke_value);
-    const Call call =
-        perform(env, replica_of(env, process), request_of(options.kind, op), options.op_timeout_ns);
+    const Call call = perform(env, replica_of(env, process, options.process_stride),
+                              request_of(options.kind, op), options.op_timeout_ns);
     const Value completion =
         call.reply && op.f == "read" ? read_value(options.kind, *call.reply) : invoke_value;
     recorder.complete(env.now_ns(), process, call.type, completion);

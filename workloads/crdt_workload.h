@@ -1,8 +1,7 @@
 // Clients of the CRDT store (systems/crdt). Each client sticks to one
-// replica (process id modulo the node count), as a client of a regional
-// replica does, so its own writes are in its reads' causal past; after an
-// unknown outcome the process retires and its successor asks the next
-// replica. Two workloads:
+// replica, as a client of a regional replica does, so its own writes are
+// in its reads' causal past; after an unknown outcome the process retires
+// and its successor asks the next replica. Two workloads:
 //   set      Jepsen's set-full: adds of values unique per run to a few keys
 //            and reads of a key's whole set, judged by --model set-full
 //   counter  Maelstrom's pn-counter: adds of deltas from -3 to 5 and reads,
