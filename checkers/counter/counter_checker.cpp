@@ -46,12 +46,7 @@ class Checker {
       : history_(history),
         kind_(kind),
         completion_(history::completion_positions(history)),
-        invocation_of_(history.size(), -1) {
-    for (std::size_t i = 0; i < completion_.size(); ++i) {
-      if (completion_[i] >= 0)
-        invocation_of_[static_cast<std::size_t>(completion_[i])] = static_cast<std::int64_t>(i);
-    }
-  }
+        invocation_of_(history::invocation_positions(completion_)) {}
 
   CounterResult check() {
     for (std::size_t i = 0; i < history_.size(); ++i) step(static_cast<std::int64_t>(i));

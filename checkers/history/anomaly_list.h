@@ -10,9 +10,14 @@
 
 namespace simlab::history {
 
+// The eventual-consistency models: set-full (checkers/set) and the
+// counters (checkers/counter).
+inline bool is_eventual_consistency_model(std::string_view model) {
+  return model == "set-full" || model == "g-counter" || model == "pn-counter";
+}
+
 inline bool is_anomaly_list_checker(std::string_view checker) {
-  return checker == "queue" || checker == "set-full" || checker == "g-counter" ||
-         checker == "pn-counter";
+  return checker == "queue" || is_eventual_consistency_model(checker);
 }
 
 }  // namespace simlab::history

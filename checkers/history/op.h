@@ -65,4 +65,16 @@ inline std::vector<std::int64_t> completion_positions(const History& history) {
   return completion;
 }
 
+// The inverse of completion_positions: each completion's invocation (-1
+// for an invocation).
+inline std::vector<std::int64_t> invocation_positions(
+    const std::vector<std::int64_t>& completions) {
+  std::vector<std::int64_t> invocation(completions.size(), -1);
+  for (std::size_t i = 0; i < completions.size(); ++i) {
+    if (completions[i] >= 0)
+      invocation[static_cast<std::size_t>(completions[i])] = static_cast<std::int64_t>(i);
+  }
+  return invocation;
+}
+
 }  // namespace simlab::history

@@ -16,6 +16,7 @@
 #include <system_error>
 #include <vector>
 
+#include "checkers/history/anomaly_list.h"
 #include "checkers/history/edn_parser.h"
 #include "checkers/history/history_format.h"
 #include "checkers/history/parse_error.h"
@@ -213,7 +214,7 @@ int cmd_check(int argc, char** argv) {
                                                           : "";
     if (model == "list-append" || model == "rw-register") return cmd_check_txn(argc, argv);
     if (model == "queue") return cmd_check_queue(argc, argv);
-    if (is_eventual_model(model)) return cmd_check_eventual(argc, argv);
+    if (history::is_eventual_consistency_model(model)) return cmd_check_eventual(argc, argv);
   }
   CheckFlags flags;
   if (const auto stop = parse_flags(argc, argv, flags)) return *stop;

@@ -71,10 +71,6 @@ FileOutcome check_file(const SimpleCheckFlags& flags, bool linearizable, const s
 
 }  // namespace
 
-bool is_eventual_model(std::string_view model) {
-  return model == "set-full" || counter::parse_counter_model(model).has_value();
-}
-
 int cmd_check_eventual(int argc, char** argv) {
   SimpleCheckFlags flags;
   po::options_description extra("set-full");

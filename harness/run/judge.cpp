@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "checkers/history/anomaly_list.h"
 #include "checkers/linearizability/checker.h"
 #include "checkers/queue/queue_checker.h"
 #include "checkers/queue/queue_explanation.h"
@@ -71,7 +72,8 @@ void judge_queue_history(RunOutcome& outcome) {
 
 void judge_history(RunOutcome& outcome) {
   if (outcome.scenario.checker == kQueueModel) return judge_queue_history(outcome);
-  if (is_eventual_run_model(outcome.scenario.checker)) return judge_eventual_history(outcome);
+  if (history::is_eventual_consistency_model(outcome.scenario.checker))
+    return judge_eventual_history(outcome);
   const auto factory =
       linearizability::make_model_factory(outcome.scenario.checker, history::Value());
   if (!factory) {  // resolve_scenario checks the model: this is the lab's own bug

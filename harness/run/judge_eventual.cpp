@@ -34,14 +34,13 @@ std::string element_text(const std::optional<history::Value>& key, const history
 }
 
 // The invocation of the op that completed at `position` (-1 for none).
-std::int64_t invocation_of(const history::History& history, std::int64_t position) {
-  if (position < 0 || static_cast<std::size_t>(position) >= history.size()) return -1;
-  const std::int64_t process = history[static_cast<std::size_t>(position)].process;
-  for (std::int64_t i = position - 1; i >= 0; --i) {
-    const history::Op& op = history[static_cast<std::size_t>(i)];
-    if (op.process == process) return op.type == history::OpType::invoke ? i : -1;
-  }
-  return -1;
+std::int64_t invocation_of(const std::vector<std::int64_t>& invocations, std::int64_t position) {
+  if (position < 0 || static_cast<std::size_t>(position) >= invocations.size()) return -1;
+  return invocations[static_cast<std::size_t>(position)];
+}
+
+std::vector<std::int64_t> invocations_of(const history::History& history) {
+  return history::invocation_positions(history::completion_positions(history));
 }
 
 nlohmann::json anomaly_json(const std::string& name, const std::optional<history::Value>& key,
@@ -76,23 +75,25 @@ std::string read_finding_text(const set_full::ReadFinding& finding, bool duplica
 // Each anomaly's ops: the add, the last read that saw the element before
 // the read that missed it, and that read (the last, where the failure
 // shows); a read's own.
-nlohmann::json set_full_anomalies(const history::History& history,
+nlohmann::json set_full_anomalies(const std::vector<std::int64_t>& invocations,
                                   const set_full::SetFullResult& result) {
   nlohmann::json anomalies = nlohmann::json::array();
   for (const auto& lost : result.lost_examples) {
     // The story marks the latest of an anomaly's ops as where it shows: a
     // read that saw the element after the one that missed it (another
     // replica's final read) is left out.
-    const std::int64_t missing = invocation_of(history, lost.last_absent);
-    const std::int64_t seen = invocation_of(history, lost.last_present);
+    const std::int64_t missing = invocation_of(invocations, lost.last_absent);
+    const std::int64_t seen = invocation_of(invocations, lost.last_present);
     anomalies.push_back(anomaly_json(
         "lost", lost.key, {lost.add, seen < missing ? seen : -1, missing}, set_finding_text(lost)));
   }
   for (const auto& read : result.duplicated_examples)
-    anomalies.push_back(anomaly_json("duplicated", read.key, {invocation_of(history, read.read)},
+    anomalies.push_back(anomaly_json("duplicated", read.key,
+                                     {invocation_of(invocations, read.read)},
                                      read_finding_text(read, true)));
   for (const auto& read : result.unexpected_examples)
-    anomalies.push_back(anomaly_json("unexpected", read.key, {invocation_of(history, read.read)},
+    anomalies.push_back(anomaly_json("unexpected", read.key,
+                                     {invocation_of(invocations, read.read)},
                                      read_finding_text(read, false)));
   return anomalies;
 }
@@ -129,7 +130,7 @@ void judge_set_full(RunOutcome& outcome) {
   if (result.duplicated > 0) named["duplicated"] = result.duplicated;
   if (result.unexpected > 0) named["unexpected"] = result.unexpected;
   outcome.explanation =
-      anomaly_list("set-full", named, set_full_anomalies(outcome.history, result));
+      anomaly_list("set-full", named, set_full_anomalies(invocations_of(outcome.history), result));
 }
 
 void judge_counter(RunOutcome& outcome, counter::CounterKind kind) {
@@ -142,10 +143,11 @@ void judge_counter(RunOutcome& outcome, counter::CounterKind kind) {
   outcome.history_judge = history_finding(
       first.name, fmt::format("process {} {} (in all: {})", first.process, first.detail, counts),
       time_at(outcome.history, first.read));
+  const std::vector<std::int64_t> invocations = invocations_of(outcome.history);
   nlohmann::json anomalies = nlohmann::json::array();
   for (const counter::CounterAnomaly& anomaly : result.anomalies) {
     anomalies.push_back(
-        anomaly_json(anomaly.name, anomaly.key, {invocation_of(outcome.history, anomaly.read)},
+        anomaly_json(anomaly.name, anomaly.key, {invocation_of(invocations, anomaly.read)},
                      fmt::format("process {} {}", anomaly.process, anomaly.detail)));
   }
   outcome.explanation = anomaly_list(std::string(counter::counter_model_name(kind)), result.counts,
@@ -153,10 +155,6 @@ void judge_counter(RunOutcome& outcome, counter::CounterKind kind) {
 }
 
 }  // namespace
-
-bool is_eventual_run_model(std::string_view model) {
-  return model == "set-full" || counter::parse_counter_model(model).has_value();
-}
 
 void judge_eventual_history(RunOutcome& outcome) {
   try {

@@ -5,15 +5,11 @@
 // page lists and the causal story anchors on.
 #pragma once
 
-#include <string_view>
-
 #include "harness/run/run_outcome.h"
 
 namespace simlab {
 
-bool is_eventual_run_model(std::string_view model);
-
-// REQUIRES: is_eventual_run_model(outcome.scenario.checker).
+// REQUIRES: history::is_eventual_consistency_model(outcome.scenario.checker).
 void judge_eventual_history(RunOutcome& outcome);
 
 }  // namespace simlab

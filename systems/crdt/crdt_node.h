@@ -78,8 +78,7 @@ class CrdtNode final : public Node {
   // A delta waiting for its WAL frame: a client's write, or a peer's interval.
   struct Waiting {
     ReplicaState delta;
-    std::optional<RequestId> request;  // a client's: answer once durable
-    ClientReply reply;
+    std::optional<RequestId> request;  // a client's: answered ok once durable
     NodeId peer = kNoNode;  // a peer's: acknowledge once durable
     std::uint64_t peer_incarnation = 0;
     std::uint64_t peer_sequence = 0;
@@ -95,6 +94,7 @@ class CrdtNode final : public Node {
   void on_recovery_read(NodeContext& context, DiskOpId op, ByteView bytes);
   void recover(NodeContext& context);
   void start_serving(NodeContext& context);
+  void write_actor(NodeContext& context);  // and fsync it; serving waits for that
   // The WAL and compaction (crdt_node_disk.cpp).
   void flush_batch(NodeContext& context);
   void on_batch_durable(NodeContext& context, const std::vector<Waiting>& batch, bool ok);

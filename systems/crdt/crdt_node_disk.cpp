@@ -9,7 +9,13 @@
 namespace simlab::crdt {
 namespace {
 
-constexpr int kActorSlot = 0, kWalSlot = 3;
+// What recovery reads, by slot: the actor file, the two snapshots, the WAL.
+constexpr int kActorSlot = 0, kWalSlot = 3, kRecoverySlots = 4;
+
+const char* recovery_file(int slot) {
+  if (slot == kActorSlot) return kActorFile;
+  return slot == kWalSlot ? kWalFile : kSnapshotFiles[slot - 1];
+}
 
 // [u32 length][state][crc32c of the state]
 Bytes encode_frame(const ReplicaState& state) {
@@ -64,10 +70,8 @@ std::optional<ActorId> decode_actor(ByteView bytes) {
 
 void CrdtNode::on_start(NodeContext& context) {
   incarnation_ = context.random().next_u64();
-  recovery_reads_[context.disk_read(kActorFile, 0, ~std::uint64_t{0})] = kActorSlot;
-  recovery_reads_[context.disk_read(kSnapshotFiles[0], 0, ~std::uint64_t{0})] = 1;
-  recovery_reads_[context.disk_read(kSnapshotFiles[1], 0, ~std::uint64_t{0})] = 2;
-  recovery_reads_[context.disk_read(kWalFile, 0, ~std::uint64_t{0})] = kWalSlot;
+  for (int slot = 0; slot < kRecoverySlots; ++slot)
+    recovery_reads_[context.disk_read(recovery_file(slot), 0, ~std::uint64_t{0})] = slot;
   context.set_timer(kGossipTimer, kGossipInterval_ns);
 }
 
@@ -76,19 +80,14 @@ void CrdtNode::on_disk_done(NodeContext& context, DiskOpId op, DiskStatus status
     if (status != DiskStatus::ok) {  // an unreadable file: read it again
       const int slot = recovery_reads_[op];
       recovery_reads_.erase(op);
-      const char* file = slot == kActorSlot ? kActorFile
-                         : slot == kWalSlot ? kWalFile
-                                            : kSnapshotFiles[slot - 1];
-      recovery_reads_[context.disk_read(file, 0, ~std::uint64_t{0})] = slot;
+      recovery_reads_[context.disk_read(recovery_file(slot), 0, ~std::uint64_t{0})] = slot;
       return;
     }
     return on_recovery_read(context, op, bytes);
   }
   if (op == actor_fsync_ && phase_ == Phase::writing_actor) {
     if (status == DiskStatus::ok) return start_serving(context);
-    context.disk_write(kActorFile, 0, encode_actor(actor_));
-    actor_fsync_ = context.disk_fsync(kActorFile);
-    return;
+    return write_actor(context);
   }
   if (in_flight_ && op == in_flight_->first) {
     std::vector<Waiting> batch = std::move(in_flight_->second);
@@ -134,6 +133,10 @@ void CrdtNode::recover(NodeContext& context) {
   actor_ = (static_cast<ActorId>(config_.id) << 40) |
            (context.random().next_u64() & ((ActorId{1} << 40) - 1));
   phase_ = Phase::writing_actor;
+  write_actor(context);
+}
+
+void CrdtNode::write_actor(NodeContext& context) {
   context.disk_write(kActorFile, 0, encode_actor(actor_));
   actor_fsync_ = context.disk_fsync(kActorFile);
 }
@@ -166,7 +169,7 @@ void CrdtNode::on_batch_durable(NodeContext& context, const std::vector<Waiting>
   } else {
     apply(batch);
     for (const Waiting& waiting : batch) {
-      if (waiting.request) context.reply(*waiting.request, encode_reply(waiting.reply));
+      if (waiting.request) context.reply(*waiting.request, encode_reply(ClientReply{}));
       if (waiting.peer == kNoNode) continue;
       auto& received = received_[waiting.peer];
       if (received.first != waiting.peer_incarnation) received = {waiting.peer_incarnation, 0};
