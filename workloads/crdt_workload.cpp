@@ -18,6 +18,7 @@ using history::OpType;
 using history::Value;
 
 std::string key_name(std::int64_t key) { return "k" + std::to_string(key); }
+std::string node_name(NodeId node) { return "n" + std::to_string(node); }
 
 // Client c's k-th process (c + k * stride) asks replica c + k: a client
 // whose replica stopped answering moves on to the next one.
@@ -44,21 +45,16 @@ struct Call {
   std::optional<ClientReply> reply;
 };
 
-// ok, fail (a replica still recovering did nothing) or info (no answer).
+// ok, fail (a replica still recovering, or a remove of an element the
+// replica does not hold: nothing happened) or info (no answer).
 Call perform(ClientEnv& env, NodeId node, const ClientRequest& request, std::int64_t timeout_ns) {
   const CallResult result = env.call(node, crdt::encode_request(request), timeout_ns);
   if (result.status != CallResult::Status::ok) return {};
   auto reply = crdt::decode_reply(result.response);
   if (!reply) return {};
-  if (reply->status == crdt::ClientStatus::not_ready) return {OpType::fail, std::nullopt};
+  if (reply->status != crdt::ClientStatus::ok) return {OpType::fail, std::nullopt};
   return {OpType::ok, std::move(*reply)};
 }
-
-struct DrawnOp {
-  std::string f;
-  std::string key;
-  std::int64_t value = 0;  // an add's element or delta
-};
 
 // The window of keys a set's adds go to at `now_ns` (counters: always 0).
 std::int64_t key_window(const CrdtWorkloadOptions& options, std::int64_t now_ns) {
@@ -81,10 +77,55 @@ std::int64_t draw_key(ClientEnv& env, const CrdtWorkloadOptions& options, bool a
   return below(keys_written(options, env.now_ns()));  // an earlier key, or a current one
 }
 
-DrawnOp draw_op(ClientEnv& env, const CrdtWorkloadOptions& options, std::int64_t fresh_element) {
-  const bool add = env.random().below(4) != 0 && env.now_ns() < options.writes_end_ns;
-  DrawnOp op{add ? "add" : "read", key_name(draw_key(env, options, add)), 0};
-  if (!add) return op;
+// A set element this process added at its replica and may remove and add
+// again: Jepsen's set-full never removes, but an add-wins set's merge bugs
+// show only when removes and re-adds cross. Every op of an element is by one
+// process at one replica (a process that retires forgets its elements), so
+// each remove follows that process's own last add in the replica's history
+// and the element's last op says whether it must be in the final reads.
+struct TrackedElement {
+  std::int64_t key = 0;
+  std::int64_t element = 0;
+  bool present = false;  // after its last ok op
+  int ops = 0;           // ok adds and removes so far
+};
+
+inline constexpr int kTrackedOpsMax = 4;  // add, remove, add again, remove again
+inline constexpr std::size_t kTrackedMax = 4;
+
+struct DrawnOp {
+  std::string f;
+  std::string key;
+  std::int64_t value = 0;              // an add's or remove's element, or a counter's delta
+  std::int64_t key_index = -1;         // drawn, not scripted: the key's number
+  std::optional<std::size_t> tracked;  // the tracked element it acts on
+};
+
+// A third of a set client's writes act on one of its tracked elements of
+// the current keys: remove it if present, else add it again.
+std::optional<std::size_t> draw_tracked(ClientEnv& env, const CrdtWorkloadOptions& options,
+                                        std::vector<TrackedElement>& tracked) {
+  const std::int64_t window = key_window(options, env.now_ns());
+  std::erase_if(tracked, [&](const TrackedElement& element) {
+    return element.ops >= kTrackedOpsMax || element.key / options.keys != window;
+  });
+  if (tracked.empty() || env.random().below(3) != 0) return std::nullopt;
+  return env.random().below(tracked.size());
+}
+
+DrawnOp draw_op(ClientEnv& env, const CrdtWorkloadOptions& options, std::int64_t fresh_element,
+                std::vector<TrackedElement>& tracked) {
+  const bool write = env.random().below(4) != 0 && env.now_ns() < options.writes_end_ns;
+  if (write && options.kind == CrdtWorkloadKind::set) {
+    if (const auto index = draw_tracked(env, options, tracked)) {
+      const TrackedElement& element = tracked[*index];
+      return DrawnOp{element.present ? "remove" : "add", key_name(element.key), element.element,
+                     element.key, index};
+    }
+  }
+  const std::int64_t key = draw_key(env, options, write);
+  DrawnOp op{write ? "add" : "read", key_name(key), 0, key, std::nullopt};
+  if (!write) return op;
   if (options.kind == CrdtWorkloadKind::set) {
     op.value = fresh_element;
   } else {
@@ -94,16 +135,38 @@ DrawnOp draw_op(ClientEnv& env, const CrdtWorkloadOptions& options, std::int64_t
   return op;
 }
 
+// After an op's outcome: a fresh add that took effect is tracked, a tracked
+// op that took effect moves its element on, and a definite failure of a
+// tracked op (a remove the replica found nothing for) or a retirement
+// forgets it.
+void track_outcome(std::vector<TrackedElement>& tracked, const DrawnOp& op, OpType outcome) {
+  if (outcome == OpType::info) return tracked.clear();
+  if (op.tracked) {
+    TrackedElement& element = tracked[*op.tracked];
+    if (outcome == OpType::ok) {
+      element.present = op.f == "add";
+      ++element.ops;
+    } else {
+      tracked.erase(tracked.begin() + static_cast<std::ptrdiff_t>(*op.tracked));
+    }
+    return;
+  }
+  if (op.f == "add" && op.key_index >= 0 && outcome == OpType::ok && tracked.size() < kTrackedMax)
+    tracked.push_back(TrackedElement{op.key_index, op.value, true, 1});
+}
+
 DrawnOp scripted_op(const ScriptedOp& op) {
   const bool key_ok = op.key && op.key->is_string();
-  if (key_ok && op.f == "read") return {op.f, op.key->as_string(), 0};
-  if (key_ok && op.f == "add" && op.value.is_integer())
-    return {op.f, op.key->as_string(), op.value.as_integer()};
-  throw std::invalid_argument("a scripted crdt op is add N or read of a string key; got " + op.f);
+  if (key_ok && op.f == "read") return {op.f, op.key->as_string(), 0, -1, std::nullopt};
+  if (key_ok && (op.f == "add" || op.f == "remove") && op.value.is_integer())
+    return {op.f, op.key->as_string(), op.value.as_integer(), -1, std::nullopt};
+  throw std::invalid_argument(
+      "a scripted crdt op is add N, remove N or read of a string key; got " + op.f);
 }
 
 ClientRequest request_of(CrdtWorkloadKind kind, const DrawnOp& op) {
   if (op.f == "read") return {read_op(kind), op.key, 0};
+  if (op.f == "remove") return {ClientOp::set_remove, op.key, op.value};
   return {kind == CrdtWorkloadKind::set ? ClientOp::set_add : ClientOp::counter_add, op.key,
           op.value};
 }
@@ -118,22 +181,26 @@ void run_crdt_client(ClientEnv& client_env, HistoryRecorder& recorder, std::int6
   std::int64_t sequence = 0;
   std::size_t next_scripted = 0;
   bool think_due = false;
+  std::vector<TrackedElement> tracked;
   while (!env.stopping() && (script == nullptr || next_scripted < script->size())) {
     if (op_streams) op_env.start_op((*script)[next_scripted]);
-    DrawnOp op = draw_op(env, options, process * 1'000'000 + ++sequence);  // unique across the run
+    DrawnOp op = draw_op(env, options, process * 1'000'000 + ++sequence,
+                         tracked);  // fresh elements are unique across the run
     if (script != nullptr) {
       const ScriptedOp& scripted = (*script)[next_scripted++];
       wait_for_scripted_op(env, scripted, think_due);
       if (env.stopping()) break;
       op = scripted_op(scripted);
     }
-    const Value invoke_value = op.f == "add" ? Value::integer(op.value) : Value();
-    recorder.invoke(env.now_ns(), process, op.f, Value::string(op.key), invoke_value);
-    const Call call = perform(env, replica_of(env, process, options.process_stride),
-                              request_of(options.kind, op), options.op_timeout_ns);
+    const Value invoke_value = op.f == "read" ? Value() : Value::integer(op.value);
+    const NodeId replica = replica_of(env, process, options.process_stride);
+    recorder.invoke(env.now_ns(), process, op.f, Value::string(op.key), invoke_value, false,
+                    node_name(replica));
+    const Call call = perform(env, replica, request_of(options.kind, op), options.op_timeout_ns);
     const Value completion =
         call.reply && op.f == "read" ? read_value(options.kind, *call.reply) : invoke_value;
     recorder.complete(env.now_ns(), process, call.type, completion);
+    track_outcome(tracked, op, call.type);
     if (call.type == OpType::info) process += options.process_stride;
     const std::int64_t think_ns = env.random().between(0, options.think_ns_max);
     if (script == nullptr || next_scripted == script->size()) env.sleep_for(think_ns);
@@ -152,7 +219,8 @@ std::optional<std::vector<Value>> read_every_replica(ClientEnv& env, HistoryReco
   bool all_ok = true;
   for (const NodeId node : env.nodes()) {
     if (env.stopping()) return std::nullopt;
-    recorder.invoke(env.now_ns(), process, "read", Value::string(key), Value(), final_read);
+    recorder.invoke(env.now_ns(), process, "read", Value::string(key), Value(), final_read,
+                    node_name(node));
     const Call call = perform(env, node, {read_op(options.kind), key, 0}, options.op_timeout_ns);
     const Value value = call.reply ? read_value(options.kind, *call.reply) : Value();
     recorder.complete(env.now_ns(), process, call.type, value);

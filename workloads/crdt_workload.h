@@ -3,7 +3,10 @@
 // in its reads' causal past; after an unknown outcome the process retires
 // and its successor asks the next replica. Two workloads:
 //   set      Jepsen's set-full: adds of values unique per run to a few keys
-//            and reads of a key's whole set, judged by --model set-full
+//            and reads of a key's whole set, judged by --model set-full;
+//            besides, a process removes some of the elements it added and
+//            adds them again (each element's ops by one process), which
+//            set-full judges by the element's last op
 //   counter  Maelstrom's pn-counter: adds of deltas from -3 to 5 and reads,
 //            judged by --model pn-counter
 // A replica still recovering answers not-ready: nothing happened, so the op
@@ -53,7 +56,7 @@ struct CrdtWorkloadOptions {
 };
 
 // Runs until env.stopping() (or, with a script, until its ops are done). A
-// scripted op that is not an add or read of this workload throws
+// scripted op that is not an add, remove or read of this workload throws
 // std::invalid_argument.
 void run_crdt_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
                      const CrdtWorkloadOptions& options, const ClientScript* script = nullptr);

@@ -25,12 +25,14 @@ history::Op& HistoryRecorder::append(std::int64_t time_ns, std::int64_t process,
 
 const history::Op& HistoryRecorder::invoke(std::int64_t time_ns, std::int64_t process,
                                            std::string f, std::optional<history::Value> key,
-                                           history::Value value, bool final_read) {
+                                           history::Value value, bool final_read,
+                                           std::string node) {
   history::Op& op = append(time_ns, process, history::OpType::invoke);
   op.f = std::move(f);
   op.key = std::move(key);
   op.value = std::move(value);
   op.final_read = final_read;
+  op.node = std::move(node);
   return op;
 }
 
@@ -48,6 +50,7 @@ void HistoryRecorder::complete(std::int64_t time_ns, std::int64_t process, histo
     op.key = std::move(invocation.key);
     op.value = std::move(value);
     op.final_read = invocation.final_read;
+    op.node = std::move(invocation.node);
     return;
   }
   throw std::logic_error("HistoryRecorder::complete: process " + std::to_string(process) +

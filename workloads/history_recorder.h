@@ -14,11 +14,11 @@ namespace simlab {
 class HistoryRecorder {
  public:
   // Records an invocation and returns it so the completion can echo f/key.
-  // A final read (Op::final_read) is marked on both its invocation and its
-  // completion.
+  // A final read (Op::final_read) and the node that serves it (Op::node)
+  // are marked on both its invocation and its completion.
   const history::Op& invoke(std::int64_t time_ns, std::int64_t process, std::string f,
                             std::optional<history::Value> key, history::Value value,
-                            bool final_read = false);
+                            bool final_read = false, std::string node = {});
   // Completes `process`'s pending op. REQUIRES: it has one; type != invoke.
   void complete(std::int64_t time_ns, std::int64_t process, history::OpType type,
                 history::Value value);

@@ -10,10 +10,11 @@
 
 namespace simlab::history {
 
-// The eventual-consistency models: set-full (checkers/set) and the
-// counters (checkers/counter).
+// The eventual-consistency models: set-full (checkers/set), the counters
+// (checkers/counter) and convergence (checkers/convergence).
 inline bool is_eventual_consistency_model(std::string_view model) {
-  return model == "set-full" || model == "g-counter" || model == "pn-counter";
+  return model == "set-full" || model == "g-counter" || model == "pn-counter" ||
+         model == "convergence";
 }
 
 inline bool is_anomaly_list_checker(std::string_view checker) {

@@ -72,6 +72,10 @@ void read_field(EdnParser& parser, const std::string& key, OpFields& fields) {
     if (parser.last_kind() != FormKind::boolean)
       parser.fail("expected :final? to be true or false");
     fields.op.final_read = flag == Value::integer(1);
+  } else if (key == "node") {
+    const Value node = parser.parse_value();
+    if (!node.is_string()) parser.fail("expected :node to be a string or a keyword");
+    fields.op.node = node.as_string();
   } else {
     parser.parse_value();  // :index (we renumber densely), :error and the like
   }

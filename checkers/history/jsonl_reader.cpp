@@ -109,6 +109,9 @@ class OpSax final : public nlohmann::json_sax<Json> {
     } else if (key_ == "final") {
       if (!value.is_integer()) return fail("\"final\" to be true or false");
       op.final_read = value.as_integer() != 0;
+    } else if (key_ == "node") {
+      if (!value.is_string()) return fail("\"node\" to be a string");
+      op.node = value.as_string();
     }  // "index" is renumbered densely; other fields are ignored
     return true;
   }

@@ -16,6 +16,7 @@ std::string op_to_jsonl(const Op& op) {
   if (op.key) line += ",\"key\":" + dump_json(value_to_json(*op.key));
   line += ",\"value\":" + dump_json(value_to_json(op.value));
   if (op.final_read) line += ",\"final\":true";
+  if (!op.node.empty()) line += ",\"node\":" + dump_json(op.node);
   line += "}";
   return line;
 }

@@ -31,6 +31,9 @@ struct Op {
   // system had time to settle, so it must see every acknowledged write
   // (Maelstrom's :final? true, JSONL's "final": true).
   bool final_read = false;
+  // The replica that served it, when the history says (JSONL's "node",
+  // EDN's :node): "" otherwise. Convergence names diverged replicas by it.
+  std::string node = {};
   // 1-based line of the file the op was read from (where its text starts),
   // so errors found after reading can still name it; 0 when not from a file.
   std::int64_t line = 0;

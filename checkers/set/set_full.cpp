@@ -20,8 +20,18 @@ struct Read {
   bool final_read = false;
 };
 
+// An add or remove of an element that did not fail.
+struct Write {
+  std::int64_t invoke = -1, done = -1;  // history positions; done -1: no completion
+  bool ok = false;
+  bool remove = false;
+  std::int64_t process = 0;
+};
+
 struct Element {
   Value value;
+  std::vector<Write> writes;           // in invocation order
+  bool removes = false;                // some remove did not fail
   std::int64_t add = -1;               // the first add's invocation
   bool add_possible = false;           // some add of it did not fail
   std::int64_t add_ok = -1;            // the earliest ok completion of an add
@@ -80,12 +90,14 @@ class Compiler {
     const Op* completion = done < 0 ? nullptr : &history_[static_cast<std::size_t>(done)];
     if (op.f == "add") {
       compile_add(key_state(op), position, done, completion);
+    } else if (op.f == "remove") {
+      compile_remove(key_state(op), position, done, completion);
     } else if (op.f == "read") {
       if (completion && completion->type == OpType::ok) compile_read(key_state(op), position, done);
     } else {
       throw history::OpError(
           position, op.line,
-          "expected f add or read for --model set-full, found f \"" + op.f + "\"");
+          "expected f add, remove or read for --model set-full, found f \"" + op.f + "\"");
     }
   }
 
@@ -97,6 +109,21 @@ class Compiler {
     element.add_possible = true;
     if (completion && completion->type == OpType::ok)
       element.add_ok = earliest(element.add_ok, done);
+    element.writes.push_back(write_of(position, done, completion, false));
+  }
+
+  void compile_remove(KeyState& state, std::int64_t position, std::int64_t done,
+                      const Op* completion) {
+    Element& element = state.element(history_[static_cast<std::size_t>(position)].value);
+    if (completion && completion->type == OpType::fail) return;
+    element.removes = true;
+    element.writes.push_back(write_of(position, done, completion, true));
+  }
+
+  Write write_of(std::int64_t position, std::int64_t done, const Op* completion,
+                 bool remove) const {
+    return Write{position, done, completion && completion->type == OpType::ok, remove,
+                 history_[static_cast<std::size_t>(position)].process};
   }
 
   void compile_read(KeyState& state, std::int64_t position, std::int64_t done) {
@@ -170,7 +197,13 @@ class Judge {
     return history_[static_cast<std::size_t>(position)].time;
   }
 
+  bool by_finals(const KeyState& state) const {
+    return rule_ == LossRule::final_reads ||
+           (rule_ == LossRule::automatic && !state.final_reads.empty());
+  }
+
   void judge(const KeyState& state, const Element& element) {
+    if (element.removes && element.add_possible) return judge_with_removes(state, element);
     if (!element.add_possible) {
       if (element.present.empty())
         return;  // only failed adds, and nobody saw it: it did not happen
@@ -186,6 +219,64 @@ class Judge {
     finding.add = element.add;
     finding.acknowledged = element.add_ok;
     finding.known = earliest(element.add_ok, element.first_seen);
+    judge_known(state, element, finding);
+  }
+
+  // An element with removes: every write ok and by one process, or unjudged;
+  // then its last write decides.
+  void judge_with_removes(const KeyState& state, const Element& element) {
+    const Write& last = element.writes.back();
+    const bool decided =
+        std::all_of(element.writes.begin(), element.writes.end(),
+                    [&](const Write& write) { return write.ok && write.process == last.process; });
+    if (!decided) {
+      ++result_.unjudged;
+      return;
+    }
+    ++result_.attempted;
+    ++result_.acknowledged;
+    ElementFinding finding;
+    finding.key = state.key;
+    finding.element = element.value;
+    if (!last.remove) {
+      finding.add = last.invoke;
+      finding.acknowledged = finding.known = last.done;
+      return judge_known(state, element, finding);
+    }
+    const auto first_add = std::find_if(element.writes.begin(), element.writes.end(),
+                                        [](const Write& write) { return !write.remove; });
+    finding.add = first_add->invoke;
+    finding.acknowledged = first_add->done;
+    finding.known = earliest(element.add_ok, element.first_seen);
+    finding.remove = last.invoke;
+    finding.removed = last.done;
+    if (const auto holding = read_holding_after(state, element, last.done)) {
+      finding.last_present = state.reads[*holding].done;
+      return resurrected(finding);
+    }
+    ++result_.removed;
+  }
+
+  // The read that judges a removed element and holds it: a final read begun
+  // after `removed` (by the final-reads rule), else the latest-begun read if
+  // it began after `removed`.
+  std::optional<std::uint32_t> read_holding_after(const KeyState& state, const Element& element,
+                                                  std::int64_t removed) const {
+    const auto holds = [&](std::uint32_t read) {
+      return std::binary_search(element.present.begin(), element.present.end(), read);
+    };
+    if (by_finals(state)) {
+      for (const std::uint32_t read : state.final_reads)
+        if (state.reads[read].invoke > removed && holds(read)) return read;
+      return std::nullopt;
+    }
+    if (state.reads.empty()) return std::nullopt;
+    const auto latest = static_cast<std::uint32_t>(state.reads.size() - 1);
+    if (state.reads[latest].invoke > removed && holds(latest)) return latest;
+    return std::nullopt;
+  }
+
+  void judge_known(const KeyState& state, const Element& element, ElementFinding& finding) {
     if (finding.known < 0) return never_read(finding);
     const auto after_known = [&](std::uint32_t read) {
       return state.reads[read].invoke > finding.known;
@@ -198,9 +289,7 @@ class Judge {
       absent = missing;
     if (present) finding.last_present = state.reads[*present].done;
     const Read* last_present = present ? &state.reads[*present] : nullptr;
-    const bool by_finals = rule_ == LossRule::final_reads ||
-                           (rule_ == LossRule::automatic && !state.final_reads.empty());
-    if (by_finals) {
+    if (by_finals(state)) {
       if (const auto missing = final_read_missing(state, element, finding.known)) {
         finding.last_absent = state.reads[*missing].done;
         return lost(finding, state.reads[*missing], last_present);
@@ -235,6 +324,11 @@ class Judge {
     keep(result_.lost_examples, finding);
   }
 
+  void resurrected(const ElementFinding& finding) {
+    ++result_.resurrected;
+    keep(result_.resurrected_examples, finding);
+  }
+
   void never_read(const ElementFinding& finding) {
     ++result_.never_read;
     keep(result_.never_read_examples, finding);
@@ -261,9 +355,10 @@ std::optional<LatencyQuantiles> quantiles(std::vector<std::int64_t> latencies_ns
 }
 
 Verdict verdict_of(const SetFullResult& result, const SetFullOptions& options) {
-  if (result.lost > 0 || result.duplicated > 0 || result.unexpected > 0) return Verdict::invalid;
+  if (result.lost > 0 || result.resurrected > 0 || result.duplicated > 0 || result.unexpected > 0)
+    return Verdict::invalid;
   if (options.linearizable && result.stale > 0) return Verdict::invalid;
-  return result.stable > 0 ? Verdict::valid : Verdict::unknown;
+  return result.stable > 0 || result.removed > 0 ? Verdict::valid : Verdict::unknown;
 }
 
 }  // namespace

@@ -13,13 +13,24 @@
 //                LossRule below)
 //   never-read   no read began after it was known (or it never was: an add
 //                whose outcome is unknown and that no read saw)
+// Removes (f "remove" of one element; not in Jepsen's set-full, which only
+// grows): an element with a remove that did not fail is judged by its last
+// op, when every add and remove of it is ok and by one process (a session,
+// whose remove follows its own adds at its replica):
+//   removed      the last op is a remove, and no read that can judge it (a
+//                final read begun after the remove, or under latest_read the
+//                latest-begun read) holds it
+//   resurrected  such a read holds it: the remove was undone
+//   a re-add     the last op is an add: judged as above, known from that
+//                add's acknowledgement
+//   unjudged     an op of unknown outcome, or ops from several processes
 // A stable element that some read (begun after it was known) missed was
 // read stale; that is allowed unless `linearizable` is set. Besides the
 // outcomes, a read holding one element twice (duplicated) and a read of an
 // element nobody added (unexpected) are anomalies.
-// Valid when nothing is lost, duplicated or unexpected (and, when
-// linearizable, nothing is stale); unknown when no element could be judged
-// (none stable and none lost).
+// Valid when nothing is lost, resurrected, duplicated or unexpected (and,
+// when linearizable, nothing is stale); unknown when no element could be
+// judged (none stable, removed, lost or resurrected).
 // Latencies (op times): an element's stable latency is from when it was
 // known to when the latest read (begun after that) missing it began, 0 when
 // none did: how long after its acknowledgement it took to be visible for
@@ -71,6 +82,8 @@ struct ElementFinding {
       -1;  // the latest read (ok completion) that began after known and missed it
   std::int64_t latency_ns =
       0;  // stable: known to last absent; lost: last present (or known) to last absent
+  std::int64_t remove = -1;   // resurrected: the last remove's invocation
+  std::int64_t removed = -1;  // and its ok completion
 };
 
 // A read that held an element twice, or one nobody added.
@@ -91,8 +104,10 @@ struct SetFullResult {
   std::size_t acknowledged = 0;  // of those, with an ok add
   std::size_t reads = 0;         // ok reads
   std::size_t stable = 0, lost = 0, never_read = 0, stale = 0, duplicated = 0, unexpected = 0;
+  std::size_t removed = 0, resurrected = 0, unjudged = 0;  // elements with removes
   // At most kExamplesMax of each, the earliest known first; the counts have them all.
-  std::vector<ElementFinding> lost_examples, stale_examples, never_read_examples;
+  std::vector<ElementFinding> lost_examples, stale_examples, never_read_examples,
+      resurrected_examples;
   std::vector<ReadFinding> duplicated_examples, unexpected_examples;
   std::optional<LatencyQuantiles> stable_latency, lost_latency;
 };
@@ -100,7 +115,7 @@ struct SetFullResult {
 inline constexpr std::size_t kExamplesMax = 20;
 
 // The history must have passed HistoryBuilder's checks. Throws
-// history::OpError for an op that is not an add or read of this shape.
+// history::OpError for an op that is not an add, remove or read of this shape.
 SetFullResult check_set_full(const history::History& history, const SetFullOptions& options = {});
 
 }  // namespace simlab::set_full

@@ -24,6 +24,8 @@ nlohmann::json finding_json(const ElementFinding& finding) {
           {"known", finding.known},
           {"last-present", finding.last_present},
           {"last-absent", finding.last_absent},
+          {"remove", finding.remove},
+          {"removed", finding.removed},
           {"latency-ns", finding.latency_ns}};
 }
 
@@ -84,6 +86,20 @@ std::string stale_text(const ElementFinding& finding) {
       finding.last_absent, finding.last_present);
 }
 
+std::string resurrected_text(const ElementFinding& finding) {
+  return fmt::format(
+      "  resurrected: {}, added at op {}, removed by the remove at op {} (acknowledged at op "
+      "{}), held again by the read ending at op {}\n",
+      element_text(finding.key, finding.element), finding.add, finding.remove, finding.removed,
+      finding.last_present);
+}
+
+std::string removes_text(const SetFullResult& result) {
+  if (result.removed + result.resurrected + result.unjudged == 0) return "";
+  return fmt::format("; with removes: {} removed, {} resurrected, {} unjudged", result.removed,
+                     result.resurrected, result.unjudged);
+}
+
 std::string read_text(const char* what, const ReadFinding& finding) {
   return fmt::format("  {}: {} in the read ending at op {}\n", what,
                      element_text(finding.key, finding.element), finding.read);
@@ -93,14 +109,17 @@ std::string read_text(const char* what, const ReadFinding& finding) {
 
 std::string explain_text(const SetFullResult& result) {
   std::string text = fmt::format(
-      "{}: {} lost, {} duplicated, {} unexpected; {} elements added ({} acknowledged) over {} "
-      "key(s), {} ok "
-      "reads: {} stable ({} read stale), {} lost, {} never-read{}{}\n",
-      linearizability::verdict_name(result.verdict), result.lost, result.duplicated,
-      result.unexpected, result.attempted, result.acknowledged, result.keys, result.reads,
-      result.stable, result.stale, result.lost, result.never_read,
-      latency_text("stable", result.stable_latency), latency_text("lost", result.lost_latency));
+      "{}: {} lost, {} resurrected, {} duplicated, {} unexpected; {} elements added ({} "
+      "acknowledged) over {} key(s), {} ok reads: {} stable ({} read stale), {} lost, {} "
+      "never-read{}{}{}\n",
+      linearizability::verdict_name(result.verdict), result.lost, result.resurrected,
+      result.duplicated, result.unexpected, result.attempted, result.acknowledged, result.keys,
+      result.reads, result.stable, result.stale, result.lost, result.never_read,
+      removes_text(result), latency_text("stable", result.stable_latency),
+      latency_text("lost", result.lost_latency));
   for (const ElementFinding& finding : result.lost_examples) text += lost_text(finding);
+  for (const ElementFinding& finding : result.resurrected_examples)
+    text += resurrected_text(finding);
   for (const ReadFinding& finding : result.duplicated_examples)
     text += read_text("duplicated", finding);
   for (const ReadFinding& finding : result.unexpected_examples)
@@ -123,6 +142,10 @@ nlohmann::json explain_json(const SetFullResult& result) {
           {"never-read-count", result.never_read},
           {"stale-count", result.stale},
           {"duplicated-count", result.duplicated},
+          {"removed-count", result.removed},
+          {"resurrected-count", result.resurrected},
+          {"unjudged-count", result.unjudged},
+          {"resurrected", list_json(result.resurrected_examples, finding_json)},
           {"unexpected-count", result.unexpected},
           {"lost", list_json(result.lost_examples, finding_json)},
           {"stale", list_json(result.stale_examples, finding_json)},

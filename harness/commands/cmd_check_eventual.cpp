@@ -1,7 +1,8 @@
-// simlab check --model set-full [--linearizable] | g-counter | pn-counter
-//   [--format jsonl|edn|jepsen-log] [--json] FILE...
+// simlab check --model set-full [--linearizable] | g-counter | pn-counter |
+//   convergence [--format jsonl|edn|jepsen-log] [--json] FILE...
 // Exit codes as for the other models: 0 all valid, 1 any invalid, 2 any
-// unknown (set-full: nothing could be judged), 65 malformed input, 66
+// unknown (set-full: nothing could be judged; convergence: no final reads),
+// 65 malformed input, 66
 // unreadable file, 64 bad flags.
 #include <fmt/format.h>
 
@@ -10,6 +11,7 @@
 #include <iostream>
 #include <string>
 
+#include "checkers/convergence/convergence.h"
 #include "checkers/counter/counter_checker.h"
 #include "checkers/counter/counter_explanation.h"
 #include "checkers/history/op_error.h"
@@ -38,6 +40,10 @@ Judged judge(const std::string& model, bool linearizable, const history::History
     const auto result = counter::check_counter(history, *kind);
     return {result.verdict, counter::explain_text(result, *kind),
             counter::explain_json(result, *kind)};
+  }
+  if (model == convergence::kConvergenceModel) {
+    const auto result = convergence::check_convergence(history);
+    return {result.verdict, convergence::explain_text(result), convergence::explain_json(result)};
   }
   const auto result = set_full::check_set_full(history, {linearizable});
   return {result.verdict, set_full::explain_text(result), set_full::explain_json(result)};
@@ -79,7 +85,8 @@ int cmd_check_eventual(int argc, char** argv) {
       "set-full: a read that misses an element known to exist is invalid, not only stale");
   po::variables_map vm;
   if (const auto stop = parse_simple_check_flags(
-          argc, argv, "simlab check --model set-full|g-counter|pn-counter [options] FILE...", extra,
+          argc, argv,
+          "simlab check --model set-full|g-counter|pn-counter|convergence [options] FILE...", extra,
           flags, vm))
     return *stop;
   const bool linearizable = vm["linearizable"].as<bool>();

@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "checkers/convergence/convergence.h"
 #include "checkers/counter/counter_checker.h"
 #include "checkers/history/op_error.h"
 #include "checkers/history/value_format.h"
@@ -66,6 +67,12 @@ std::string set_finding_text(const set_full::ElementFinding& finding) {
                      finding.last_absent);
 }
 
+std::string resurrected_text(const set_full::ElementFinding& finding) {
+  return fmt::format("{} was removed at op {} and is held again by the read ending at op {}",
+                     element_text(finding.key, finding.element), finding.removed,
+                     finding.last_present);
+}
+
 std::string read_finding_text(const set_full::ReadFinding& finding, bool duplicated) {
   return fmt::format("the read ending at op {} holds {} {}", finding.read,
                      element_text(finding.key, finding.element),
@@ -87,6 +94,12 @@ nlohmann::json set_full_anomalies(const std::vector<std::int64_t>& invocations,
     anomalies.push_back(anomaly_json(
         "lost", lost.key, {lost.add, seen < missing ? seen : -1, missing}, set_finding_text(lost)));
   }
+  for (const auto& back : result.resurrected_examples) {
+    anomalies.push_back(
+        anomaly_json("resurrected", back.key,
+                     {back.add, back.remove, invocation_of(invocations, back.last_present)},
+                     resurrected_text(back)));
+  }
   for (const auto& read : result.duplicated_examples)
     anomalies.push_back(anomaly_json("duplicated", read.key,
                                      {invocation_of(invocations, read.read)},
@@ -107,13 +120,18 @@ void judge_set_full(RunOutcome& outcome) {
   const set_full::SetFullResult result =
       set_full::check_set_full(outcome.history, {.loss_rule = set_full::LossRule::final_reads});
   const std::string counts =
-      fmt::format("{} lost, {} duplicated, {} unexpected of {} added", result.lost,
-                  result.duplicated, result.unexpected, result.attempted);
+      fmt::format("{} lost, {} resurrected, {} duplicated, {} unexpected of {} added", result.lost,
+                  result.resurrected, result.duplicated, result.unexpected, result.attempted);
   if (!result.lost_examples.empty()) {
     const auto& lost = result.lost_examples.front();
     outcome.history_judge =
         history_finding("lost", fmt::format("{} ({})", set_finding_text(lost), counts),
                         time_at(outcome.history, lost.last_absent));
+  } else if (!result.resurrected_examples.empty()) {
+    const auto& back = result.resurrected_examples.front();
+    outcome.history_judge =
+        history_finding("resurrected", fmt::format("{} ({})", resurrected_text(back), counts),
+                        time_at(outcome.history, back.last_present));
   } else if (!result.duplicated_examples.empty() || !result.unexpected_examples.empty()) {
     const bool duplicated = !result.duplicated_examples.empty();
     const auto& read =
@@ -127,6 +145,7 @@ void judge_set_full(RunOutcome& outcome) {
   }
   std::map<std::string, std::size_t> named;
   if (result.lost > 0) named["lost"] = result.lost;
+  if (result.resurrected > 0) named["resurrected"] = result.resurrected;
   if (result.duplicated > 0) named["duplicated"] = result.duplicated;
   if (result.unexpected > 0) named["unexpected"] = result.unexpected;
   outcome.explanation =
@@ -154,15 +173,33 @@ void judge_counter(RunOutcome& outcome, counter::CounterKind kind) {
                                      std::move(anomalies));
 }
 
+// Replicas whose final reads of a key differ never converged: a liveness
+// failure (Op::node names them), whatever the model's checker said.
+void judge_convergence(RunOutcome& outcome) {
+  const convergence::ConvergenceResult result = convergence::check_convergence(outcome.history);
+  if (result.diverged == 0) return;
+  const std::string detail = fmt::format(
+      "the replicas did not converge: {} ({} of {} keys diverged)",
+      convergence::describe_divergence(result.examples.front()), result.diverged, result.keys);
+  if (!outcome.live) {  // clients went unserved too: both are said
+    outcome.liveness_detail += "; " + detail;
+    return;
+  }
+  outcome.live = false;
+  outcome.liveness_anomaly = "diverged";
+  outcome.liveness_detail = detail;
+}
+
 }  // namespace
 
 void judge_eventual_history(RunOutcome& outcome) {
   try {
     if (const auto kind = counter::parse_counter_model(outcome.scenario.checker)) {
       judge_counter(outcome, *kind);
-    } else {
+    } else if (outcome.scenario.checker != convergence::kConvergenceModel) {
       judge_set_full(outcome);
     }
+    judge_convergence(outcome);
     outcome.history_judged = true;
   } catch (const history::OpError&
                error) {  // the workload wrote ops its checker cannot read: the lab's bug

@@ -101,7 +101,7 @@ void combine_verdict(RunOutcome& outcome) {
     rest_on(outcome, RunVerdict::unknown, *history);
   } else if (!outcome.live) {
     outcome.verdict = RunVerdict::liveness_failure;
-    outcome.anomaly = "liveness";
+    outcome.anomaly = outcome.liveness_anomaly;
     outcome.detail = outcome.liveness_detail;
   }
 }

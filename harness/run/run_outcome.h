@@ -81,6 +81,7 @@ struct RunOutcome {
   std::optional<JudgeFinding> history_judge;  // the checker's finding, if any
   bool history_judged = false;
   bool live = true;
+  std::string liveness_anomaly = "liveness";  // or "diverged": final reads differ
   std::string liveness_detail;
   std::optional<std::string> internal_error;  // the lab itself failed
   bool deterministic = true;  // false for a run on real nodes: its seed does not replay it

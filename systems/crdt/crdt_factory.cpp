@@ -33,7 +33,15 @@ std::vector<PlantedBug> CrdtFactory::planted_bugs() const {
   return {PlantedBug{kDeltaLostBug,
                      "a write committed in a batch behind another write to the same key is applied "
                      "but never shipped "
-                     "to the other replicas (Akka distributed data's lost delta)"}};
+                     "to the other replicas (Akka distributed data's lost delta)"},
+          PlantedBug{kOrswotDescendsBug,
+                     "the set merge takes \"descends\" as \"strictly descends\", so a remove "
+                     "shipped as a delta removes nothing on the other replicas and the element "
+                     "comes back (riak_dt pull request 78)"},
+          PlantedBug{kRemoveKeepsCommonDotsBug,
+                     "the set merge keeps both sides' dots of an element both sides hold, so a "
+                     "dot one side removed lives on and a later remove leaves the element "
+                     "(riak_dt pull request 82)"}};
 }
 
 std::string CrdtFactory::describe_message(ByteView payload) const {
@@ -66,6 +74,7 @@ std::string CrdtFactory::describe_reply(ByteView payload) const {
   const auto reply = decode_reply(payload);
   if (!reply) return "";
   if (reply->status == ClientStatus::not_ready) return "not ready (recovering)";
+  if (reply->status == ClientStatus::not_found) return "not found";
   if (!reply->elements.empty()) return fmt::format("ok {} elements", reply->elements.size());
   return fmt::format("ok {}", reply->value);
 }

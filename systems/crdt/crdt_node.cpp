@@ -5,7 +5,10 @@
 namespace simlab::crdt {
 
 CrdtNode::CrdtNode(const NodeConfig& config)
-    : config_(config), delta_lost_bug_(config.bugs.contains(kDeltaLostBug)) {}
+    : config_(config),
+      delta_lost_bug_(config.bugs.contains(kDeltaLostBug)),
+      merge_rules_{config.bugs.contains(kOrswotDescendsBug),
+                   config.bugs.contains(kRemoveKeepsCommonDotsBug)} {}
 
 void CrdtNode::on_client(NodeContext& context, RequestId request, ByteView payload) {
   const auto decoded = decode_request(payload);
@@ -45,7 +48,15 @@ void CrdtNode::handle_write(NodeContext& context, RequestId request, const Clien
     issued = delta.entry(actor_);
     waiting.delta.counters[key] = delta;
   } else {
-    const AddWinsSet& current = state_.sets[key];
+    // Looked up, not made: an empty set in the state before its write is
+    // durable would be a key a crash takes away again.
+    static const AddWinsSet kEmptySet;
+    const auto found = state_.sets.find(key);
+    const AddWinsSet& current = found == state_.sets.end() ? kEmptySet : found->second;
+    if (decoded.op == ClientOp::set_remove && !current.contains(decoded.value)) {
+      context.reply(request, encode_reply(ClientReply{ClientStatus::not_found, 0, {}}));
+      return;
+    }
     waiting.delta.sets[key] =
         decoded.op == ClientOp::set_add
             ? current.add_delta(decoded.value, Dot{actor_, ++issued_dots_[key]})
@@ -97,8 +108,11 @@ void CrdtNode::apply(const std::vector<Waiting>& batch) {
   ReplicaState shipped;
   std::set<std::string> written_keys;
   for (const Waiting& waiting : batch) {
+    if (!waiting.request) {  // a peer's: its writer ships it to the others
+      state_.join(waiting.delta, merge_rules_);
+      continue;
+    }
     state_.join(waiting.delta);
-    if (!waiting.request) continue;  // a peer's: its writer ships it to the others
     bool ship = true;
     if (delta_lost_bug_) {
       for (const auto& [key, counter] : waiting.delta.counters)

@@ -2,11 +2,11 @@
 // key on its own (multi-master, no coordination) and the replicas converge
 // by shipping deltas.
 //   Writes   a client's counter add or set add/remove becomes a delta under
-//            this replica's actor id; the deltas that arrive while a WAL
-//            write is in flight are committed together by the next one
-//            (group commit). A delta is applied, answered and offered to
-//            the other replicas only once its WAL frame is fsynced, so no
-//            read or replica ever sees a write the disk may still lose.
+//            this replica's actor id (a remove of an element the replica
+//            does not hold is answered not-found and writes nothing); the deltas that arrive while
+//            a WAL write is in flight are committed together by the next one (group commit). A
+//            delta is applied, answered and offered to the other replicas only once its WAL frame
+//            is fsynced, so no read or replica ever sees a write the disk may still lose.
 //   Replication  Almeida, Shoker and Baquero's anti-entropy algorithm with
 //            causal delta-interval delivery (JPDC 2018, algorithm 2): each
 //            applied delta gets the next sequence number; every 50 ms a
@@ -110,6 +110,10 @@ class CrdtNode final : public Node {
 
   NodeConfig config_;
   bool delta_lost_bug_ = false;
+  // How this replica joins what other replicas sent (and what recovery
+  // reads back): the correct rules, or an ORSWOT merge bug's. Its own
+  // clients' writes are applied as local operations, by the correct rules.
+  SetJoinRules merge_rules_;
   Phase phase_ = Phase::reading;
   ActorId actor_ = 0;
   std::uint64_t incarnation_ = 0;
@@ -157,5 +161,7 @@ class CrdtFactory final : public SystemFactory {
 
 inline constexpr const char* kCrdtSystemName = "crdt";
 inline constexpr const char* kDeltaLostBug = "crdt.delta-lost";
+inline constexpr const char* kOrswotDescendsBug = "crdt.orswot-descends";
+inline constexpr const char* kRemoveKeepsCommonDotsBug = "crdt.remove-keeps-common-dots";
 
 }  // namespace simlab::crdt

@@ -36,9 +36,12 @@ std::optional<Violation> CrdtObserver::check_node(NodeId node, const CrdtNode& r
           node};
     }
   }
+  static const CausalContext kNothingSeen;
   for (const auto& [key, before] : seen.contexts) {
     const auto now = state.sets.find(key);
-    if (now == state.sets.end() || !now->second.context().covers(before)) {
+    // A set the replica no longer holds has seen nothing: fine if it had
+    // seen nothing before either.
+    if (!(now == state.sets.end() ? kNothingSeen : now->second.context()).covers(before)) {
       return Violation{"crdt.version-vector-moved-back",
                        fmt::format("set {}'s causal context lost dots the replica had seen", key),
                        node};

@@ -59,8 +59,8 @@ std::optional<ClientReply> decode_reply(ByteView bytes) {
   reply.value = reader.i64();
   const std::uint32_t count = reader.u32();
   for (std::uint32_t i = 0; i < count && reader.ok(); ++i) reply.elements.push_back(reader.i64());
-  const bool known_status = status == static_cast<std::uint8_t>(ClientStatus::ok) ||
-                            status == static_cast<std::uint8_t>(ClientStatus::not_ready);
+  const bool known_status = status >= static_cast<std::uint8_t>(ClientStatus::ok) &&
+                            status <= static_cast<std::uint8_t>(ClientStatus::not_found);
   if (!reader.ok() || !reader.at_end() || !known_status) return std::nullopt;
   return reply;
 }

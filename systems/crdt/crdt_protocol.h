@@ -24,6 +24,7 @@ struct ClientRequest {
 enum class ClientStatus : std::uint8_t {
   ok = 1,
   not_ready,  // still recovering from its disk: nothing happened
+  not_found,  // a remove of an element this replica does not hold: nothing happened
 };
 
 struct ClientReply {

@@ -196,24 +196,36 @@ AddWinsSet AddWinsSet::remove_delta(std::int64_t element) const {
   return delta;
 }
 
+namespace {
+
+// Whether `context` has seen `dot`, by the rules. Strictly descending the
+// dot's own clock {actor: counter} needs a dot besides it.
+bool seen(const CausalContext& context, const Dot& dot, SetJoinRules rules) {
+  return context.contains(dot) && (!rules.strict_descends || context.size() > 1);
+}
+
+}  // namespace
+
 // A dot survives the join if both sides hold it, or one side holds it and
 // the other has never seen it; a dot one side has seen and dropped was
 // removed there.
-bool AddWinsSet::join(const AddWinsSet& other) {
-  const auto removed = removed_by(other);
+bool AddWinsSet::join(const AddWinsSet& other, SetJoinRules rules) {
+  const auto removed = removed_by(other, rules);
   bool changed = !removed.empty();
   for (const auto& [dot, element] : removed) drop(dot, element);
   for (const auto& [element, dots] : other.entries_)
-    changed = join_entry(element, dots, other.context_) || changed;
+    changed = join_entry(element, dots, other.context_, rules) || changed;
   return context_.join(other.context_) || changed;
 }
 
-std::vector<std::pair<Dot, std::int64_t>> AddWinsSet::removed_by(const AddWinsSet& other) const {
+std::vector<std::pair<Dot, std::int64_t>> AddWinsSet::removed_by(const AddWinsSet& other,
+                                                                 SetJoinRules rules) const {
   std::vector<std::pair<Dot, std::int64_t>> removed;
   if (other.dot_index_.size() == other.context_.size()) return removed;
   const auto consider = [&](const auto& held) {
     if (!other.entries_.contains(held.second)) removed.emplace_back(held.first, held.second);
   };
+  if (rules.strict_descends && other.context_.size() <= 1) return removed;  // seen: nothing
   for (const auto& [actor, counter] : other.context_.compact()) {
     const auto end = dot_index_.upper_bound(Dot{actor, counter});
     for (auto held = dot_index_.lower_bound(Dot{actor, 1}); held != end; ++held) consider(*held);
@@ -225,20 +237,20 @@ std::vector<std::pair<Dot, std::int64_t>> AddWinsSet::removed_by(const AddWinsSe
 }
 
 bool AddWinsSet::join_entry(std::int64_t element, const std::set<Dot>& theirs,
-                            const CausalContext& their_context) {
+                            const CausalContext& their_context, SetJoinRules rules) {
   const auto mine = entries_.find(element);
+  const bool union_of_both = rules.keep_common_dots && mine != entries_.end();
   std::vector<Dot> dropped;
-  if (mine != entries_.end()) {
+  if (mine != entries_.end() && !union_of_both) {
     for (const Dot& dot : mine->second)
-      if (!theirs.contains(dot) && their_context.contains(dot)) dropped.push_back(dot);
+      if (!theirs.contains(dot) && seen(their_context, dot, rules)) dropped.push_back(dot);
   }
   for (const Dot& dot : dropped) drop(dot, element);
   bool added = false;
   for (const Dot& dot : theirs) {
-    if (context_.contains(dot)) continue;  // seen here already: held, or removed here
-    entries_[element].insert(dot);
+    if (context_.contains(dot) && !union_of_both) continue;  // seen here: held, or removed here
+    if (entries_[element].insert(dot).second) added = true;
     dot_index_[dot] = element;
-    added = true;
   }
   return added || !dropped.empty();
 }
@@ -282,11 +294,11 @@ bool AddWinsSet::read(ByteReader& in) {
 
 // --- a replica's state ---
 
-bool ReplicaState::join(const ReplicaState& other) {
+bool ReplicaState::join(const ReplicaState& other, SetJoinRules rules) {
   bool changed = false;
   for (const auto& [key, counter] : other.counters)
     changed = counters[key].join(counter) || changed;
-  for (const auto& [key, set] : other.sets) changed = sets[key].join(set) || changed;
+  for (const auto& [key, set] : other.sets) changed = sets[key].join(set, rules) || changed;
   return changed;
 }
 

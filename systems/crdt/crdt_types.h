@@ -84,6 +84,19 @@ class PnCounter {
   std::map<ActorId, Entry> entries_;
 };
 
+// How a set's join decides what the other side has seen and removed: the
+// correct rules, or a planted bug's (systems/crdt/crdt_node.h names them).
+struct SetJoinRules {
+  // "Seen" needs the other context to strictly descend the dot's clock, to
+  // hold a dot besides it (descends taken as strictly descends, riak_dt
+  // pull request 78): a delta's remove of an element with one dot, whose
+  // context is exactly that dot, removes nothing.
+  bool strict_descends = false;
+  // An element both sides hold keeps the union of their dots, so a dot one
+  // side removed comes back from the other (riak_dt pull request 82).
+  bool keep_common_dots = false;
+};
+
 class AddWinsSet {
  public:
   std::vector<std::int64_t> elements() const;  // ascending
@@ -92,7 +105,8 @@ class AddWinsSet {
   AddWinsSet add_delta(std::int64_t element, const Dot& dot) const;
   // The delta of removing `element`: no entry, its dots in the context.
   AddWinsSet remove_delta(std::int64_t element) const;
-  bool join(const AddWinsSet& other);
+  bool join(const AddWinsSet& other, SetJoinRules rules = {});
+  bool contains(std::int64_t element) const { return entries_.contains(element); }
   const CausalContext& context() const { return context_; }
   const std::map<std::int64_t, std::set<Dot>>& entries() const { return entries_; }
   friend bool operator==(const AddWinsSet&, const AddWinsSet&) = default;
@@ -103,12 +117,13 @@ class AddWinsSet {
  private:
   void drop(const Dot& dot, std::int64_t element);
   bool join_entry(std::int64_t element, const std::set<Dot>& theirs,
-                  const CausalContext& their_context);
+                  const CausalContext& their_context, SetJoinRules rules);
   // Dots this set holds that `other` has seen, of elements `other` holds no
   // entry for: removed there. None when `other` holds every dot it has seen
   // (a join of adds): the common case costs nothing. Otherwise found
   // through the dot index.
-  std::vector<std::pair<Dot, std::int64_t>> removed_by(const AddWinsSet& other) const;
+  std::vector<std::pair<Dot, std::int64_t>> removed_by(const AddWinsSet& other,
+                                                       SetJoinRules rules) const;
 
   std::map<std::int64_t, std::set<Dot>> entries_;  // element -> the dots that keep it
   std::map<Dot, std::int64_t> dot_index_;          // each held dot -> its element
@@ -121,7 +136,7 @@ struct ReplicaState {
   std::map<std::string, PnCounter> counters;
   std::map<std::string, AddWinsSet> sets;
 
-  bool join(const ReplicaState& other);
+  bool join(const ReplicaState& other, SetJoinRules rules = {});
   bool empty() const { return counters.empty() && sets.empty(); }
   friend bool operator==(const ReplicaState&, const ReplicaState&) = default;
 };

@@ -260,7 +260,7 @@ TEST_F(CmdCheck, ASetFullOpOfAnotherShapeNamesTheFileAndLine) {
                                      "{:process 0 :type :ok :f :add :value 1}\n"
                                      "{:process 0 :type :invoke :f :write :value 1}\n");
   expect_run("--model set-full " + file, 65,
-             file + ":3: expected f add or read for --model set-full, found f \"write\"\n");
+             file + ":3: expected f add, remove or read for --model set-full, found f \"write\"\n");
 }
 
 TEST_F(CmdCheck, BadFlagsExit64) {

@@ -56,6 +56,7 @@ TEST(JsonlWriter, RoundTripsThroughTheReader) {
   Op invoke{0, 10, 1, OpType::invoke, "write", Value::string("k"), Value::integer(3)};
   Op ok{1, 20, 1, OpType::ok, "write", Value::string("k"), Value::integer(3)};
   Op pending{2, 30, 2, OpType::invoke, "read", std::nullopt, Value()};
+  pending.node = "n2";  // the replica that serves it
   history = {invoke, ok, pending};
   std::ostringstream out;
   write_jsonl(history, out);
@@ -69,6 +70,7 @@ TEST(JsonlWriter, RoundTripsThroughTheReader) {
     EXPECT_EQ(back[i].f, history[i].f);
     EXPECT_EQ(back[i].key, history[i].key);
     EXPECT_EQ(back[i].value, history[i].value);
+    EXPECT_EQ(back[i].node, history[i].node);
   }
 }
 

@@ -180,7 +180,8 @@ TEST(SetFullChecker, AnOpOfAnotherShapeNamesItsLine) {
     FAIL() << "expected an OpError";
   } catch (const history::OpError& error) {
     EXPECT_EQ(error.line(), 3);
-    EXPECT_STREQ(error.what(), "expected f add or read for --model set-full, found f \"cas\"");
+    EXPECT_STREQ(error.what(),
+                 "expected f add, remove or read for --model set-full, found f \"cas\"");
   }
   EXPECT_THROW(
       check_edn("{:process 0 :type :invoke :f :read}\n{:process 0 :type :ok :f :read :value 3}\n"),
@@ -221,6 +222,91 @@ TEST(SetFullChecker, WithFinalReadsOnlyAFinalReadMissingAnElementLosesIt) {
   const SetFullResult eventual = check_edn(lagging, {.loss_rule = LossRule::final_reads});
   EXPECT_EQ(eventual.lost, 0u);
   EXPECT_EQ(eventual.never_read, 1u);
+}
+
+// Add 5, remove it, and (optionally) add it again, all by process 0; then
+// two final reads holding what FINALS says.
+std::string lifecycle(bool add_again, const std::string& first_final,
+                      const std::string& second_final) {
+  std::string text = R"(
+{:process 0 :type :invoke :f :add :value 5}
+{:process 0 :type :ok :f :add :value 5}
+{:process 1 :type :invoke :f :read}
+{:process 1 :type :ok :f :read :value #{5}}
+{:process 0 :type :invoke :f :remove :value 5}
+{:process 0 :type :ok :f :remove :value 5}
+)";
+  if (add_again) {
+    text += R"({:process 0 :type :invoke :f :add :value 5}
+{:process 0 :type :ok :f :add :value 5}
+)";
+  }
+  return text +
+         "{:process 2 :type :invoke :f :read :final? true}\n"
+         "{:process 2 :type :ok :f :read :value #{" +
+         first_final +
+         "} :final? true}\n{:process 3 :type :invoke :f :read :final? true}\n"
+         "{:process 3 :type :ok :f :read :value #{" +
+         second_final + "} :final? true}\n";
+}
+
+TEST(SetFullChecker, ARemovedElementAFinalReadStillHoldsIsResurrected) {
+  const SetFullResult removed = check_edn(lifecycle(false, "", ""));
+  EXPECT_EQ(removed.verdict, Verdict::valid) << explain_text(removed);
+  EXPECT_EQ(removed.removed, 1u);
+  EXPECT_EQ(removed.lost, 0u);  // gone, as its remove said: not lost
+  const SetFullResult back = check_edn(lifecycle(false, "", "5"));
+  EXPECT_EQ(back.verdict, Verdict::invalid);
+  EXPECT_EQ(back.resurrected, 1u);
+  ASSERT_EQ(back.resurrected_examples.size(), 1u);
+  const ElementFinding& finding = back.resurrected_examples[0];
+  EXPECT_EQ(finding.add, 0);
+  EXPECT_EQ(finding.remove, 4);
+  EXPECT_EQ(finding.removed, 5);
+  EXPECT_EQ(finding.last_present, 9);  // the second final read
+  EXPECT_NE(explain_text(back).find("resurrected: element 5, added at op 0, removed by the "
+                                    "remove at op 4 (acknowledged at op 5), held again by the "
+                                    "read ending at op 9"),
+            std::string::npos)
+      << explain_text(back);
+  EXPECT_EQ(explain_json(back)["resurrected-count"], 1);
+}
+
+TEST(SetFullChecker, AnElementAddedAgainAfterItsRemoveMustBeInTheFinalReads) {
+  const SetFullResult kept = check_edn(lifecycle(true, "5", "5"));
+  EXPECT_EQ(kept.verdict, Verdict::valid) << explain_text(kept);
+  EXPECT_EQ(kept.stable, 1u);
+  const SetFullResult lost = check_edn(lifecycle(true, "5", ""));
+  EXPECT_EQ(lost.lost, 1u);
+  EXPECT_EQ(lost.lost_examples.at(0).known, 7);  // the second add's ok
+}
+
+TEST(SetFullChecker, RemovesOfUnknownOutcomeOrFromSeveralProcessesAreNotJudged) {
+  std::string unknown = lifecycle(false, "", "5");
+  unknown.replace(unknown.find(":type :ok :f :remove"), 9, ":type :info");
+  const SetFullResult info = check_edn(unknown);
+  EXPECT_EQ(info.resurrected, 0u) << explain_text(info);
+  EXPECT_EQ(info.unjudged, 1u);
+  std::string other = lifecycle(false, "", "5");  // the remove by process 4
+  for (const char* op :
+       {"{:process 0 :type :invoke :f :remove", "{:process 0 :type :ok :f :remove"})
+    other.replace(other.find(op), std::string_view("{:process 0").size(), "{:process 4");
+  EXPECT_EQ(check_edn(other).unjudged, 1u);
+  // A remove that failed did nothing: the element is judged as if it had none.
+  std::string failed = lifecycle(false, "5", "5");
+  failed.replace(failed.find(":type :ok :f :remove"), 9, ":type :fail");
+  const SetFullResult kept = check_edn(failed);
+  EXPECT_EQ(kept.stable, 1u) << explain_text(kept);
+  EXPECT_EQ(kept.unjudged, 0u);
+}
+
+TEST(SetFullChecker, WithoutFinalReadsTheLatestReadJudgesARemove) {
+  std::string text = lifecycle(false, "", "");
+  text = text.substr(0, text.find("{:process 2"));
+  text += "{:process 1 :type :invoke :f :read}\n{:process 1 :type :ok :f :read :value #{5}}\n";
+  EXPECT_EQ(check_edn(text).resurrected, 1u);
+  text.replace(text.rfind("#{5}"), 4, "#{}");
+  EXPECT_EQ(check_edn(text).removed, 1u);
 }
 
 // --- the definitions read directly, on random histories ---

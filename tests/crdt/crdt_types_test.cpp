@@ -74,6 +74,44 @@ TEST(CrdtAddWinsSet, ARemoveDropsTheDotsItSawAndAConcurrentAddWins) {
   EXPECT_TRUE(removed_only.elements().empty());
 }
 
+TEST(CrdtAddWinsSet, StrictDescendsMakesADeltasRemoveRemoveNothing) {
+  AddWinsSet a;
+  a.join(a.add_delta(7, Dot{kA, 1}));
+  const AddWinsSet removal = a.remove_delta(7);  // its context: exactly the dot {A, 1}
+  AddWinsSet correct = a, buggy = a;
+  correct.join(removal);
+  EXPECT_TRUE(correct.elements().empty());
+  buggy.join(removal, SetJoinRules{.strict_descends = true});
+  EXPECT_EQ(buggy.elements(), (std::vector<std::int64_t>{7}));
+  // A context with another dot besides does count as having seen it.
+  AddWinsSet later = removal;
+  later.join(later.add_delta(8, Dot{kB, 1}));
+  buggy.join(later, SetJoinRules{.strict_descends = true});
+  EXPECT_EQ(buggy.elements(), (std::vector<std::int64_t>{8}));
+}
+
+// Add 7 (dot 1), remove it and add it again (dot 2) on one side; the other
+// side still holds dot 1. The correct join keeps only dot 2, so a remove of
+// dot 2 empties the set; with the union of common dots, dot 1 lives on.
+TEST(CrdtAddWinsSet, KeepingCommonDotsLetsARemovedDotOutliveTheNextRemove) {
+  AddWinsSet writer;
+  writer.join(writer.add_delta(7, Dot{kA, 1}));
+  const AddWinsSet stale = writer;
+  AddWinsSet interval = writer.remove_delta(7);
+  writer.join(interval);
+  const AddWinsSet re_add = writer.add_delta(7, Dot{kA, 2});
+  writer.join(re_add);
+  interval.join(re_add);
+  for (const bool bug : {false, true}) {
+    const SetJoinRules rules{.keep_common_dots = bug};
+    AddWinsSet peer = stale;
+    peer.join(interval, rules);
+    EXPECT_EQ(peer.entries().at(7).size(), bug ? 2u : 1u);
+    peer.join(writer.remove_delta(7), rules);
+    EXPECT_EQ(peer.elements().empty(), !bug);
+  }
+}
+
 // Replicas that each apply a random sequence of adds and removes of their
 // own, and joins of each other, in some order.
 std::vector<AddWinsSet> random_replicas(std::mt19937& random) {

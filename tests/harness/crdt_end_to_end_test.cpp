@@ -1,12 +1,13 @@
 // The CRDT store (systems/crdt) wired into the lab: its default scenario
 // equals scenarios/crdt-default.json, clean runs of both workloads are valid
 // under every judge with their final reads after the heal, and its planted
-// bug is found by the history's checker alone at its known seeds.
+// bugs are found by the history's checker alone at their known seeds.
 #include <gtest/gtest.h>
 
 #include <set>
 #include <string>
 
+#include "harness/run/judge.h"
 #include "harness/run/run_scenario.h"
 #include "harness/scenario_flags.h"
 #include "harness/systems/system_registry.h"
@@ -58,23 +59,64 @@ TEST(CrdtSystem, CleanRunsOfBothWorkloadsAreValidAndEndInFinalReadsOfEveryReplic
   }
 }
 
-// crdt.delta-lost is found by the history alone (--invariants none): an
-// acknowledged add that other replicas never receive is missing from their
-// final reads (set-full's lost), and an increment is missing from a final
-// counter read (wrong-final-read). The same seeds without the bug are valid.
-TEST(CrdtSystem, TheLostDeltaIsFoundByTheHistoryAloneAtItsKnownSeeds) {
+// Final reads of a key that differ are a liveness failure, "diverged",
+// naming the key and the replicas: here a clean run's last final read of a
+// set loses an element, judged by the convergence model alone (set-full
+// would call the element lost first).
+TEST(CrdtSystem, FinalReadsThatDifferAreALivenessFailureNamingTheReplicas) {
+  RunOptions black_box;
+  black_box.invariants = InvariantJudges::none;
+  RunOutcome outcome = run_scenario(crdt_scenario("crdt-default.json", 1), black_box);
+  ASSERT_EQ(outcome.verdict, RunVerdict::valid) << outcome.detail;
+  history::Op* last_final = nullptr;
+  for (history::Op& op : outcome.history) {
+    if (op.type == history::OpType::ok && op.final_read && !op.value.as_list().empty())
+      last_final = &op;
+  }
+  ASSERT_NE(last_final, nullptr);
+  EXPECT_FALSE(last_final->node.empty()) << "final reads say which replica served them";
+  history::Value::List elements = last_final->value.as_list();
+  elements.pop_back();
+  last_final->value = history::Value::list(std::move(elements));
+  outcome.scenario.checker = "convergence";
+  outcome.history_judged = false;
+  judge_outcome(outcome);
+  EXPECT_EQ(outcome.verdict, RunVerdict::liveness_failure);
+  EXPECT_EQ(outcome.anomaly, "diverged");
+  const std::string key = last_final->key->as_string();
+  EXPECT_NE(outcome.detail.find("the replicas did not converge: key \"" + key + "\""),
+            std::string::npos)
+      << outcome.detail;
+  EXPECT_NE(outcome.detail.find(last_final->node + " read"), std::string::npos) << outcome.detail;
+}
+
+// Every planted bug is found by the history alone (--invariants none):
+//   crdt.delta-lost   an acknowledged add that other replicas never receive
+//                     is missing from their final reads (set-full's lost), and
+//                     an increment is missing from a final counter read
+//                     (wrong-final-read)
+//   crdt.orswot-descends, crdt.remove-keeps-common-dots
+//                     a removed element is back in a final read (resurrected)
+// The same seeds without the bug are valid.
+TEST(CrdtSystem, EveryPlantedBugIsFoundByTheHistoryAloneAtItsKnownSeeds) {
   RunOptions black_box;
   black_box.invariants = InvariantJudges::none;
   const struct {
     const char* file;
     std::uint64_t seed;
+    const char* bug;
     const char* anomaly;
-  } cases[] = {{"crdt-default.json", 1, "lost"}, {"crdt-counter.json", 15, "wrong-final-read"}};
+  } cases[] = {{"crdt-default.json", 1, "crdt.delta-lost", "lost"},
+               {"crdt-counter.json", 15, "crdt.delta-lost", "wrong-final-read"},
+               {"crdt-default.json", 1, "crdt.orswot-descends", "resurrected"},
+               {"crdt-default.json", 1, "crdt.remove-keeps-common-dots", "resurrected"}};
+  std::set<std::pair<std::string, std::uint64_t>> clean_runs;
   for (const auto& known : cases) {
     const RunOutcome buggy =
-        run_scenario(crdt_scenario(known.file, known.seed, "crdt.delta-lost"), black_box);
-    EXPECT_EQ(buggy.verdict, RunVerdict::safety_violation) << known.file;
-    EXPECT_EQ(buggy.anomaly, known.anomaly) << known.file << ": " << buggy.detail;
+        run_scenario(crdt_scenario(known.file, known.seed, known.bug), black_box);
+    EXPECT_EQ(buggy.verdict, RunVerdict::safety_violation) << known.file << " " << known.bug;
+    EXPECT_EQ(buggy.anomaly, known.anomaly) << known.bug << ": " << buggy.detail;
+    if (!clean_runs.emplace(known.file, known.seed).second) continue;
     const RunOutcome clean = run_scenario(crdt_scenario(known.file, known.seed), black_box);
     EXPECT_EQ(clean.verdict, RunVerdict::valid) << known.file << ": " << clean.detail;
   }
