@@ -11,10 +11,11 @@
 namespace simlab::history {
 
 // The eventual-consistency models: set-full (checkers/set), the counters
-// (checkers/counter) and convergence (checkers/convergence).
+// (checkers/counter), convergence (checkers/convergence), and causal
+// consistency and the session guarantees (checkers/causal).
 inline bool is_eventual_consistency_model(std::string_view model) {
   return model == "set-full" || model == "g-counter" || model == "pn-counter" ||
-         model == "convergence";
+         model == "convergence" || model == "causal" || model == "session";
 }
 
 inline bool is_anomaly_list_checker(std::string_view checker) {

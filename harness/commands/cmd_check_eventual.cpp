@@ -1,5 +1,5 @@
 // simlab check --model set-full [--linearizable] | g-counter | pn-counter |
-//   convergence [--format jsonl|edn|jepsen-log] [--json] FILE...
+//   convergence | causal | session [--format jsonl|edn|jepsen-log] [--json] FILE...
 // Exit codes as for the other models: 0 all valid, 1 any invalid, 2 any
 // unknown (set-full: nothing could be judged; convergence: no final reads),
 // 65 malformed input, 66
@@ -11,6 +11,7 @@
 #include <iostream>
 #include <string>
 
+#include "checkers/causal/causal_checker.h"
 #include "checkers/convergence/convergence.h"
 #include "checkers/counter/counter_checker.h"
 #include "checkers/counter/counter_explanation.h"
@@ -40,6 +41,13 @@ Judged judge(const std::string& model, bool linearizable, const history::History
     const auto result = counter::check_counter(history, *kind);
     return {result.verdict, counter::explain_text(result, *kind),
             counter::explain_json(result, *kind)};
+  }
+  if (model == causal::kCausalModel || model == causal::kSessionModel) {
+    const auto scope =
+        model == causal::kCausalModel ? causal::Scope::causal : causal::Scope::session;
+    const auto result = causal::check_causal(history, scope);
+    return {result.verdict, causal::explain_text(result, scope),
+            causal::explain_json(result, scope)};
   }
   if (model == convergence::kConvergenceModel) {
     const auto result = convergence::check_convergence(history);
@@ -86,8 +94,9 @@ int cmd_check_eventual(int argc, char** argv) {
   po::variables_map vm;
   if (const auto stop = parse_simple_check_flags(
           argc, argv,
-          "simlab check --model set-full|g-counter|pn-counter|convergence [options] FILE...", extra,
-          flags, vm))
+          "simlab check --model set-full|g-counter|pn-counter|convergence|causal|session [options] "
+          "FILE...",
+          extra, flags, vm))
     return *stop;
   const bool linearizable = vm["linearizable"].as<bool>();
   if (linearizable && flags.model != "set-full")

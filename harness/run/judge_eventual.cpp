@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "checkers/causal/causal_checker.h"
 #include "checkers/convergence/convergence.h"
 #include "checkers/counter/counter_checker.h"
 #include "checkers/history/op_error.h"
@@ -152,16 +153,22 @@ void judge_set_full(RunOutcome& outcome) {
       anomaly_list("set-full", named, set_full_anomalies(invocations_of(outcome.history), result));
 }
 
+// "2 lost, 1 stale": each anomaly's count.
+std::string counts_text(const std::map<std::string, std::size_t>& counts) {
+  std::string text;
+  for (const auto& [name, count] : counts)
+    text += fmt::format("{}{} {}", text.empty() ? "" : ", ", count, name);
+  return text;
+}
+
 void judge_counter(RunOutcome& outcome, counter::CounterKind kind) {
   const counter::CounterResult result = counter::check_counter(outcome.history, kind);
   if (result.anomalies.empty()) return;
   const counter::CounterAnomaly& first = result.anomalies.front();
-  std::string counts;
-  for (const auto& [name, count] : result.counts)
-    counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", count, name);
-  outcome.history_judge = history_finding(
-      first.name, fmt::format("process {} {} (in all: {})", first.process, first.detail, counts),
-      time_at(outcome.history, first.read));
+  outcome.history_judge = history_finding(first.name,
+                                          fmt::format("process {} {} (in all: {})", first.process,
+                                                      first.detail, counts_text(result.counts)),
+                                          time_at(outcome.history, first.read));
   const std::vector<std::int64_t> invocations = invocations_of(outcome.history);
   nlohmann::json anomalies = nlohmann::json::array();
   for (const counter::CounterAnomaly& anomaly : result.anomalies) {
@@ -171,6 +178,28 @@ void judge_counter(RunOutcome& outcome, counter::CounterKind kind) {
   }
   outcome.explanation = anomaly_list(std::string(counter::counter_model_name(kind)), result.counts,
                                      std::move(anomalies));
+}
+
+// Each anomaly's ops: the write the read returned, the write that
+// overwrote it in the read's causal past, and the read.
+void judge_causal(RunOutcome& outcome, causal::Scope scope) {
+  const causal::CausalResult result = causal::check_causal(outcome.history, scope);
+  if (result.anomalies.empty()) return;
+  const causal::CausalAnomaly& first = result.anomalies.front();
+  outcome.history_judge = history_finding(
+      first.name, fmt::format("{} (in all: {})", first.detail, counts_text(result.counts)),
+      time_at(outcome.history, first.read));
+  const std::vector<std::int64_t> invocations = invocations_of(outcome.history);
+  nlohmann::json anomalies = nlohmann::json::array();
+  for (const causal::CausalAnomaly& anomaly : result.anomalies) {
+    anomalies.push_back(anomaly_json(
+        anomaly.name, anomaly.key,
+        {anomaly.read_from, anomaly.overwrite, invocation_of(invocations, anomaly.read)},
+        anomaly.detail));
+  }
+  outcome.explanation =
+      anomaly_list(scope == causal::Scope::causal ? causal::kCausalModel : causal::kSessionModel,
+                   result.counts, std::move(anomalies));
 }
 
 // Replicas whose final reads of a key differ never converged: a liveness
@@ -194,8 +223,12 @@ void judge_convergence(RunOutcome& outcome) {
 
 void judge_eventual_history(RunOutcome& outcome) {
   try {
-    if (const auto kind = counter::parse_counter_model(outcome.scenario.checker)) {
+    const std::string& model = outcome.scenario.checker;
+    if (const auto kind = counter::parse_counter_model(model)) {
       judge_counter(outcome, *kind);
+    } else if (model == causal::kCausalModel || model == causal::kSessionModel) {
+      judge_causal(outcome,
+                   model == causal::kCausalModel ? causal::Scope::causal : causal::Scope::session);
     } else if (outcome.scenario.checker != convergence::kConvergenceModel) {
       judge_set_full(outcome);
     }

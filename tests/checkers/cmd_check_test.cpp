@@ -254,6 +254,47 @@ TEST_F(CmdCheck, TheSetFullAndCounterModelsJudgeTheirHistories) {
   EXPECT_EQ(simlab_check("--model pn-counter --linearizable " + counter).exit_code, 64);
 }
 
+// --model convergence, causal and session judge the same files with the
+// same exit codes, and a repeated value is bad input naming its line.
+TEST_F(CmdCheck, TheConvergenceCausalAndSessionModelsJudgeTheirHistories) {
+  const std::string diverged =
+      temp_file("diverged.edn",
+                R"({:process 0 :type :invoke :f :read :final? true :node "n1"}
+{:process 0 :type :ok :f :read :value #{1 2} :final? true}
+{:process 1 :type :invoke :f :read :final? true :node "n2"}
+{:process 1 :type :ok :f :read :value #{2} :final? true}
+)");
+  const CommandRun convergence = simlab_check("--model convergence " + diverged);
+  EXPECT_EQ(convergence.exit_code, 1) << convergence.output;
+  EXPECT_NE(convergence.output.find("n2 read 1 elements, lacking {1}"), std::string::npos)
+      << convergence.output;
+  const std::string own_write_lost =
+      temp_file("ryw.edn", R"({:process 0 :type :invoke :f :write :value 1}
+{:process 0 :type :ok :f :write :value 1}
+{:process 1 :type :invoke :f :read}
+{:process 1 :type :ok :f :read :value 1}
+{:process 1 :type :invoke :f :write :value 2}
+{:process 1 :type :ok :f :write :value 2}
+{:process 1 :type :invoke :f :read}
+{:process 1 :type :ok :f :read :value 1}
+)");
+  const CommandRun causal = simlab_check("--model causal " + own_write_lost);
+  EXPECT_EQ(causal.exit_code, 1) << causal.output;
+  EXPECT_NE(causal.output.find("invalid: 1 write-co-read (causal checked)"), std::string::npos)
+      << causal.output;
+  const CommandRun session = simlab_check("--model session --json " + own_write_lost);
+  EXPECT_EQ(nlohmann::json::parse(session.output)["counts"]["read-your-writes"], 1)
+      << session.output;
+  const std::string twice = temp_file("twice.edn", R"({:process 0 :type :invoke :f :write :value 1}
+{:process 0 :type :ok :f :write :value 1}
+{:process 1 :type :invoke :f :write :value 1}
+)");
+  const CommandRun refused = simlab_check("--model causal " + twice);
+  EXPECT_EQ(refused.exit_code, 65) << refused.output;
+  EXPECT_NE(refused.output.find(twice + ":3: the value 1 is written twice"), std::string::npos)
+      << refused.output;
+}
+
 TEST_F(CmdCheck, ASetFullOpOfAnotherShapeNamesTheFileAndLine) {
   const std::string file = temp_file("set-bad.edn",
                                      "{:process 0 :type :invoke :f :add :value 1}\n"

@@ -6,6 +6,7 @@
 
 #include <set>
 #include <string>
+#include <tuple>
 
 #include "harness/run/judge.h"
 #include "harness/run/run_scenario.h"
@@ -88,6 +89,35 @@ TEST(CrdtSystem, FinalReadsThatDifferAreALivenessFailureNamingTheReplicas) {
             std::string::npos)
       << outcome.detail;
   EXPECT_NE(outcome.detail.find(last_final->node + " read"), std::string::npos) << outcome.detail;
+}
+
+// A run judged by the causal model: a read of an overwritten value after
+// the reader's own write is a history finding named for its bad pattern,
+// with the anomaly's ops in the explanation.
+TEST(CrdtSystem, TheCausalModelJudgesARunsHistory) {
+  RunOutcome outcome;
+  outcome.scenario.checker = "causal";
+  const auto op = [&](std::int64_t process, history::OpType type, const char* f, int value) {
+    history::Op entry;
+    entry.index = static_cast<std::int64_t>(outcome.history.size());
+    entry.time = entry.index * 10;
+    entry.process = process;
+    entry.type = type;
+    entry.f = f;
+    entry.key = history::Value::string("r");
+    entry.value = history::Value::integer(value);
+    outcome.history.push_back(entry);
+  };
+  for (const auto& [process, f, value] :
+       {std::tuple{0, "write", 1}, {1, "read", 1}, {1, "write", 2}, {1, "read", 1}}) {
+    op(process, history::OpType::invoke, f, value);
+    op(process, history::OpType::ok, f, value);
+  }
+  judge_outcome(outcome);
+  EXPECT_EQ(outcome.verdict, RunVerdict::safety_violation);
+  EXPECT_EQ(outcome.anomaly, "write-co-read");
+  EXPECT_EQ(outcome.failure_time_ns, 70);
+  EXPECT_EQ(outcome.explanation["anomalies"][0]["ops"], nlohmann::json({0, 4, 6}));
 }
 
 // Every planted bug is found by the history alone (--invariants none):

@@ -1,0 +1,389 @@
+#include "checkers/causal/causal_checker.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "checkers/history/value_format.h"
+
+namespace simlab::causal {
+namespace {
+
+using history::History;
+using history::Op;
+using history::OpType;
+using history::Value;
+
+using Clock = std::vector<std::uint32_t>;  // per process: how many of its ops are in the past
+
+inline constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+// A read or write that takes part in the causal order.
+struct Event {
+  std::int64_t invoke = -1, done = -1;  // history positions; done -1: no completion
+  bool write = false;
+  std::size_t process = 0;  // dense slot
+  std::uint32_t index = 0;  // 1-based, in its process's session
+  std::size_t key = 0;      // dense key id
+  Value value;
+  std::size_t read_from = kNone;  // a read's write; kNone: the initial value or thin air
+  bool initial = false;           // a read of nil
+};
+
+struct Writer {  // one process's writes of one key, in session order
+  std::size_t process = 0;
+  std::vector<std::size_t> writes;  // event ids
+};
+
+struct Compiled {
+  std::vector<Event> events;
+  std::vector<std::vector<std::size_t>> sessions;  // per process, its events in order
+  std::vector<std::optional<Value>> keys;
+  std::vector<std::vector<Writer>> writers;  // per key
+  std::vector<std::size_t> thin_air;         // reads of values nobody wrote
+};
+
+class Compiler {
+ public:
+  explicit Compiler(const History& history)
+      : history_(history), completion_(history::completion_positions(history)) {}
+
+  Compiled compile() {
+    for (std::size_t i = 0; i < history_.size(); ++i)
+      if (history_[i].type == OpType::invoke) add(static_cast<std::int64_t>(i));
+    link_reads();
+    return std::move(out_);
+  }
+
+ private:
+  void add(std::int64_t position) {
+    const Op& op = history_[static_cast<std::size_t>(position)];
+    const std::int64_t done = completion_[static_cast<std::size_t>(position)];
+    const Op* completion = done < 0 ? nullptr : &history_[static_cast<std::size_t>(done)];
+    if (op.f != "read" && op.f != "write") {
+      throw history::OpError(
+          position, op.line,
+          "expected f read or write for --model causal|session, found f \"" + op.f + "\"");
+    }
+    if (completion && completion->type == OpType::fail) return;
+    const bool write = op.f == "write";
+    if (!write && (!completion || completion->type != OpType::ok)) return;
+    Event event;
+    event.invoke = position;
+    event.done = done;
+    event.write = write;
+    event.process = process_slot(op.process);
+    event.index = static_cast<std::uint32_t>(out_.sessions[event.process].size() + 1);
+    event.key = key_id(op.key);
+    event.value = write ? op.value : completion->value;
+    const std::size_t id = out_.events.size();
+    if (write) note_write(id, event, op);
+    out_.sessions[event.process].push_back(id);
+    out_.events.push_back(std::move(event));
+  }
+
+  void note_write(std::size_t id, const Event& event, const Op& op) {
+    if (event.value.is_nil()) {
+      throw history::OpError(event.invoke, op.line,
+                             "a write of nil cannot be told from the initial value");
+    }
+    if (!written_[event.key].try_emplace(event.value, id).second) {
+      throw history::OpError(event.invoke, op.line,
+                             "the value " + history::format_value(event.value) +
+                                 " is written twice to its key: --model causal needs each value "
+                                 "written at most once per key");
+    }
+    auto& writers = out_.writers[event.key];
+    auto writer = std::find_if(writers.begin(), writers.end(),
+                               [&](const Writer& w) { return w.process == event.process; });
+    if (writer == writers.end()) writer = writers.insert(writers.end(), Writer{event.process, {}});
+    writer->writes.push_back(id);
+  }
+
+  void link_reads() {
+    for (std::size_t id = 0; id < out_.events.size(); ++id) {
+      Event& event = out_.events[id];
+      if (event.write) continue;
+      if (event.value.is_nil()) {
+        event.initial = true;
+        continue;
+      }
+      const auto& written = written_[event.key];
+      const auto found = written.find(event.value);
+      if (found == written.end()) {
+        out_.thin_air.push_back(id);
+      } else {
+        event.read_from = found->second;
+      }
+    }
+  }
+
+  std::size_t process_slot(std::int64_t process) {
+    const auto [found, inserted] = processes_.try_emplace(process, out_.sessions.size());
+    if (inserted) out_.sessions.emplace_back();
+    return found->second;
+  }
+
+  std::size_t key_id(const std::optional<Value>& key) {
+    const Value name = key ? *key : Value();
+    const auto [found, inserted] = keys_.try_emplace(name, out_.keys.size());
+    if (inserted) {
+      out_.keys.push_back(key);
+      out_.writers.emplace_back();
+      written_.emplace_back();
+    }
+    return found->second;
+  }
+
+  const History& history_;
+  std::vector<std::int64_t> completion_;
+  std::unordered_map<std::int64_t, std::size_t> processes_;
+  std::unordered_map<Value, std::size_t, history::ValueHash> keys_;
+  std::vector<std::unordered_map<Value, std::size_t, history::ValueHash>> written_;  // per key
+  Compiled out_;
+};
+
+// Walks the events in a topological order of co (Kahn's algorithm over
+// session order and reads-from), giving each a vector clock, and judges
+// each read against the writes of its key in its past. A read whose write
+// never becomes ready is on a cycle of co.
+class Judge {
+ public:
+  Judge(const History& history, const Compiled& compiled, Scope scope, CausalResult& result)
+      : history_(history),
+        compiled_(compiled),
+        scope_(scope),
+        result_(result),
+        clocks_(compiled.events.size()),
+        running_(compiled.sessions.size(), Clock(compiled.sessions.size(), 0)),
+        next_(compiled.sessions.size(), 0),
+        waiting_(compiled.events.size()),
+        last_read_(compiled.sessions.size()) {}
+
+  void judge() {
+    for (const std::size_t read : compiled_.thin_air) thin_air(read);
+    std::vector<std::size_t> ready;
+    for (std::size_t process = 0; process < compiled_.sessions.size(); ++process)
+      ready.push_back(process);
+    while (!ready.empty()) {
+      const std::size_t process = ready.back();
+      ready.pop_back();
+      advance(process, ready);
+    }
+    report_cycles();
+  }
+
+ private:
+  bool done(std::size_t event) const { return !clocks_[event].empty(); }
+
+  void advance(std::size_t process, std::vector<std::size_t>& ready) {
+    const auto& session = compiled_.sessions[process];
+    while (next_[process] < session.size()) {
+      const std::size_t id = session[next_[process]];
+      const Event& event = compiled_.events[id];
+      if (event.read_from != kNone && !done(event.read_from)) {
+        waiting_[event.read_from].push_back(process);
+        return;
+      }
+      step(id, event);
+      ++next_[process];
+      if (event.write) {
+        for (const std::size_t woken : waiting_[id]) ready.push_back(woken);
+        waiting_[id].clear();
+      }
+    }
+  }
+
+  void step(std::size_t id, const Event& event) {
+    Clock& clock = running_[event.process];
+    if (event.read_from != kNone) {
+      const Clock& theirs = clocks_[event.read_from];
+      for (std::size_t q = 0; q < clock.size(); ++q) clock[q] = std::max(clock[q], theirs[q]);
+    }
+    clock[event.process] = event.index;
+    if (event.write) {
+      clocks_[id] = clock;
+      return;
+    }
+    clocks_[id] = {1};  // marks it done; a read's clock is the running one
+    judge_read(event, clock);
+    last_read_[event.process][event.key] = id;
+  }
+
+  bool before(std::size_t a, const Clock& clock) const {  // event a is in the past of clock
+    const Event& event = compiled_.events[a];
+    return clock[event.process] >= event.index;
+  }
+
+  // The latest write of `writer` in the past of `clock`, or kNone.
+  std::size_t latest_in_past(const Writer& writer, const Clock& clock) const {
+    const std::uint32_t bound = clock[writer.process];
+    const auto after = std::upper_bound(
+        writer.writes.begin(), writer.writes.end(), bound,
+        [&](std::uint32_t index, std::size_t id) { return index < compiled_.events[id].index; });
+    return after == writer.writes.begin() ? kNone : *std::prev(after);
+  }
+
+  void judge_read(const Event& read, const Clock& clock) {
+    if (read.read_from == kNone && !read.initial) return;  // thin air: judged already
+    for (const Writer& writer : compiled_.writers[read.key]) {
+      const std::size_t w2 = latest_in_past(writer, clock);
+      if (w2 == kNone || w2 == read.read_from) continue;
+      if (read.initial) return overwritten(read, writer.writes.front(), "write-co-init-read");
+      if (before(read.read_from, clocks_[w2])) return overwritten(read, w2, "write-co-read");
+    }
+  }
+
+  // The session guarantee of the reader's that the read breaks, if any.
+  std::string session_broken(const Event& read, std::size_t w2) const {
+    if (compiled_.events[w2].process == read.process) return "read-your-writes";
+    const auto& last = last_read_[read.process];
+    const auto previous = last.find(read.key);
+    if (previous == last.end()) return "";
+    const std::size_t seen = compiled_.events[previous->second].read_from;
+    if (seen == kNone) return "";
+    // Back to the initial value after a write's, or to a value w2 overwrote
+    // after w2 (or a later write) was seen.
+    if (read.initial || seen == w2 || before(w2, clocks_[seen])) return "monotonic-reads";
+    return "";
+  }
+
+  void overwritten(const Event& read, std::size_t w2, const char* pattern) {
+    CausalAnomaly anomaly = anomaly_of(read, pattern);
+    anomaly.session = session_broken(read, w2);
+    if (scope_ == Scope::session) {
+      if (anomaly.session.empty()) return;
+      anomaly.name = anomaly.session;
+    }
+    const Event& overwrite = compiled_.events[w2];
+    anomaly.overwrite = overwrite.invoke;
+    const std::string returned =
+        read.initial ? "the initial value"
+                     : fmt::format("{}, written at op {}", history::format_value(read.value),
+                                   anomaly.read_from);
+    anomaly.detail = fmt::format(
+        "{} returned {}; the write of {} at op {} {}is causally before the read{}",
+        reader_text(read), returned, history::format_value(overwrite.value), overwrite.invoke,
+        read.initial ? "" : "overwrote it and ",
+        anomaly.session.empty() ? "" : " (" + anomaly.session + ": " + session_text(anomaly) + ")");
+    keep(std::move(anomaly));
+  }
+
+  static std::string session_text(const CausalAnomaly& anomaly) {
+    return anomaly.session == "read-your-writes" ? "the reader wrote it itself"
+                                                 : "an earlier read of the reader's saw it";
+  }
+
+  void thin_air(std::size_t id) {
+    if (scope_ == Scope::session) return;
+    const Event& read = compiled_.events[id];
+    CausalAnomaly anomaly = anomaly_of(read, "thin-air-read");
+    anomaly.detail = fmt::format("{} returned {}, which no write wrote", reader_text(read),
+                                 history::format_value(read.value));
+    keep(std::move(anomaly));
+  }
+
+  // Each process's first read left waiting for its write is on a cycle of
+  // co or after one.
+  void report_cycles() {
+    if (scope_ == Scope::session) return;
+    for (std::size_t process = 0; process < compiled_.sessions.size(); ++process) {
+      const auto& session = compiled_.sessions[process];
+      if (next_[process] == session.size()) continue;
+      const Event& read = compiled_.events[session[next_[process]]];
+      CausalAnomaly anomaly = anomaly_of(read, "cyclic-co");
+      anomaly.detail = fmt::format(
+          "{} returned {}, written at op {}, but the write waits in causal order for the read "
+          "(on a cycle of co, or after one)",
+          reader_text(read), history::format_value(read.value), anomaly.read_from);
+      keep(std::move(anomaly));
+    }
+  }
+
+  CausalAnomaly anomaly_of(const Event& read, const char* name) const {
+    CausalAnomaly anomaly;
+    anomaly.name = name;
+    anomaly.key = compiled_.keys[read.key];
+    anomaly.read = read.done;
+    if (read.read_from != kNone) anomaly.read_from = compiled_.events[read.read_from].invoke;
+    return anomaly;
+  }
+
+  std::string reader_text(const Event& read) const {
+    const std::optional<Value>& key = compiled_.keys[read.key];
+    return fmt::format("process {}'s read{} ending at op {}",
+                       history_[static_cast<std::size_t>(read.invoke)].process,
+                       key ? " of " + history::format_value(*key) : std::string(), read.done);
+  }
+
+  void keep(CausalAnomaly anomaly) {
+    ++result_.counts[anomaly.name];
+    result_.anomalies.push_back(std::move(anomaly));
+  }
+
+  const History& history_;
+  const Compiled& compiled_;
+  Scope scope_;
+  CausalResult& result_;
+  std::vector<Clock> clocks_;   // writes: their clock; reads: {1} once judged
+  std::vector<Clock> running_;  // per process: the clock of its latest judged event
+  std::vector<std::size_t> next_;
+  std::vector<std::vector<std::size_t>> waiting_;  // per write: processes whose next read needs it
+  std::vector<std::unordered_map<std::size_t, std::size_t>> last_read_;  // per process: key -> read
+};
+
+}  // namespace
+
+CausalResult check_causal(const History& history, Scope scope) {
+  const Compiled compiled = Compiler(history).compile();
+  CausalResult result;
+  result.processes = compiled.sessions.size();
+  for (const Event& event : compiled.events) ++(event.write ? result.writes : result.reads);
+  Judge(history, compiled, scope, result).judge();
+  std::sort(result.anomalies.begin(), result.anomalies.end(),
+            [](const CausalAnomaly& a, const CausalAnomaly& b) { return a.read < b.read; });
+  if (result.anomalies.size() > kExamplesMax) result.anomalies.resize(kExamplesMax);
+  if (!result.anomalies.empty()) {
+    result.verdict = Verdict::invalid;
+  } else {
+    result.verdict = result.reads > 0 ? Verdict::valid : Verdict::unknown;
+  }
+  return result;
+}
+
+std::string explain_text(const CausalResult& result, Scope scope) {
+  std::string counts;
+  for (const auto& [name, count] : result.counts)
+    counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", count, name);
+  std::string text = fmt::format("{}: {} ({} checked): {} reads, {} writes, {} processes\n",
+                                 linearizability::verdict_name(result.verdict),
+                                 counts.empty() ? "no anomalies" : counts,
+                                 scope == Scope::causal ? kCausalModel : kSessionModel,
+                                 result.reads, result.writes, result.processes);
+  for (const CausalAnomaly& anomaly : result.anomalies)
+    text += "  " + anomaly.name + ": " + anomaly.detail + "\n";
+  return text;
+}
+
+nlohmann::json explain_json(const CausalResult& result, Scope scope) {
+  nlohmann::json anomalies = nlohmann::json::array();
+  for (const CausalAnomaly& anomaly : result.anomalies) {
+    anomalies.push_back({{"name", anomaly.name},
+                         {"session", anomaly.session},
+                         {"key", anomaly.key ? history::format_value(*anomaly.key) : ""},
+                         {"read", anomaly.read},
+                         {"read-from", anomaly.read_from},
+                         {"overwrite", anomaly.overwrite},
+                         {"detail", anomaly.detail}});
+  }
+  return {{"checker", scope == Scope::causal ? kCausalModel : kSessionModel},
+          {"verdict", linearizability::verdict_name(result.verdict)},
+          {"read-count", result.reads},
+          {"write-count", result.writes},
+          {"process-count", result.processes},
+          {"counts", result.counts},
+          {"anomalies", std::move(anomalies)}};
+}
+
+}  // namespace simlab::causal

@@ -1,0 +1,77 @@
+// Judges causal consistency of read/write registers, by the bad patterns of
+// Bouajjani, Enea, Guerraoui and Hamza ("On Verifying Causal Consistency",
+// POPL 2017), which make the check polynomial for differentiated histories:
+// every value is written at most once per key (a workload writes unique
+// values; a history that repeats one is refused, naming the op).
+// Ops: f "write" of a value and f "read" returning a value or nil (the
+// initial value), per key when ops carry one. Ok reads and writes, and
+// writes of unknown outcome (info: they may have happened), take part;
+// failed ops do not. The causal order co is the transitive closure of each
+// process's session order and reads-from (a write before every read that
+// returned its value). The bad patterns, each an anomaly:
+//   cyclic-co           co has a cycle: named at each process's first read
+//                       that waits for a write on it (or after it)
+//   thin-air-read       a read returned a value no write wrote
+//   write-co-init-read  a read returned the initial value, yet a write of
+//                       its key is causally before it
+//   write-co-read       a read returned w1's value, yet a write w2 of the
+//                       same key has w1 causally before it and is causally
+//                       before the read: w2 overwrote w1 in the read's past
+// A write-co-read or write-co-init-read is also named for the session
+// guarantee it breaks (Terry et al., "Session Guarantees for Weakly
+// Consistent Replicated Data", 1994) when it breaks one of the reader's:
+//   read-your-writes    w2 is the reader's own write
+//   monotonic-reads     an earlier read of the reader returned w2's value,
+//                       or that of a later write of the key after w2
+// (`session` judges only these two; monotonic writes and writes follow
+// reads are the writer's guarantees and show as write-co-read.)
+// The CCv patterns, which also need an arbitration order, are not checked.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checkers/history/op.h"
+#include "checkers/history/op_error.h"
+#include "checkers/linearizability/verdict.h"
+
+namespace simlab::causal {
+
+using linearizability::Verdict;
+
+enum class Scope : std::uint8_t { causal, session };
+
+struct CausalAnomaly {
+  std::string name;     // a bad pattern's, or a session guarantee's under Scope::session
+  std::string session;  // the session guarantee it breaks, "" for none
+  std::optional<history::Value> key;
+  std::int64_t read = -1;       // the read's ok completion (history position)
+  std::int64_t read_from = -1;  // the invocation of the write it returned (-1: none)
+  std::int64_t overwrite = -1;  // the invocation of w2 (write-co-read, write-co-init-read)
+  std::string detail;           // one line for a person
+};
+
+struct CausalResult {
+  Verdict verdict = Verdict::unknown;
+  std::size_t reads = 0, writes = 0, processes = 0;
+  std::map<std::string, std::size_t> counts;  // anomaly name -> how many
+  std::vector<CausalAnomaly> anomalies;       // at most kExamplesMax, in history order of the read
+};
+
+inline constexpr std::size_t kExamplesMax = 20;
+inline constexpr const char* kCausalModel = "causal";
+inline constexpr const char* kSessionModel = "session";
+
+// Valid when no anomaly is found; unknown when there is no ok read. The
+// history must have passed HistoryBuilder's checks. Throws history::OpError
+// for an op that is not a read or write, or a value written twice to a key.
+CausalResult check_causal(const history::History& history, Scope scope = Scope::causal);
+
+std::string explain_text(const CausalResult& result, Scope scope);
+nlohmann::json explain_json(const CausalResult& result, Scope scope);
+
+}  // namespace simlab::causal
