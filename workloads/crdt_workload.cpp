@@ -28,12 +28,29 @@ NodeId replica_of(const ClientEnv& env, std::int64_t process, std::int64_t strid
   return nodes[static_cast<std::size_t>(client + successor) % nodes.size()];
 }
 
-ClientOp read_op(CrdtWorkloadKind kind) {
-  return kind == CrdtWorkloadKind::set ? ClientOp::set_read : ClientOp::counter_read;
+// Each workload's requests, and the name its writes record (a set's and a
+// counter's add, a register's write).
+struct KindOps {
+  ClientOp read, write;
+  const char* write_name;
+};
+
+KindOps ops_of(CrdtWorkloadKind kind) {
+  switch (kind) {
+    case CrdtWorkloadKind::counter:
+      return {ClientOp::counter_read, ClientOp::counter_add, "add"};
+    case CrdtWorkloadKind::lww_register:
+      return {ClientOp::register_read, ClientOp::register_write, "write"};
+    case CrdtWorkloadKind::set:
+      break;
+  }
+  return {ClientOp::set_read, ClientOp::set_add, "add"};
 }
 
 Value read_value(CrdtWorkloadKind kind, const ClientReply& reply) {
   if (kind == CrdtWorkloadKind::counter) return Value::integer(reply.value);
+  if (kind == CrdtWorkloadKind::lww_register)
+    return reply.written ? Value::integer(reply.value) : Value();
   Value::List elements;
   elements.reserve(reply.elements.size());
   for (const std::int64_t element : reply.elements) elements.push_back(Value::integer(element));
@@ -115,7 +132,9 @@ std::optional<std::size_t> draw_tracked(ClientEnv& env, const CrdtWorkloadOption
 
 DrawnOp draw_op(ClientEnv& env, const CrdtWorkloadOptions& options, std::int64_t fresh_element,
                 std::vector<TrackedElement>& tracked) {
-  const bool write = env.random().below(4) != 0 && env.now_ns() < options.writes_end_ns;
+  // Registers: half writes, so reads often follow a write of their key.
+  const std::uint64_t write_in = options.kind == CrdtWorkloadKind::lww_register ? 2 : 4;
+  const bool write = env.random().below(write_in) != 0 && env.now_ns() < options.writes_end_ns;
   if (write && options.kind == CrdtWorkloadKind::set) {
     if (const auto index = draw_tracked(env, options, tracked)) {
       const TrackedElement& element = tracked[*index];
@@ -124,9 +143,9 @@ DrawnOp draw_op(ClientEnv& env, const CrdtWorkloadOptions& options, std::int64_t
     }
   }
   const std::int64_t key = draw_key(env, options, write);
-  DrawnOp op{write ? "add" : "read", key_name(key), 0, key, std::nullopt};
+  DrawnOp op{write ? ops_of(options.kind).write_name : "read", key_name(key), 0, key, std::nullopt};
   if (!write) return op;
-  if (options.kind == CrdtWorkloadKind::set) {
+  if (options.kind != CrdtWorkloadKind::counter) {
     op.value = fresh_element;
   } else {
     op.value = env.random().between(-3, 5);
@@ -158,17 +177,16 @@ void track_outcome(std::vector<TrackedElement>& tracked, const DrawnOp& op, OpTy
 DrawnOp scripted_op(const ScriptedOp& op) {
   const bool key_ok = op.key && op.key->is_string();
   if (key_ok && op.f == "read") return {op.f, op.key->as_string(), 0, -1, std::nullopt};
-  if (key_ok && (op.f == "add" || op.f == "remove") && op.value.is_integer())
+  if (key_ok && (op.f == "add" || op.f == "remove" || op.f == "write") && op.value.is_integer())
     return {op.f, op.key->as_string(), op.value.as_integer(), -1, std::nullopt};
   throw std::invalid_argument(
-      "a scripted crdt op is add N, remove N or read of a string key; got " + op.f);
+      "a scripted crdt op is add N, remove N, write N or read of a string key; got " + op.f);
 }
 
 ClientRequest request_of(CrdtWorkloadKind kind, const DrawnOp& op) {
-  if (op.f == "read") return {read_op(kind), op.key, 0};
+  if (op.f == "read") return {ops_of(kind).read, op.key, 0};
   if (op.f == "remove") return {ClientOp::set_remove, op.key, op.value};
-  return {kind == CrdtWorkloadKind::set ? ClientOp::set_add : ClientOp::counter_add, op.key,
-          op.value};
+  return {ops_of(kind).write, op.key, op.value};
 }
 
 }  // namespace
@@ -200,7 +218,7 @@ void run_crdt_client(ClientEnv& client_env, HistoryRecorder& recorder, std::int6
     const Value completion =
         call.reply && op.f == "read" ? read_value(options.kind, *call.reply) : invoke_value;
     recorder.complete(env.now_ns(), process, call.type, completion);
-    track_outcome(tracked, op, call.type);
+    if (options.kind == CrdtWorkloadKind::set) track_outcome(tracked, op, call.type);
     if (call.type == OpType::info) process += options.process_stride;
     const std::int64_t think_ns = env.random().between(0, options.think_ns_max);
     if (script == nullptr || next_scripted == script->size()) env.sleep_for(think_ns);
@@ -221,7 +239,8 @@ std::optional<std::vector<Value>> read_every_replica(ClientEnv& env, HistoryReco
     if (env.stopping()) return std::nullopt;
     recorder.invoke(env.now_ns(), process, "read", Value::string(key), Value(), final_read,
                     node_name(node));
-    const Call call = perform(env, node, {read_op(options.kind), key, 0}, options.op_timeout_ns);
+    const Call call =
+        perform(env, node, {ops_of(options.kind).read, key, 0}, options.op_timeout_ns);
     const Value value = call.reply ? read_value(options.kind, *call.reply) : Value();
     recorder.complete(env.now_ns(), process, call.type, value);
     if (call.type == OpType::info) process += options.process_stride;

@@ -9,6 +9,9 @@
 //            set-full judges by the element's last op
 //   counter  Maelstrom's pn-counter: adds of deltas from -3 to 5 and reads,
 //            judged by --model pn-counter
+//   register LWW registers: writes of values unique per run and reads, half
+//            each, to a few keys, judged by --model session (a client's
+//            session is its replica; a retired process starts a new one)
 // A replica still recovering answers not-ready: nothing happened, so the op
 // fails. Final reads: once healed and the writes in flight have had their
 // op timeout twice over to finish, each final reader polls its share of the
@@ -27,10 +30,11 @@
 
 namespace simlab {
 
-enum class CrdtWorkloadKind : std::uint8_t { set, counter };
+enum class CrdtWorkloadKind : std::uint8_t { set, counter, lww_register };
 
 inline constexpr std::string_view kCrdtSetWorkload = "set";
 inline constexpr std::string_view kCrdtCounterWorkload = "counter";
+inline constexpr std::string_view kCrdtRegisterWorkload = "register";
 
 struct CrdtWorkloadOptions {
   CrdtWorkloadKind kind = CrdtWorkloadKind::set;

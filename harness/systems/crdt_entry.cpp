@@ -1,6 +1,7 @@
 // The "crdt" system: the geo-replicated CRDT store (systems/crdt), with
-// Jepsen's set-full workload (the default) and Maelstrom's pn-counter
-// workload against it, and its default scenario. No membership faults: the
+// Jepsen's set-full workload (the default), Maelstrom's pn-counter workload
+// and an LWW register workload judged by the session guarantees against
+// it, and its default scenario. No membership faults: the
 // replicas are a fixed set.
 #include "harness/systems/system_registry.h"
 #include "systems/crdt/crdt_node.h"
@@ -73,7 +74,8 @@ SystemEntry crdt_entry() {
       "intervals with full-state anti-entropy",
       &crdt_factory,
       {crdt_workload(kCrdtSetWorkload, "set-full", CrdtWorkloadKind::set),
-       crdt_workload(kCrdtCounterWorkload, "pn-counter", CrdtWorkloadKind::counter)},
+       crdt_workload(kCrdtCounterWorkload, "pn-counter", CrdtWorkloadKind::counter),
+       crdt_workload(kCrdtRegisterWorkload, "session", CrdtWorkloadKind::lww_register)},
       {},  // no membership faults
       {},  // targeted faults aim at the replicas clients last talked to
       {},

@@ -11,6 +11,8 @@ std::string describe_state(const ReplicaState& state) {
   std::vector<std::string> parts;
   for (const auto& [key, counter] : state.counters)
     parts.push_back(fmt::format("counter {} = {}", key, counter.value()));
+  for (const auto& [key, value] : state.registers)
+    parts.push_back(fmt::format("register {} = {}", key, value.value()));
   for (const auto& [key, set] : state.sets)
     parts.push_back(fmt::format("set {} = {}", key,
                                 set.elements().size() <= 8
@@ -41,7 +43,11 @@ std::vector<PlantedBug> CrdtFactory::planted_bugs() const {
           PlantedBug{kRemoveKeepsCommonDotsBug,
                      "the set merge keeps both sides' dots of an element both sides hold, so a "
                      "dot one side removed lives on and a later remove leaves the element "
-                     "(riak_dt pull request 82)"}};
+                     "(riak_dt pull request 82)"},
+          PlantedBug{kLwwWallClockBug,
+                     "a register write is stamped with the node's clock alone, not the hybrid "
+                     "logical clock, so behind a skewed clock a write loses to one its own client "
+                     "had read and is silently dropped"}};
 }
 
 std::string CrdtFactory::describe_message(ByteView payload) const {
@@ -66,6 +72,10 @@ std::string CrdtFactory::describe_request(ByteView payload) const {
       return fmt::format("remove {} from set {}", request->value, request->key);
     case ClientOp::set_read:
       return fmt::format("read set {}", request->key);
+    case ClientOp::register_write:
+      return fmt::format("write {} to register {}", request->value, request->key);
+    case ClientOp::register_read:
+      return fmt::format("read register {}", request->key);
   }
   return "";
 }

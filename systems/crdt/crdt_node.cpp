@@ -7,6 +7,7 @@ namespace simlab::crdt {
 CrdtNode::CrdtNode(const NodeConfig& config)
     : config_(config),
       delta_lost_bug_(config.bugs.contains(kDeltaLostBug)),
+      wall_clock_bug_(config.bugs.contains(kLwwWallClockBug)),
       merge_rules_{config.bugs.contains(kOrswotDescendsBug),
                    config.bugs.contains(kRemoveKeepsCommonDotsBug)} {}
 
@@ -14,7 +15,7 @@ void CrdtNode::on_client(NodeContext& context, RequestId request, ByteView paylo
   const auto decoded = decode_request(payload);
   if (!decoded) return;  // garbage: a real server drops the connection
   if (phase_ != Phase::serving) {
-    context.reply(request, encode_reply(ClientReply{ClientStatus::not_ready, 0, {}}));
+    context.reply(request, encode_reply(ClientReply{ClientStatus::not_ready, 0, {}, false}));
     return;
   }
   ClientReply reply;
@@ -22,6 +23,15 @@ void CrdtNode::on_client(NodeContext& context, RequestId request, ByteView paylo
     case ClientOp::counter_read: {
       const auto found = state_.counters.find(decoded->key);
       reply.value = found == state_.counters.end() ? 0 : found->second.value();
+      context.reply(request, encode_reply(reply));
+      return;
+    }
+    case ClientOp::register_read: {
+      const auto found = state_.registers.find(decoded->key);
+      if (found != state_.registers.end() && found->second.written()) {
+        reply.value = found->second.value();
+        reply.written = true;
+      }
       context.reply(request, encode_reply(reply));
       return;
     }
@@ -42,7 +52,10 @@ void CrdtNode::handle_write(NodeContext& context, RequestId request, const Clien
   Waiting waiting;
   waiting.request = request;
   const std::string& key = decoded.key;
-  if (decoded.op == ClientOp::counter_add) {
+  if (decoded.op == ClientOp::register_write) {
+    waiting.delta.registers[key] =
+        LwwRegister(Stamp{next_stamp_ns(context), actor_}, decoded.value);
+  } else if (decoded.op == ClientOp::counter_add) {
     PnCounter::Entry& issued = issued_counters_[key];
     const PnCounter delta = PnCounter::add_delta(actor_, issued, decoded.value);
     issued = delta.entry(actor_);
@@ -54,7 +67,7 @@ void CrdtNode::handle_write(NodeContext& context, RequestId request, const Clien
     const auto found = state_.sets.find(key);
     const AddWinsSet& current = found == state_.sets.end() ? kEmptySet : found->second;
     if (decoded.op == ClientOp::set_remove && !current.contains(decoded.value)) {
-      context.reply(request, encode_reply(ClientReply{ClientStatus::not_found, 0, {}}));
+      context.reply(request, encode_reply(ClientReply{ClientStatus::not_found, 0, {}, false}));
       return;
     }
     waiting.delta.sets[key] =
@@ -64,6 +77,16 @@ void CrdtNode::handle_write(NodeContext& context, RequestId request, const Clien
   }
   batch_.push_back(std::move(waiting));
   flush_batch(context);
+}
+
+// A hybrid logical clock: the node's clock, but never at or below a stamp
+// this replica has issued or applied, so a write wins over every write its
+// client could have read here. With crdt.lww-wall-clock, the clock alone.
+std::int64_t CrdtNode::next_stamp_ns(NodeContext& context) {
+  const std::int64_t wall_ns = context.now_ns();
+  const std::int64_t stamp_ns = wall_clock_bug_ ? wall_ns : std::max(wall_ns, hlc_ns_ + 1);
+  hlc_ns_ = std::max(hlc_ns_, stamp_ns);
+  return stamp_ns;
 }
 
 void CrdtNode::on_message(NodeContext& context, NodeId from, ByteView payload) {
@@ -110,6 +133,7 @@ void CrdtNode::apply(const std::vector<Waiting>& batch) {
   for (const Waiting& waiting : batch) {
     if (!waiting.request) {  // a peer's: its writer ships it to the others
       state_.join(waiting.delta, merge_rules_);
+      hlc_ns_ = std::max(hlc_ns_, waiting.delta.latest_stamp_ns());
       continue;
     }
     state_.join(waiting.delta);

@@ -102,6 +102,7 @@ class CrdtNode final : public Node {
   void on_compaction_step(NodeContext& context, DiskOpId op, DiskStatus status);
 
   void handle_write(NodeContext& context, RequestId request, const ClientRequest& decoded);
+  std::int64_t next_stamp_ns(NodeContext& context);
   void on_delta(NodeContext& context, NodeId from, PeerMessage message);
   void apply(const std::vector<Waiting>& batch);
   void gossip(NodeContext& context);
@@ -110,6 +111,8 @@ class CrdtNode final : public Node {
 
   NodeConfig config_;
   bool delta_lost_bug_ = false;
+  bool wall_clock_bug_ = false;
+  std::int64_t hlc_ns_ = 0;  // the highest register stamp issued or applied here
   // How this replica joins what other replicas sent (and what recovery
   // reads back): the correct rules, or an ORSWOT merge bug's. Its own
   // clients' writes are applied as local operations, by the correct rules.
@@ -163,5 +166,6 @@ inline constexpr const char* kCrdtSystemName = "crdt";
 inline constexpr const char* kDeltaLostBug = "crdt.delta-lost";
 inline constexpr const char* kOrswotDescendsBug = "crdt.orswot-descends";
 inline constexpr const char* kRemoveKeepsCommonDotsBug = "crdt.remove-keeps-common-dots";
+inline constexpr const char* kLwwWallClockBug = "crdt.lww-wall-clock";
 
 }  // namespace simlab::crdt

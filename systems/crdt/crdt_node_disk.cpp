@@ -144,6 +144,7 @@ void CrdtNode::write_actor(NodeContext& context) {
 
 void CrdtNode::start_serving(NodeContext& context) {
   phase_ = Phase::serving;
+  hlc_ns_ = std::max(hlc_ns_, state_.latest_stamp_ns());
   for (const auto& [key, counter] : state_.counters) issued_counters_[key] = counter.entry(actor_);
   for (const auto& [key, set] : state_.sets) issued_dots_[key] = set.context().max_counter(actor_);
   if (context.log_enabled()) context.log(fmt::format("serving as actor {:x}", actor_));

@@ -14,7 +14,7 @@ Bytes sealed(ByteWriter& writer) {
 
 bool valid_op(std::uint8_t op) {
   return op >= static_cast<std::uint8_t>(ClientOp::counter_add) &&
-         op <= static_cast<std::uint8_t>(ClientOp::set_read);
+         op <= static_cast<std::uint8_t>(ClientOp::register_read);
 }
 
 }  // namespace
@@ -46,6 +46,7 @@ Bytes encode_reply(const ClientReply& reply) {
   writer.i64(reply.value);
   writer.u32(static_cast<std::uint32_t>(reply.elements.size()));
   for (const std::int64_t element : reply.elements) writer.i64(element);
+  writer.u8(reply.written ? 1 : 0);
   return sealed(writer);
 }
 
@@ -59,6 +60,7 @@ std::optional<ClientReply> decode_reply(ByteView bytes) {
   reply.value = reader.i64();
   const std::uint32_t count = reader.u32();
   for (std::uint32_t i = 0; i < count && reader.ok(); ++i) reply.elements.push_back(reader.i64());
+  reply.written = reader.u8() != 0;
   const bool known_status = status >= static_cast<std::uint8_t>(ClientStatus::ok) &&
                             status <= static_cast<std::uint8_t>(ClientStatus::not_found);
   if (!reader.ok() || !reader.at_end() || !known_status) return std::nullopt;

@@ -13,12 +13,20 @@
 
 namespace simlab::crdt {
 
-enum class ClientOp : std::uint8_t { counter_add = 1, counter_read, set_add, set_remove, set_read };
+enum class ClientOp : std::uint8_t {
+  counter_add = 1,
+  counter_read,
+  set_add,
+  set_remove,
+  set_read,
+  register_write,
+  register_read,
+};
 
 struct ClientRequest {
   ClientOp op = ClientOp::counter_read;
   std::string key;
-  std::int64_t value = 0;  // a counter's delta, or a set's element
+  std::int64_t value = 0;  // a counter's delta, a set's element, or a register's value
 };
 
 enum class ClientStatus : std::uint8_t {
@@ -29,8 +37,9 @@ enum class ClientStatus : std::uint8_t {
 
 struct ClientReply {
   ClientStatus status = ClientStatus::ok;
-  std::int64_t value = 0;              // a counter read's value
+  std::int64_t value = 0;              // a counter or register read's value
   std::vector<std::int64_t> elements;  // a set read's elements, ascending
+  bool written = false;                // a register read: the register was ever written
 };
 
 enum class PeerKind : std::uint8_t {

@@ -292,6 +292,29 @@ bool AddWinsSet::read(ByteReader& in) {
   return context_.read(in);
 }
 
+// --- LWW-Register ---
+
+bool LwwRegister::join(const LwwRegister& other) {
+  if (!other.written_ || (written_ && other.stamp_ <= stamp_)) return false;
+  *this = other;
+  return true;
+}
+
+void LwwRegister::write(ByteWriter& out) const {
+  out.u8(written_ ? 1 : 0);
+  out.i64(stamp_.time_ns);
+  out.u64(stamp_.actor);
+  out.i64(value_);
+}
+
+bool LwwRegister::read(ByteReader& in) {
+  written_ = in.u8() != 0;
+  stamp_.time_ns = in.i64();
+  stamp_.actor = in.u64();
+  value_ = in.i64();
+  return in.ok();
+}
+
 // --- a replica's state ---
 
 bool ReplicaState::join(const ReplicaState& other, SetJoinRules rules) {
@@ -299,7 +322,14 @@ bool ReplicaState::join(const ReplicaState& other, SetJoinRules rules) {
   for (const auto& [key, counter] : other.counters)
     changed = counters[key].join(counter) || changed;
   for (const auto& [key, set] : other.sets) changed = sets[key].join(set, rules) || changed;
+  for (const auto& [key, value] : other.registers) changed = registers[key].join(value) || changed;
   return changed;
+}
+
+std::int64_t ReplicaState::latest_stamp_ns() const {
+  std::int64_t latest_ns = 0;
+  for (const auto& [key, value] : registers) latest_ns = std::max(latest_ns, value.stamp().time_ns);
+  return latest_ns;
 }
 
 void write_state(ByteWriter& out, const ReplicaState& state) {
@@ -312,6 +342,11 @@ void write_state(ByteWriter& out, const ReplicaState& state) {
   for (const auto& [key, set] : state.sets) {
     out.str(key);
     set.write(out);
+  }
+  out.u32(static_cast<std::uint32_t>(state.registers.size()));
+  for (const auto& [key, value] : state.registers) {
+    out.str(key);
+    value.write(out);
   }
 }
 
@@ -326,6 +361,11 @@ std::optional<ReplicaState> read_state(ByteReader& in) {
   for (std::uint32_t i = 0; i < sets && in.ok(); ++i) {
     const std::string key = in.str();
     if (!state.sets[key].read(in)) return std::nullopt;
+  }
+  const std::uint32_t registers = in.u32();
+  for (std::uint32_t i = 0; i < registers && in.ok(); ++i) {
+    const std::string key = in.str();
+    if (!state.registers[key].read(in)) return std::nullopt;
   }
   if (!in.ok()) return std::nullopt;
   return state;

@@ -13,6 +13,10 @@
 //                 state). The context is a version vector plus a cloud of
 //                 dots beyond it, so a delta's single dot does not claim
 //                 the dots below it.
+//   LWW-Register  a value with the stamp of its write, a hybrid logical
+//                 clock reading (Kulkarni et al., "Logical Physical Clocks",
+//                 2014) and the writer's actor to break ties; join keeps the
+//                 higher stamp
 #pragma once
 
 #include <compare>
@@ -130,14 +134,41 @@ class AddWinsSet {
   CausalContext context_;
 };
 
-// A replica's whole state, or a delta of it: per key, a counter and a set
-// (a request names which one it means).
+struct Stamp {
+  std::int64_t time_ns = 0;  // a hybrid logical clock's reading (or, with a bug, a wall clock's)
+  ActorId actor = 0;
+  friend auto operator<=>(const Stamp&, const Stamp&) = default;
+};
+
+class LwwRegister {
+ public:
+  LwwRegister() = default;
+  LwwRegister(Stamp stamp, std::int64_t value) : stamp_(stamp), value_(value), written_(true) {}
+  bool written() const { return written_; }  // false: never written, reads as nil
+  std::int64_t value() const { return value_; }
+  Stamp stamp() const { return stamp_; }
+  bool join(const LwwRegister& other);
+  friend bool operator==(const LwwRegister&, const LwwRegister&) = default;
+
+  void write(ByteWriter& out) const;
+  bool read(ByteReader& in);
+
+ private:
+  Stamp stamp_;
+  std::int64_t value_ = 0;
+  bool written_ = false;
+};
+
+// A replica's whole state, or a delta of it: per key, a counter, a set and
+// a register (a request names which one it means).
 struct ReplicaState {
   std::map<std::string, PnCounter> counters;
   std::map<std::string, AddWinsSet> sets;
+  std::map<std::string, LwwRegister> registers;
 
   bool join(const ReplicaState& other, SetJoinRules rules = {});
-  bool empty() const { return counters.empty() && sets.empty(); }
+  bool empty() const { return counters.empty() && sets.empty() && registers.empty(); }
+  std::int64_t latest_stamp_ns() const;  // the highest register stamp's time (0: none)
   friend bool operator==(const ReplicaState&, const ReplicaState&) = default;
 };
 

@@ -155,12 +155,24 @@ TEST(CrdtAddWinsSet, JoinIsCommutativeAssociativeAndIdempotent) {
   }
 }
 
+TEST(CrdtLwwRegister, TheHigherStampWinsWithTheActorBreakingTies) {
+  LwwRegister value;
+  EXPECT_FALSE(value.written());
+  EXPECT_TRUE(value.join(LwwRegister(Stamp{5, kA}, 1)));
+  EXPECT_FALSE(value.join(LwwRegister(Stamp{4, kB}, 2)));  // older: loses
+  EXPECT_TRUE(value.join(LwwRegister(Stamp{5, kB}, 3)));   // the same time: the higher actor
+  EXPECT_FALSE(value.join(LwwRegister()));                 // never written: nothing
+  EXPECT_EQ(value.value(), 3);
+  EXPECT_FALSE(value.join(value));  // idempotent
+}
+
 TEST(CrdtReplicaState, StatesAndMessagesSurviveTheirCodecsAndDamageIsRefused) {
   ReplicaState state;
   state.counters["c"] = PnCounter::add_delta(kA, {}, -3);
   AddWinsSet& set = state.sets["s"];
   set.join(set.add_delta(4, Dot{kB, 1}));
   set.join(set.add_delta(5, Dot{kB, 3}));
+  state.registers["r"] = LwwRegister(Stamp{1'000, kA}, 7);
   const Bytes bytes = encode_peer(PeerMessage{PeerKind::delta, 99, 12, true, state});
   const auto message = decode_peer(bytes);
   ASSERT_TRUE(message.has_value());
@@ -175,9 +187,13 @@ TEST(CrdtReplicaState, StatesAndMessagesSurviveTheirCodecsAndDamageIsRefused) {
   ASSERT_TRUE(request.has_value());
   EXPECT_EQ(request->key, "k1");
   EXPECT_EQ(request->value, 42);
-  const auto reply = decode_reply(encode_reply({ClientStatus::ok, 0, {1, 2}}));
+  const auto reply = decode_reply(encode_reply({ClientStatus::ok, 0, {1, 2}, false}));
   ASSERT_TRUE(reply.has_value());
   EXPECT_EQ(reply->elements, (std::vector<std::int64_t>{1, 2}));
+  const auto read = decode_reply(encode_reply({ClientStatus::ok, 7, {}, true}));
+  ASSERT_TRUE(read.has_value());
+  EXPECT_TRUE(read->written);
+  EXPECT_EQ(read->value, 7);
 }
 
 }  // namespace
