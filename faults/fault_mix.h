@@ -63,6 +63,10 @@ struct FaultMix {
   // tolerance (SystemFactory::damaged_disks_tolerated), set when a scenario
   // is resolved, never written in one. Scripted flips are not counted.
   std::uint32_t damaged_disks_max = UINT32_MAX;
+  // The scenario's regions (set when it is resolved, never written in one):
+  // when there are two or more, half the partitions cut one region off
+  // from the rest, as a lost link between data centres does.
+  std::vector<std::vector<NodeId>> regions;
 
   double& rate(FaultKind kind) { return rate_per_s[static_cast<std::size_t>(kind)]; }
   double rate(FaultKind kind) const { return rate_per_s[static_cast<std::size_t>(kind)]; }

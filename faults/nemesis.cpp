@@ -201,6 +201,7 @@ ScriptedFault Nemesis::draw(FaultKind kind, sim::Prng& random, const Aim& aim) {
 
 ScriptedFault Nemesis::draw_partition(sim::Prng& random, const Aim& aim) {
   ScriptedFault fault = fresh_fault(FaultKind::partition, random);
+  if (mix_.regions.size() >= 2 && random.below(2) == 0) return region_partition(fault, random);
   const auto& shapes = mix_.partition_shapes;
   const PartitionShape shape = shapes.empty()
                                    ? static_cast<PartitionShape>(random.below(kPartitionShapeCount))
@@ -209,6 +210,26 @@ ScriptedFault Nemesis::draw_partition(sim::Prng& random, const Aim& aim) {
   const NodeId focus = host_.is_node(aim.node) ? aim.node : kNoNode;
   fault.links = partition_links(shape, host_.node_count(), random, focus);
   if (focus != kNoNode) fault.target = aim.target;
+  return fault;
+}
+
+// One region cut off from the others, both ways (no draw without regions,
+// so a scenario without them draws as it always did), for up to twice as
+// long as other faults: a data centre's lost link outlasts a node's crash.
+ScriptedFault Nemesis::region_partition(ScriptedFault fault, sim::Prng& random) {
+  const auto& regions = mix_.regions;
+  const std::size_t cut = random.below(regions.size());
+  fault.shape = "region";
+  fault.duration_ns *= 2;
+  for (const NodeId inside : regions[cut]) {
+    for (std::size_t other = 0; other < regions.size(); ++other) {
+      if (other == cut) continue;
+      for (const NodeId outside : regions[other]) {
+        fault.links.emplace_back(inside, outside);
+        fault.links.emplace_back(outside, inside);
+      }
+    }
+  }
   return fault;
 }
 

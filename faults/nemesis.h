@@ -77,6 +77,7 @@ class Nemesis {
   NodeId pick_node(sim::Prng& random, const Aim& aim) const;
   ScriptedFault draw(FaultKind kind, sim::Prng& random, const Aim& aim);
   ScriptedFault draw_partition(sim::Prng& random, const Aim& aim);
+  ScriptedFault region_partition(ScriptedFault fault, sim::Prng& random);
   ScriptedFault draw_clock(sim::Prng& random, double strength, const Aim& aim);
   ScriptedFault draw_packet(sim::Prng& random, double strength);
   ScriptedFault draw_disk(sim::Prng& random, double strength);

@@ -139,7 +139,8 @@ Scenario parse_fields(const json& object) {
                                "final_reads",
                                "minimum_latency",
                                "script_op_streams",
-                               "workload_options"});
+                               "workload_options",
+                               "regions"});
   Scenario scenario;
   json_fields::read_string(object, "", "name", scenario.name);
   json_fields::read_string(object, "", "system", scenario.system);
@@ -156,6 +157,7 @@ Scenario parse_fields(const json& object) {
     scenario.buggify = buggify;
   }
   read_numbers(object, scenario);
+  if (auto it = object.find("regions"); it != object.end()) scenario.regions = parse_regions(*it);
   if (auto it = object.find("faults"); it != object.end()) parse_faults(*it, scenario.faults);
   if (auto it = object.find("timeline"); it != object.end()) parse_timeline(*it, scenario);
   if (auto it = object.find("script"); it != object.end()) parse_script(*it, object, scenario);
@@ -241,6 +243,7 @@ json scenario_to_json(const Scenario& scenario) {
   if (!scenario.final_reads) out["final_reads"] = false;
   if (scenario.minimum_latency) out["minimum_latency"] = true;
   if (!scenario.workload_options.empty()) out["workload_options"] = scenario.workload_options;
+  if (!scenario.regions.empty()) out["regions"] = regions_to_json(scenario.regions);
   return out;
 }
 

@@ -12,6 +12,7 @@
 
 #include "faults/fault_mix.h"
 #include "faults/scripted_fault.h"
+#include "harness/scenario_regions.h"
 #include "workloads/client_script.h"
 
 namespace simlab {
@@ -22,6 +23,7 @@ struct Scenario {
   std::string workload;  // empty: the system's default workload
   std::uint32_t nodes = 3;
   std::uint32_t clients = 4;
+  Regions regions;                   // none: one flat network
   std::int64_t safety_ms = 5'000;    // faults on
   std::int64_t liveness_ms = 5'000;  // after healing: the bound for progress
   std::int64_t op_timeout_ms = 500;

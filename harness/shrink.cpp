@@ -277,6 +277,7 @@ class Shrinker {
     while (current.nodes > 1 && !spent()) {
       Scenario candidate = current;
       candidate.nodes = current.nodes > 3 ? current.nodes - 2 : current.nodes - 1;
+      candidate.regions = regions_within(current.regions, candidate.nodes);
       std::erase_if(candidate.timeline, [&](const faults::ScriptedFault& fault) {
         const auto nodes = fault.nodes();
         return std::any_of(nodes.begin(), nodes.end(),

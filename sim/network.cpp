@@ -9,7 +9,9 @@ Network::Network(std::uint32_t node_count, LatencyModel latency)
     : node_count_(node_count), latency_(latency), links_(std::size_t{node_count + 1} * (node_count + 1)) {}
 
 std::int64_t Network::plan_one(Link& link, std::int64_t now_ns, RandomSource& random) {
-  const LatencyModel& model = link.faults.latency ? *link.faults.latency : latency_;
+  const LatencyModel& model = link.faults.latency ? *link.faults.latency
+                              : link.base_latency ? *link.base_latency
+                                                  : latency_;
   std::int64_t time_ns = now_ns + model.sample(random);
   if (link.faults.reorder > 0 && random.chance(link.faults.reorder)) {
     // Overtaking: ignore FIFO order and wait up to one more latency, so later

@@ -79,6 +79,12 @@ class Network {
   std::int64_t clog_until_ns(NodeId from, NodeId to) const { return link(from, to).clog_until_ns; }
 
   void set_faults(NodeId from, NodeId to, const LinkFaults& faults) { link(from, to).faults = faults; }
+  // The link's own latency, in place of the network's: not a fault (a
+  // link between two regions is slow for the whole run), so no heal
+  // clears it; a latency fault on the link still overrides it.
+  void set_base_latency(NodeId from, NodeId to, const LatencyModel& latency) {
+    link(from, to).base_latency = latency;
+  }
   void set_all_faults(const LinkFaults& faults);
   // Every fault gone: partitions, clogs and per-link faults.
   void heal_all();
@@ -89,6 +95,7 @@ class Network {
  private:
   struct Link {
     LinkFaults faults;
+    std::optional<LatencyModel> base_latency;
     bool blocked = false;
     std::int64_t clog_until_ns = 0;
     std::int64_t last_delivery_ns = 0;  // FIFO: the next delivery is not earlier

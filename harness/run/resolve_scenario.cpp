@@ -73,6 +73,7 @@ Scenario resolve_scenario(Scenario scenario, std::uint64_t seed) {
                                            scenario.bug, scenario.system));
   }
   check_system_options(*system, scenario.system_options);
+  check_regions(scenario.regions, scenario.nodes);
   if (scenario.nodes > system->factory->nodes_max()) {
     throw ScenarioError("nodes",
                         fmt::format("the {} system runs at most {} nodes, not {}", scenario.system,
@@ -103,6 +104,7 @@ Scenario resolve_scenario(Scenario scenario, std::uint64_t seed) {
     scenario.swarm = false;
   }
   if (!scenario.buggify) scenario.buggify = false;
+  scenario.faults.regions = scenario.regions.nodes;
   scenario.faults.damaged_disks_max =
       system->factory->damaged_disks_tolerated(scenario.system_options.dump(), scenario.nodes);
   return scenario;

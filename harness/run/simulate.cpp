@@ -39,6 +39,24 @@ sim::SimConfig sim_config(const Scenario& resolved, const SystemEntry& system,
   return config;
 }
 
+// Links between two regions take the regions' latency (its minimum when
+// every delay is at its minimum).
+void apply_regions(const Scenario& resolved, sim::Network& network) {
+  const Regions& regions = resolved.regions;
+  const std::int64_t min_ns = regions.latency_ms_min * kNanosecondsPerMillisecond;
+  const sim::LatencyModel latency =
+      resolved.minimum_latency
+          ? sim::LatencyModel::constant(min_ns)
+          : sim::LatencyModel::uniform(min_ns, regions.latency_ms_max * kNanosecondsPerMillisecond);
+  for (std::size_t a = 0; a < regions.nodes.size(); ++a) {
+    for (std::size_t b = 0; b < regions.nodes.size(); ++b) {
+      if (a == b) continue;
+      for (const NodeId from : regions.nodes[a])
+        for (const NodeId to : regions.nodes[b]) network.set_base_latency(from, to, latency);
+    }
+  }
+}
+
 void collect_judges(const sim::Simulator& simulator, RunOutcome& outcome) {
   if (const auto& finding = simulator.white_box_finding()) {
     outcome.white_box = JudgeFinding{sim::white_box_judge_name(finding->judge), finding->invariant,
@@ -65,6 +83,7 @@ RunOutcome simulate_scenario(const Scenario& resolved, const RunOptions& options
   HistoryRecorder recorder;
   {
     sim::Simulator simulator(sim_config(resolved, system, options));
+    apply_regions(resolved, simulator.network());
     const ClientEnvMaker make_env = [&simulator](std::string_view stream) {
       return std::shared_ptr<ClientEnv>(simulator.client_env(stream));
     };

@@ -36,8 +36,9 @@ WorkloadEntry crdt_workload(std::string_view name, std::string_view model, CrdtW
       {}};
 }
 
-// `simlab run --system crdt`: five replicas, ten clients, every fault kind
-// but membership, swarm on. Kept equal to scenarios/crdt-default.json by a
+// `simlab run --system crdt`: five replicas in three regions (two, two and
+// one, 20 to 60 ms apart one way), ten clients, every fault kind but
+// membership, swarm on. Kept equal to scenarios/crdt-default.json by a
 // test.
 Scenario crdt_default_scenario() {
   return parse_scenario(nlohmann::json::parse(R"({
@@ -46,6 +47,7 @@ Scenario crdt_default_scenario() {
     "workload": "set",
     "nodes": 5,
     "clients": 10,
+    "regions": {"nodes": [[1, 2], [3, 4], [5]], "latency_ms": [20, 60]},
     "safety_ms": 20000,
     "liveness_ms": 8000,
     "op_timeout_ms": 500,

@@ -87,6 +87,33 @@ TEST(InputErrors, ATimelineFaultOnANodeTheClusterLacks) {
       << ran.output;
 }
 
+TEST(InputErrors, RegionsMustPlaceEveryNodeOnceWithAnOrderedLatency) {
+  const auto run = [](const std::string& name, const std::string& regions) {
+    return run_scenario_text(name, R"({"system": "crdt", "nodes": 3, "regions": )" + regions + "}");
+  };
+  const struct {
+    const char* name;
+    const char* regions;
+    const char* message;
+  } cases[] = {
+      {"regions-twice", R"({"nodes": [[1, 2], [2, 3]], "latency_ms": [10, 20]})",
+       "regions.nodes: node 2 is in two regions"},
+      {"regions-missing", R"({"nodes": [[1], [2]], "latency_ms": [10, 20]})",
+       "regions.nodes: node 3 is in no region"},
+      {"regions-outside", R"({"nodes": [[1, 2], [3, 7]], "latency_ms": [10, 20]})",
+       "regions.nodes: node 7 is not one of the scenario's 3 nodes"},
+      {"regions-latency", R"({"nodes": [[1, 2], [3]], "latency_ms": [30, 20]})",
+       "regions.latency_ms: expected [min, max] in milliseconds"},
+      {"regions-field", R"({"nodes": [[1, 2], [3]], "latency_ms": [1, 2], "lag": 3})",
+       "regions.lag: unknown field"},
+  };
+  for (const auto& bad : cases) {
+    const Ran ran = run(bad.name, bad.regions);
+    EXPECT_EQ(ran.exit_code, kDataError) << bad.name << ": " << ran.output;
+    EXPECT_NE(ran.output.find(bad.message), std::string::npos) << bad.name << ": " << ran.output;
+  }
+}
+
 TEST(InputErrors, BadSystemOptionsAreInputErrorsFoundBeforeTheRun) {
   const Ran type = run_scenario_text(
       "options-type",

@@ -147,6 +147,30 @@ TEST(Network, ClogHoldsMessagesThenReleasesThemInOrder) {
   EXPECT_EQ(messages_seen(factory, 1), 1u);  // the other direction was never held
 }
 
+// A link's base latency (a link between regions) replaces the network's,
+// outlives every heal, and gives way to a latency fault while one lasts.
+TEST(Network, ABaseLatencyOutlivesHealsAndALatencyFaultOverridesIt) {
+  Network network(2, LatencyModel::constant(1'000));
+  Prng random(3);
+  const auto delay_ns = [&](std::int64_t now_ns) {
+    const Network::Deliveries deliveries = network.plan_send(1, 2, now_ns, random);
+    EXPECT_EQ(deliveries.count, 1u);
+    network.arrive(1, 2, deliveries.items[0].time_ns);
+    return deliveries.items[0].time_ns - now_ns;
+  };
+  EXPECT_EQ(delay_ns(0), 1'000);
+  network.set_base_latency(1, 2, LatencyModel::constant(40'000'000));
+  EXPECT_EQ(delay_ns(1'000'000'000), 40'000'000);
+  LinkFaults slow;
+  slow.latency = LatencyModel::constant(90'000'000);
+  network.set_faults(1, 2, slow);
+  EXPECT_EQ(delay_ns(2'000'000'000), 90'000'000);
+  network.heal_all();
+  EXPECT_EQ(delay_ns(3'000'000'000), 40'000'000);
+  EXPECT_EQ(network.plan_send(2, 1, 4'000'000'000, random).items[0].time_ns - 4'000'000'000,
+            1'000);  // the other direction keeps the network's
+}
+
 TEST(Network, LatencyDistributionsStayInTheirBounds) {
   Prng random(9);
   const LatencyModel uniform = LatencyModel::uniform(100, 200);
