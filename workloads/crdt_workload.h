@@ -10,8 +10,9 @@
 //   counter  Maelstrom's pn-counter: adds of deltas from -3 to 5 and reads,
 //            judged by --model pn-counter
 //   register LWW registers: writes of values unique per run and reads, half
-//            each, to a few keys, judged by --model session (a client's
-//            session is its replica; a retired process starts a new one)
+//            each, to a few keys, judged by --model session (read your
+//            writes, monotonic reads and writes: a client's session is its
+//            replica; a retired process starts a new one)
 // A replica still recovering answers not-ready: nothing happened, so the op
 // fails. Final reads: once healed and the writes in flight have had their
 // op timeout twice over to finish, each final reader polls its share of the

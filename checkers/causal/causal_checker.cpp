@@ -42,6 +42,8 @@ struct Compiled {
   std::vector<std::optional<Value>> keys;
   std::vector<std::vector<Writer>> writers;  // per key
   std::vector<std::size_t> thin_air;         // reads of values nobody wrote
+  std::vector<std::vector<std::uint32_t>> write_indices;  // per process: its writes' indices
+  std::vector<std::vector<std::size_t>> readers;          // per write: the reads of it
 };
 
 class Compiler {
@@ -78,7 +80,10 @@ class Compiler {
     event.key = key_id(op.key);
     event.value = write ? op.value : completion->value;
     const std::size_t id = out_.events.size();
-    if (write) note_write(id, event, op);
+    if (write) {
+      note_write(id, event, op);
+      out_.write_indices[event.process].push_back(event.index);
+    }
     out_.sessions[event.process].push_back(id);
     out_.events.push_back(std::move(event));
   }
@@ -102,6 +107,7 @@ class Compiler {
   }
 
   void link_reads() {
+    out_.readers.resize(out_.events.size());
     for (std::size_t id = 0; id < out_.events.size(); ++id) {
       Event& event = out_.events[id];
       if (event.write) continue;
@@ -115,13 +121,17 @@ class Compiler {
         out_.thin_air.push_back(id);
       } else {
         event.read_from = found->second;
+        out_.readers[found->second].push_back(id);
       }
     }
   }
 
   std::size_t process_slot(std::int64_t process) {
     const auto [found, inserted] = processes_.try_emplace(process, out_.sessions.size());
-    if (inserted) out_.sessions.emplace_back();
+    if (inserted) {
+      out_.sessions.emplace_back();
+      out_.write_indices.emplace_back();
+    }
     return found->second;
   }
 
@@ -159,7 +169,8 @@ class Judge {
         running_(compiled.sessions.size(), Clock(compiled.sessions.size(), 0)),
         next_(compiled.sessions.size(), 0),
         waiting_(compiled.events.size()),
-        last_read_(compiled.sessions.size()) {}
+        key_seen_(compiled.sessions.size()),
+        writer_seen_(compiled.sessions.size()) {}
 
   void judge() {
     for (const std::size_t read : compiled_.thin_air) thin_air(read);
@@ -208,7 +219,40 @@ class Judge {
     }
     clocks_[id] = {1};  // marks it done; a read's clock is the running one
     judge_read(event, clock);
-    last_read_[event.process][event.key] = id;
+    if (scope_ == Scope::session) remember_direct(event);
+  }
+
+  // What the reader has seen itself, for the session scope: per key, the
+  // join of the clocks of the writes its reads of the key returned; per
+  // writer, the latest of its writes the reader read.
+  void remember_direct(const Event& read) {
+    if (read.read_from == kNone) return;
+    const Event& write = compiled_.events[read.read_from];
+    Clock& seen = key_seen_[read.process][read.key];
+    const Clock& theirs = clocks_[read.read_from];
+    if (seen.empty()) seen.assign(theirs.size(), 0);
+    for (std::size_t q = 0; q < seen.size(); ++q) seen[q] = std::max(seen[q], theirs[q]);
+    std::uint32_t& latest = writer_seen_[read.process][write.process];
+    latest = std::max(latest, write.index);
+  }
+
+  // The session guarantee the reader's own reads and writes make the read
+  // break, if any: w2 is the reader's own write (read-your-writes), at or
+  // before a write an earlier read of the same key returned
+  // (monotonic-reads), or before a later write of its writer's that the
+  // reader read (monotonic-writes).
+  std::string direct_session_broken(const Event& read, std::size_t w2) const {
+    const Event& overwrite = compiled_.events[w2];
+    if (overwrite.process == read.process) return "read-your-writes";
+    const auto& keys = key_seen_[read.process];
+    if (const auto seen = keys.find(read.key);
+        seen != keys.end() && seen->second[overwrite.process] >= overwrite.index)
+      return "monotonic-reads";
+    const auto& writers = writer_seen_[read.process];
+    if (const auto seen = writers.find(overwrite.process);
+        seen != writers.end() && seen->second > overwrite.index)
+      return "monotonic-writes";
+    return "";
   }
 
   bool before(std::size_t a, const Clock& clock) const {  // event a is in the past of clock
@@ -230,31 +274,48 @@ class Judge {
     for (const Writer& writer : compiled_.writers[read.key]) {
       const std::size_t w2 = latest_in_past(writer, clock);
       if (w2 == kNone || w2 == read.read_from) continue;
-      if (read.initial) return overwritten(read, writer.writes.front(), "write-co-init-read");
-      if (before(read.read_from, clocks_[w2])) return overwritten(read, w2, "write-co-read");
+      if (read.initial)
+        return overwritten(read, writer.writes.front(), clock, "write-co-init-read");
+      if (before(read.read_from, clocks_[w2])) return overwritten(read, w2, clock, "write-co-read");
     }
   }
 
-  // The session guarantee of the reader's that the read breaks, if any.
-  std::string session_broken(const Event& read, std::size_t w2) const {
-    if (compiled_.events[w2].process == read.process) return "read-your-writes";
-    const auto& last = last_read_[read.process];
-    const auto previous = last.find(read.key);
-    if (previous == last.end()) return "";
-    const std::size_t seen = compiled_.events[previous->second].read_from;
-    if (seen == kNone) return "";
-    // Back to the initial value after a write's, or to a value w2 overwrote
-    // after w2 (or a later write) was seen.
-    if (read.initial || seen == w2 || before(w2, clocks_[seen])) return "monotonic-reads";
-    return "";
+  // Whether `process` has a write with a session index in (after, upto].
+  bool writes_between(std::size_t process, std::uint32_t after, std::uint32_t upto) const {
+    const auto& indices = compiled_.write_indices[process];
+    const auto next = std::upper_bound(indices.begin(), indices.end(), after);
+    return next != indices.end() && *next <= upto;
   }
 
-  void overwritten(const Event& read, std::size_t w2, const char* pattern) {
+  // The session guarantee the read breaks (causal consistency is the four
+  // together, Brzezinski, Sobaniec and Wawrzyniak, 2004), named for how
+  // the overwrite w2 came into the read's past: the reader wrote it
+  // (read-your-writes); the reader saw a later write of w2's writer
+  // (monotonic-writes); a process read w2 and then wrote something the
+  // reader saw (writes-follow-reads); else through the reader's own
+  // earlier reads (monotonic-reads).
+  std::string session_broken(const Event& read, std::size_t w2, const Clock& clock) const {
+    const Event& overwrite = compiled_.events[w2];
+    if (overwrite.process == read.process) return "read-your-writes";
+    if (writes_between(overwrite.process, overwrite.index, clock[overwrite.process]))
+      return "monotonic-writes";
+    for (const std::size_t reader : compiled_.readers[w2]) {
+      const Event& seen = compiled_.events[reader];
+      if (seen.process != read.process &&
+          writes_between(seen.process, seen.index, clock[seen.process]))
+        return "writes-follow-reads";
+    }
+    return "monotonic-reads";
+  }
+
+  void overwritten(const Event& read, std::size_t w2, const Clock& clock, const char* pattern) {
     CausalAnomaly anomaly = anomaly_of(read, pattern);
-    anomaly.session = session_broken(read, w2);
     if (scope_ == Scope::session) {
+      anomaly.session = direct_session_broken(read, w2);
       if (anomaly.session.empty()) return;
       anomaly.name = anomaly.session;
+    } else {
+      anomaly.session = session_broken(read, w2, clock);
     }
     const Event& overwrite = compiled_.events[w2];
     anomaly.overwrite = overwrite.invoke;
@@ -271,8 +332,11 @@ class Judge {
   }
 
   static std::string session_text(const CausalAnomaly& anomaly) {
-    return anomaly.session == "read-your-writes" ? "the reader wrote it itself"
-                                                 : "an earlier read of the reader's saw it";
+    if (anomaly.session == "read-your-writes") return "the reader wrote it itself";
+    if (anomaly.session == "monotonic-writes") return "the reader saw a later write of its writer";
+    if (anomaly.session == "writes-follow-reads")
+      return "a process read it, then wrote what the reader saw";
+    return "the reader's earlier reads saw it";
   }
 
   void thin_air(std::size_t id) {
@@ -330,7 +394,8 @@ class Judge {
   std::vector<Clock> running_;  // per process: the clock of its latest judged event
   std::vector<std::size_t> next_;
   std::vector<std::vector<std::size_t>> waiting_;  // per write: processes whose next read needs it
-  std::vector<std::unordered_map<std::size_t, std::size_t>> last_read_;  // per process: key -> read
+  std::vector<std::unordered_map<std::size_t, Clock>> key_seen_;  // per process: key -> clock
+  std::vector<std::unordered_map<std::size_t, std::uint32_t>> writer_seen_;  // process -> index
 };
 
 }  // namespace

@@ -17,14 +17,25 @@
 //   write-co-read       a read returned w1's value, yet a write w2 of the
 //                       same key has w1 causally before it and is causally
 //                       before the read: w2 overwrote w1 in the read's past
-// A write-co-read or write-co-init-read is also named for the session
-// guarantee it breaks (Terry et al., "Session Guarantees for Weakly
-// Consistent Replicated Data", 1994) when it breaks one of the reader's:
-//   read-your-writes    w2 is the reader's own write
-//   monotonic-reads     an earlier read of the reader returned w2's value,
-//                       or that of a later write of the key after w2
-// (`session` judges only these two; monotonic writes and writes follow
-// reads are the writer's guarantees and show as write-co-read.)
+// Causal consistency is the four session guarantees together (Terry et
+// al., "Session Guarantees for Weakly Consistent Replicated Data", 1994;
+// Brzezinski, Sobaniec and Wawrzyniak, 2004), so each write-co-read or
+// write-co-init-read is also named for the one it breaks, by how w2 came
+// into the read's past:
+//   read-your-writes     the reader wrote w2
+//   monotonic-writes     the reader saw a later write of w2's writer
+//   writes-follow-reads  a process read w2, then wrote what the reader saw
+//   monotonic-reads      otherwise: through the reader's own earlier reads
+// `session` judges what a client that sticks to one replica gets from a
+// store that ships each replica's own writes in order (HLC-stamped LWW, a
+// per-key order that respects causality), from what the reader saw itself
+// rather than through others: a write-co-read or write-co-init-read is
+// reported when w2 is the reader's own write (read-your-writes), at or
+// before the write an earlier read of the same key returned
+// (monotonic-reads), or before a later write of its writer's that the
+// reader read (monotonic-writes). What only reaches the reader through a
+// third party (writes follow reads, and the transitive forms) asks the
+// store to deliver causally, and shows under `causal`.
 // The CCv patterns, which also need an arbitration order, are not checked.
 #pragma once
 
@@ -47,7 +58,7 @@ enum class Scope : std::uint8_t { causal, session };
 
 struct CausalAnomaly {
   std::string name;     // a bad pattern's, or a session guarantee's under Scope::session
-  std::string session;  // the session guarantee it breaks, "" for none
+  std::string session;  // the session guarantee it breaks ("" for thin air and cycles)
   std::optional<history::Value> key;
   std::int64_t read = -1;       // the read's ok completion (history position)
   std::int64_t read_from = -1;  // the invocation of the write it returned (-1: none)
