@@ -250,6 +250,7 @@ class Judge {
     finding.known = earliest(element.add_ok, element.first_seen);
     finding.remove = last.invoke;
     finding.removed = last.done;
+    for (const Write& write : element.writes) finding.writes.push_back(write.invoke);
     if (const auto holding = read_holding_after(state, element, last.done)) {
       finding.last_present = state.reads[*holding].done;
       return resurrected(finding);

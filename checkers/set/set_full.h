@@ -84,6 +84,7 @@ struct ElementFinding {
       0;  // stable: known to last absent; lost: last present (or known) to last absent
   std::int64_t remove = -1;   // resurrected: the last remove's invocation
   std::int64_t removed = -1;  // and its ok completion
+  std::vector<std::int64_t> writes;  // resurrected: every add and remove's invocation, in order
 };
 
 // A read that held an element twice, or one nobody added.

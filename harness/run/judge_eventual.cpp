@@ -96,10 +96,12 @@ nlohmann::json set_full_anomalies(const std::vector<std::int64_t>& invocations,
         "lost", lost.key, {lost.add, seen < missing ? seen : -1, missing}, set_finding_text(lost)));
   }
   for (const auto& back : result.resurrected_examples) {
+    // Every add and remove of the element: the story shows how they
+    // crossed (a dot a re-add replaced, a remove a merge undid).
+    std::vector<std::int64_t> ops = back.writes;
+    ops.push_back(invocation_of(invocations, back.last_present));
     anomalies.push_back(
-        anomaly_json("resurrected", back.key,
-                     {back.add, back.remove, invocation_of(invocations, back.last_present)},
-                     resurrected_text(back)));
+        anomaly_json("resurrected", back.key, std::move(ops), resurrected_text(back)));
   }
   for (const auto& read : result.duplicated_examples)
     anomalies.push_back(anomaly_json("duplicated", read.key,

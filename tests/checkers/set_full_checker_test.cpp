@@ -264,6 +264,7 @@ TEST(SetFullChecker, ARemovedElementAFinalReadStillHoldsIsResurrected) {
   EXPECT_EQ(finding.remove, 4);
   EXPECT_EQ(finding.removed, 5);
   EXPECT_EQ(finding.last_present, 9);  // the second final read
+  EXPECT_EQ(finding.writes, (std::vector<std::int64_t>{0, 4}));
   EXPECT_NE(explain_text(back).find("resurrected: element 5, added at op 0, removed by the "
                                     "remove at op 4 (acknowledged at op 5), held again by the "
                                     "read ending at op 9"),
