@@ -132,11 +132,11 @@ void CrdtNode::apply(const std::vector<Waiting>& batch) {
   std::set<std::string> written_keys;
   for (const Waiting& waiting : batch) {
     if (!waiting.request) {  // a peer's: its writer ships it to the others
-      state_.join(waiting.delta, merge_rules_);
+      join_applied(waiting.delta, merge_rules_);
       hlc_ns_ = std::max(hlc_ns_, waiting.delta.latest_stamp_ns());
       continue;
     }
-    state_.join(waiting.delta);
+    join_applied(waiting.delta, SetJoinRules{});
     bool ship = true;
     if (delta_lost_bug_) {
       for (const auto& [key, counter] : waiting.delta.counters)
@@ -150,6 +150,20 @@ void CrdtNode::apply(const std::vector<Waiting>& batch) {
   if (shipped.empty()) return;
   deltas_.emplace_back(next_sequence_++, std::move(shipped));
   trim_buffer();
+}
+
+void CrdtNode::join_applied(const ReplicaState& delta, SetJoinRules rules) {
+  state_.join(delta, rules);
+  derived_.join(delta, rules);
+}
+
+std::optional<Violation> CrdtNode::check_invariants() const {
+  if (phase_ != Phase::serving || state_version_ % kStateCheckPeriod != 0 || state_ == derived_)
+    return std::nullopt;
+  return Violation{"crdt.state-is-join-of-deltas",
+                   "the state differs from the join of the deltas and frames it applied: "
+                   "something changed it outside a join",
+                   config_.id};
 }
 
 void CrdtNode::on_timer(NodeContext& context, TimerId timer) {

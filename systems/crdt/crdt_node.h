@@ -52,6 +52,7 @@ inline constexpr std::int64_t kFullStateInterval_ns = 500 * kNanosecondsPerMilli
 // that cannot hear costs the sender the whole buffer each time.
 inline constexpr std::int64_t kUnansweredResendInterval_ns = 500 * kNanosecondsPerMillisecond;
 inline constexpr std::size_t kDeltaBufferMax = 4096;
+inline constexpr std::uint64_t kStateCheckPeriod = 32;
 inline constexpr std::uint64_t kWalCompactBytes = 256 * 1024;
 inline constexpr const char* kActorFile = "crdt.actor";
 inline constexpr const char* kWalFile = "crdt.wal";
@@ -66,6 +67,11 @@ class CrdtNode final : public Node {
   void on_timer(NodeContext& context, TimerId timer) override;
   void on_disk_done(NodeContext& context, DiskOpId op, DiskStatus status, ByteView bytes) override;
   void on_client(NodeContext& context, RequestId request, ByteView payload) override;
+  // crdt.state-is-join-of-deltas: every kStateCheckPeriod state versions,
+  // the state equals the join, from nothing, of every delta and recovered
+  // frame it applied (kept apart as they were applied): nothing changes the
+  // state but a join (Almeida et al.'s delta-state model).
+  std::optional<Violation> check_invariants() const override;
 
   // Inspection for the observer and tests.
   const ReplicaState& state() const { return state_; }
@@ -74,6 +80,7 @@ class CrdtNode final : public Node {
   bool serving() const { return phase_ == Phase::serving; }
 
  private:
+  friend class CrdtNodeTestPeer;  // tests/crdt: breaks the state to show the invariant fire
   enum class Phase : std::uint8_t { reading, writing_actor, serving };
   // A delta waiting for its WAL frame: a client's write, or a peer's interval.
   struct Waiting {
@@ -105,6 +112,8 @@ class CrdtNode final : public Node {
   std::int64_t next_stamp_ns(NodeContext& context);
   void on_delta(NodeContext& context, NodeId from, PeerMessage message);
   void apply(const std::vector<Waiting>& batch);
+  // Joins into the state and, apart, into its re-derivation.
+  void join_applied(const ReplicaState& delta, SetJoinRules rules);
   void gossip(NodeContext& context);
   void send_to_peer(NodeContext& context, NodeId peer, PeerProgress& progress);
   void trim_buffer();
@@ -120,7 +129,8 @@ class CrdtNode final : public Node {
   Phase phase_ = Phase::reading;
   ActorId actor_ = 0;
   std::uint64_t incarnation_ = 0;
-  ReplicaState state_;  // what is durable and applied
+  ReplicaState state_;    // what is durable and applied
+  ReplicaState derived_;  // the same joins, applied apart: check_invariants compares
   std::uint64_t state_version_ = 0;
   // This actor's own writes as issued, ahead of state_ while they wait.
   std::map<std::string, PnCounter::Entry> issued_counters_;

@@ -112,10 +112,10 @@ void CrdtNode::on_recovery_read(NodeContext& context, DiskOpId op, ByteView byte
 void CrdtNode::recover(NodeContext& context) {
   for (int slot = 1; slot <= 2; ++slot) {
     for (const ReplicaState& state : scan_frames(recovery_bytes_[slot]).states)
-      state_.join(state, merge_rules_);
+      join_applied(state, merge_rules_);
   }
   const FrameScan wal = scan_frames(recovery_bytes_[kWalSlot]);
-  for (const ReplicaState& state : wal.states) state_.join(state, merge_rules_);
+  for (const ReplicaState& state : wal.states) join_applied(state, merge_rules_);
   wal_end_ = wal.valid_bytes;
   if (wal.valid_bytes != recovery_bytes_[kWalSlot].size()) {
     if (context.log_enabled())

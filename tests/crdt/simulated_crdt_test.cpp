@@ -137,4 +137,32 @@ TEST(SimulatedCrdt, AWriteLostInACrashLeavesNoTraceInTheRecoveredState) {
 }
 
 }  // namespace
+
+// Changes a replica's state outside a join, as the empty set a write's
+// lookup once made did.
+class CrdtNodeTestPeer {
+ public:
+  static void add_empty_set(CrdtNode& node, const std::string& key) {
+    node.state_.sets[key];
+    node.state_version_ = kStateCheckPeriod * (node.state_version_ / kStateCheckPeriod + 1);
+  }
+};
+
+namespace {
+
+TEST(SimulatedCrdt, AStateChangedOutsideAJoinBreaksTheJoinOfDeltasInvariant) {
+  CrdtCluster cluster(1);
+  cluster.simulator.run_until(2 * kSecond);
+  ASSERT_FALSE(cluster.simulator.failure().has_value());
+  auto* replica = const_cast<CrdtNode*>(dynamic_cast<const CrdtNode*>(cluster.simulator.node(1)));
+  ASSERT_NE(replica, nullptr);
+  EXPECT_FALSE(replica->check_invariants().has_value());
+  CrdtNodeTestPeer::add_empty_set(*replica, "ghost");
+  const auto violation = replica->check_invariants();
+  ASSERT_TRUE(violation.has_value());
+  EXPECT_EQ(violation->invariant, "crdt.state-is-join-of-deltas");
+  cluster.simulator.request_stop();
+}
+
+}  // namespace
 }  // namespace simlab::crdt
