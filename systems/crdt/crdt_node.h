@@ -52,7 +52,7 @@ inline constexpr std::int64_t kFullStateInterval_ns = 500 * kNanosecondsPerMilli
 // that cannot hear costs the sender the whole buffer each time.
 inline constexpr std::int64_t kUnansweredResendInterval_ns = 500 * kNanosecondsPerMillisecond;
 inline constexpr std::size_t kDeltaBufferMax = 4096;
-inline constexpr std::uint64_t kStateCheckPeriod = 32;
+inline constexpr std::uint64_t kStateCheckPeriod = 256;
 inline constexpr std::uint64_t kWalCompactBytes = 256 * 1024;
 inline constexpr const char* kActorFile = "crdt.actor";
 inline constexpr const char* kWalFile = "crdt.wal";
@@ -67,7 +67,8 @@ class CrdtNode final : public Node {
   void on_timer(NodeContext& context, TimerId timer) override;
   void on_disk_done(NodeContext& context, DiskOpId op, DiskStatus status, ByteView bytes) override;
   void on_client(NodeContext& context, RequestId request, ByteView payload) override;
-  // crdt.state-is-join-of-deltas: every kStateCheckPeriod state versions,
+  // crdt.state-is-join-of-deltas: every kStateCheckPeriod state versions (a
+  // sample: the comparison walks the whole state),
   // the state equals the join, from nothing, of every delta and recovered
   // frame it applied (kept apart as they were applied): nothing changes the
   // state but a join (Almeida et al.'s delta-state model).
