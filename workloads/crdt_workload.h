@@ -1,7 +1,7 @@
 // Clients of the CRDT store (systems/crdt). Each client sticks to one
 // replica, as a client of a regional replica does, so its own writes are
 // in its reads' causal past; after an unknown outcome the process retires
-// and its successor asks the next replica. Two workloads:
+// and its successor asks the next replica. Three workloads:
 //   set      Jepsen's set-full: adds of values unique per run to a few keys
 //            and reads of a key's whole set, judged by --model set-full;
 //            besides, a process removes some of the elements it added and

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "checkers/history/anomaly_list.h"
 #include "checkers/history/value_format.h"
 
 namespace simlab::causal {
@@ -186,7 +187,7 @@ class Judge {
   }
 
  private:
-  bool done(std::size_t event) const { return !clocks_[event].empty(); }
+  bool done(std::size_t write) const { return !clocks_[write].empty(); }
 
   void advance(std::size_t process, std::vector<std::size_t>& ready) {
     const auto& session = compiled_.sessions[process];
@@ -217,8 +218,7 @@ class Judge {
       clocks_[id] = clock;
       return;
     }
-    clocks_[id] = {1};  // marks it done; a read's clock is the running one
-    judge_read(event, clock);
+    judge_read(event, clock);  // a read's clock is the running one: nothing waits for it
     if (scope_ == Scope::session) remember_direct(event);
   }
 
@@ -390,7 +390,7 @@ class Judge {
   const Compiled& compiled_;
   Scope scope_;
   CausalResult& result_;
-  std::vector<Clock> clocks_;   // writes: their clock; reads: {1} once judged
+  std::vector<Clock> clocks_;   // writes: their clock, once walked; reads: none
   std::vector<Clock> running_;  // per process: the clock of its latest judged event
   std::vector<std::size_t> next_;
   std::vector<std::vector<std::size_t>> waiting_;  // per write: processes whose next read needs it
@@ -399,6 +399,16 @@ class Judge {
 };
 
 }  // namespace
+
+std::optional<Scope> parse_causal_model(std::string_view model) {
+  if (model == kCausalModel) return Scope::causal;
+  if (model == kSessionModel) return Scope::session;
+  return std::nullopt;
+}
+
+const char* causal_model_name(Scope scope) {
+  return scope == Scope::causal ? kCausalModel : kSessionModel;
+}
 
 CausalResult check_causal(const History& history, Scope scope) {
   const Compiled compiled = Compiler(history).compile();
@@ -418,13 +428,10 @@ CausalResult check_causal(const History& history, Scope scope) {
 }
 
 std::string explain_text(const CausalResult& result, Scope scope) {
-  std::string counts;
-  for (const auto& [name, count] : result.counts)
-    counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", count, name);
+  const std::string counts = history::anomaly_counts_text(result.counts);
   std::string text = fmt::format("{}: {} ({} checked): {} reads, {} writes, {} processes\n",
                                  linearizability::verdict_name(result.verdict),
-                                 counts.empty() ? "no anomalies" : counts,
-                                 scope == Scope::causal ? kCausalModel : kSessionModel,
+                                 counts.empty() ? "no anomalies" : counts, causal_model_name(scope),
                                  result.reads, result.writes, result.processes);
   for (const CausalAnomaly& anomaly : result.anomalies)
     text += "  " + anomaly.name + ": " + anomaly.detail + "\n";
@@ -442,7 +449,7 @@ nlohmann::json explain_json(const CausalResult& result, Scope scope) {
                          {"overwrite", anomaly.overwrite},
                          {"detail", anomaly.detail}});
   }
-  return {{"checker", scope == Scope::causal ? kCausalModel : kSessionModel},
+  return {{"checker", causal_model_name(scope)},
           {"verdict", linearizability::verdict_name(result.verdict)},
           {"read-count", result.reads},
           {"write-count", result.writes},

@@ -44,6 +44,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "checkers/history/op.h"
@@ -76,6 +77,10 @@ struct CausalResult {
 inline constexpr std::size_t kExamplesMax = 20;
 inline constexpr const char* kCausalModel = "causal";
 inline constexpr const char* kSessionModel = "session";
+
+// "causal" or "session"; nothing for any other model.
+std::optional<Scope> parse_causal_model(std::string_view model);
+const char* causal_model_name(Scope scope);
 
 // Valid when no anomaly is found; unknown when there is no ok read. The
 // history must have passed HistoryBuilder's checks. Throws history::OpError

@@ -2,15 +2,14 @@
 
 #include <fmt/format.h>
 
+#include "checkers/history/anomaly_list.h"
 #include "checkers/history/value_format.h"
 
 namespace simlab::counter {
 namespace {
 
 std::string counts_text(const CounterResult& result) {
-  std::string text;
-  for (const auto& [name, count] : result.counts)
-    text += fmt::format("{}{} {}", text.empty() ? "" : ", ", count, name);
+  const std::string text = history::anomaly_counts_text(result.counts);
   return text.empty() ? "no anomalies" : text;
 }
 

@@ -6,6 +6,9 @@
 // and the causal story anchors on the first one's ops.
 #pragma once
 
+#include <cstddef>
+#include <map>
+#include <string>
 #include <string_view>
 
 namespace simlab::history {
@@ -16,6 +19,14 @@ namespace simlab::history {
 inline bool is_eventual_consistency_model(std::string_view model) {
   return model == "set-full" || model == "g-counter" || model == "pn-counter" ||
          model == "convergence" || model == "causal" || model == "session";
+}
+
+// "2 lost, 1 stale": each named anomaly's count, in name order; "" for none.
+inline std::string anomaly_counts_text(const std::map<std::string, std::size_t>& counts) {
+  std::string text;
+  for (const auto& [name, count] : counts)
+    text += (text.empty() ? "" : ", ") + std::to_string(count) + " " + name;
+  return text;
 }
 
 inline bool is_anomaly_list_checker(std::string_view checker) {

@@ -31,7 +31,6 @@ struct Write {
 struct Element {
   Value value;
   std::vector<Write> writes;           // in invocation order
-  bool removes = false;                // some remove did not fail
   std::int64_t add = -1;               // the first add's invocation
   bool add_possible = false;           // some add of it did not fail
   std::int64_t add_ok = -1;            // the earliest ok completion of an add
@@ -116,7 +115,6 @@ class Compiler {
                       const Op* completion) {
     Element& element = state.element(history_[static_cast<std::size_t>(position)].value);
     if (completion && completion->type == OpType::fail) return;
-    element.removes = true;
     element.writes.push_back(write_of(position, done, completion, true));
   }
 
@@ -203,7 +201,9 @@ class Judge {
   }
 
   void judge(const KeyState& state, const Element& element) {
-    if (element.removes && element.add_possible) return judge_with_removes(state, element);
+    const bool removes = std::any_of(element.writes.begin(), element.writes.end(),
+                                     [](const Write& write) { return write.remove; });
+    if (removes && element.add_possible) return judge_with_removes(state, element);
     if (!element.add_possible) {
       if (element.present.empty())
         return;  // only failed adds, and nobody saw it: it did not happen

@@ -42,12 +42,10 @@ Judged judge(const std::string& model, bool linearizable, const history::History
     return {result.verdict, counter::explain_text(result, *kind),
             counter::explain_json(result, *kind)};
   }
-  if (model == causal::kCausalModel || model == causal::kSessionModel) {
-    const auto scope =
-        model == causal::kCausalModel ? causal::Scope::causal : causal::Scope::session;
-    const auto result = causal::check_causal(history, scope);
-    return {result.verdict, causal::explain_text(result, scope),
-            causal::explain_json(result, scope)};
+  if (const auto scope = causal::parse_causal_model(model)) {
+    const auto result = causal::check_causal(history, *scope);
+    return {result.verdict, causal::explain_text(result, *scope),
+            causal::explain_json(result, *scope)};
   }
   if (model == convergence::kConvergenceModel) {
     const auto result = convergence::check_convergence(history);

@@ -9,6 +9,7 @@
 #include "checkers/causal/causal_checker.h"
 #include "checkers/convergence/convergence.h"
 #include "checkers/counter/counter_checker.h"
+#include "checkers/history/anomaly_list.h"
 #include "checkers/history/op_error.h"
 #include "checkers/history/value_format.h"
 #include "checkers/set/set_full.h"
@@ -155,22 +156,15 @@ void judge_set_full(RunOutcome& outcome) {
       anomaly_list("set-full", named, set_full_anomalies(invocations_of(outcome.history), result));
 }
 
-// "2 lost, 1 stale": each anomaly's count.
-std::string counts_text(const std::map<std::string, std::size_t>& counts) {
-  std::string text;
-  for (const auto& [name, count] : counts)
-    text += fmt::format("{}{} {}", text.empty() ? "" : ", ", count, name);
-  return text;
-}
-
 void judge_counter(RunOutcome& outcome, counter::CounterKind kind) {
   const counter::CounterResult result = counter::check_counter(outcome.history, kind);
   if (result.anomalies.empty()) return;
   const counter::CounterAnomaly& first = result.anomalies.front();
-  outcome.history_judge = history_finding(first.name,
-                                          fmt::format("process {} {} (in all: {})", first.process,
-                                                      first.detail, counts_text(result.counts)),
-                                          time_at(outcome.history, first.read));
+  outcome.history_judge =
+      history_finding(first.name,
+                      fmt::format("process {} {} (in all: {})", first.process, first.detail,
+                                  history::anomaly_counts_text(result.counts)),
+                      time_at(outcome.history, first.read));
   const std::vector<std::int64_t> invocations = invocations_of(outcome.history);
   nlohmann::json anomalies = nlohmann::json::array();
   for (const counter::CounterAnomaly& anomaly : result.anomalies) {
@@ -189,7 +183,8 @@ void judge_causal(RunOutcome& outcome, causal::Scope scope) {
   if (result.anomalies.empty()) return;
   const causal::CausalAnomaly& first = result.anomalies.front();
   outcome.history_judge = history_finding(
-      first.name, fmt::format("{} (in all: {})", first.detail, counts_text(result.counts)),
+      first.name,
+      fmt::format("{} (in all: {})", first.detail, history::anomaly_counts_text(result.counts)),
       time_at(outcome.history, first.read));
   const std::vector<std::int64_t> invocations = invocations_of(outcome.history);
   nlohmann::json anomalies = nlohmann::json::array();
@@ -200,8 +195,7 @@ void judge_causal(RunOutcome& outcome, causal::Scope scope) {
         anomaly.detail));
   }
   outcome.explanation =
-      anomaly_list(scope == causal::Scope::causal ? causal::kCausalModel : causal::kSessionModel,
-                   result.counts, std::move(anomalies));
+      anomaly_list(causal::causal_model_name(scope), result.counts, std::move(anomalies));
 }
 
 // Replicas whose final reads of a key differ never converged: a liveness
@@ -228,10 +222,9 @@ void judge_eventual_history(RunOutcome& outcome) {
     const std::string& model = outcome.scenario.checker;
     if (const auto kind = counter::parse_counter_model(model)) {
       judge_counter(outcome, *kind);
-    } else if (model == causal::kCausalModel || model == causal::kSessionModel) {
-      judge_causal(outcome,
-                   model == causal::kCausalModel ? causal::Scope::causal : causal::Scope::session);
-    } else if (outcome.scenario.checker != convergence::kConvergenceModel) {
+    } else if (const auto scope = causal::parse_causal_model(model)) {
+      judge_causal(outcome, *scope);
+    } else if (model != convergence::kConvergenceModel) {
       judge_set_full(outcome);
     }
     judge_convergence(outcome);

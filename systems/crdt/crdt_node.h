@@ -3,10 +3,12 @@
 // by shipping deltas.
 //   Writes   a client's counter add or set add/remove becomes a delta under
 //            this replica's actor id (a remove of an element the replica
-//            does not hold is answered not-found and writes nothing); the deltas that arrive while
-//            a WAL write is in flight are committed together by the next one (group commit). A
-//            delta is applied, answered and offered to the other replicas only once its WAL frame
-//            is fsynced, so no read or replica ever sees a write the disk may still lose.
+//            does not hold is answered not-found and writes nothing); the
+//            deltas that arrive while a WAL write is in flight are
+//            committed together by the next one (group commit). A delta is
+//            applied, answered and offered to the other replicas only once
+//            its WAL frame is fsynced, so no read or replica ever sees a
+//            write the disk may still lose.
 //   Replication  Almeida, Shoker and Baquero's anti-entropy algorithm with
 //            causal delta-interval delivery (JPDC 2018, algorithm 2): each
 //            applied delta gets the next sequence number; every 50 ms a
@@ -68,10 +70,10 @@ class CrdtNode final : public Node {
   void on_disk_done(NodeContext& context, DiskOpId op, DiskStatus status, ByteView bytes) override;
   void on_client(NodeContext& context, RequestId request, ByteView payload) override;
   // crdt.state-is-join-of-deltas: every kStateCheckPeriod state versions (a
-  // sample: the comparison walks the whole state),
-  // the state equals the join, from nothing, of every delta and recovered
-  // frame it applied (kept apart as they were applied): nothing changes the
-  // state but a join (Almeida et al.'s delta-state model).
+  // sample: the comparison walks the whole state), the state equals the
+  // join, from nothing, of every delta and recovered frame it applied (kept
+  // apart as they were applied): nothing changes the state but a join
+  // (Almeida et al.'s delta-state model).
   std::optional<Violation> check_invariants() const override;
 
   // Inspection for the observer and tests.
