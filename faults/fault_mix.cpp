@@ -7,8 +7,8 @@ namespace simlab::faults {
 namespace {
 
 constexpr std::array<std::string_view, kFaultKindCount> kKindNames = {
-    "partition", "crash", "pause",      "clock", "packet",
-    "clog",      "disk",  "membership", "eio",   "enospc"};
+    "partition", "crash",      "pause", "clock",  "packet",    "clog",
+    "disk",      "membership", "eio",   "enospc", "disk-loss", "offline"};
 constexpr std::array<std::string_view, kPartitionShapeCount> kShapeNames = {
     "halves", "random-halves", "one-node", "majorities-ring", "bridge", "one-way"};
 

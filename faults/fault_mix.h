@@ -27,8 +27,12 @@ enum class FaultKind : std::uint8_t {
                // needs the system's admin hook, ignored without one
   eio,         // a node's disk fails reads and writes with EIO, at random
   enospc,      // a node's disk is full: every write that grows a file fails
+  disk_loss,   // "disk-loss": a node crashes and restarts with an empty disk (its
+               // machine replaced); beyond the system's tolerance, a plain crash
+  offline,     // an offline replica (a client's device) cut off from every other node
+               // for three times as long as other faults; none without offline replicas
 };
-inline constexpr std::size_t kFaultKindCount = 10;
+inline constexpr std::size_t kFaultKindCount = 12;
 std::string_view fault_kind_name(FaultKind kind);
 std::optional<FaultKind> parse_fault_kind(std::string_view name);
 
@@ -63,6 +67,13 @@ struct FaultMix {
   // tolerance (SystemFactory::damaged_disks_tolerated), set when a scenario
   // is resolved, never written in one. Scripted flips are not counted.
   std::uint32_t damaged_disks_max = UINT32_MAX;
+  // At most this many distinct nodes lose their whole disk to rate-driven
+  // disk-loss faults (one beyond it is a plain crash instead): the system's
+  // SystemFactory::lost_disks_tolerated, set when a scenario is resolved.
+  std::uint32_t lost_disks_max = UINT32_MAX;
+  // The system's offline replicas (SystemFactory::offline_nodes, set when a
+  // scenario is resolved): offline faults cut them off, disk losses spare them.
+  std::vector<NodeId> offline_nodes;
   // The scenario's regions (set when it is resolved, never written in one):
   // when there are two or more, half the partitions cut one region off
   // from the rest, as a lost link between data centres does.

@@ -29,6 +29,7 @@ void Nemesis::start(std::int64_t until_ns) {
   for (std::size_t index = 0; index < kFaultKindCount; ++index) {
     const auto kind = static_cast<FaultKind>(index);
     if (mix_.rate(kind) <= 0) continue;
+    if (kind == FaultKind::offline && mix_.offline_nodes.empty()) continue;  // nothing to cut off
     host_.spawn(fmt::format("nemesis-{}", fault_kind_name(kind)),
                 [this, kind, until_ns] { run_kind(kind, until_ns); });
   }
@@ -187,6 +188,10 @@ ScriptedFault Nemesis::draw(FaultKind kind, sim::Prng& random, const Aim& aim) {
     }
     case FaultKind::disk:
       return draw_disk(random, strength);
+    case FaultKind::disk_loss:
+      return draw_disk_loss(random, aim);
+    case FaultKind::offline:
+      return draw_offline(random);
     case FaultKind::membership:
       return draw_membership(random, strength);
     case FaultKind::eio:
@@ -312,6 +317,42 @@ ScriptedFault Nemesis::draw_disk(sim::Prng& random, double strength) {
       fault.mode = "flip";
       fault.file = file;
     }
+  }
+  return fault;
+}
+
+// A node loses its disk only while the lost disks stay within the
+// system's tolerance; past it the node just crashes (drawn the same way,
+// so the fault stream does not shift).
+ScriptedFault Nemesis::draw_disk_loss(sim::Prng& random, const Aim& aim) {
+  ScriptedFault fault = fresh_fault(FaultKind::disk_loss, random);
+  fault.node = pick_node(random, aim);
+  // An offline replica's disk holds its offline writes alone: its machine
+  // is never replaced. The next server takes the loss instead.
+  while (std::find(mix_.offline_nodes.begin(), mix_.offline_nodes.end(), fault.node) !=
+         mix_.offline_nodes.end()) {
+    fault.node = fault.node % host_.node_count() + kFirstNodeId;
+  }
+  const bool within_budget =
+      lost_disks_.contains(fault.node) || lost_disks_.size() < mix_.lost_disks_max;
+  if (within_budget) {
+    lost_disks_.insert(fault.node);
+  } else {
+    fault.kind = FaultKind::crash;
+  }
+  return fault;
+}
+
+// A client's device goes offline: cut off from every other node, both
+// ways, for three times as long as other faults (a phone on a long flight).
+ScriptedFault Nemesis::draw_offline(sim::Prng& random) {
+  ScriptedFault fault = fresh_fault(FaultKind::offline, random);
+  fault.node = mix_.offline_nodes[random.below(mix_.offline_nodes.size())];
+  fault.duration_ns *= 3;
+  for (NodeId other = kFirstNodeId; other < kFirstNodeId + host_.node_count(); ++other) {
+    if (other == fault.node) continue;
+    fault.links.emplace_back(fault.node, other);
+    fault.links.emplace_back(other, fault.node);
   }
   return fault;
 }

@@ -81,6 +81,8 @@ class Nemesis {
   ScriptedFault draw_clock(sim::Prng& random, double strength, const Aim& aim);
   ScriptedFault draw_packet(sim::Prng& random, double strength);
   ScriptedFault draw_disk(sim::Prng& random, double strength);
+  ScriptedFault draw_disk_loss(sim::Prng& random, const Aim& aim);
+  ScriptedFault draw_offline(sim::Prng& random);
   ScriptedFault draw_membership(sim::Prng& random, double strength);
   void spawn_admin(const ScriptedFault& fault);
   std::size_t apply(const ScriptedFault& fault);
@@ -94,6 +96,7 @@ class Nemesis {
   sim::Prng random_;
   std::vector<FaultEvent> timeline_;
   std::set<NodeId> damaged_disks_;  // nodes a rate-driven flip has hit
+  std::set<NodeId> lost_disks_;     // nodes a rate-driven disk loss has hit
   bool healed_ = false;
 };
 

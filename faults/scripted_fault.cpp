@@ -35,6 +35,7 @@ std::vector<NodeId> ScriptedFault::nodes() const {
   switch (kind) {
     case FaultKind::partition:
     case FaultKind::clog:
+    case FaultKind::offline:
       for (const auto& [from, to] : links) {
         touched.insert(from);
         touched.insert(to);
@@ -65,6 +66,10 @@ std::string ScriptedFault::describe_action() const {
       return fmt::format("crash n{}{}, restart after {}ms", node, loss, ms);
     }
     case FaultKind::pause: return fmt::format("pause n{} for {}ms", node, ms);
+    case FaultKind::disk_loss:
+      return fmt::format("disk loss n{}: crash, its disk emptied, restart after {}ms", node, ms);
+    case FaultKind::offline:
+      return fmt::format("offline n{}: cut off from every other node for {}ms", node, ms);
     case FaultKind::clock:
       if (mode == "drift") return fmt::format("clock drift {} {:+}ppm for {}ms", targets_text(*this), amount, ms);
       if (mode == "strobe") return fmt::format("clock strobe {} {}ms every {}ms for {}ms", targets_text(*this), amount / 1'000'000, period_ns / 1'000'000, ms);
@@ -98,7 +103,9 @@ json scripted_fault_to_json(const ScriptedFault& fault) {
               {"kind", fault_kind_name(fault.kind)}};
   switch (fault.kind) {
     case FaultKind::partition:
-      out["shape"] = fault.shape;
+    case FaultKind::offline:
+      if (fault.kind == FaultKind::partition) out["shape"] = fault.shape;
+      if (fault.kind == FaultKind::offline) out["node"] = fault.node;
       [[fallthrough]];
     case FaultKind::clog: {
       json links = json::array();
@@ -113,6 +120,7 @@ json scripted_fault_to_json(const ScriptedFault& fault) {
       break;
     case FaultKind::pause:
     case FaultKind::enospc:
+    case FaultKind::disk_loss:
       out["node"] = fault.node;
       break;
     case FaultKind::eio:
@@ -230,7 +238,8 @@ ScriptedFault scripted_fault_from_json(const json& object, const std::string& pa
   const auto kind = parse_fault_kind(kind_name);
   if (!kind) {
     bad(path + ".kind",
-        "expected partition, crash, pause, clock, packet, clog, disk, membership, eio or enospc");
+        "expected partition, crash, pause, clock, packet, clog, disk, membership, eio, enospc, "
+        "disk-loss or offline");
   }
   fault.kind = *kind;
   read_parameters(object, path, fault);

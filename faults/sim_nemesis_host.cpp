@@ -9,6 +9,7 @@ std::string SimNemesisHost::apply(const ScriptedFault& fault, std::size_t index)
   const bool node_ok = simulator_.is_node(fault.node);
   switch (fault.kind) {
     case FaultKind::partition:
+    case FaultKind::offline:
       for (const auto& [from, to] : fault.links) {
         if (simulator_.is_node(from) && simulator_.is_node(to))
           simulator_.network().block(from, to);
@@ -19,6 +20,9 @@ std::string SimNemesisHost::apply(const ScriptedFault& fault, std::size_t index)
       break;
     case FaultKind::pause:
       if (node_ok) simulator_.pause(fault.node, fault.duration_ns);
+      break;
+    case FaultKind::disk_loss:
+      if (node_ok) simulator_.lose_disk(fault.node);
       break;
     case FaultKind::clock:
       for (NodeId target : fault.targets()) {
@@ -103,6 +107,7 @@ void SimNemesisHost::heal(const ScriptedFault& fault) {
   }
   switch (fault.kind) {
     case FaultKind::partition:
+    case FaultKind::offline:
       for (const auto& [from, to] : fault.links) {
         if (simulator_.is_node(from) && simulator_.is_node(to))
           simulator_.network().unblock(from, to);
@@ -112,6 +117,9 @@ void SimNemesisHost::heal(const ScriptedFault& fault) {
       for (NodeId target : fault.targets()) {
         if (simulator_.is_node(target)) simulator_.restart(target);
       }
+      break;
+    case FaultKind::disk_loss:
+      simulator_.restart(fault.node);
       break;
     case FaultKind::pause:
       break;  // ends by itself

@@ -10,6 +10,7 @@
 #include "real/control.h"
 #include "real/host_commands.h"
 #include "real/netem.h"
+#include "real/node_process.h"
 
 namespace simlab::real {
 namespace {
@@ -33,14 +34,24 @@ RealNemesisHost::RealNemesisHost(RealCluster& cluster, FiberLoop& fibers, Client
                                  std::vector<std::string>& trace, sim::Prng random)
     : cluster_(cluster), fibers_(fibers), clients_(clients), trace_(trace), random_(random) {}
 
+namespace {
+
+// The harness's own files in a node's data folder; every other file is the
+// system's disk.
+bool harness_file(const std::string& name) {
+  return name == kControlSocketName || name.ends_with(".log") || name == "boots" ||
+         name == kFindingsFileName;
+}
+
+}  // namespace
+
 std::vector<std::string> RealNemesisHost::disk_files(NodeId node) {
   std::vector<std::string> files;
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(cluster_.data_dir(node), error)) {
     const std::string name = entry.path().filename().string();
-    const bool harness_file = name == kControlSocketName || name.ends_with(".log") ||
-                              name == "boots" || name == "findings.jsonl";
-    if (entry.is_regular_file() && !harness_file && entry.file_size() > 0) files.push_back(name);
+    if (entry.is_regular_file() && !harness_file(name) && entry.file_size() > 0)
+      files.push_back(name);
   }
   std::sort(files.begin(), files.end());
   return files;
@@ -119,6 +130,21 @@ std::string RealNemesisHost::apply_crash(const ScriptedFault& fault) {
   return fmt::format(" (SIGKILL; {} unsynced bytes lost)", unsynced);
 }
 
+// The process is killed and every file of the system's disk removed; the
+// heal starts it on the empty folder, as on a replaced machine.
+std::string RealNemesisHost::apply_disk_loss(const ScriptedFault& fault) {
+  if (!is_node(fault.node)) return "";
+  cluster_.kill(fault.node);
+  std::vector<fs::path> doomed;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(cluster_.data_dir(fault.node), error)) {
+    if (entry.is_regular_file() && !harness_file(entry.path().filename().string()))
+      doomed.push_back(entry.path());
+  }
+  for (const fs::path& path : doomed) fs::remove(path, error);
+  return fmt::format(" (SIGKILL; {} files removed)", doomed.size());
+}
+
 std::string RealNemesisHost::apply_clock(const ScriptedFault& fault) {
   std::string problems;
   for (NodeId target : fault.targets()) {
@@ -168,6 +194,7 @@ std::string RealNemesisHost::apply(const ScriptedFault& fault, std::size_t index
   switch (fault.kind) {
     case FaultKind::partition:
     case FaultKind::clog:
+    case FaultKind::offline:
       detail = apply_partition(fault, true);
       break;
     case FaultKind::packet:
@@ -175,6 +202,9 @@ std::string RealNemesisHost::apply(const ScriptedFault& fault, std::size_t index
       break;
     case FaultKind::crash:
       detail = apply_crash(fault);
+      break;
+    case FaultKind::disk_loss:
+      detail = apply_disk_loss(fault);
       break;
     case FaultKind::pause:
       if (is_node(fault.node)) cluster_.pause(fault.node);
@@ -200,6 +230,7 @@ void RealNemesisHost::heal(const ScriptedFault& fault) {
   switch (fault.kind) {
     case FaultKind::partition:
     case FaultKind::clog:
+    case FaultKind::offline:
       apply_partition(fault, false);
       break;
     case FaultKind::packet:
@@ -209,6 +240,9 @@ void RealNemesisHost::heal(const ScriptedFault& fault) {
       for (NodeId target : fault.targets()) {
         if (is_node(target)) cluster_.start(target);
       }
+      break;
+    case FaultKind::disk_loss:
+      if (is_node(fault.node)) cluster_.start(fault.node);
       break;
     case FaultKind::pause:
       if (is_node(fault.node)) cluster_.resume(fault.node);

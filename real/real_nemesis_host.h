@@ -7,6 +7,8 @@
 //               iptables' statistic match and the rest recorded as not applied
 //   crash       SIGKILL (the node's LazyDisk loses every unsynced write),
 //               restart from the data folder at the heal
+//   disk-loss   SIGKILL and every file of the system's disk removed (the
+//               harness's own files stay), restart on the empty folder at the heal
 //   pause       SIGSTOP, SIGCONT at the heal
 //   clock, eio, enospc, disk stall: the node's control socket
 //   disk flip   one bit of the file on disk (what a restart will read)
@@ -58,6 +60,7 @@ class RealNemesisHost final : public faults::NemesisHost {
   std::string apply_partition(const faults::ScriptedFault& fault, bool add);
   std::string apply_packet(const faults::ScriptedFault& fault);
   std::string apply_crash(const faults::ScriptedFault& fault);
+  std::string apply_disk_loss(const faults::ScriptedFault& fault);
   std::string apply_clock(const faults::ScriptedFault& fault);
   std::string apply_disk(const faults::ScriptedFault& fault, std::size_t index);
   std::string control(NodeId node, const std::string& command);

@@ -132,6 +132,9 @@ class Simulator {
   NodeClock& clock(NodeId node) { return host(node).clock; }
   CrashOutcome crash(NodeId node, bool lose_all_unsynced = false);
   void restart(NodeId node);
+  // Crashes the node (if it runs) and empties its disk; restart() boots it
+  // on the empty one.
+  void lose_disk(NodeId node);
   void pause(NodeId node, std::int64_t duration_ns);
   bool is_up(NodeId node) const { return host(node).node != nullptr; }
   bool is_paused(NodeId node) const { return host(node).paused_until_ns > now_ns_; }

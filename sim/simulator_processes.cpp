@@ -117,6 +117,14 @@ CrashOutcome Simulator::crash(NodeId id, bool lose_all_unsynced) {
   return outcome;
 }
 
+void Simulator::lose_disk(NodeId id) {
+  Host& host = this->host(id);
+  if (host.node) drop_process(host);
+  host.disk.lose_everything();
+  trace_.record(now_ns_, EventKind::callback, id, 0, 0xD15C'1055ull);
+  trace_.line(fmt::format("{:>15} n{}: CRASH, DISK LOST", now_ns_, id));
+}
+
 void Simulator::restart(NodeId id) {
   Host& host = this->host(id);
   if (host.node) return;

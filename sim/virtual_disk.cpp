@@ -92,6 +92,11 @@ void VirtualDisk::apply_torn(Bytes& target, const PendingOp& op, RandomSource& r
   }
 }
 
+void VirtualDisk::lose_everything() {
+  files_.clear();
+  last_completion_ns_ = 0;
+}
+
 CrashOutcome VirtualDisk::crash(RandomSource& random, bool lose_all_unsynced) {
   CrashOutcome outcome;
   for (auto& [name, file] : files_) {

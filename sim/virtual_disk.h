@@ -68,6 +68,10 @@ class VirtualDisk {
   // seeded choice of the unsynced writes.
   CrashOutcome crash(RandomSource& random, bool lose_all_unsynced = false);
 
+  // The disk is replaced by an empty one: every file, synced or not, is
+  // gone (for a process that is down: the caller crashes it first).
+  void lose_everything();
+
   // Flips one seeded bit of `file` in both its durable and current bytes.
   // Returns false when the file is empty or missing.
   bool flip_bit(const std::string& file, RandomSource& random);

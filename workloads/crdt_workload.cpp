@@ -21,7 +21,9 @@ std::string key_name(std::int64_t key) { return "k" + std::to_string(key); }
 std::string node_name(NodeId node) { return "n" + std::to_string(node); }
 
 // Client c's k-th process (c + k * stride) asks replica c + k: a client
-// whose replica stopped answering moves on to the next one.
+// whose replica stopped answering moves on to the next one, and so does one
+// whose session has run its length (kSessionOpsMin to kSessionOpsMax ops), so clients
+// come back to a replica that lost them all while it was down.
 NodeId replica_of(const ClientEnv& env, std::int64_t process, std::int64_t stride) {
   const auto& nodes = env.nodes();
   const std::int64_t client = process % stride, successor = process / stride;
@@ -90,7 +92,11 @@ std::int64_t draw_key(ClientEnv& env, const CrdtWorkloadOptions& options, bool a
   };
   const std::int64_t current =
       key_window(options, env.now_ns()) * options.keys + below(options.keys);
-  if (add || current < options.keys || env.random().below(2) == 0) return current;
+  if (current < options.keys) return current;
+  // Reads go to an earlier key half the time; an add one time in eight (a
+  // cold key written again long after, by replicas that may have crashed,
+  // lost their disk or been cut off since they last wrote it).
+  if (env.random().below(add ? 8 : 2) != 0) return current;
   return below(keys_written(options, env.now_ns()));  // an earlier key, or a current one
 }
 
@@ -106,6 +112,8 @@ struct TrackedElement {
   bool present = false;  // after its last ok op
   int ops = 0;           // ok adds and removes so far
 };
+
+inline constexpr std::int64_t kSessionOpsMin = 16, kSessionOpsMax = 64;
 
 inline constexpr int kTrackedOpsMax = 4;  // add, remove, add again, remove again
 inline constexpr std::size_t kTrackedMax = 4;
@@ -200,6 +208,7 @@ void run_crdt_client(ClientEnv& client_env, HistoryRecorder& recorder, std::int6
   std::size_t next_scripted = 0;
   bool think_due = false;
   std::vector<TrackedElement> tracked;
+  std::int64_t session_ops_left = env.random().between(kSessionOpsMin, kSessionOpsMax);
   while (!env.stopping() && (script == nullptr || next_scripted < script->size())) {
     if (op_streams) op_env.start_op((*script)[next_scripted]);
     DrawnOp op = draw_op(env, options, process * 1'000'000 + ++sequence,
@@ -219,7 +228,11 @@ void run_crdt_client(ClientEnv& client_env, HistoryRecorder& recorder, std::int6
         call.reply && op.f == "read" ? read_value(options.kind, *call.reply) : invoke_value;
     recorder.complete(env.now_ns(), process, call.type, completion);
     if (options.kind == CrdtWorkloadKind::set) track_outcome(tracked, op, call.type);
-    if (call.type == OpType::info) process += options.process_stride;
+    if (call.type == OpType::info || --session_ops_left == 0) {
+      process += options.process_stride;
+      tracked.clear();  // a retired process forgets its elements
+      session_ops_left = env.random().between(kSessionOpsMin, kSessionOpsMax);
+    }
     const std::int64_t think_ns = env.random().between(0, options.think_ns_max);
     if (script == nullptr || next_scripted == script->size()) env.sleep_for(think_ns);
     think_due = true;

@@ -1,7 +1,9 @@
-// Clients of the CRDT store (systems/crdt). Each client sticks to one
-// replica, as a client of a regional replica does, so its own writes are
-// in its reads' causal past; after an unknown outcome the process retires
-// and its successor asks the next replica. Three workloads:
+// Clients of the CRDT store (systems/crdt). Each client's process sticks to
+// one replica, as a client of a regional replica does, so its own writes
+// are in its reads' causal past; after an unknown outcome, or after a
+// session of 16 to 64 ops, the process retires and its successor asks the
+// next replica (so clients also come back to a replica they all left while
+// it was down). Three workloads:
 //   set      Jepsen's set-full: adds of values unique per run to a few keys
 //            and reads of a key's whole set, judged by --model set-full;
 //            besides, a process removes some of the elements it added and
@@ -46,7 +48,8 @@ struct CrdtWorkloadOptions {
   // Sets only: every key_period_ns the adds move on to `keys` fresh keys
   // (Jepsen's set-full runs over independent keys the same way), so no set,
   // and no read of it, grows without bound; reads go to the current keys
-  // half the time and to any earlier key otherwise. Counters keep their keys.
+  // half the time and to any earlier key otherwise, and one add in eight
+  // goes to any earlier key too. Counters keep their keys.
   std::int64_t key_period_ns = 1 * kNanosecondsPerSecond;
   bool op_streams = false;  // scripted: each op draws from its own stream
   // From this test time on (the heal), clients only read, so the replicas

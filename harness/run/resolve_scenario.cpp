@@ -107,6 +107,10 @@ Scenario resolve_scenario(Scenario scenario, std::uint64_t seed) {
   scenario.faults.regions = scenario.regions.nodes;
   scenario.faults.damaged_disks_max =
       system->factory->damaged_disks_tolerated(scenario.system_options.dump(), scenario.nodes);
+  scenario.faults.lost_disks_max =
+      system->factory->lost_disks_tolerated(scenario.system_options.dump(), scenario.nodes);
+  scenario.faults.offline_nodes =
+      system->factory->offline_nodes(scenario.system_options.dump(), scenario.nodes);
   return scenario;
 }
 

@@ -36,8 +36,9 @@ WorkloadEntry crdt_workload(std::string_view name, std::string_view model, CrdtW
       {}};
 }
 
-// `simlab run --system crdt`: five replicas in three regions (two, two and
-// one, 20 to 60 ms apart one way), ten clients, every fault kind but
+// `simlab run --system crdt`: five servers in three regions (two, two and
+// one, 20 to 60 ms apart one way) and two offline replicas (clients'
+// devices, in the first region), ten clients, every fault kind but
 // membership, swarm on. Kept equal to scenarios/crdt-default.json by a
 // test.
 Scenario crdt_default_scenario() {
@@ -45,9 +46,10 @@ Scenario crdt_default_scenario() {
     "name": "crdt-default",
     "system": "crdt",
     "workload": "set",
-    "nodes": 5,
+    "nodes": 7,
     "clients": 10,
-    "regions": {"nodes": [[1, 2], [3, 4], [5]], "latency_ms": [20, 60]},
+    "regions": {"nodes": [[1, 2, 6, 7], [3, 4], [5]], "latency_ms": [20, 60]},
+    "system_options": {"crdt": {"offline_replicas": 2}},
     "safety_ms": 20000,
     "liveness_ms": 8000,
     "op_timeout_ms": 500,
@@ -61,7 +63,9 @@ Scenario crdt_default_scenario() {
       "clock": {"rate": 0.5, "intensity": 1.0},
       "packet": {"rate": 0.3, "intensity": 1.0},
       "clog": {"rate": 0.3, "intensity": 1.0},
-      "disk": {"rate": 0.2, "intensity": 1.0}
+      "disk": {"rate": 0.2, "intensity": 1.0},
+      "disk-loss": {"rate": 0.3, "intensity": 1.0},
+      "offline": {"rate": 0.3, "intensity": 1.0}
     }
   })"));
 }

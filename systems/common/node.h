@@ -89,6 +89,22 @@ class SystemFactory {
                                                 std::uint32_t nodes) const {
     return nodes;
   }
+  // How many nodes of a cluster of `nodes` may lose their whole disk (a
+  // replaced machine) in one run while the system, with these valid
+  // options, keeps every acknowledged write and every promise its checker
+  // holds it to. The nemesis empties at most this many nodes' disks. The
+  // default: every node (no promise to keep).
+  virtual std::uint32_t lost_disks_tolerated(std::string_view /*options_json*/,
+                                             std::uint32_t nodes) const {
+    return nodes;
+  }
+  // The nodes of a cluster of `nodes` that stand for a client's own device
+  // (an offline replica): the nemesis cuts them off for long spells (the
+  // offline fault) and never empties their disks. The default: none.
+  virtual std::vector<NodeId> offline_nodes(std::string_view /*options_json*/,
+                                            std::uint32_t /*nodes*/) const {
+    return {};
+  }
   // One line for a person (a failure's causal story): what a node-to-node
   // message, a client request or a reply to one says; empty when the
   // system cannot tell (the story then shows only its size).

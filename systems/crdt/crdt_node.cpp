@@ -1,6 +1,7 @@
 #include "systems/crdt/crdt_node.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace simlab::crdt {
 
@@ -8,13 +9,24 @@ CrdtNode::CrdtNode(const NodeConfig& config)
     : config_(config),
       delta_lost_bug_(config.bugs.contains(kDeltaLostBug)),
       wall_clock_bug_(config.bugs.contains(kLwwWallClockBug)),
+      actor_reuse_bug_(config.bugs.contains(kActorReuseBug)),
       merge_rules_{config.bugs.contains(kOrswotDescendsBug),
-                   config.bugs.contains(kRemoveKeepsCommonDotsBug)} {}
+                   config.bugs.contains(kRemoveKeepsCommonDotsBug)} {
+  if (config.bugs.contains(kSyncFalseInSyncBug)) digest_rule_ = DigestRule::heads_only;
+  CrdtOptions options;
+  if (const std::string error = parse_crdt_options(config.options_json, options); !error.empty())
+    throw std::invalid_argument(error);
+  roles_ = crdt_roles(options, static_cast<std::uint32_t>(config.initial_members.size()));
+  offline_ = roles_.is_offline(config.id);
+  home_ = roles_.home_of(config.id);
+}
 
 void CrdtNode::on_client(NodeContext& context, RequestId request, ByteView payload) {
   const auto decoded = decode_request(payload);
   if (!decoded) return;  // garbage: a real server drops the connection
-  if (phase_ != Phase::serving) {
+  const bool ready = phase_ == Phase::serving ||
+                     (phase_ == Phase::rebuilding && write_allowed_while_rebuilding(decoded->op));
+  if (!ready) {
     context.reply(request, encode_reply(ClientReply{ClientStatus::not_ready, 0, {}, false}));
     return;
   }
@@ -44,6 +56,12 @@ void CrdtNode::on_client(NodeContext& context, RequestId request, ByteView paylo
     default:
       handle_write(context, request, *decoded);
   }
+}
+
+// Blind writes only: what they write depends on nothing the replica has
+// seen, so the state a rebuild has not yet joined cannot make them wrong.
+bool CrdtNode::write_allowed_while_rebuilding(ClientOp op) const {
+  return op == ClientOp::counter_add || op == ClientOp::set_add;
 }
 
 // The delta is made now, from what this actor has issued (so two writes in
@@ -91,26 +109,59 @@ std::int64_t CrdtNode::next_stamp_ns(NodeContext& context) {
 
 void CrdtNode::on_message(NodeContext& context, NodeId from, ByteView payload) {
   auto message = decode_peer(payload);
-  if (!message || phase_ != Phase::serving) return;  // damaged, or not ready: the sender resends
+  // Damaged, or not ready: the sender resends.
+  if (!message || (phase_ != Phase::serving && phase_ != Phase::rebuilding)) return;
   if (message->kind == PeerKind::ack) {
     if (message->incarnation != incarnation_) return;  // counts another boot's sequence numbers
-    PeerProgress& progress = peers_[from];
-    progress.acked = std::max(progress.acked.value_or(0), message->sequence);
-    progress.answered = true;
-    trim_buffer();
+    on_ack(from, *message);
+    confirm(context, message->sequence);
     return;
   }
+  if (message->kind == PeerKind::resync) {  // it has nothing of ours: the whole state, now
+    peers_[from] = PeerProgress{};
+    send_to_peer(context, from, peers_[from]);
+    return;
+  }
+  const bool for_server = message->kind == PeerKind::sync && !offline_;
+  const bool for_offline = message->kind == PeerKind::sync_reply && offline_ && from == home_ &&
+                           message->sequence == sync_round_;
+  if (for_server || for_offline) {
+    if (for_offline) {  // the server holds what was sent
+      sync_answered_ = true;
+      sent_outbox_ = ReplicaState{};
+    }
+    Waiting waiting;
+    waiting.delta = std::move(message->state);
+    waiting.peer = from;
+    waiting.peer_sequence = message->sequence;
+    waiting.peer_kind = message->kind;
+    waiting.digests = std::move(message->digests);
+    batch_.push_back(std::move(waiting));
+    flush_batch(context);
+    return;
+  }
+  if (message->kind != PeerKind::delta || offline_) return;  // a stale reply, or not for it
   on_delta(context, from, std::move(*message));
 }
 
+void CrdtNode::on_ack(NodeId from, const PeerMessage& message) {
+  PeerProgress& progress = peers_[from];
+  progress.acked = std::max(progress.acked.value_or(0), message.sequence);
+  progress.answered = true;
+  trim_buffer();
+}
+
 // An interval already durable here is acknowledged at once; anything else is
-// made durable first (the sender resends until then).
+// made durable first (the sender resends until then). A whole state is
+// always joined: it holds more than the sender's own deltas (a rebuilt
+// replica's holds what only its lost disk had shipped).
 void CrdtNode::on_delta(NodeContext& context, NodeId from, PeerMessage message) {
   const auto received = received_.find(from);
-  if (received != received_.end() && received->second.first == message.incarnation &&
+  if (!message.full_state && received != received_.end() &&
+      received->second.first == message.incarnation &&
       message.sequence <= received->second.second) {
-    context.send(from, encode_peer(PeerMessage{
-                           PeerKind::ack, message.incarnation, message.sequence, false, {}}));
+    context.send(
+        from, encode_peer(control_message(PeerKind::ack, message.incarnation, message.sequence)));
     return;
   }
   Waiting waiting;
@@ -118,25 +169,41 @@ void CrdtNode::on_delta(NodeContext& context, NodeId from, PeerMessage message) 
   waiting.peer = from;
   waiting.peer_incarnation = message.incarnation;
   waiting.peer_sequence = message.sequence;
+  waiting.full_state = message.full_state;
   batch_.push_back(std::move(waiting));
   flush_batch(context);
 }
 
-// A durable batch: joined into the state, and its clients' writes buffered
-// for the peers as one delta. With crdt.delta-lost, a client write that lands in a batch behind
-// another write to the same key is folded into that write's slot after the
-// slot was taken for shipping: it is applied here and never sent (the Akka
+// A durable batch. A peer's delta is on two disks now (its writer's and
+// this one): joined into the state at once. This replica's own writes are
+// on one: buffered for the peers as one delta, and held apart, unseen by
+// reads, until a peer acknowledges holding them (confirm). With
+// crdt.delta-lost, a client write that lands in a batch behind another
+// write to the same key is folded into that write's slot after the slot was
+// taken for shipping: it is held and applied here and never sent (the Akka
 // distributed-data bug, where a delta merged into a placeholder was dropped).
-void CrdtNode::apply(const std::vector<Waiting>& batch) {
+void CrdtNode::apply(NodeContext& context, const std::vector<Waiting>& batch) {
   ReplicaState shipped;
+  Unconfirmed own;
   std::set<std::string> written_keys;
+  bool changed = false;
   for (const Waiting& waiting : batch) {
+    if (waiting.peer_kind != PeerKind::delta) {  // the sync protocol's: audited
+      merge_synced(context, waiting);
+      // An offline replica's changes reach the other servers through this
+      // one, which alone has them.
+      if (waiting.peer_kind == PeerKind::sync) shipped.join(waiting.delta);
+      changed = true;
+      continue;
+    }
     if (!waiting.request) {  // a peer's: its writer ships it to the others
       join_applied(waiting.delta, merge_rules_);
       hlc_ns_ = std::max(hlc_ns_, waiting.delta.latest_stamp_ns());
+      changed = true;
       continue;
     }
-    join_applied(waiting.delta, SetJoinRules{});
+    own.delta.join(waiting.delta);
+    own.requests.push_back(*waiting.request);
     bool ship = true;
     if (delta_lost_bug_) {
       for (const auto& [key, counter] : waiting.delta.counters)
@@ -146,15 +213,75 @@ void CrdtNode::apply(const std::vector<Waiting>& batch) {
     }
     if (ship) shipped.join(waiting.delta);
   }
+  if (changed) ++state_version_;
+  if (own.requests.empty() && shipped.empty()) return;
+  if (offline_) {  // its own disk is the promise; the next sync sends the writes
+    outbox_.join(shipped);
+  } else if (!shipped.empty()) {
+    deltas_.emplace_back(next_sequence_, std::move(shipped));
+    trim_buffer();
+  }
+  const std::uint64_t sequence = next_sequence_++;
+  if (own.requests.empty()) return;
+  own.sequence = sequence;
+  unconfirmed_.push_back(std::move(own));
+  if (alone()) confirm(context, sequence);  // nobody to wait for
+}
+
+// A peer holds everything up to `sequence` durably: what this replica wrote
+// up to it is on two disks, so reads may see it and its clients hear ok.
+void CrdtNode::confirm(NodeContext& context, std::uint64_t sequence) {
+  bool changed = false;
+  while (!unconfirmed_.empty() && unconfirmed_.front().sequence <= sequence) {
+    Unconfirmed& front = unconfirmed_.front();
+    join_applied(front.delta, front.rules);
+    for (const RequestId request : front.requests)
+      context.reply(request, encode_reply(ClientReply{}));
+    if (front.recovered) recovery_unconfirmed_ = false;
+    unconfirmed_.pop_front();
+    changed = true;
+  }
+  if (!changed) return;
   ++state_version_;
-  if (shipped.empty()) return;
-  deltas_.emplace_back(next_sequence_++, std::move(shipped));
-  trim_buffer();
+  maybe_finish_rebuild(context);
+}
+
+// Everything durable here: the confirmed state and what waits for
+// confirmation (a copy only when something waits). A peer is sent it, and
+// a compaction writes it (the state alone would drop from the disk writes
+// still waiting).
+ReplicaState CrdtNode::whole_state() const {
+  ReplicaState whole = state_;
+  for (const Unconfirmed& waiting : unconfirmed_) whole.join(waiting.delta, waiting.rules);
+  return whole;
+}
+
+Bytes CrdtNode::encode_whole_state(std::uint64_t last) const {
+  if (unconfirmed_.empty()) return encode_delta(incarnation_, last, true, state_);
+  return encode_delta(incarnation_, last, true, whole_state());
+}
+
+std::uint64_t CrdtNode::issued_dot(const std::string& key) const {
+  const auto found = issued_dots_.find(key);
+  return found == issued_dots_.end() ? 0 : found->second;
+}
+
+PnCounter::Entry CrdtNode::issued_counter(const std::string& key) const {
+  const auto found = issued_counters_.find(key);
+  return found == issued_counters_.end() ? PnCounter::Entry{} : found->second;
 }
 
 void CrdtNode::join_applied(const ReplicaState& delta, SetJoinRules rules) {
   state_.join(delta, rules);
   derived_.join(delta, rules);
+  if (!offline_ && roles_.offline.empty()) return;  // nobody syncs with it
+  const std::set<std::string> keys = typed_keys(delta);
+  stale_digests_.insert(keys.begin(), keys.end());
+}
+
+const KeyDigests& CrdtNode::digests() {
+  refresh_digests(state_, digest_rule_, stale_digests_, digests_);
+  return digests_;
 }
 
 std::optional<Violation> CrdtNode::check_invariants() const {
@@ -168,15 +295,20 @@ std::optional<Violation> CrdtNode::check_invariants() const {
 
 void CrdtNode::on_timer(NodeContext& context, TimerId timer) {
   if (timer != kGossipTimer) return;
-  if (phase_ == Phase::serving) {
-    gossip(context);
+  if (phase_ == Phase::serving || phase_ == Phase::rebuilding) {
+    if (phase_ == Phase::rebuilding) ask_for_states(context);
+    if (offline_) {
+      sync_with_home(context);
+    } else {
+      gossip(context);
+    }
     maybe_compact(context);
   }
   context.set_timer(kGossipTimer, kGossipInterval_ns);
 }
 
 void CrdtNode::gossip(NodeContext& context) {
-  for (const NodeId peer : config_.initial_members) {
+  for (const NodeId peer : roles_.servers) {
     if (peer != config_.id) send_to_peer(context, peer, peers_[peer]);
   }
 }
@@ -186,15 +318,15 @@ void CrdtNode::send_to_peer(NodeContext& context, NodeId peer, PeerProgress& pro
   const std::uint64_t first_buffered = deltas_.empty() ? next_sequence_ : deltas_.front().first;
   // BUGGIFY: the whole state now and then, as after a long partition.
   const bool behind = !progress.acked || *progress.acked + 1 < first_buffered ||
+                      *progress.acked < whole_state_floor_ ||
                       context.buggify("crdt.full-state-instead");
   if (behind) {
-    if (state_.empty()) return;
     const std::int64_t now_ns = context.monotonic_ns();
     if (progress.full_state_sent_ns >= 0 &&
         now_ns - progress.full_state_sent_ns < kFullStateInterval_ns)
       return;
     progress.full_state_sent_ns = now_ns;
-    context.send(peer, encode_delta(incarnation_, last, true, state_));
+    context.send(peer, encode_whole_state(last));
     return;
   }
   if (*progress.acked >= last) return;
@@ -202,7 +334,7 @@ void CrdtNode::send_to_peer(NodeContext& context, NodeId peer, PeerProgress& pro
   if (!progress.answered && now_ns - progress.sent_ns < kUnansweredResendInterval_ns) return;
   progress.sent_ns = now_ns;
   progress.answered = false;
-  PeerMessage message{PeerKind::delta, incarnation_, last, false, {}};
+  PeerMessage message{PeerKind::delta, incarnation_, last, false, {}, {}};
   for (const auto& [sequence, delta] : deltas_) {
     if (sequence > *progress.acked) message.state.join(delta);
   }
@@ -213,7 +345,7 @@ void CrdtNode::send_to_peer(NodeContext& context, NodeId peer, PeerProgress& pro
 // too, and a peer that still lacks them gets the whole state.
 void CrdtNode::trim_buffer() {
   std::uint64_t held_by_all = next_sequence_ - 1;
-  for (const NodeId peer : config_.initial_members) {
+  for (const NodeId peer : roles_.servers) {
     if (peer == config_.id) continue;
     const auto found = peers_.find(peer);
     held_by_all = found == peers_.end() || !found->second.acked

@@ -6,9 +6,13 @@
 //            does not hold is answered not-found and writes nothing); the
 //            deltas that arrive while a WAL write is in flight are
 //            committed together by the next one (group commit). A delta is
-//            applied, answered and offered to the other replicas only once
-//            its WAL frame is fsynced, so no read or replica ever sees a
-//            write the disk may still lose.
+//            offered to the other replicas once its WAL frame is fsynced,
+//            and read and answered only once one of them acknowledged
+//            holding it durably too (Riak's w = 2): what a client is told or
+//            shown is on two disks, so losing any one disk loses none of it
+//            (a replica cut off from every other answers no write: its
+//            writes time out as unknown, and spread when the partition
+//            heals). A peer's delta is on two disks once durable here.
 //   Replication  Almeida, Shoker and Baquero's anti-entropy algorithm with
 //            causal delta-interval delivery (JPDC 2018, algorithm 2): each
 //            applied delta gets the next sequence number; every 50 ms a
@@ -32,16 +36,30 @@
 //   Actor    drawn at random on a boot that finds no actor file, and fsynced
 //            before the first write: a replica that lost its disk writes as
 //            a new actor, never reusing its old dots (Riak KV issue 679).
+//   Rebuild  a boot that finds no actor file cannot tell a new cluster from
+//            a lost disk, so it asks every other replica for its whole
+//            state (resync); a boot that finds one holds what it recovered
+//            unseen until a peer acknowledges it (it may hold writes of its
+//            own no other disk has). Until then it takes only the writes
+//            that depend on nothing it has seen (counter adds, set adds): a
+//            read, a remove or a register write (whose stamp must pass what
+//            its client read) answers not-ready. After a lost disk it then
+//            offers its whole state to every replica (the writes only the
+//            lost disk had shipped live on in one other replica, which
+//            ships only its own) and notes on disk that it is rebuilt.
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "systems/common/node.h"
+#include "systems/crdt/crdt_options.h"
 #include "systems/crdt/crdt_protocol.h"
+#include "systems/crdt/crdt_sync.h"
 #include "systems/crdt/crdt_types.h"
 
 namespace simlab::crdt {
@@ -55,6 +73,9 @@ inline constexpr std::int64_t kFullStateInterval_ns = 500 * kNanosecondsPerMilli
 inline constexpr std::int64_t kUnansweredResendInterval_ns = 500 * kNanosecondsPerMillisecond;
 inline constexpr std::size_t kDeltaBufferMax = 4096;
 inline constexpr std::uint64_t kStateCheckPeriod = 256;
+// An offline replica syncs this often while it hears from its server, and
+// after an unanswered request waits kUnansweredResendInterval_ns.
+inline constexpr std::int64_t kSyncInterval_ns = 200 * kNanosecondsPerMillisecond;
 inline constexpr std::uint64_t kWalCompactBytes = 256 * 1024;
 inline constexpr const char* kActorFile = "crdt.actor";
 inline constexpr const char* kWalFile = "crdt.wal";
@@ -81,10 +102,14 @@ class CrdtNode final : public Node {
   std::uint64_t state_version() const { return state_version_; }  // bumps with every change
   ActorId actor() const { return actor_; }
   bool serving() const { return phase_ == Phase::serving; }
+  bool rebuilding() const { return phase_ == Phase::rebuilding; }
+  // What this actor has issued on a key (0 and {0, 0}: nothing).
+  std::uint64_t issued_dot(const std::string& key) const;
+  PnCounter::Entry issued_counter(const std::string& key) const;
 
  private:
   friend class CrdtNodeTestPeer;  // tests/crdt: breaks the state to show the invariant fire
-  enum class Phase : std::uint8_t { reading, writing_actor, serving };
+  enum class Phase : std::uint8_t { reading, writing_actor, rebuilding, serving };
   // A delta waiting for its WAL frame: a client's write, or a peer's interval.
   struct Waiting {
     ReplicaState delta;
@@ -92,6 +117,11 @@ class CrdtNode final : public Node {
     NodeId peer = kNoNode;  // a peer's: acknowledge once durable
     std::uint64_t peer_incarnation = 0;
     std::uint64_t peer_sequence = 0;
+    bool full_state = false;  // a peer's whole state (a rebuild waits for every peer's)
+    // delta: acknowledge it; sync: an offline replica's changes, answered by
+    // a sync_reply; sync_reply: the home server's keys, then this side's pushes.
+    PeerKind peer_kind = PeerKind::delta;
+    KeyDigests digests;  // sync and sync_reply: the sender's
   };
   struct PeerProgress {
     std::optional<std::uint64_t> acked;  // the highest sequence of this boot it holds
@@ -105,6 +135,7 @@ class CrdtNode final : public Node {
   void recover(NodeContext& context);
   void start_serving(NodeContext& context);
   void write_actor(NodeContext& context);  // and fsync it; serving waits for that
+  void ask_for_states(NodeContext& context);  // resync to every peer not yet heard
   // The WAL and compaction (crdt_node_disk.cpp).
   void flush_batch(NodeContext& context);
   void on_batch_durable(NodeContext& context, const std::vector<Waiting>& batch, bool ok);
@@ -114,16 +145,47 @@ class CrdtNode final : public Node {
   void handle_write(NodeContext& context, RequestId request, const ClientRequest& decoded);
   std::int64_t next_stamp_ns(NodeContext& context);
   void on_delta(NodeContext& context, NodeId from, PeerMessage message);
-  void apply(const std::vector<Waiting>& batch);
+  void on_ack(NodeId from, const PeerMessage& message);
+  void apply(NodeContext& context, const std::vector<Waiting>& batch);
+  void confirm(NodeContext& context, std::uint64_t sequence);
+  ReplicaState whole_state() const;
+  Bytes encode_whole_state(std::uint64_t last) const;
+  void maybe_finish_rebuild(NodeContext& context);
+  bool write_allowed_while_rebuilding(ClientOp op) const;
   // Joins into the state and, apart, into its re-derivation.
   void join_applied(const ReplicaState& delta, SetJoinRules rules);
   void gossip(NodeContext& context);
+  // A server: this node takes part in gossip, rebuilds and confirmations.
+  // An offline replica: it answers its clients from its own disk alone
+  // and replicates by the sync protocol with its home server.
+  bool alone() const { return offline_ || roles_.servers.size() <= 1; }
+  // The sync protocol (crdt_sync_node.cpp).
+  void sync_with_home(NodeContext& context);
+  void answer_sync(NodeContext& context, const Waiting& waiting);
+  void after_sync_reply(const Waiting& waiting);
+  void merge_synced(NodeContext& context, const Waiting& waiting);
+  const KeyDigests& digests();  // of the state, brought up to date
   void send_to_peer(NodeContext& context, NodeId peer, PeerProgress& progress);
   void trim_buffer();
 
   NodeConfig config_;
   bool delta_lost_bug_ = false;
   bool wall_clock_bug_ = false;
+  bool actor_reuse_bug_ = false;
+  DigestRule digest_rule_ = DigestRule::whole_state;  // heads_only: crdt.sync-false-in-sync
+  CrdtRoles roles_;
+  bool offline_ = false;
+  NodeId home_ = kNoNode;  // an offline replica's server
+  // An offline replica's own writes not yet sent, and those sent in the
+  // request still unanswered (sent again with the next one).
+  ReplicaState outbox_, sent_outbox_;
+  std::set<std::string> pushes_;  // typed keys whose whole state the next sync sends
+  // The state's digest per typed key, but for the keys joins changed since.
+  KeyDigests digests_;
+  std::set<std::string> stale_digests_;
+  std::uint64_t sync_round_ = 0;
+  std::int64_t sync_sent_ns_ = -1;
+  bool sync_answered_ = true;
   std::int64_t hlc_ns_ = 0;  // the highest register stamp issued or applied here
   // How this replica joins what other replicas sent (and what recovery
   // reads back): the correct rules, or an ORSWOT merge bug's. Its own
@@ -131,6 +193,9 @@ class CrdtNode final : public Node {
   SetJoinRules merge_rules_;
   Phase phase_ = Phase::reading;
   ActorId actor_ = 0;
+  bool rebuilt_ = false;  // durable in the actor file: every peer's state was joined once
+  std::set<NodeId> rebuild_awaiting_;  // peers whose whole state a rebuild still needs
+  std::int64_t resync_sent_ns_ = -1;
   std::uint64_t incarnation_ = 0;
   ReplicaState state_;    // what is durable and applied
   ReplicaState derived_;  // the same joins, applied apart: check_invariants compares
@@ -154,7 +219,23 @@ class CrdtNode final : public Node {
   bool compacting_ = false;
 
   std::deque<std::pair<std::uint64_t, ReplicaState>> deltas_;  // sequence -> delta
+  // This replica's writes durable on its disk alone, by the sequence they
+  // were shipped under: joined into the state and answered when a peer
+  // acknowledges that sequence. After a restart, what recovery read waits
+  // here too (it may hold writes no other disk has).
+  struct Unconfirmed {
+    std::uint64_t sequence = 0;
+    ReplicaState delta;
+    std::vector<RequestId> requests;
+    SetJoinRules rules;      // recovery's are merge_rules_
+    bool recovered = false;  // the state recovery read
+  };
+  std::deque<Unconfirmed> unconfirmed_;
+  bool recovery_unconfirmed_ = false;
   std::uint64_t next_sequence_ = 1;
+  // A peer that has acknowledged nothing from here on gets the whole state
+  // (set when a rebuild ends: every peer needs what it brought).
+  std::uint64_t whole_state_floor_ = 0;
   std::map<NodeId, PeerProgress> peers_;
   std::map<NodeId, std::pair<std::uint64_t, std::uint64_t>>
       received_;  // peer -> (incarnation, sequence)
@@ -165,11 +246,20 @@ class CrdtFactory final : public SystemFactory {
   std::unique_ptr<Node> make_node(const NodeConfig& config) const override;
   std::unique_ptr<ClusterObserver> make_observer() const override;
   std::vector<PlantedBug> planted_bugs() const override;
-  // None: a replica answers a write once its own disk holds it, before any
-  // other replica does, so a damaged copy can be the only one.
+  // None: a damaged WAL frame is cut at recovery, and the replica, not
+  // knowing it lost anything, serves reads at once.
   std::uint32_t damaged_disks_tolerated(std::string_view, std::uint32_t) const override {
     return 0;
   }
+  // One server: an acknowledged write is on two disks, and a server whose
+  // disk is empty rebuilds from every other before it reads. (An offline
+  // replica's disk is never emptied: it holds its offline writes alone.)
+  std::uint32_t lost_disks_tolerated(std::string_view options_json,
+                                     std::uint32_t nodes) const override;
+  std::vector<NodeId> offline_nodes(std::string_view options_json,
+                                    std::uint32_t nodes) const override;
+  std::string options_error(std::string_view options_json) const override;
+  std::string cluster_error(std::string_view options_json, std::uint32_t nodes) const override;
   std::string describe_message(ByteView payload) const override;
   std::string describe_request(ByteView payload) const override;
   std::string describe_reply(ByteView payload) const override;
@@ -180,5 +270,7 @@ inline constexpr const char* kDeltaLostBug = "crdt.delta-lost";
 inline constexpr const char* kOrswotDescendsBug = "crdt.orswot-descends";
 inline constexpr const char* kRemoveKeepsCommonDotsBug = "crdt.remove-keeps-common-dots";
 inline constexpr const char* kLwwWallClockBug = "crdt.lww-wall-clock";
+inline constexpr const char* kActorReuseBug = "crdt.actor-reuse";
+inline constexpr const char* kSyncFalseInSyncBug = "crdt.sync-false-in-sync";
 
 }  // namespace simlab::crdt

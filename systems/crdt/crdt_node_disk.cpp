@@ -51,19 +51,29 @@ FrameScan scan_frames(ByteView bytes) {
   return scan;
 }
 
-Bytes encode_actor(ActorId actor) {
+// [u64 actor][u8 rebuilt][crc32c]
+Bytes encode_actor(ActorId actor, bool rebuilt) {
   ByteWriter writer;
   writer.u64(actor);
+  writer.u8(rebuilt ? 1 : 0);
   Bytes bytes = writer.take();
   append_crc32c(bytes);
   return bytes;
 }
 
-std::optional<ActorId> decode_actor(ByteView bytes) {
+struct ActorRecord {
+  ActorId actor = 0;
+  bool rebuilt = false;
+};
+
+std::optional<ActorRecord> decode_actor(ByteView bytes) {
   const auto payload = verify_crc32c_trailer(bytes);
-  if (!payload || payload->size() != 8) return std::nullopt;
+  if (!payload || payload->size() != 9) return std::nullopt;
   ByteReader reader(*payload);
-  return reader.u64();
+  ActorRecord record;
+  record.actor = reader.u64();
+  record.rebuilt = reader.u8() == 1;
+  return record;
 }
 
 }  // namespace
@@ -97,7 +107,8 @@ void CrdtNode::on_disk_done(NodeContext& context, DiskOpId op, DiskStatus status
   if (compacting_ && (op == compaction_fsync_ || op == compaction_truncate_))
     return on_compaction_step(context, op, status);
   // A WAL write that failed: nothing is known of its bytes, so what follows
-  // it may be unreadable; the next compaction empties the WAL.
+  // it may be unreadable; the next compaction empties the WAL. (A failed
+  // write of the rebuilt note lands here too: the compaction costs little.)
   if (status != DiskStatus::ok) wal_poisoned_ = true;
 }
 
@@ -108,14 +119,27 @@ void CrdtNode::on_recovery_read(NodeContext& context, DiskOpId op, ByteView byte
 }
 
 // Every whole frame is joined in: the two snapshots and the WAL up to its
-// first short or damaged frame, which is cut off.
+// first short or damaged frame, which is cut off. What it read may hold
+// this replica's writes that no other disk has: it waits, unseen, until a
+// peer acknowledges the whole state (which every peer is sent after a
+// boot), unless there is no peer.
 void CrdtNode::recover(NodeContext& context) {
+  Unconfirmed recovered;
+  recovered.rules = merge_rules_;
+  recovered.recovered = true;
   for (int slot = 1; slot <= 2; ++slot) {
     for (const ReplicaState& state : scan_frames(recovery_bytes_[slot]).states)
-      join_applied(state, merge_rules_);
+      recovered.delta.join(state, merge_rules_);
   }
   const FrameScan wal = scan_frames(recovery_bytes_[kWalSlot]);
-  for (const ReplicaState& state : wal.states) join_applied(state, merge_rules_);
+  for (const ReplicaState& state : wal.states) recovered.delta.join(state, merge_rules_);
+  if (alone()) {
+    join_applied(recovered.delta, merge_rules_);
+  } else if (!recovered.delta.empty()) {
+    recovered.sequence = next_sequence_++;
+    unconfirmed_.push_back(std::move(recovered));
+    recovery_unconfirmed_ = true;
+  }
   wal_end_ = wal.valid_bytes;
   if (wal.valid_bytes != recovery_bytes_[kWalSlot].size()) {
     if (context.log_enabled())
@@ -123,31 +147,74 @@ void CrdtNode::recover(NodeContext& context) {
                               recovery_bytes_[kWalSlot].size(), wal.valid_bytes));
     context.disk_truncate(kWalFile, wal.valid_bytes);
   }
-  const std::optional<ActorId> actor = decode_actor(recovery_bytes_[kActorSlot]);
+  const std::optional<ActorRecord> record = decode_actor(recovery_bytes_[kActorSlot]);
   for (Bytes& bytes : recovery_bytes_) Bytes().swap(bytes);
   ++state_version_;
-  if (actor) {
-    actor_ = *actor;
+  if (record) {
+    actor_ = record->actor;
+    rebuilt_ = record->rebuilt;
     return start_serving(context);
   }
-  // No actor of its own on disk: a new one, durable before any write uses it.
-  actor_ = (static_cast<ActorId>(config_.id) << 40) |
-           (context.random().next_u64() & ((ActorId{1} << 40) - 1));
+  // No actor of its own on disk: a new one, durable before any write uses
+  // it. With crdt.actor-reuse, the node's id alone, the same on every boot:
+  // after a lost disk its dots start again at 1, under dots the other
+  // replicas have already seen (and removed, or hold for other elements).
+  const ActorId drawn = context.random().next_u64() & ((ActorId{1} << 40) - 1);
+  actor_ = (static_cast<ActorId>(config_.id) << 40) | (actor_reuse_bug_ ? 0 : drawn);
   phase_ = Phase::writing_actor;
   write_actor(context);
 }
 
 void CrdtNode::write_actor(NodeContext& context) {
-  context.disk_write(kActorFile, 0, encode_actor(actor_));
+  context.disk_write(kActorFile, 0, encode_actor(actor_, rebuilt_));
   actor_fsync_ = context.disk_fsync(kActorFile);
 }
 
+// What this actor issued before is in what recovery read (confirmed or
+// not): its next dots and counts follow on from there.
 void CrdtNode::start_serving(NodeContext& context) {
+  if (!rebuilt_ && !alone()) {
+    for (const NodeId peer : roles_.servers) {
+      if (peer != config_.id) rebuild_awaiting_.insert(peer);
+    }
+  }
+  phase_ = rebuild_awaiting_.empty() && !recovery_unconfirmed_ ? Phase::serving : Phase::rebuilding;
+  const ReplicaState known = whole_state();
+  hlc_ns_ = std::max(hlc_ns_, known.latest_stamp_ns());
+  for (const auto& [key, counter] : known.counters) issued_counters_[key] = counter.entry(actor_);
+  for (const auto& [key, set] : known.sets) issued_dots_[key] = set.context().max_counter(actor_);
+  if (context.log_enabled())
+    context.log(fmt::format("{} as actor {:x}", phase_ == Phase::serving ? "serving" : "rebuilding",
+                            actor_));
+  if (!rebuild_awaiting_.empty()) ask_for_states(context);
+}
+
+// At most every kFullStateInterval_ns: each ask costs the peer its whole state.
+void CrdtNode::ask_for_states(NodeContext& context) {
+  const std::int64_t now_ns = context.monotonic_ns();
+  if (resync_sent_ns_ >= 0 && now_ns - resync_sent_ns_ < kFullStateInterval_ns) return;
+  resync_sent_ns_ = now_ns;
+  for (const NodeId peer : rebuild_awaiting_)
+    context.send(peer, encode_peer(control_message(PeerKind::resync, incarnation_, 0)));
+}
+
+// Reads are safe once every peer's state is durable here (after an empty
+// disk) and what recovery read is on another disk (after a restart). After
+// an empty disk every peer gets this replica's whole state (what it rebuilt
+// included), and the actor file says it is rebuilt (a crash before that is
+// durable only rebuilds again).
+void CrdtNode::maybe_finish_rebuild(NodeContext& context) {
+  if (phase_ != Phase::rebuilding || !rebuild_awaiting_.empty() || recovery_unconfirmed_) return;
   phase_ = Phase::serving;
-  hlc_ns_ = std::max(hlc_ns_, state_.latest_stamp_ns());
-  for (const auto& [key, counter] : state_.counters) issued_counters_[key] = counter.entry(actor_);
-  for (const auto& [key, set] : state_.sets) issued_dots_[key] = set.context().max_counter(actor_);
-  if (context.log_enabled()) context.log(fmt::format("serving as actor {:x}", actor_));
+  if (context.log_enabled()) context.log("rebuilt: serving");
+  if (rebuilt_) return;
+  rebuilt_ = true;
+  // A sequence of its own, so an acknowledgement of a whole state sent
+  // before now (which lacked what the rebuild brought) does not count.
+  whole_state_floor_ = next_sequence_++;
+  for (auto& [peer, progress] : peers_) progress.full_state_sent_ns = -1;
+  context.disk_write(kActorFile, 0, encode_actor(actor_, rebuilt_));
+  context.disk_fsync(kActorFile);
 }
 
 // One WAL write and fsync at a time; what arrives meanwhile waits for the
@@ -169,18 +236,22 @@ void CrdtNode::on_batch_durable(NodeContext& context, const std::vector<Waiting>
   if (!ok) {
     wal_poisoned_ = true;
   } else {
-    apply(batch);
+    apply(context, batch);
     for (const Waiting& waiting : batch) {
-      if (waiting.request) context.reply(*waiting.request, encode_reply(ClientReply{}));
       if (waiting.peer == kNoNode) continue;
+      if (waiting.peer_kind == PeerKind::sync) answer_sync(context, waiting);
+      if (waiting.peer_kind == PeerKind::sync_reply) after_sync_reply(waiting);
+      if (waiting.peer_kind != PeerKind::delta) continue;
+      if (waiting.full_state) rebuild_awaiting_.erase(waiting.peer);
       auto& received = received_[waiting.peer];
       if (received.first != waiting.peer_incarnation) received = {waiting.peer_incarnation, 0};
       received.second = std::max(received.second, waiting.peer_sequence);
       context.send(waiting.peer,
-                   encode_peer(PeerMessage{
-                       PeerKind::ack, waiting.peer_incarnation, waiting.peer_sequence, false, {}}));
+                   encode_peer(control_message(PeerKind::ack, waiting.peer_incarnation,
+                                               waiting.peer_sequence)));
     }
   }
+  maybe_finish_rebuild(context);
   maybe_compact(context);
   flush_batch(context);
 }
@@ -194,7 +265,8 @@ void CrdtNode::maybe_compact(NodeContext& context) {
     return;
   compacting_ = true;
   const char* file = kSnapshotFiles[next_snapshot_slot_];
-  context.disk_write(file, 0, encode_frame(state_));
+  context.disk_write(file, 0,
+                     unconfirmed_.empty() ? encode_frame(state_) : encode_frame(whole_state()));
   compaction_fsync_ = context.disk_fsync(file);
 }
 

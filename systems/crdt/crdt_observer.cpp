@@ -15,9 +15,73 @@ std::optional<Violation> CrdtObserver::check(std::span<const Node* const> nodes)
       seen.up = false;  // a restart is compared with what it had before
       continue;
     }
+    // A new actor is a new replica (its disk was lost): its state starts
+    // again from nothing. One that keeps its actor keeps its dots.
+    if (seen.actor != replica->actor()) seen = Seen{};
+    seen.actor = replica->actor();
     if (seen.up && seen.state_version == replica->state_version()) continue;
-    if (auto violation = check_node(static_cast<NodeId>(slot) + kFirstNodeId, *replica, seen))
-      return violation;
+    const auto node = static_cast<NodeId>(slot) + kFirstNodeId;
+    if (auto violation = check_node(node, *replica, seen)) return violation;
+    if (replica->state_version() % kIssuedCheckPeriod != 0) continue;
+    if (auto violation = check_issued(node, *replica, nodes)) return violation;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// The replica whose actor this is, when it runs as that actor and knows
+// what it issued (an actor id carries its node's id in its top bits).
+const CrdtNode* issuer_of(ActorId actor, std::span<const Node* const> nodes) {
+  const std::uint64_t slot = (actor >> 40) - kFirstNodeId;
+  if (slot >= nodes.size() || nodes[slot] == nullptr) return nullptr;
+  const auto* issuer = static_cast<const CrdtNode*>(nodes[slot]);
+  const bool knows = issuer->serving() || issuer->rebuilding();
+  return knows && issuer->actor() == actor ? issuer : nullptr;
+}
+
+Violation issued_twice(NodeId node, ActorId actor, const std::string& what) {
+  return Violation{"crdt.dots-issued-twice",
+                   fmt::format("n{} has seen {} of actor {:x}, which n{} has not issued yet: it "
+                               "will issue them again, under what n{} holds",
+                               node, what, actor, actor >> 40, node),
+                   node};
+}
+
+std::optional<Violation> check_dot(NodeId node, const std::string& key, const Dot& dot,
+                                   std::span<const Node* const> nodes) {
+  const CrdtNode* issuer = issuer_of(dot.actor, nodes);
+  if (issuer == nullptr || dot.counter <= issuer->issued_dot(key)) return std::nullopt;
+  return issued_twice(
+      node, dot.actor,
+      fmt::format("dot {} on set {} (issued: {})", dot.counter, key, issuer->issued_dot(key)));
+}
+
+}  // namespace
+
+// Nobody has seen a dot (or a count) its actor has not issued: an actor
+// issues each dot once, in order, and recovers what it issued from the disk
+// that held it before it was shipped.
+std::optional<Violation> CrdtObserver::check_issued(NodeId node, const CrdtNode& replica,
+                                                    std::span<const Node* const> nodes) {
+  const ReplicaState& state = replica.state();
+  for (const auto& [key, set] : state.sets) {
+    for (const auto& [actor, counter] : set.context().compact())
+      if (auto violation = check_dot(node, key, Dot{actor, counter}, nodes)) return violation;
+    for (const Dot& dot : set.context().cloud())
+      if (auto violation = check_dot(node, key, dot, nodes)) return violation;
+  }
+  for (const auto& [key, counter] : state.counters) {
+    for (const auto& [actor, entry] : counter.entries()) {
+      const CrdtNode* issuer = issuer_of(actor, nodes);
+      if (issuer == nullptr) continue;
+      const PnCounter::Entry issued = issuer->issued_counter(key);
+      if (entry.increments <= issued.increments && entry.decrements <= issued.decrements) continue;
+      return issued_twice(
+          node, actor,
+          fmt::format("counts +{} -{} on counter {} (issued: +{} -{})", entry.increments,
+                      entry.decrements, key, issued.increments, issued.decrements));
+    }
   }
   return std::nullopt;
 }

@@ -69,14 +69,30 @@ std::optional<ClientReply> decode_reply(ByteView bytes) {
 
 namespace {
 
+bool carries_state(PeerKind kind) {
+  return kind == PeerKind::delta || kind == PeerKind::sync || kind == PeerKind::sync_reply;
+}
+
+bool carries_digests(PeerKind kind) {
+  return kind == PeerKind::sync || kind == PeerKind::sync_reply;
+}
+
 Bytes encode_peer_parts(PeerKind kind, std::uint64_t incarnation, std::uint64_t sequence,
-                        bool full_state, const ReplicaState* state) {
+                        bool full_state, const ReplicaState* state,
+                        const std::map<std::string, std::uint64_t>* digests) {
   ByteWriter writer;
   writer.u8(static_cast<std::uint8_t>(kind));
   writer.u64(incarnation);
   writer.u64(sequence);
   writer.u8(full_state ? 1 : 0);
   if (state != nullptr) write_state(writer, *state);
+  if (digests != nullptr) {
+    writer.u32(static_cast<std::uint32_t>(digests->size()));
+    for (const auto& [key, digest] : *digests) {
+      writer.str(key);
+      writer.u64(digest);
+    }
+  }
   return sealed(writer);
 }
 
@@ -84,12 +100,13 @@ Bytes encode_peer_parts(PeerKind kind, std::uint64_t incarnation, std::uint64_t 
 
 Bytes encode_peer(const PeerMessage& message) {
   return encode_peer_parts(message.kind, message.incarnation, message.sequence, message.full_state,
-                           message.kind == PeerKind::delta ? &message.state : nullptr);
+                           carries_state(message.kind) ? &message.state : nullptr,
+                           carries_digests(message.kind) ? &message.digests : nullptr);
 }
 
 Bytes encode_delta(std::uint64_t incarnation, std::uint64_t sequence, bool full_state,
                    const ReplicaState& state) {
-  return encode_peer_parts(PeerKind::delta, incarnation, sequence, full_state, &state);
+  return encode_peer_parts(PeerKind::delta, incarnation, sequence, full_state, &state, nullptr);
 }
 
 std::optional<PeerMessage> decode_peer(ByteView bytes) {
@@ -102,12 +119,20 @@ std::optional<PeerMessage> decode_peer(ByteView bytes) {
   message.incarnation = reader.u64();
   message.sequence = reader.u64();
   message.full_state = reader.u8() == 1;
-  if (message.kind == PeerKind::delta) {
+  if (kind < static_cast<std::uint8_t>(PeerKind::delta) ||
+      kind > static_cast<std::uint8_t>(PeerKind::sync_reply))
+    return std::nullopt;
+  if (carries_state(message.kind)) {
     auto state = read_state(reader);
     if (!state) return std::nullopt;
     message.state = std::move(*state);
-  } else if (message.kind != PeerKind::ack) {
-    return std::nullopt;
+  }
+  if (carries_digests(message.kind)) {
+    const std::uint32_t count = reader.u32();
+    for (std::uint32_t i = 0; i < count && reader.ok(); ++i) {
+      std::string key = reader.str();
+      message.digests[std::move(key)] = reader.u64();
+    }
   }
   if (!reader.ok() || !reader.at_end()) return std::nullopt;
   return message;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,11 @@ struct ClientReply {
 enum class PeerKind : std::uint8_t {
   delta = 1,  // the join of the sender's deltas up to `sequence` (or its whole state)
   ack,        // the receiver holds, durably, everything up to `sequence`
+  resync,     // the sender's disk was empty at boot: send it your whole state
+  // The sync protocol between an offline replica and its home server (an
+  // Automerge-style exchange of summaries and what the other lacks):
+  sync,        // an offline replica's changes, and a digest of each key it holds
+  sync_reply,  // the server's state of each key whose digest differed, and its digests
 };
 
 struct PeerMessage {
@@ -55,7 +61,20 @@ struct PeerMessage {
   std::uint64_t sequence = 0;
   bool full_state = false;  // the delta is the sender's whole state (anti-entropy)
   ReplicaState state;
+  // sync and sync_reply: a digest per typed key (crdt_sync.h), after what
+  // the sender merged.
+  std::map<std::string, std::uint64_t> digests;
 };
+
+// An ack or a resync: a kind, a boot and a sequence, nothing more.
+inline PeerMessage control_message(PeerKind kind, std::uint64_t incarnation,
+                                   std::uint64_t sequence) {
+  PeerMessage message;
+  message.kind = kind;
+  message.incarnation = incarnation;
+  message.sequence = sequence;
+  return message;
+}
 
 Bytes encode_request(const ClientRequest& request);
 std::optional<ClientRequest> decode_request(ByteView bytes);

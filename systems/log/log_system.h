@@ -23,6 +23,9 @@ class LogSystemFactory final : public SystemFactory {
   std::uint32_t nodes_max() const override;
   std::uint32_t damaged_disks_tolerated(std::string_view options_json,
                                         std::uint32_t nodes) const override;
+  // None: a Raft member that forgot its term and vote can vote twice in a
+  // term (Raft needs its persistent state to survive: Ongaro's thesis, 3.8).
+  std::uint32_t lost_disks_tolerated(std::string_view, std::uint32_t) const override { return 0; }
   std::string describe_message(ByteView payload) const override;
   std::string describe_request(ByteView payload) const override;
   std::string describe_reply(ByteView payload) const override;

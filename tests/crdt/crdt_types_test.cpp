@@ -173,7 +173,7 @@ TEST(CrdtReplicaState, StatesAndMessagesSurviveTheirCodecsAndDamageIsRefused) {
   set.join(set.add_delta(4, Dot{kB, 1}));
   set.join(set.add_delta(5, Dot{kB, 3}));
   state.registers["r"] = LwwRegister(Stamp{1'000, kA}, 7);
-  const Bytes bytes = encode_peer(PeerMessage{PeerKind::delta, 99, 12, true, state});
+  const Bytes bytes = encode_peer(PeerMessage{PeerKind::delta, 99, 12, true, state, {}});
   const auto message = decode_peer(bytes);
   ASSERT_TRUE(message.has_value());
   EXPECT_EQ(message->state, state);

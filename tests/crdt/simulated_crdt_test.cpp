@@ -1,9 +1,10 @@
 // The CRDT store in the simulator kernel itself (no harness): three
 // replicas, set clients on fibers, a partition of one replica, crashes that
-// lose unsynced writes (every replica at once among them), BUGGIFY on (early
-// compactions, whole-state sends), then a heal. No invariant breaks, the
-// replicas converge to one state, and set-full finds every acknowledged
-// element in it and no removed one. This suite runs under the sanitizers in CI.
+// lose unsynced writes (every replica at once among them), a lost disk,
+// BUGGIFY on (early compactions, whole-state sends), then a heal. No
+// invariant breaks, the replicas converge to one state, and set-full finds
+// every acknowledged element in it and no removed one. This suite runs
+// under the sanitizers in CI.
 #include <gtest/gtest.h>
 
 #include "checkers/set/set_full.h"
@@ -65,6 +66,32 @@ struct CrdtCluster {
   std::vector<std::unique_ptr<ClientEnv>> envs;
 };
 
+// The run's history judged by set-full, with the converged state of
+// `replica` read as one last read of each key: every acknowledged add must
+// be in it.
+set_full::SetFullResult check_converged(CrdtCluster& cluster, const CrdtNode& replica) {
+  cluster.recorder.close_pending(cluster.simulator.now_ns());
+  history::History history = cluster.recorder.take();
+  std::int64_t time_ns = cluster.simulator.now_ns();
+  for (const auto& [key, set] : replica.state().sets) {
+    history::Value::List elements;
+    for (const std::int64_t element : set.elements())
+      elements.push_back(history::Value::integer(element));
+    for (const history::OpType type : {history::OpType::invoke, history::OpType::ok}) {
+      history::Op op;
+      op.index = static_cast<std::int64_t>(history.size());
+      op.time = ++time_ns;
+      op.process = 1'000'000'000;
+      op.type = type;
+      op.f = "read";
+      op.key = history::Value::string(key);
+      if (type == history::OpType::ok) op.value = history::Value::list(elements);
+      history.push_back(op);
+    }
+  }
+  return set_full::check_set_full(history);
+}
+
 TEST(SimulatedCrdt, ReplicasConvergeWithEveryAcknowledgedElementUnderPartitionsAndCrashes) {
   for (std::uint64_t seed = 1; seed <= 3; ++seed) {
     CrdtCluster cluster(seed);
@@ -84,28 +111,7 @@ TEST(SimulatedCrdt, ReplicasConvergeWithEveryAcknowledgedElementUnderPartitionsA
     }
     simulator.request_stop();
     simulator.run_until(10 * kSecond);
-    cluster.recorder.close_pending(simulator.now_ns());
-    history::History history = cluster.recorder.take();
-    // Every acknowledged add is in the converged state: read it as one
-    // last read of each key.
-    std::int64_t time_ns = simulator.now_ns();
-    for (const auto& [key, set] : first->state().sets) {
-      history::Value::List elements;
-      for (const std::int64_t element : set.elements())
-        elements.push_back(history::Value::integer(element));
-      for (const history::OpType type : {history::OpType::invoke, history::OpType::ok}) {
-        history::Op op;
-        op.index = static_cast<std::int64_t>(history.size());
-        op.time = ++time_ns;
-        op.process = 1'000'000'000;
-        op.type = type;
-        op.f = "read";
-        op.key = history::Value::string(key);
-        if (type == history::OpType::ok) op.value = history::Value::list(elements);
-        history.push_back(op);
-      }
-    }
-    const set_full::SetFullResult checked = set_full::check_set_full(history);
+    const set_full::SetFullResult checked = check_converged(cluster, *first);
     EXPECT_EQ(checked.lost, 0u) << "seed " << seed;
     EXPECT_EQ(checked.unexpected, 0u) << "seed " << seed;
     EXPECT_EQ(checked.resurrected, 0u) << "seed " << seed;
@@ -134,6 +140,123 @@ TEST(SimulatedCrdt, AWriteLostInACrashLeavesNoTraceInTheRecoveredState) {
     s->request_stop();
     s->run_until(5 * kSecond);
   }
+}
+
+// One replica loses its disk while clients write (its machine replaced:
+// crash, an empty disk, restart): every acknowledged add is still in the
+// converged state, since a write is answered only once a second disk holds
+// it, and the replica comes back as a new actor, so its new dots collide
+// with none it issued before. The observer (on) finds no dot issued twice.
+TEST(SimulatedCrdt, ADiskLossLosesNoAcknowledgedWriteAndItsReplicaWritesAsANewActor) {
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    CrdtCluster cluster(seed);
+    sim::Simulator* s = &cluster.simulator;
+    ActorId before = 0;
+    s->at(1'400'000'000, [s, &before] {
+      before = dynamic_cast<const CrdtNode*>(s->node(2))->actor();
+      s->lose_disk(2);
+    });
+    s->at(2 * kSecond, [s] { s->restart(2); });
+    s->run_until(9 * kSecond);
+    ASSERT_FALSE(s->failure().has_value())
+        << "seed " << seed << ": " << s->failure()->invariant << " " << s->failure()->detail;
+    const auto* lost = dynamic_cast<const CrdtNode*>(s->node(2));
+    const auto* other = dynamic_cast<const CrdtNode*>(s->node(1));
+    ASSERT_TRUE(lost != nullptr && other != nullptr && lost->serving());
+    EXPECT_NE(lost->actor(), before) << "seed " << seed;
+    EXPECT_EQ(lost->state(), other->state()) << "seed " << seed;
+    s->request_stop();
+    s->run_until(10 * kSecond);
+    const set_full::SetFullResult checked = check_converged(cluster, *other);
+    EXPECT_EQ(checked.lost, 0u) << "seed " << seed;
+    EXPECT_EQ(checked.resurrected, 0u) << "seed " << seed;
+    EXPECT_GT(checked.acknowledged, 100u) << "seed " << seed;
+  }
+}
+
+// With crdt.actor-reuse the replica comes back under its old actor with its
+// dots at zero: the observer sees a replica holding dots of that actor the
+// actor has not issued (yet again).
+TEST(SimulatedCrdt, WithActorReuseAReplicaThatLostItsDiskIssuesDotsOthersHaveSeen) {
+  const CrdtFactory factory;
+  sim::SimConfig config = CrdtCluster::config_for(1, factory);
+  config.node_template.bugs = {kActorReuseBug};
+  sim::Simulator simulator(config);
+  simulator.start();
+  HistoryRecorder recorder;
+  CrdtWorkloadOptions options;
+  options.process_stride = kClients;
+  std::vector<std::unique_ptr<ClientEnv>> envs;
+  for (std::int64_t client = 0; client < kClients; ++client) {
+    envs.push_back(simulator.client_env("client-" + std::to_string(client)));
+    ClientEnv* env = envs.back().get();
+    simulator.spawn("client", [&recorder, &options, env, client] {
+      run_crdt_client(*env, recorder, client, options);
+    });
+  }
+  sim::Simulator* s = &simulator;
+  ActorId before = 0;
+  s->at(1'400'000'000, [s, &before] {
+    before = dynamic_cast<const CrdtNode*>(s->node(2))->actor();
+    s->lose_disk(2);
+  });
+  s->at(1'600'000'000, [s] { s->restart(2); });
+  s->run_until(4 * kSecond);
+  ASSERT_TRUE(s->failure().has_value());
+  EXPECT_EQ(s->failure()->invariant, "crdt.dots-issued-twice") << s->failure()->detail;
+  EXPECT_EQ(dynamic_cast<const CrdtNode*>(s->node(2))->actor(), before);
+  s->request_stop();
+  s->run_until(5 * kSecond);
+}
+
+// Direct calls to the replicas while n2 restarts on an empty disk and n3 is
+// cut off from it: n2 takes set adds (a second disk, n1's, confirms them)
+// but answers reads and removes not-ready until n3's whole state is
+// durable on it too; after the heal it reads the element it took. A write
+// at a replica cut off from every other is never answered, and no read
+// there shows it, until the partition heals.
+TEST(SimulatedCrdt, AReplicaOnAnEmptyDiskReadsNothingUntilEveryPeersStateIsDurable) {
+  const CrdtFactory factory;
+  sim::Simulator simulator(CrdtCluster::config_for(1, factory));
+  simulator.start();
+  sim::Simulator* s = &simulator;
+  const auto env = simulator.client_env("caller");
+  const auto status_of = [&](NodeId node, ClientOp op, std::int64_t value) {
+    const CallResult result =
+        env->call(node, encode_request(ClientRequest{op, "k", value}), 300'000'000);
+    if (result.status != CallResult::Status::ok) return std::string("timeout");
+    const auto reply = decode_reply(result.response);
+    if (!reply) return std::string("garbage");
+    if (reply->status == ClientStatus::not_ready) return std::string("not-ready");
+    return reply->elements.empty() ? std::string("ok") : "ok " + std::to_string(reply->elements[0]);
+  };
+  std::vector<std::string> seen;
+  simulator.spawn("caller", [&] {
+    env->sleep_for(500'000'000);
+    EXPECT_EQ(status_of(2, ClientOp::set_add, 7), "ok");
+    s->lose_disk(2);
+    s->network().partition({{1, 2}, {3}});
+    s->restart(2);
+    env->sleep_for(200'000'000);
+    seen.push_back(status_of(2, ClientOp::set_add, 8));
+    seen.push_back(status_of(2, ClientOp::set_read, 0));
+    seen.push_back(status_of(2, ClientOp::set_remove, 8));
+    s->network().heal_partitions();
+    env->sleep_for(1'000'000'000);
+    seen.push_back(status_of(2, ClientOp::set_remove, 7));
+    seen.push_back(status_of(2, ClientOp::set_read, 0));
+    s->network().partition({{1}, {2}, {3}});
+    seen.push_back(status_of(1, ClientOp::set_add, 9));
+    seen.push_back(status_of(1, ClientOp::set_read, 0));
+    s->network().heal_partitions();
+    env->sleep_for(1'000'000'000);
+    const auto* replica = dynamic_cast<const CrdtNode*>(s->node(3));
+    seen.push_back(replica->state().sets.at("k").contains(9) ? "9 spread" : "9 missing");
+  });
+  simulator.run_until(5 * kSecond);
+  ASSERT_FALSE(simulator.failure().has_value()) << simulator.failure()->detail;
+  EXPECT_EQ(seen, (std::vector<std::string>{"ok", "not-ready", "not-ready", "ok", "ok 8", "timeout",
+                                            "ok 8", "9 spread"}));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "faults/scripted_fault.h"
 #include "harness/run/run_scenario.h"
 #include "harness/scenario_flags.h"
 
@@ -114,6 +115,47 @@ TEST(NemesisBudget, DiskFlipsDamageNoMoreNodesThanTheSystemSurvives) {
   std::size_t stalls = 0;
   const RunOutcome raft = run_scenario(resolve_scenario(only(FaultKind::disk, 4.0, 0), 3));
   EXPECT_EQ(flipped_nodes(raft, stalls).size(), 2u) << "five Raft nodes survive two";
+}
+
+// A lost disk is the same budget's other half: Raft survives none (a member
+// that forgot its vote can vote twice), so every disk loss drawn on it is a
+// plain crash; the CRDT store survives one (a write is answered once two
+// disks hold it), so one node loses its disk, perhaps more than once, the
+// other draws crash, and the run stays valid. The faults read back from
+// their JSON form, and say what they did.
+TEST(NemesisBudget, DiskLossesEmptyNoMoreDisksThanTheSystemSurvives) {
+  const RunOutcome raft = run_scenario(resolve_scenario(only(FaultKind::disk_loss, 3.0, 0), 3));
+  std::size_t crashes = 0;
+  for (const auto& event : raft.faults) {
+    EXPECT_EQ(event.fault.kind, FaultKind::crash) << event.detail;
+    ++crashes;
+  }
+  EXPECT_GE(crashes, 2u);
+  EXPECT_EQ(raft.verdict, RunVerdict::valid) << raft.anomaly << " " << raft.detail;
+
+  Scenario crdt = scenario_from_flags({"", "crdt", "", ""});
+  crdt.swarm = false;
+  crdt.faults.rate_per_s.fill(0);
+  crdt.faults.rate(FaultKind::disk_loss) = 1.0;
+  const RunOutcome outcome = run_scenario(resolve_scenario(crdt, 2));
+  std::set<NodeId> lost;
+  std::size_t lost_events = 0, crdt_crashes = 0;
+  for (const auto& event : outcome.faults) {
+    if (event.fault.kind == FaultKind::disk_loss) {
+      lost.insert(event.fault.node);
+      ++lost_events;
+      EXPECT_NE(event.detail.find("its disk emptied"), std::string::npos) << event.detail;
+      const faults::ScriptedFault back = faults::scripted_fault_from_json(
+          faults::scripted_fault_to_json(event.fault), "timeline[0]");
+      EXPECT_EQ(back.kind, FaultKind::disk_loss);
+      EXPECT_EQ(back.node, event.fault.node);
+    }
+    crdt_crashes += event.fault.kind == FaultKind::crash;
+  }
+  EXPECT_EQ(lost.size(), 1u);
+  EXPECT_GT(lost_events + crdt_crashes, 5u);
+  EXPECT_GT(crdt_crashes, 0u) << "the draws beyond the budget are crashes";
+  EXPECT_EQ(outcome.verdict, RunVerdict::valid) << outcome.anomaly << " " << outcome.detail;
 }
 
 }  // namespace

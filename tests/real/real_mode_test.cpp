@@ -116,15 +116,17 @@ TEST(RealRun, AShortLogRunWithTransactionsIsValidAndLeavesNothing) {
   EXPECT_EQ(leftovers(), std::vector<std::string>{});
 }
 
-// The CRDT store on real nodes: three replicas, one cut off and one
-// crashed while clients add to sets; every replica's final reads agree and
-// the set-full checker finds nothing lost.
+// The CRDT store on real nodes: three replicas, one cut off, one crashed
+// and one that loses its disk (its files removed while it is down) while
+// clients add to sets; every replica's final reads agree and the set-full
+// checker finds nothing lost.
 constexpr const char* kShortCrdtScenario = R"({
   "name": "crdt-real-short", "system": "crdt", "workload": "set", "nodes": 3, "clients": 6,
   "safety_ms": 3000, "liveness_ms": 6000, "op_timeout_ms": 500, "think_ms_max": 20,
   "timeline": [
     {"at_ns": 500000000, "duration_ns": 800000000, "kind": "partition", "shape": "one-node", "links": [[1,2],[2,1],[1,3],[3,1]]},
-    {"at_ns": 1800000000, "duration_ns": 400000000, "kind": "crash", "node": 2}]})";
+    {"at_ns": 1800000000, "duration_ns": 400000000, "kind": "crash", "node": 2},
+    {"at_ns": 2300000000, "duration_ns": 300000000, "kind": "disk-loss", "node": 3}]})";
 
 TEST(RealRun, AShortCrdtRunConvergesWithNothingLostAndLeavesNothing) {
   SIMLAB_REQUIRE_REAL_NODES();
@@ -146,6 +148,12 @@ TEST(RealRun, AShortCrdtRunConvergesWithNothingLostAndLeavesNothing) {
   const auto check =
       run_simlab(fmt::format("check --model set-full {}/run/history.jsonl", dir.string()));
   EXPECT_EQ(check.exit_code, 0) << check.output;
+  const nlohmann::json faults = read_json(dir / "run" / "result.json")["faults"];
+  ASSERT_EQ(faults.size(), 3u);
+  const std::string lost = faults[2]["detail"].get<std::string>();
+  EXPECT_NE(lost.find("disk loss n3"), std::string::npos) << lost;
+  EXPECT_EQ(lost.find("(SIGKILL; 0 files removed)"), std::string::npos) << lost;
+  EXPECT_NE(lost.find("files removed"), std::string::npos) << lost;
   EXPECT_EQ(leftovers(), std::vector<std::string>{});
 }
 

@@ -38,6 +38,21 @@ TEST(VirtualDisk, CrashKeepsSyncedDataAndExactlyTheUnsyncedWritesItChose) {
   }
 }
 
+TEST(VirtualDisk, ALostDiskHasNoFileSyncedOrNot) {
+  VirtualDisk disk(DiskConfig{});
+  Prng random(1);
+  disk.write("wal", 0, filled(10, 1), random);
+  disk.fsync("wal");
+  disk.write("snapshot", 0, filled(10, 2), random);
+  disk.lose_everything();
+  EXPECT_TRUE(disk.files().empty());
+  EXPECT_EQ(disk.contents("wal"), nullptr);
+  EXPECT_EQ(disk.used_bytes(), 0u);
+  Bytes read;
+  EXPECT_EQ(disk.read("wal", 0, 10, read, random), DiskStatus::ok);
+  EXPECT_TRUE(read.empty());
+}
+
 TEST(VirtualDisk, AWriteIsDurableOnlyAfterFsync) {
   VirtualDisk disk(DiskConfig{});
   Prng random(1);
