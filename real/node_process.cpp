@@ -50,6 +50,7 @@ class RealNodeContext final : public NodeContext {
   DiskOpId disk_truncate(const std::string& file, std::uint64_t size) override;
   void reply(RequestId request, Bytes response) override;
   void log(std::string_view line) override;
+  void audit(std::string_view key, std::string_view entry) override;
 
  private:
   NodeProcess& process_;
@@ -84,6 +85,7 @@ class NodeProcess {
   DiskOpId submit(DiskRequest request);
   void reply(RequestId request, Bytes response);
   void log(std::string_view line);
+  void audit(std::string_view key, std::string_view entry);
 
  private:
   template <typename Step>
@@ -116,6 +118,7 @@ class NodeProcess {
   DiskOpId next_disk_op_ = 1;
   std::ofstream log_;
   std::ofstream findings_;
+  std::ofstream audit_;
   bool aborted_ = false;
 };
 
@@ -153,6 +156,9 @@ void RealNodeContext::reply(RequestId request, Bytes response) {
   process_.reply(request, std::move(response));
 }
 void RealNodeContext::log(std::string_view line) { process_.log(line); }
+void RealNodeContext::audit(std::string_view key, std::string_view entry) {
+  process_.audit(key, entry);
+}
 
 // Each start of the process draws afresh: the boot count on disk tells it
 // which start this is (a real run is not deterministic; it need not repeat).
@@ -174,7 +180,8 @@ NodeProcess::NodeProcess(const NodeProcessConfig& config, const SystemFactory& f
       disk_(config.data_dir, disk_event_fd_, random_.split("disk").next_u64()),
       context_(*this),
       log_(config.data_dir + "/node.log", std::ios::app),
-      findings_(config.data_dir + "/" + kFindingsFileName, std::ios::app) {
+      findings_(config.data_dir + "/" + kFindingsFileName, std::ios::app),
+      audit_(config.data_dir + "/" + kAuditFileName, std::ios::app) {
   NodeConfig node_config;
   node_config.id = config.id;
   for (const auto& [id, address] : config.peers) node_config.initial_members.push_back(id);
@@ -192,6 +199,18 @@ NodeProcess::~NodeProcess() {
 // Flushed line by line: a node ends by SIGKILL as often as not.
 void NodeProcess::log(std::string_view line) {
   log_ << fmt::format("{} n{}: {}\n", clock_.monotonic_ns(), config_.id, line) << std::flush;
+}
+
+// Stamped with the node's clock (faults may skew it): the harness orders a
+// real run's trail by it.
+void NodeProcess::audit(std::string_view key, std::string_view entry) {
+  audit_ << nlohmann::json{{"time_ns", clock_.now_ns()},
+                           {"node", config_.id},
+                           {"key", key},
+                           {"entry", entry}}
+                .dump()
+         << "\n"
+         << std::flush;
 }
 
 void NodeProcess::record_finding(const std::string& invariant, const std::string& detail) {

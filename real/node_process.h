@@ -33,6 +33,8 @@ struct NodeProcessConfig {
 };
 
 inline constexpr const char* kFindingsFileName = "findings.jsonl";
+// The system's audit trail (NodeContext::audit), one JSON object a line.
+inline constexpr const char* kAuditFileName = "audit.jsonl";
 
 // Runs until SIGTERM or SIGINT (exit 0) or a failed assertion (exit 70).
 int run_node_process(const NodeProcessConfig& config, const SystemFactory& factory);

@@ -40,7 +40,7 @@ namespace {
 // system's disk.
 bool harness_file(const std::string& name) {
   return name == kControlSocketName || name.ends_with(".log") || name == "boots" ||
-         name == kFindingsFileName;
+         name == kFindingsFileName || name == kAuditFileName;
 }
 
 }  // namespace

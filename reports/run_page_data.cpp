@@ -162,6 +162,7 @@ nlohmann::json run_page_data(const RunSummary& summary, const history::History& 
           {"throughput", throughput_json(intervals, start_ns, end_ns)},
           {"explanation", explanation},
           {"story", summary.story},
+          {"audit", summary.audit},
           {"trace", trace_json(trace)}};
 }
 

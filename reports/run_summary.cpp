@@ -92,6 +92,8 @@ RunSummary summary_from_result(const nlohmann::json& result, const nlohmann::jso
     summary.explanation = *it;
   if (const auto it = result.find("story"); it != result.end() && it->is_object())
     summary.story = *it;
+  if (const auto it = result.find("audit"); it != result.end() && it->is_object())
+    summary.audit = *it;
   summary.trace_hash = field<std::string>(result, "trace_hash", file_name, "");
   summary.simulated_ns = field<std::int64_t>(result, "simulated_ns", file_name, -1);
   summary.heal_ns = field<std::int64_t>(result, "heal_ns", file_name, -1);

@@ -35,6 +35,7 @@ struct RunSummary {
   std::int64_t failure_time_ns = -1;
   nlohmann::json explanation;  // the history checker's (linearizability's or the queue's), or null
   nlohmann::json story;        // a shrunk run's causal story (harness/story), or null
+  nlohmann::json audit;        // the systems' audit trail {records, dropped}, or null
   std::string trace_hash;
   std::int64_t simulated_ns = -1;
   std::int64_t heal_ns = -1;  // when the liveness phase began

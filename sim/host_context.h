@@ -52,6 +52,9 @@ class Simulator::HostContext final : public NodeContext {
     simulator_.trace_.line(fmt::format("{:>15} n{}: {}", simulator_.now_ns_, host_.id, line));
   }
   bool log_enabled() const override { return simulator_.trace_.keeps_lines(); }
+  void audit(std::string_view key, std::string_view entry) override {
+    simulator_.record_audit(host_.id, key, entry);
+  }
 
  private:
   Simulator& simulator_;

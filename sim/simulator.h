@@ -38,6 +38,10 @@
 
 namespace simlab::sim {
 
+// A run keeps this many audit records (a long run with many merges would
+// otherwise hold them all); the report says how many more there were.
+inline constexpr std::size_t kAuditRecordsMax = 20'000;
+
 struct SimConfig {
   std::uint64_t seed = 1;
   std::uint32_t node_count = 3;
@@ -149,6 +153,10 @@ class Simulator {
   bool is_node(NodeId node) const { return node >= kFirstNodeId && node - kFirstNodeId < hosts_.size(); }
   const Trace& trace() const { return trace_; }
   const CausalLog& causal_log() const { return causal_; }
+  // The systems' audit trail (NodeContext::audit), the first
+  // kAuditRecordsMax records; audit_dropped() counts the rest.
+  const std::vector<AuditRecord>& audit() const { return audit_; }
+  std::uint64_t audit_dropped() const { return audit_dropped_; }
   Trace& trace() { return trace_; }
   // Set when the run ended early: an internal error, or a safety finding
   // with stop_at_first_violation.
@@ -263,6 +271,9 @@ class Simulator {
   std::vector<std::unique_ptr<Host>> hosts_;
   std::vector<const Node*> node_views_;  // for the observer, by id - 1; nullptr when down
   std::unique_ptr<ClusterObserver> observer_;
+  void record_audit(NodeId node, std::string_view key, std::string_view entry);
+  std::vector<AuditRecord> audit_;
+  std::uint64_t audit_dropped_ = 0;
 
   std::vector<InFlightMessage> messages_;
   std::vector<std::uint64_t> free_messages_;

@@ -117,6 +117,14 @@ CrashOutcome Simulator::crash(NodeId id, bool lose_all_unsynced) {
   return outcome;
 }
 
+void Simulator::record_audit(NodeId node, std::string_view key, std::string_view entry) {
+  if (audit_.size() >= kAuditRecordsMax) {
+    ++audit_dropped_;
+    return;
+  }
+  audit_.push_back(AuditRecord{now_ns_, node, std::string(key), std::string(entry)});
+}
+
 void Simulator::lose_disk(NodeId id) {
   Host& host = this->host(id);
   if (host.node) drop_process(host);

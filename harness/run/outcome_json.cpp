@@ -87,6 +87,16 @@ nlohmann::json outcome_to_json(const RunOutcome& outcome, const std::string& rep
   if (outcome.failure_time_ns >= 0) json["failure_time_ns"] = outcome.failure_time_ns;
   if (!outcome.explanation.is_null()) json["explanation"] = outcome.explanation;
   if (!outcome.story.is_null()) json["story"] = outcome.story;
+  if (!outcome.audit.empty()) {
+    nlohmann::json audit = nlohmann::json::array();
+    for (const AuditRecord& record : outcome.audit) {
+      audit.push_back({{"time_ns", record.time_ns},
+                       {"node", record.node},
+                       {"key", record.key},
+                       {"entry", record.entry}});
+    }
+    json["audit"] = {{"records", audit}, {"dropped", outcome.audit_dropped}};
+  }
   return json;
 }
 

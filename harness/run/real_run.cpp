@@ -105,6 +105,25 @@ std::optional<JudgeFinding> read_findings(const real::RealCluster& cluster) {
   return first;
 }
 
+// The systems' audit trail on real nodes: each node's file, merged by the
+// nodes' clocks.
+std::vector<AuditRecord> read_audit(const real::RealCluster& cluster) {
+  std::vector<AuditRecord> records;
+  for (NodeId node = kFirstNodeId; node < kFirstNodeId + cluster.spec().nodes; ++node) {
+    std::ifstream in(cluster.data_dir(node) + "/" + real::kAuditFileName);
+    for (std::string line; std::getline(in, line);) {
+      const auto json = nlohmann::json::parse(line, nullptr, false);
+      if (!json.is_object()) continue;  // a line the kill cut short
+      records.push_back(AuditRecord{json.value("time_ns", std::int64_t{0}), node,
+                                    json.value("key", ""), json.value("entry", "")});
+    }
+  }
+  std::stable_sort(records.begin(), records.end(), [](const AuditRecord& a, const AuditRecord& b) {
+    return a.time_ns < b.time_ns;
+  });
+  return records;
+}
+
 }  // namespace
 
 std::string own_binary() { return fs::read_symlink("/proc/self/exe").string(); }
@@ -202,6 +221,7 @@ RunOutcome run_real(const Scenario& resolved, const RunOptions& options,
   if (g_interrupted)
     throw RealRunInterrupted();  // the cluster's destructor has not run yet: it runs now
   if (options.invariants != InvariantJudges::none) outcome.white_box = read_findings(cluster);
+  outcome.audit = read_audit(cluster);
   finish_outcome(outcome, recorder, wall_start);
   return outcome;
 }

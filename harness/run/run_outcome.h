@@ -99,6 +99,9 @@ struct RunOutcome {
   std::vector<sim::CausalEvent> causal_events;  // with keep_causal_log
   std::vector<std::string> fiber_names;         // by fiber id, with keep_causal_log
   nlohmann::json story;                         // the causal story's JSON, once told
+  // The systems' audit trail (NodeContext::audit), in time order.
+  std::vector<AuditRecord> audit;
+  std::uint64_t audit_dropped = 0;  // records past the simulator's kAuditRecordsMax
 };
 
 // The judges that ran ("history", "nodes", "observer") and the ones that

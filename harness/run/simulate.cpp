@@ -124,6 +124,8 @@ RunOutcome simulate_scenario(const Scenario& resolved, const RunOptions& options
     outcome.trace_lines = simulator.trace().lines();
     outcome.trace_records = simulator.trace().records();
     outcome.causal_events = simulator.causal_log().events();
+    outcome.audit = simulator.audit();
+    outcome.audit_dropped = simulator.audit_dropped();
     outcome.fiber_names = simulator.causal_log().fiber_names();
     collect_judges(simulator, outcome);
   }

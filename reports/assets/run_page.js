@@ -814,6 +814,48 @@
     add(add(app, el('div', {class: 'story-box'})), root);
   }
 
+  // -- the systems' audit trail (e.g. the CRDT store's sync merges) ----------
+  // One key's records at a time, chosen from every key the trail names: the
+  // key the failure is about when it names one.
+  function renderAudit() {
+    const audit = data.audit;
+    if (!audit || !audit.records || !audit.records.length) return;
+    const keys = [...new Set(audit.records.map((r) => r.key))].sort();
+    add(app, el('h2', {}, 'Audit trail'));
+    add(app,
+        el('p', {class: 'muted'},
+           audit.records.length + ' records about ' + keys.length + ' keys' +
+               (audit.dropped ? ' (' + audit.dropped + ' more were not kept)' : '') +
+               ': per merge, what the replica had, what it received and what the merge chose.'));
+    const anomalies = (data.explanation && data.explanation.anomalies) || [];
+    const named = anomalies.length && anomalies[0].key ?
+        String(anomalies[0].key).replace(/^"|"$/g, '') :
+        null;
+    const initial = keys.find((k) => named && k.replace(/^[a-z]:/, '') === named) || keys[0];
+    const label = add(app, el('label', {}, 'key '));
+    const select = add(label, el('select', {id: 'audit-key'}));
+    for (const key of keys) {
+      const option = add(select, el('option', {value: key}, key));
+      if (key === initial) option.setAttribute('selected', '');
+    }
+    const table = add(app, el('table', {id: 'audit'}));
+    const head = add(add(table, el('thead')), el('tr'));
+    for (const name of ['time', 'node', 'entry']) add(head, el('th', {}, name));
+    const body = add(table, el('tbody'));
+    const show = () => {
+      body.textContent = '';
+      for (const record of audit.records) {
+        if (record.key !== select.value) continue;
+        const tr = add(body, el('tr'));
+        add(tr, el('td', {class: 'num'}, at(record.time_ns)));
+        add(tr, el('td', {}, 'n' + record.node));
+        add(tr, el('td', {class: 'wrap'}, record.entry));
+      }
+    };
+    select.addEventListener('change', show);
+    show();
+  }
+
   // -- faults and the trace --------------------------------------------------
   function renderFaultList() {
     if (!data.faults.length) return;
@@ -858,6 +900,7 @@
   timeline.mount();
   renderCharts();
   renderStory();
+  renderAudit();
   renderFaultList();
   renderTrace();
   add(app, el('p', { class: 'muted' }, 'Written by simlab. Self-contained: this file loads nothing from the network.'));

@@ -58,6 +58,21 @@ class NodeContext {
   virtual void log(std::string_view line) = 0;
   // False when nobody keeps log lines: a node may skip formatting them.
   virtual bool log_enabled() const { return true; }
+  // A record of the system's audit trail about `key` (a merge: what each
+  // side had and what it chose), kept with the run whether or not anybody
+  // keeps log lines; the report shows a key's records. A driver that keeps
+  // no trail logs it.
+  virtual void audit(std::string_view key, std::string_view entry) {
+    if (log_enabled()) log("audit " + std::string(key) + ": " + std::string(entry));
+  }
+};
+
+// One record of a run's audit trail, as the report shows it.
+struct AuditRecord {
+  std::int64_t time_ns = 0;
+  NodeId node = kNoNode;
+  std::string key;
+  std::string entry;
 };
 
 }  // namespace simlab

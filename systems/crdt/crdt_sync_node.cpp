@@ -44,16 +44,16 @@ void CrdtNode::after_sync_reply(const Waiting& waiting) {
 // what it received (the other side's whole key, or its changes), and what
 // the merge chose.
 void CrdtNode::merge_synced(NodeContext& context, const Waiting& waiting) {
-  if (!context.log_enabled()) {
-    join_applied(waiting.delta, merge_rules_);
-  } else {
-    const ReplicaState before = state_;
-    join_applied(waiting.delta, merge_rules_);
-    for (const std::string& key : typed_keys(waiting.delta)) {
-      context.log(fmt::format("audit {} sync with n{}: had {}, received {}, merged {}", key,
-                              waiting.peer, describe_key(before, key),
-                              describe_key(waiting.delta, key), describe_key(state_, key)));
-    }
+  const std::set<std::string> keys = typed_keys(waiting.delta);
+  std::vector<std::string> had;
+  had.reserve(keys.size());
+  for (const std::string& key : keys) had.push_back(describe_key(state_, key));
+  join_applied(waiting.delta, merge_rules_);
+  std::size_t index = 0;
+  for (const std::string& key : keys) {
+    context.audit(key, fmt::format("sync with n{}: had {}, received {}, merged {}", waiting.peer,
+                                   had[index++], describe_key(waiting.delta, key),
+                                   describe_key(state_, key)));
   }
   hlc_ns_ = std::max(hlc_ns_, waiting.delta.latest_stamp_ns());
 }

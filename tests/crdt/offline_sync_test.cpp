@@ -5,6 +5,7 @@
 // sides to the same state, removes included, and every merge is in the
 // audit trail. With crdt.sync-false-in-sync, a key whose only change is a
 // remove looks in sync from its heads and the two stay different.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "sim/simulator.h"
@@ -22,7 +23,6 @@ sim::SimConfig offline_config(const CrdtFactory& factory, bool bug = false) {
   config.factory = &factory;
   config.node_template.options_json = R"({"crdt": {"offline_replicas": 1}})";
   if (bug) config.node_template.bugs = {kSyncFalseInSyncBug};
-  config.keep_trace_lines = true;  // the audit trail is in the replicas' logs
   return config;
 }
 
@@ -77,11 +77,10 @@ TEST(OfflineReplica, TakesWritesWhileCutOffAndSyncsBothWaysWhenItReconnects) {
   // The audit trail: n1 took n4's offline add, and n4 took n1's state of
   // the key, which held the remove.
   std::set<std::string> audit;
-  for (const std::string& line : simulator.trace().lines())
-    if (line.find(": audit ") != std::string::npos) audit.insert(line.substr(line.find('n')));
-  EXPECT_TRUE(audit.contains("n1: audit s:k sync with n4: had [3], received [2], merged [2, 3]"));
-  EXPECT_TRUE(
-      audit.contains("n4: audit s:k sync with n1: had [1, 2], received [2, 3], merged [2, 3]"));
+  for (const AuditRecord& record : simulator.audit())
+    audit.insert(fmt::format("n{} {}: {}", record.node, record.key, record.entry));
+  EXPECT_TRUE(audit.contains("n1 s:k: sync with n4: had [3], received [2], merged [2, 3]"));
+  EXPECT_TRUE(audit.contains("n4 s:k: sync with n1: had [1, 2], received [2, 3], merged [2, 3]"));
 }
 
 TEST(OfflineReplica, WithSyncFalseInSyncARemoveNeverReachesIt) {

@@ -147,14 +147,17 @@ TEST(CrdtSystem, TheCausalModelJudgesARunsHistory) {
 // Every planted bug is found by the history alone (--invariants none):
 //   crdt.delta-lost   an acknowledged add that other replicas never receive
 //                     is missing from their final reads (set-full's lost);
-//                     of a counter, the replicas' final reads differ
-//                     (diverged, a liveness failure: the lost increment's
-//                     add had no answer, so a lower sum is allowed)
+//                     of a counter, the final reads lack an acknowledged
+//                     increment (the other replica acknowledged the
+//                     interval that should have held it: wrong-final-read)
 //   crdt.orswot-descends, crdt.remove-keeps-common-dots
 //                     a removed element is back in a final read (resurrected)
-//   crdt.lww-wall-clock  behind a skewed clock, a client's write loses to the
-//                     value it had just read, and its next read returns that
-//                     value (read-your-writes)
+//   crdt.lww-wall-clock  behind a skewed clock, a client's second write loses
+//                     to its first (monotonic writes)
+//   crdt.actor-reuse  after a lost disk, a server's new adds reuse dots the
+//                     others have seen, and vanish (lost)
+//   crdt.sync-false-in-sync  a remove never reaches an offline replica, whose
+//                     final read still holds the element (resurrected)
 // The same seeds without the bug are valid.
 TEST(CrdtSystem, EveryPlantedBugIsFoundByTheHistoryAloneAtItsKnownSeeds) {
   RunOptions black_box;
@@ -164,11 +167,13 @@ TEST(CrdtSystem, EveryPlantedBugIsFoundByTheHistoryAloneAtItsKnownSeeds) {
     std::uint64_t seed;
     const char* bug;
     const char* anomaly;
-  } cases[] = {{"crdt-default.json", 1, "crdt.delta-lost", "lost"},
-               {"crdt-counter.json", 7, "crdt.delta-lost", "diverged"},
+  } cases[] = {{"crdt-default.json", 8, "crdt.delta-lost", "lost"},
+               {"crdt-counter.json", 5, "crdt.delta-lost", "wrong-final-read"},
                {"crdt-default.json", 1, "crdt.orswot-descends", "resurrected"},
                {"crdt-default.json", 1, "crdt.remove-keeps-common-dots", "resurrected"},
-               {"crdt-register.json", 2, "crdt.lww-wall-clock", "read-your-writes"}};
+               {"crdt-register.json", 2, "crdt.lww-wall-clock", "monotonic-writes"},
+               {"crdt-default.json", 2, "crdt.actor-reuse", "lost"},
+               {"crdt-default.json", 1, "crdt.sync-false-in-sync", "resurrected"}};
   std::set<std::pair<std::string, std::uint64_t>> clean_runs;
   for (const auto& known : cases) {
     const RunOutcome buggy =

@@ -153,9 +153,36 @@ TEST(NemesisBudget, DiskLossesEmptyNoMoreDisksThanTheSystemSurvives) {
     crdt_crashes += event.fault.kind == FaultKind::crash;
   }
   EXPECT_EQ(lost.size(), 1u);
+  EXPECT_FALSE(lost.contains(6) || lost.contains(7)) << "offline replicas keep their disks";
   EXPECT_GT(lost_events + crdt_crashes, 5u);
   EXPECT_GT(crdt_crashes, 0u) << "the draws beyond the budget are crashes";
   EXPECT_EQ(outcome.verdict, RunVerdict::valid) << outcome.anomaly << " " << outcome.detail;
+}
+
+// The offline kind cuts one of the system's offline replicas (the CRDT
+// default's n6 and n7) off from every other node, both ways, for three
+// times a fault's length; a system without offline replicas never gets it.
+TEST(NemesisKinds, OfflineCutsAnOfflineReplicaOffFromEveryNode) {
+  Scenario crdt = scenario_from_flags({"", "crdt", "", ""});
+  crdt.swarm = false;
+  crdt.faults.rate_per_s.fill(0);
+  crdt.faults.rate(FaultKind::offline) = 1.0;
+  const RunOutcome outcome = run_scenario(resolve_scenario(crdt, 3));
+  ASSERT_FALSE(outcome.faults.empty());
+  for (const auto& event : outcome.faults) {
+    EXPECT_EQ(event.fault.kind, FaultKind::offline);
+    EXPECT_TRUE(event.fault.node == 6 || event.fault.node == 7) << event.detail;
+    EXPECT_EQ(event.fault.links.size(), 12u) << "to and from each of the 6 other nodes";
+    EXPECT_EQ(event.fault.nodes().size(), 7u);
+    EXPECT_NE(event.detail.find("cut off from every other node"), std::string::npos);
+    const faults::ScriptedFault back = faults::scripted_fault_from_json(
+        faults::scripted_fault_to_json(event.fault), "timeline[0]");
+    EXPECT_EQ(back.links, event.fault.links);
+    EXPECT_EQ(back.node, event.fault.node);
+  }
+  EXPECT_EQ(outcome.verdict, RunVerdict::valid) << outcome.anomaly << " " << outcome.detail;
+  const RunOutcome raft = run_scenario(resolve_scenario(only(FaultKind::offline, 3.0, 0), 3));
+  EXPECT_TRUE(raft.faults.empty());
 }
 
 }  // namespace

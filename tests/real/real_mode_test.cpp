@@ -116,14 +116,17 @@ TEST(RealRun, AShortLogRunWithTransactionsIsValidAndLeavesNothing) {
   EXPECT_EQ(leftovers(), std::vector<std::string>{});
 }
 
-// The CRDT store on real nodes: three replicas, one cut off, one crashed
-// and one that loses its disk (its files removed while it is down) while
-// clients add to sets; every replica's final reads agree and the set-full
-// checker finds nothing lost.
+// The CRDT store on real nodes: three servers and an offline replica (n4),
+// one server cut off, one crashed and one that loses its disk (its files
+// removed while it is down), and n4 offline for a while, while clients add
+// to sets; every replica's final reads agree, the set-full checker finds
+// nothing lost, and the sync merges are in the run's audit trail.
 constexpr const char* kShortCrdtScenario = R"({
-  "name": "crdt-real-short", "system": "crdt", "workload": "set", "nodes": 3, "clients": 6,
+  "name": "crdt-real-short", "system": "crdt", "workload": "set", "nodes": 4, "clients": 6,
   "safety_ms": 3000, "liveness_ms": 6000, "op_timeout_ms": 500, "think_ms_max": 20,
+  "system_options": {"crdt": {"offline_replicas": 1}},
   "timeline": [
+    {"at_ns": 200000000, "duration_ns": 1500000000, "kind": "offline", "node": 4, "links": [[4,1],[1,4],[4,2],[2,4],[4,3],[3,4]]},
     {"at_ns": 500000000, "duration_ns": 800000000, "kind": "partition", "shape": "one-node", "links": [[1,2],[2,1],[1,3],[3,1]]},
     {"at_ns": 1800000000, "duration_ns": 400000000, "kind": "crash", "node": 2},
     {"at_ns": 2300000000, "duration_ns": 300000000, "kind": "disk-loss", "node": 3}]})";
@@ -144,13 +147,19 @@ TEST(RealRun, AShortCrdtRunConvergesWithNothingLostAndLeavesNothing) {
     if (op["type"] == "ok" && op.value("final", false)) ++final_reads;
   }
   EXPECT_EQ(keys.size(), 32u) << "8 fresh keys a second, for 3 s and the heal";
-  EXPECT_EQ(final_reads, 3 * keys.size()) << "every key read on each of the 3 replicas";
+  EXPECT_EQ(final_reads, 4 * keys.size()) << "every key read on each of the 4 replicas";
   const auto check =
       run_simlab(fmt::format("check --model set-full {}/run/history.jsonl", dir.string()));
   EXPECT_EQ(check.exit_code, 0) << check.output;
-  const nlohmann::json faults = read_json(dir / "run" / "result.json")["faults"];
-  ASSERT_EQ(faults.size(), 3u);
-  const std::string lost = faults[2]["detail"].get<std::string>();
+  const nlohmann::json result = read_json(dir / "run" / "result.json");
+  const nlohmann::json& faults = result["faults"];
+  ASSERT_EQ(faults.size(), 4u);
+  EXPECT_NE(faults[0]["detail"].get<std::string>().find("offline n4"), std::string::npos);
+  std::set<std::int64_t> auditors;
+  for (const auto& record : result["audit"]["records"])
+    auditors.insert(record["node"].get<std::int64_t>());
+  EXPECT_EQ(auditors, (std::set<std::int64_t>{1, 4})) << "n4 and its home server merged";
+  const std::string lost = faults[3]["detail"].get<std::string>();
   EXPECT_NE(lost.find("disk loss n3"), std::string::npos) << lost;
   EXPECT_EQ(lost.find("(SIGKILL; 0 files removed)"), std::string::npos) << lost;
   EXPECT_NE(lost.find("files removed"), std::string::npos) << lost;

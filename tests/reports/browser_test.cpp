@@ -96,6 +96,35 @@ TEST(RunPageInBrowser, LinearizabilityFailureShowsVerdictTimelineExplanationAndT
                                   screenshot_path("run-linearizability"), 1400, 2000));
 }
 
+// The CRDT store's sync merges, as the page shows them: the audit trail of
+// the key the failure names (an offline replica kept an element the sync
+// never told it was removed), one row per merge.
+TEST(RunPageInBrowser, TheAuditTrailShowsTheMergesOfTheKeyTheFailureNames) {
+  REQUIRE_BROWSER();
+  Scenario scenario =
+      load_scenario(std::string(SIMLAB_SOURCE_DIR) + "/scenarios/crdt-default.json");
+  scenario.bug = "crdt.sync-false-in-sync";
+  const RunOutcome outcome = run_scenario(resolve_scenario(scenario, 1));
+  ASSERT_EQ(outcome.anomaly, "resurrected") << outcome.detail;
+  ASSERT_FALSE(outcome.audit.empty());
+  const std::string key = outcome.explanation["anomalies"][0]["key"].get<std::string>();
+  const std::string typed = "s:" + key.substr(1, key.size() - 2);
+  const auto merges = std::count_if(outcome.audit.begin(), outcome.audit.end(),
+                                    [&](const AuditRecord& record) { return record.key == typed; });
+  ASSERT_GT(merges, 0);
+  const std::string folder = testing::scratch_dir("crdt-audit-run");
+  write_run_folder(folder, outcome);
+  const std::string dom = testing::dump_dom(testing::file_url(folder + "/index.html"));
+  EXPECT_NE(dom.find("<h2>Audit trail</h2>"), std::string::npos) << dom.substr(0, 3000);
+  EXPECT_NE(dom.find("<option value=\"" + typed + "\" selected=\"\">"), std::string::npos)
+      << "the failure's key is the one shown";
+  const std::size_t table = dom.find("id=\"audit\"");
+  ASSERT_NE(table, std::string::npos);
+  const std::string rows = dom.substr(table, dom.find("</table>", table) - table);
+  EXPECT_EQ(count(rows, "<tr>"), static_cast<std::size_t>(merges) + 1) << "a header and a row each";
+  EXPECT_EQ(count(rows, "sync with n"), static_cast<std::size_t>(merges));
+}
+
 TEST(RunPageInBrowser, AShrunkRunShowsItsCausalStoryAsASpaceTimeDiagram) {
   REQUIRE_BROWSER();
   const RunOutcome failing = failing_stale_read_run();
@@ -258,7 +287,7 @@ TEST(RunPageInBrowser, ACrdtRunsSetFullFindingListsItsLostElements) {
   scenario.bug = "crdt.delta-lost";
   RunOptions black_box;
   black_box.invariants = InvariantJudges::none;
-  const RunOutcome outcome = run_scenario(resolve_scenario(scenario, 1), black_box);
+  const RunOutcome outcome = run_scenario(resolve_scenario(scenario, 8), black_box);
   ASSERT_EQ(outcome.anomaly, "lost") << outcome.detail;
   ASSERT_EQ(outcome.explanation.value("checker", ""), "set-full");
   const std::string folder = testing::scratch_dir("crdt-lost-run");
