@@ -47,6 +47,12 @@
 //            offers its whole state to every replica (the writes only the
 //            lost disk had shipped live on in one other replica, which
 //            ships only its own) and notes on disk that it is rebuilt.
+//   Offline  an offline replica (crdt_options.h: a client's own device)
+//            answers its clients' writes and reads from its own disk alone,
+//            takes no part in the servers' gossip, rebuilds or
+//            confirmations, and replicates with its home server by the
+//            sync protocol (crdt_sync.h, crdt_sync_node.cpp); the home
+//            server ships what it receives to the others as its own.
 #pragma once
 
 #include <cstdint>
