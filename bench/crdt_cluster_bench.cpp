@@ -1,6 +1,7 @@
-// CRDT store simulation speed (issue 16): 5 servers in 5 regions (20 to
-// 60 ms apart one way) and the default scenario's 2 offline replicas (in
-// the first region), 50 clients, 20 simulated seconds of faults (swarm
+// CRDT store simulation speed (issue 16): 10 servers in 5 regions (two
+// per region, 20 to 60 ms apart one way: a write waits for a second disk,
+// which is then in its own region) and the default scenario's 2 offline
+// replicas (in the first region), 50 clients, 20 simulated seconds of faults (swarm
 // off: every kind of scenarios/crdt-default.json at its rate) and the
 // liveness phase, for the set, counter and register workloads. Issue 16
 // asks for about 5,000 ops per simulated second; the bench prints the ok
@@ -27,6 +28,7 @@ using namespace simlab;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::uint32_t kClients = 50;
+constexpr std::uint32_t kServers = 10;
 constexpr std::int64_t kSafetyMs = 20'000;
 constexpr std::int64_t kThinkMsMax = 10;
 
@@ -61,7 +63,10 @@ Scenario bench_scenario(const BenchFlags& flags, const std::string& workload) {
   scenario.think_ms_max = flags.think_ms_max;
   scenario.safety_ms = kSafetyMs;
   scenario.swarm = false;
-  scenario.regions.nodes = {{1, 6, 7}, {2}, {3}, {4}, {5}};  // the offline replicas by n1
+  // Two servers per region, so a write's second disk is one region away
+  // at most, and the two offline replicas (n11, n12) by n1 and n2.
+  scenario.nodes = kServers + 2;
+  scenario.regions.nodes = {{1, 2, 11, 12}, {3, 4}, {5, 6}, {7, 8}, {9, 10}};
   if (!flags.faults) scenario.faults = faults::FaultMix{};
   return scenario;
 }
@@ -101,8 +106,8 @@ void measure(const BenchFlags& flags, const std::string& workload) {
     totals.not_valid += outcome.verdict != RunVerdict::valid || !valid;
   }
   std::printf(
-      "crdt %s (5 servers in 5 regions, 2 offline replicas, %u clients, think_ms_max %lld, %s):\n",
-      workload.c_str(), kClients, static_cast<long long>(flags.think_ms_max),
+      "crdt %s (%u servers in 5 regions, 2 offline replicas, %u clients, think_ms_max %lld, %s):\n",
+      workload.c_str(), kServers, kClients, static_cast<long long>(flags.think_ms_max),
       flags.faults ? "faults of scenarios/crdt-default.json, swarm off" : "faults off");
   std::printf("  %d runs, %.0f simulated s: %.0f ok ops/simulated s (goal ~5,000)\n", flags.seeds,
               totals.simulated_s, static_cast<double>(totals.ok_ops) / totals.simulated_s);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "checkers/causal/labelled_cycles.h"
 #include "checkers/history/anomaly_list.h"
 #include "checkers/history/value_format.h"
 
@@ -183,7 +184,8 @@ class Judge {
       ready.pop_back();
       advance(process, ready);
     }
-    report_cycles();
+    const bool co_acyclic = report_cycles();
+    if (scope_ == Scope::ccv && co_acyclic) report_conflict_cycles();
   }
 
  private:
@@ -218,7 +220,7 @@ class Judge {
       clocks_[id] = clock;
       return;
     }
-    judge_read(event, clock);  // a read's clock is the running one: nothing waits for it
+    judge_read(id, event, clock);  // a read's clock is the running one: nothing waits for it
     if (scope_ == Scope::session) remember_direct(event);
   }
 
@@ -269,15 +271,23 @@ class Judge {
     return after == writer.writes.begin() ? kNone : *std::prev(after);
   }
 
-  void judge_read(const Event& read, const Clock& clock) {
+  // Under ccv, each write of the key in the read's past that it passed
+  // over (the latest of each writer: the earlier ones are before it in
+  // session order) is arbitrated before the write it returned: a cf edge.
+  void judge_read(std::size_t id, const Event& read, const Clock& clock) {
     if (read.read_from == kNone && !read.initial) return;  // thin air: judged already
+    std::vector<std::size_t> passed_over;
     for (const Writer& writer : compiled_.writers[read.key]) {
       const std::size_t w2 = latest_in_past(writer, clock);
       if (w2 == kNone || w2 == read.read_from) continue;
       if (read.initial)
         return overwritten(read, writer.writes.front(), clock, "write-co-init-read");
       if (before(read.read_from, clocks_[w2])) return overwritten(read, w2, clock, "write-co-read");
+      passed_over.push_back(w2);
     }
+    if (scope_ != Scope::ccv) return;
+    for (const std::size_t w1 : passed_over)
+      conflicts_.push_back(LabelledEdge{w1, read.read_from, id});
   }
 
   // Whether `process` has a write with a session index in (after, upto].
@@ -349,12 +359,14 @@ class Judge {
   }
 
   // Each process's first read left waiting for its write is on a cycle of
-  // co or after one.
-  void report_cycles() {
-    if (scope_ == Scope::session) return;
+  // co or after one. Whether co is acyclic.
+  bool report_cycles() {
+    bool acyclic = true;
     for (std::size_t process = 0; process < compiled_.sessions.size(); ++process) {
       const auto& session = compiled_.sessions[process];
       if (next_[process] == session.size()) continue;
+      acyclic = false;
+      if (scope_ == Scope::session) continue;
       const Event& read = compiled_.events[session[next_[process]]];
       CausalAnomaly anomaly = anomaly_of(read, "cyclic-co");
       anomaly.detail = fmt::format(
@@ -363,6 +375,57 @@ class Judge {
           reader_text(read), history::format_value(read.value), anomaly.read_from);
       keep(std::move(anomaly));
     }
+    return acyclic;
+  }
+
+  // CyclicCF: co (session order and reads-from) with the cf edges has a
+  // cycle; co alone has none here, so each cycle holds a cf edge.
+  // Each cycle is named at its read that ended first.
+  void report_conflict_cycles() {
+    std::vector<LabelledEdge> edges = conflicts_;
+    std::stable_sort(edges.begin(), edges.end(), [&](const LabelledEdge& a, const LabelledEdge& b) {
+      return compiled_.events[a.label].done < compiled_.events[b.label].done;
+    });
+    for (const auto& session : compiled_.sessions)
+      for (std::size_t i = 1; i < session.size(); ++i)
+        edges.push_back(LabelledEdge{session[i - 1], session[i]});
+    for (std::size_t write = 0; write < compiled_.readers.size(); ++write)
+      for (const std::size_t reader : compiled_.readers[write])
+        edges.push_back(LabelledEdge{write, reader});
+    for (const auto& cycle : cycles_through_labels(compiled_.events.size(), edges, kExamplesMax))
+      conflict_cycle(cycle);
+  }
+
+  void conflict_cycle(const std::vector<LabelledEdge>& cycle) {
+    const LabelledEdge& first = cycle.front();
+    const Event& read = compiled_.events[first.label];
+    CausalAnomaly anomaly = anomaly_of(read, "cyclic-cf");
+    anomaly.overwrite = compiled_.events[first.from].invoke;
+    std::string others;
+    for (std::size_t i = 1; i < cycle.size(); ++i)
+      if (cycle[i].label != kNoLabel) {
+        others += "; " + passed_over_text(cycle[i]);
+        anomaly.cycle_reads.push_back(compiled_.events[cycle[i].label].done);
+      }
+    anomaly.detail = fmt::format(
+        "{}{}; and causal order closes the cycle: no one order of the writes agrees with "
+        "every read",
+        passed_over_text(first), others);
+    keep(std::move(anomaly));
+  }
+
+  // "process 3's read of "x" ending at op 9 returned 2 (op 4) with 1 (op 0)
+  // in its causal past, so 1 is ordered before 2"
+  std::string passed_over_text(const LabelledEdge& edge) const {
+    const Event& read = compiled_.events[edge.label];
+    const Event& passed = compiled_.events[edge.from];
+    const Event& returned = compiled_.events[edge.to];
+    return fmt::format(
+        "{} returned {} (op {}) with {} (op {}) in its causal past, so {} is "
+        "ordered before {}",
+        reader_text(read), history::format_value(returned.value), returned.invoke,
+        history::format_value(passed.value), passed.invoke, history::format_value(passed.value),
+        history::format_value(returned.value));
   }
 
   CausalAnomaly anomaly_of(const Event& read, const char* name) const {
@@ -394,6 +457,7 @@ class Judge {
   std::vector<Clock> running_;  // per process: the clock of its latest judged event
   std::vector<std::size_t> next_;
   std::vector<std::vector<std::size_t>> waiting_;  // per write: processes whose next read needs it
+  std::vector<LabelledEdge> conflicts_;            // ccv: w1 cf w2, labelled with the read
   std::vector<std::unordered_map<std::size_t, Clock>> key_seen_;  // per process: key -> clock
   std::vector<std::unordered_map<std::size_t, std::uint32_t>> writer_seen_;  // process -> index
 };
@@ -403,11 +467,20 @@ class Judge {
 std::optional<Scope> parse_causal_model(std::string_view model) {
   if (model == kCausalModel) return Scope::causal;
   if (model == kSessionModel) return Scope::session;
+  if (model == kCcvModel) return Scope::ccv;
   return std::nullopt;
 }
 
 const char* causal_model_name(Scope scope) {
-  return scope == Scope::causal ? kCausalModel : kSessionModel;
+  switch (scope) {
+    case Scope::causal:
+      return kCausalModel;
+    case Scope::session:
+      return kSessionModel;
+    case Scope::ccv:
+      return kCcvModel;
+  }
+  return kCausalModel;
 }
 
 CausalResult check_causal(const History& history, Scope scope) {
@@ -447,6 +520,7 @@ nlohmann::json explain_json(const CausalResult& result, Scope scope) {
                          {"read", anomaly.read},
                          {"read-from", anomaly.read_from},
                          {"overwrite", anomaly.overwrite},
+                         {"cycle-reads", anomaly.cycle_reads},
                          {"detail", anomaly.detail}});
   }
   return {{"checker", causal_model_name(scope)},

@@ -36,7 +36,18 @@
 // reader read (monotonic-writes). What only reaches the reader through a
 // third party (writes follow reads, and the transitive forms) asks the
 // store to deliver causally, and shows under `causal`.
-// The CCv patterns, which also need an arbitration order, are not checked.
+// `ccv` judges causal convergence (Bouajjani et al.'s CCv: causal
+// consistency plus one arbitration order of the writes that every replica
+// agrees on, as an LWW store with causally ordered stamps gives): besides
+// the patterns above, their CyclicCF. A read that returned w2 while a write
+// w1 of its key was causally before it puts w1 before w2 in the
+// arbitration order (w1 cf w2); when cf and co together have a cycle, no
+// order agrees with every read:
+//   cyclic-cf           named at a read whose cf edge is on the cycle, with
+//                       the other reads that close it
+// (For differentiated histories these five patterns are exactly CCv's
+// violations; CC's WriteHBInitRead and CyclicHB, which need a per-read
+// happens-before, are not checked.)
 #pragma once
 
 #include <cstdint>
@@ -55,7 +66,7 @@ namespace simlab::causal {
 
 using linearizability::Verdict;
 
-enum class Scope : std::uint8_t { causal, session };
+enum class Scope : std::uint8_t { causal, session, ccv };
 
 struct CausalAnomaly {
   std::string name;     // a bad pattern's, or a session guarantee's under Scope::session
@@ -63,8 +74,11 @@ struct CausalAnomaly {
   std::optional<history::Value> key;
   std::int64_t read = -1;       // the read's ok completion (history position)
   std::int64_t read_from = -1;  // the invocation of the write it returned (-1: none)
-  std::int64_t overwrite = -1;  // the invocation of w2 (write-co-read, write-co-init-read)
-  std::string detail;           // one line for a person
+  // The invocation of w2 (write-co-read, write-co-init-read), or of the
+  // write in the read's past that it passed over (cyclic-cf).
+  std::int64_t overwrite = -1;
+  std::vector<std::int64_t> cycle_reads;  // cyclic-cf: the other reads' ok completions
+  std::string detail;                     // one line for a person
 };
 
 struct CausalResult {
@@ -77,8 +91,9 @@ struct CausalResult {
 inline constexpr std::size_t kExamplesMax = 20;
 inline constexpr const char* kCausalModel = "causal";
 inline constexpr const char* kSessionModel = "session";
+inline constexpr const char* kCcvModel = "ccv";
 
-// "causal" or "session"; nothing for any other model.
+// "causal", "session" or "ccv"; nothing for any other model.
 std::optional<Scope> parse_causal_model(std::string_view model);
 const char* causal_model_name(Scope scope);
 

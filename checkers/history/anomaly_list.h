@@ -15,10 +15,11 @@ namespace simlab::history {
 
 // The eventual-consistency models: set-full (checkers/set), the counters
 // (checkers/counter), convergence (checkers/convergence), and causal
-// consistency and the session guarantees (checkers/causal).
+// consistency, causal convergence and the session guarantees
+// (checkers/causal).
 inline bool is_eventual_consistency_model(std::string_view model) {
   return model == "set-full" || model == "g-counter" || model == "pn-counter" ||
-         model == "convergence" || model == "causal" || model == "session";
+         model == "convergence" || model == "causal" || model == "session" || model == "ccv";
 }
 
 // "2 lost, 1 stale": each named anomaly's count, in name order; "" for none.

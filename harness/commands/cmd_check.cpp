@@ -54,7 +54,7 @@ po::options_description visible_options() {
       "model", po::value<std::string>(),
       "register, cas-register, kv, set, fifo-queue, counter, mutex (list-append and rw-register go "
       "to the transactional checker, queue to the Kafka-style log checker, set-full, g-counter, "
-      "pn-counter, convergence, causal and session to the eventual-consistency checkers)")(
+      "pn-counter, convergence, causal, session and ccv to the eventual-consistency checkers)")(
       "format", po::value<std::string>(),
       "jsonl, edn or jepsen-log (default: detected from content and extension)")(
       "init", po::value<std::string>(), "initial value as EDN, e.g. 0, \"\", [1 2] (default nil)")(

@@ -1,5 +1,5 @@
 // simlab check --model set-full [--linearizable] | g-counter | pn-counter |
-//   convergence | causal | session [--format jsonl|edn|jepsen-log] [--json] FILE...
+//   convergence | causal | session | ccv [--format jsonl|edn|jepsen-log] [--json] FILE...
 // Exit codes as for the other models: 0 all valid, 1 any invalid, 2 any
 // unknown (set-full: nothing could be judged; convergence: no final reads),
 // 65 malformed input, 66
@@ -92,7 +92,8 @@ int cmd_check_eventual(int argc, char** argv) {
   po::variables_map vm;
   if (const auto stop = parse_simple_check_flags(
           argc, argv,
-          "simlab check --model set-full|g-counter|pn-counter|convergence|causal|session [options] "
+          "simlab check --model set-full|g-counter|pn-counter|convergence|causal|session|ccv "
+          "[options] "
           "FILE...",
           extra, flags, vm))
     return *stop;

@@ -189,10 +189,11 @@ void judge_causal(RunOutcome& outcome, causal::Scope scope) {
   const std::vector<std::int64_t> invocations = invocations_of(outcome.history);
   nlohmann::json anomalies = nlohmann::json::array();
   for (const causal::CausalAnomaly& anomaly : result.anomalies) {
-    anomalies.push_back(anomaly_json(
-        anomaly.name, anomaly.key,
-        {anomaly.read_from, anomaly.overwrite, invocation_of(invocations, anomaly.read)},
-        anomaly.detail));
+    std::vector<std::int64_t> ops = {anomaly.read_from, anomaly.overwrite,
+                                     invocation_of(invocations, anomaly.read)};
+    for (const std::int64_t read : anomaly.cycle_reads)
+      ops.push_back(invocation_of(invocations, read));
+    anomalies.push_back(anomaly_json(anomaly.name, anomaly.key, std::move(ops), anomaly.detail));
   }
   outcome.explanation =
       anomaly_list(causal::causal_model_name(scope), result.counts, std::move(anomalies));

@@ -115,11 +115,12 @@ void CrdtNode::on_message(NodeContext& context, NodeId from, ByteView payload) {
     if (message->incarnation != incarnation_) return;  // counts another boot's sequence numbers
     on_ack(from, *message);
     confirm(context, message->sequence);
+    send_to_peer(context, from, peers_[from], Send::eager);  // what it lacks: it is idle now
     return;
   }
   if (message->kind == PeerKind::resync) {  // it has nothing of ours: the whole state, now
     peers_[from] = PeerProgress{};
-    send_to_peer(context, from, peers_[from]);
+    send_to_peer(context, from, peers_[from], Send::eager);
     return;
   }
   const bool for_server = message->kind == PeerKind::sync && !offline_;
@@ -215,17 +216,23 @@ void CrdtNode::apply(NodeContext& context, const std::vector<Waiting>& batch) {
   }
   if (changed) ++state_version_;
   if (own.requests.empty() && shipped.empty()) return;
+  const bool ship_now = !offline_ && !shipped.empty();
   if (offline_) {  // its own disk is the promise; the next sync sends the writes
     outbox_.join(shipped);
-  } else if (!shipped.empty()) {
+  } else if (ship_now) {
     deltas_.emplace_back(next_sequence_, std::move(shipped));
     trim_buffer();
   }
   const std::uint64_t sequence = next_sequence_++;
-  if (own.requests.empty()) return;
-  own.sequence = sequence;
-  unconfirmed_.push_back(std::move(own));
-  if (alone()) confirm(context, sequence);  // nobody to wait for
+  if (!own.requests.empty()) {
+    own.sequence = sequence;
+    unconfirmed_.push_back(std::move(own));
+    if (alone()) confirm(context, sequence);  // nobody to wait for
+  }
+  // Every idle peer gets it now, not at the next tick. Only now: a peer
+  // sent the whole state acknowledges `sequence` by it, so the whole state
+  // must already hold the writes waiting under it.
+  if (ship_now) gossip(context, Send::eager);
 }
 
 // A peer holds everything up to `sequence` durably: what this replica wrote
@@ -300,26 +307,27 @@ void CrdtNode::on_timer(NodeContext& context, TimerId timer) {
     if (offline_) {
       sync_with_home(context);
     } else {
-      gossip(context);
+      gossip(context, Send::tick);
     }
     maybe_compact(context);
   }
   context.set_timer(kGossipTimer, kGossipInterval_ns);
 }
 
-void CrdtNode::gossip(NodeContext& context) {
+void CrdtNode::gossip(NodeContext& context, Send send) {
   for (const NodeId peer : roles_.servers) {
-    if (peer != config_.id) send_to_peer(context, peer, peers_[peer]);
+    if (peer != config_.id) send_to_peer(context, peer, peers_[peer], send);
   }
 }
 
-void CrdtNode::send_to_peer(NodeContext& context, NodeId peer, PeerProgress& progress) {
+void CrdtNode::send_to_peer(NodeContext& context, NodeId peer, PeerProgress& progress, Send send) {
   const std::uint64_t last = next_sequence_ - 1;
   const std::uint64_t first_buffered = deltas_.empty() ? next_sequence_ : deltas_.front().first;
-  // BUGGIFY: the whole state now and then, as after a long partition.
+  // BUGGIFY: the whole state now and then, as after a long partition (on
+  // the tick only: drawn at every eager send, it would be every time).
   const bool behind = !progress.acked || *progress.acked + 1 < first_buffered ||
                       *progress.acked < whole_state_floor_ ||
-                      context.buggify("crdt.full-state-instead");
+                      (send == Send::tick && context.buggify("crdt.full-state-instead"));
   if (behind) {
     const std::int64_t now_ns = context.monotonic_ns();
     if (progress.full_state_sent_ns >= 0 &&

@@ -15,11 +15,15 @@
 //            heals). A peer's delta is on two disks once durable here.
 //   Replication  Almeida, Shoker and Baquero's anti-entropy algorithm with
 //            causal delta-interval delivery (JPDC 2018, algorithm 2): each
-//            applied delta gets the next sequence number; every 50 ms a
-//            replica sends each peer the join of the deltas it has not
-//            acknowledged (a peer that left the last one unanswered waits
-//            500 ms), and the peer makes it durable, joins it and
-//            acknowledges the interval's end. A replica ships only its own
+//            applied delta gets the next sequence number; a replica sends
+//            each peer the join of the deltas it has not acknowledged as
+//            soon as the peer is idle (it acknowledged the last interval):
+//            when a batch of its own writes is durable, when the peer's
+//            acknowledgement arrives, and every 50 ms (a peer that left the
+//            last one unanswered waits 500 ms); the peer makes it durable,
+//            joins it and acknowledges the interval's end. One interval in
+//            flight per peer bounds the resending to a slow peer, and the
+//            write's wait for a second disk to about one round trip. A replica ships only its own
 //            clients' deltas: every replica talks to every other, so
 //            forwarding would only send each delta again N - 2 times; a
 //            replica cut off from the writer's replica gets its deltas once
@@ -160,7 +164,10 @@ class CrdtNode final : public Node {
   bool write_allowed_while_rebuilding(ClientOp op) const;
   // Joins into the state and, apart, into its re-derivation.
   void join_applied(const ReplicaState& delta, SetJoinRules rules);
-  void gossip(NodeContext& context);
+  // Why a send happens: the gossip tick, or at once (a batch became
+  // durable, a peer acknowledged or asked).
+  enum class Send : std::uint8_t { tick, eager };
+  void gossip(NodeContext& context, Send send);
   // A server: this node takes part in gossip, rebuilds and confirmations.
   // An offline replica: it answers its clients from its own disk alone
   // and replicates by the sync protocol with its home server.
@@ -171,7 +178,7 @@ class CrdtNode final : public Node {
   void after_sync_reply(const Waiting& waiting);
   void merge_synced(NodeContext& context, const Waiting& waiting);
   const KeyDigests& digests();  // of the state, brought up to date
-  void send_to_peer(NodeContext& context, NodeId peer, PeerProgress& progress);
+  void send_to_peer(NodeContext& context, NodeId peer, PeerProgress& progress, Send send);
   void trim_buffer();
 
   NodeConfig config_;

@@ -121,6 +121,56 @@ TEST(CausalChecker, AValueNobodyWroteIsThinAirAndACycleIsCyclicCo) {
   EXPECT_EQ(cycle.counts.at("cyclic-co"), 2u) << explain_text(cycle, Scope::causal);
 }
 
+TEST(CausalChecker, ReadsThatOrderTwoWritesBothWaysBreakCausalConvergenceOnly) {
+  // Processes 2 and 3 each see one write and then the other, in opposite
+  // orders: causally consistent (replicas may apply concurrent writes in
+  // different orders) but no single arbitration order explains both.
+  const std::string history = op(0, "write", "x", "1") + op(1, "write", "x", "2") +
+                              op(2, "read", "x", "1") + op(2, "read", "x", "2") +
+                              op(3, "read", "x", "2") + op(3, "read", "x", "1");
+  EXPECT_EQ(check(history).verdict, Verdict::valid);
+  const CausalResult ccv = check(history, Scope::ccv);
+  EXPECT_EQ(ccv.verdict, Verdict::invalid);
+  ASSERT_EQ(ccv.anomalies.size(), 1u) << explain_text(ccv, Scope::ccv);
+  const CausalAnomaly& anomaly = ccv.anomalies[0];
+  EXPECT_EQ(anomaly.name, "cyclic-cf");
+  EXPECT_EQ(anomaly.session, "");
+  EXPECT_EQ(anomaly.read, 7);       // process 2's second read
+  EXPECT_EQ(anomaly.read_from, 2);  // the write of 2
+  EXPECT_EQ(anomaly.overwrite, 0);  // the write of 1, in its past
+  EXPECT_EQ(anomaly.detail,
+            "process 2's read of \"x\" ending at op 7 returned 2 (op 2) with 1 (op 0) in its "
+            "causal past, so 1 is ordered before 2; process 3's read of \"x\" ending at op 11 "
+            "returned 1 (op 0) with 2 (op 2) in its causal past, so 2 is ordered before 1; and "
+            "causal order closes the cycle: no one order of the writes agrees with every read");
+  EXPECT_EQ(explain_json(ccv, Scope::ccv)["checker"], "ccv");
+}
+
+TEST(CausalChecker, ReadsThatAgreeOnTheOrderOfTwoWritesConverge) {
+  const std::string history = op(0, "write", "x", "1") + op(1, "write", "x", "2") +
+                              op(2, "read", "x", "1") + op(2, "read", "x", "2") +
+                              op(3, "read", "x", "2") + op(3, "read", "x", "2");
+  const CausalResult ccv = check(history, Scope::ccv);
+  EXPECT_EQ(ccv.verdict, Verdict::valid) << explain_text(ccv, Scope::ccv);
+}
+
+TEST(CausalChecker, ACycleOfConflictsThroughThreeWritesAndTwoKeysIsFound) {
+  // Reads order 1 before 2 and 2 before 3 on x, and 3 before 1 through a
+  // write of y that follows the read of 3: w1 cf w2 cf w3, and w3 ... w1 by
+  // a read that saw 3 and then returned 1.
+  const std::string history =
+      op(0, "write", "x", "1") + op(1, "write", "x", "2") + op(2, "write", "x", "3") +
+      op(3, "read", "x", "1") + op(3, "read", "x", "2") + op(4, "read", "x", "2") +
+      op(4, "read", "x", "3") + op(5, "read", "x", "3") + op(5, "write", "y", "7") +
+      op(6, "read", "y", "7") + op(6, "read", "x", "1");
+  EXPECT_EQ(check(history).verdict, Verdict::valid);
+  const CausalResult ccv = check(history, Scope::ccv);
+  ASSERT_EQ(ccv.counts.count("cyclic-cf"), 1u) << explain_text(ccv, Scope::ccv);
+  EXPECT_EQ(ccv.counts.at("cyclic-cf"), 1u);
+  EXPECT_NE(ccv.anomalies[0].detail.find("so 3 is ordered before 1"), std::string::npos)
+      << ccv.anomalies[0].detail;
+}
+
 TEST(CausalChecker, FailedOpsTakeNoPartAndRepeatedValuesAreRefused) {
   const std::string failed_write =
       "{:process 0 :type :invoke :f :write :key \"x\" :value 1}\n"

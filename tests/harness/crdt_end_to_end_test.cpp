@@ -115,12 +115,12 @@ TEST(CrdtSystem, FinalReadsThatDifferAreALivenessFailureNamingTheReplicas) {
   EXPECT_NE(outcome.detail.find(last_final->node + " read"), std::string::npos) << outcome.detail;
 }
 
-// A run judged by the causal model: a read of an overwritten value after
-// the reader's own write is a history finding named for its bad pattern,
-// with the anomaly's ops in the explanation.
-TEST(CrdtSystem, TheCausalModelJudgesARunsHistory) {
+// An outcome judged by `checker` whose history is register ops on key
+// "r", each invoked and completed at once, 10 ns apart.
+RunOutcome judged_register_outcome(const char* checker,
+                                   std::initializer_list<std::tuple<int, const char*, int>> ops) {
   RunOutcome outcome;
-  outcome.scenario.checker = "causal";
+  outcome.scenario.checker = checker;
   const auto op = [&](std::int64_t process, history::OpType type, const char* f, int value) {
     history::Op entry;
     entry.index = static_cast<std::int64_t>(outcome.history.size());
@@ -132,30 +132,52 @@ TEST(CrdtSystem, TheCausalModelJudgesARunsHistory) {
     entry.value = history::Value::integer(value);
     outcome.history.push_back(entry);
   };
-  for (const auto& [process, f, value] :
-       {std::tuple{0, "write", 1}, {1, "read", 1}, {1, "write", 2}, {1, "read", 1}}) {
+  for (const auto& [process, f, value] : ops) {
     op(process, history::OpType::invoke, f, value);
     op(process, history::OpType::ok, f, value);
   }
   judge_outcome(outcome);
+  return outcome;
+}
+
+// A run judged by the causal model: a read of an overwritten value after
+// the reader's own write is a history finding named for its bad pattern,
+// with the anomaly's ops in the explanation.
+TEST(CrdtSystem, TheCausalModelJudgesARunsHistory) {
+  const RunOutcome outcome = judged_register_outcome(
+      "causal", {{0, "write", 1}, {1, "read", 1}, {1, "write", 2}, {1, "read", 1}});
   EXPECT_EQ(outcome.verdict, RunVerdict::safety_violation);
   EXPECT_EQ(outcome.anomaly, "write-co-read");
   EXPECT_EQ(outcome.failure_time_ns, 70);
   EXPECT_EQ(outcome.explanation["anomalies"][0]["ops"], nlohmann::json({0, 4, 6}));
 }
 
+// A run judged by ccv: two reads that order two writes both ways are a
+// cyclic-cf finding whose ops are both writes and both reads.
+TEST(CrdtSystem, TheCausalConvergenceModelNamesEveryReadOnTheCycle) {
+  const RunOutcome outcome = judged_register_outcome("ccv", {{0, "write", 1},
+                                                             {1, "write", 2},
+                                                             {2, "read", 1},
+                                                             {2, "read", 2},
+                                                             {3, "read", 2},
+                                                             {3, "read", 1}});
+  EXPECT_EQ(outcome.verdict, RunVerdict::safety_violation);
+  EXPECT_EQ(outcome.anomaly, "cyclic-cf");
+  EXPECT_EQ(outcome.explanation["anomalies"][0]["ops"], nlohmann::json({0, 2, 6, 10}));
+}
+
 // Every planted bug is found by the history alone (--invariants none):
 //   crdt.delta-lost   an acknowledged add that other replicas never receive
 //                     is missing from their final reads (set-full's lost);
-//                     of a counter, the final reads lack an acknowledged
-//                     increment (the other replica acknowledged the
-//                     interval that should have held it: wrong-final-read)
+//                     of a counter, the replicas' final reads differ for
+//                     good (diverged, a liveness failure)
 //   crdt.orswot-descends, crdt.remove-keeps-common-dots
 //                     a removed element is back in a final read (resurrected)
-//   crdt.lww-wall-clock  behind a skewed clock, a client's second write loses
-//                     to its first (monotonic writes)
+//   crdt.lww-wall-clock  behind a skewed clock, a client's write loses to
+//                     the value it had read (read your writes)
 //   crdt.actor-reuse  after a lost disk, a server's new adds reuse dots the
-//                     others have seen, and vanish (lost)
+//                     others have seen, and vanish (lost); of a counter, its
+//                     new increments hide under its old entry (wrong final read)
 //   crdt.sync-false-in-sync  a remove never reaches an offline replica, whose
 //                     final read still holds the element (resurrected)
 // The same seeds without the bug are valid.
@@ -167,12 +189,13 @@ TEST(CrdtSystem, EveryPlantedBugIsFoundByTheHistoryAloneAtItsKnownSeeds) {
     std::uint64_t seed;
     const char* bug;
     const char* anomaly;
-  } cases[] = {{"crdt-default.json", 8, "crdt.delta-lost", "lost"},
-               {"crdt-counter.json", 5, "crdt.delta-lost", "wrong-final-read"},
+  } cases[] = {{"crdt-default.json", 1, "crdt.delta-lost", "lost"},
+               {"crdt-counter.json", 14, "crdt.delta-lost", "diverged"},
                {"crdt-default.json", 1, "crdt.orswot-descends", "resurrected"},
                {"crdt-default.json", 1, "crdt.remove-keeps-common-dots", "resurrected"},
-               {"crdt-register.json", 2, "crdt.lww-wall-clock", "monotonic-writes"},
+               {"crdt-register.json", 2, "crdt.lww-wall-clock", "read-your-writes"},
                {"crdt-default.json", 2, "crdt.actor-reuse", "lost"},
+               {"crdt-counter.json", 2, "crdt.actor-reuse", "wrong-final-read"},
                {"crdt-default.json", 1, "crdt.sync-false-in-sync", "resurrected"}};
   std::set<std::pair<std::string, std::uint64_t>> clean_runs;
   for (const auto& known : cases) {
