@@ -278,9 +278,13 @@ PnCounter::Entry CrdtNode::issued_counter(const std::string& key) const {
   return found == issued_counters_.end() ? PnCounter::Entry{} : found->second;
 }
 
+// Every join is followed by a bump of state_version_: its changes show
+// under the next version.
 void CrdtNode::join_applied(const ReplicaState& delta, SetJoinRules rules) {
   state_.join(delta, rules);
   derived_.join(delta, rules);
+  for (const auto& [key, counter] : delta.counters) counters_changed_at_[key] = state_version_ + 1;
+  for (const auto& [key, set] : delta.sets) sets_changed_at_[key] = state_version_ + 1;
   if (!offline_ && roles_.offline.empty()) return;  // nobody syncs with it
   const std::set<std::string> keys = typed_keys(delta);
   stale_digests_.insert(keys.begin(), keys.end());

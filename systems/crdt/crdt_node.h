@@ -110,6 +110,12 @@ class CrdtNode final : public Node {
   // Inspection for the observer and tests.
   const ReplicaState& state() const { return state_; }
   std::uint64_t state_version() const { return state_version_; }  // bumps with every change
+  // Per key, the state version under which a join last changed it (this
+  // boot): the observer compares only the keys changed since it looked.
+  const std::map<std::string, std::uint64_t>& counters_changed_at() const {
+    return counters_changed_at_;
+  }
+  const std::map<std::string, std::uint64_t>& sets_changed_at() const { return sets_changed_at_; }
   ActorId actor() const { return actor_; }
   bool serving() const { return phase_ == Phase::serving; }
   bool rebuilding() const { return phase_ == Phase::rebuilding; }
@@ -213,6 +219,7 @@ class CrdtNode final : public Node {
   ReplicaState state_;    // what is durable and applied
   ReplicaState derived_;  // the same joins, applied apart: check_invariants compares
   std::uint64_t state_version_ = 0;
+  std::map<std::string, std::uint64_t> counters_changed_at_, sets_changed_at_;
   // This actor's own writes as issued, ahead of state_ while they wait.
   std::map<std::string, PnCounter::Entry> issued_counters_;
   // Per set, this actor's last dot: a set's dots from one actor run 1, 2, 3

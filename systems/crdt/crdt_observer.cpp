@@ -86,36 +86,75 @@ std::optional<Violation> CrdtObserver::check_issued(NodeId node, const CrdtNode&
   return std::nullopt;
 }
 
+namespace {
+
+Violation counter_moved_back(NodeId node, const std::string& key, const PnCounter& before,
+                             const PnCounter* now) {
+  return Violation{
+      "crdt.version-vector-moved-back",
+      fmt::format("counter {}'s entries fell below what the replica held before (value {} -> {})",
+                  key, before.value(), now == nullptr ? 0 : now->value()),
+      node};
+}
+
+Violation context_moved_back(NodeId node, const std::string& key) {
+  return Violation{"crdt.version-vector-moved-back",
+                   fmt::format("set {}'s causal context lost dots the replica had seen", key),
+                   node};
+}
+
+template <typename Value>
+const Value* find_in(const std::map<std::string, Value>& values, const std::string& key) {
+  const auto found = values.find(key);
+  return found == values.end() ? nullptr : &found->second;
+}
+
+}  // namespace
+
+// After a restart (or the first look) every key the replica held before is
+// compared; while it stays up, only the keys a join changed since the
+// last look (a replica's state changes only by joins, which the
+// crdt.state-is-join-of-deltas invariant holds it to).
 std::optional<Violation> CrdtObserver::check_node(NodeId node, const CrdtNode& replica,
                                                   Seen& seen) {
   const ReplicaState& state = replica.state();
-  for (const auto& [key, before] : seen.counters) {
-    const auto now = state.counters.find(key);
-    if (now == state.counters.end() || !now->second.covers(before)) {
-      return Violation{
-          "crdt.version-vector-moved-back",
-          fmt::format(
-              "counter {}'s entries fell below what the replica held before (value {} -> {})", key,
-              before.value(), now == state.counters.end() ? 0 : now->second.value()),
-          node};
-    }
-  }
   static const CausalContext kNothingSeen;
-  for (const auto& [key, before] : seen.contexts) {
-    const auto now = state.sets.find(key);
+  const auto check_counter = [&](const std::string& key) -> std::optional<Violation> {
+    const PnCounter* now = find_in(state.counters, key);
+    auto before = seen.counters.find(key);
+    if (before != seen.counters.end() && (now == nullptr || !now->covers(before->second)))
+      return counter_moved_back(node, key, before->second, now);
+    if (now != nullptr) seen.counters.insert_or_assign(key, *now);
+    return std::nullopt;
+  };
+  const auto check_set = [&](const std::string& key) -> std::optional<Violation> {
+    const AddWinsSet* now = find_in(state.sets, key);
     // A set the replica no longer holds has seen nothing: fine if it had
     // seen nothing before either.
-    if (!(now == state.sets.end() ? kNothingSeen : now->second.context()).covers(before)) {
-      return Violation{"crdt.version-vector-moved-back",
-                       fmt::format("set {}'s causal context lost dots the replica had seen", key),
-                       node};
-    }
+    const CausalContext& context = now == nullptr ? kNothingSeen : now->context();
+    auto before = seen.contexts.find(key);
+    if (before != seen.contexts.end() && !context.covers(before->second))
+      return context_moved_back(node, key);
+    if (now != nullptr) seen.contexts.insert_or_assign(key, context);
+    return std::nullopt;
+  };
+  const bool whole = !seen.up;
+  for (const auto& [key, at] : replica.counters_changed_at())
+    if (whole || at > seen.state_version)
+      if (auto violation = check_counter(key)) return violation;
+  for (const auto& [key, at] : replica.sets_changed_at())
+    if (whole || at > seen.state_version)
+      if (auto violation = check_set(key)) return violation;
+  if (whole) {  // what it held before and no join of this boot touched
+    for (const auto& [key, before] : seen.counters)
+      if (!replica.counters_changed_at().contains(key))
+        if (auto violation = check_counter(key)) return violation;
+    for (const auto& [key, before] : seen.contexts)
+      if (!replica.sets_changed_at().contains(key))
+        if (auto violation = check_set(key)) return violation;
   }
   seen.up = true;
   seen.state_version = replica.state_version();
-  seen.counters = state.counters;
-  seen.contexts.clear();
-  for (const auto& [key, set] : state.sets) seen.contexts.emplace(key, set.context());
   return std::nullopt;
 }
 

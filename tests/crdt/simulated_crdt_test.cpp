@@ -13,6 +13,7 @@
 #include "checkers/set/set_full.h"
 #include "sim/simulator.h"
 #include "systems/crdt/crdt_node.h"
+#include "systems/crdt/crdt_observer.h"
 #include "workloads/crdt_workload.h"
 
 namespace simlab::crdt {
@@ -326,6 +327,12 @@ class CrdtNodeTestPeer {
     node.state_.sets[key];
     node.state_version_ = kStateCheckPeriod * (node.state_version_ / kStateCheckPeriod + 1);
   }
+  // A join gone wrong: the counter's entries drop to nothing, as a change
+  // under the next state version.
+  static void drop_counter_entries(CrdtNode& node, const std::string& key) {
+    node.state_.counters[key] = PnCounter{};
+    node.counters_changed_at_[key] = ++node.state_version_;
+  }
 };
 
 namespace {
@@ -341,6 +348,28 @@ TEST(SimulatedCrdt, AStateChangedOutsideAJoinBreaksTheJoinOfDeltasInvariant) {
   const auto violation = replica->check_invariants();
   ASSERT_TRUE(violation.has_value());
   EXPECT_EQ(violation->invariant, "crdt.state-is-join-of-deltas");
+  cluster.simulator.request_stop();
+}
+
+// The observer compares only the keys a join changed since its last look,
+// and sees such a change move a counter back.
+TEST(SimulatedCrdt, TheObserverSeesAChangedCounterMoveBack) {
+  CrdtCluster cluster(1);
+  cluster.options.kind = CrdtWorkloadKind::counter;
+  cluster.simulator.run_until(2 * kSecond);
+  std::vector<const Node*> nodes;
+  for (NodeId node = 1; node <= 3; ++node) nodes.push_back(cluster.simulator.node(node));
+  CrdtObserver observer;
+  ASSERT_FALSE(observer.check(nodes).has_value());
+  auto* replica = const_cast<CrdtNode*>(dynamic_cast<const CrdtNode*>(nodes[0]));
+  ASSERT_NE(replica, nullptr);
+  ASSERT_FALSE(replica->state().counters.empty());
+  const std::string key = replica->state().counters.begin()->first;
+  CrdtNodeTestPeer::drop_counter_entries(*replica, key);
+  const auto violation = observer.check(nodes);
+  ASSERT_TRUE(violation.has_value());
+  EXPECT_EQ(violation->invariant, "crdt.version-vector-moved-back");
+  EXPECT_NE(violation->detail.find("counter " + key), std::string::npos) << violation->detail;
   cluster.simulator.request_stop();
 }
 
