@@ -218,6 +218,9 @@ void run_crdt_client(ClientEnv& client_env, HistoryRecorder& recorder, std::int6
       wait_for_scripted_op(env, scripted, think_due);
       if (env.stopping()) break;
       op = scripted_op(scripted);
+      // After the heal clients only read, scripted or not: a shrunk run's
+      // shorter safety phase must not leave writes racing its final reads.
+      if (op.f != "read" && env.now_ns() >= options.writes_end_ns) continue;
     }
     const Value invoke_value = op.f == "read" ? Value() : Value::integer(op.value);
     const NodeId replica = replica_of(env, process, options.process_stride);

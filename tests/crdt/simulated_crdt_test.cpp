@@ -267,6 +267,31 @@ TEST(SimulatedCrdt, WithActorReuseAReplicaThatLostItsDiskIssuesDotsOthersHaveSee
   s->run_until(5 * kSecond);
 }
 
+// A scripted client writes only before the heal, as a drawn one does: a
+// shrunk run whose safety phase ended earlier skips the writes after it
+// instead of racing them against the final reads.
+TEST(SimulatedCrdt, AScriptedWriteAfterTheHealIsSkipped) {
+  const CrdtFactory factory;
+  sim::Simulator simulator(CrdtCluster::config_for(1, factory));
+  simulator.start();
+  HistoryRecorder recorder;
+  CrdtWorkloadOptions options;
+  options.writes_end_ns = 1 * kSecond;
+  const ClientScript script = {
+      {100'000'000, "add", history::Value::string("k0"), history::Value::integer(7)},
+      {1'500'000'000, "add", history::Value::string("k0"), history::Value::integer(8)},
+      {1'600'000'000, "read", history::Value::string("k0"), history::Value()}};
+  const auto env = simulator.client_env("client-0");
+  simulator.spawn("client", [&] { run_crdt_client(*env, recorder, 0, options, &script); });
+  simulator.run_until(3 * kSecond);
+  const history::History history = recorder.take();
+  ASSERT_EQ(history.size(), 4u);
+  EXPECT_EQ(history[0].f, "add");
+  EXPECT_EQ(history[2].f, "read");
+  EXPECT_EQ(history[3].value, history::Value::list({history::Value::integer(7)}));
+  simulator.request_stop();
+}
+
 // Direct calls to the replicas while n2 restarts on an empty disk and n3 is
 // cut off from it: n2 takes set adds (a second disk, n1's, confirms them)
 // but answers reads and removes not-ready until n3's whole state is
