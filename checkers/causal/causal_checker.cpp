@@ -276,18 +276,19 @@ class Judge {
   // session order) is arbitrated before the write it returned: a cf edge.
   void judge_read(std::size_t id, const Event& read, const Clock& clock) {
     if (read.read_from == kNone && !read.initial) return;  // thin air: judged already
-    std::vector<std::size_t> passed_over;
+    const std::size_t edges_before = conflicts_.size();
     for (const Writer& writer : compiled_.writers[read.key]) {
       const std::size_t w2 = latest_in_past(writer, clock);
       if (w2 == kNone || w2 == read.read_from) continue;
-      if (read.initial)
-        return overwritten(read, writer.writes.front(), clock, "write-co-init-read");
-      if (before(read.read_from, clocks_[w2])) return overwritten(read, w2, clock, "write-co-read");
-      passed_over.push_back(w2);
+      const char* pattern = read.initial                          ? "write-co-init-read"
+                            : before(read.read_from, clocks_[w2]) ? "write-co-read"
+                                                                  : nullptr;
+      if (pattern != nullptr) {  // reported as such: its cf edges would only say it again
+        conflicts_.resize(edges_before);
+        return overwritten(read, read.initial ? writer.writes.front() : w2, clock, pattern);
+      }
+      if (scope_ == Scope::ccv) conflicts_.push_back(LabelledEdge{w2, read.read_from, id});
     }
-    if (scope_ != Scope::ccv) return;
-    for (const std::size_t w1 : passed_over)
-      conflicts_.push_back(LabelledEdge{w1, read.read_from, id});
   }
 
   // Whether `process` has a write with a session index in (after, upto].
