@@ -3,15 +3,15 @@
 // which is then in its own region) and the default scenario's 2 offline
 // replicas (in the first region), 50 clients, 20 simulated seconds of faults (swarm
 // off: every kind of scenarios/crdt-default.json at its rate) and the
-// liveness phase, for the set, counter and register workloads. Issue 16
+// liveness phase, for the set, counter, register and mv-register workloads. Issue 16
 // asks for about 5,000 ops per simulated second; the bench prints the ok
 // ops per simulated second it reached, the wall time, how many times
 // faster than real time the simulation ran (goal: at least 300x), the
 // kernel's events per wall second, and apart from the simulation the
 // history checker's time on the run's history (set-full, pn-counter or
-// session).
+// session, for both registers).
 // Usage, from the project root:
-//   crdt_cluster_bench [seeds] [--faults-off] [--think-ms-max N]
+//   crdt_cluster_bench [seeds] [--faults-off] [--think-ms-max N] [--workload W]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -36,6 +36,7 @@ struct BenchFlags {
   int seeds = 2;
   bool faults = true;
   std::int64_t think_ms_max = kThinkMsMax;
+  std::string workload;  // empty: every workload
 };
 
 BenchFlags parse_flags(int argc, char** argv) {
@@ -46,6 +47,8 @@ BenchFlags parse_flags(int argc, char** argv) {
       flags.faults = false;
     } else if (arg == "--think-ms-max" && i + 1 < argc) {
       flags.think_ms_max = std::atoll(argv[++i]);
+    } else if (arg == "--workload" && i + 1 < argc) {
+      flags.workload = argv[++i];
     } else {
       flags.seeds = std::atoi(argv[i]);
     }
@@ -124,8 +127,7 @@ void measure(const BenchFlags& flags, const std::string& workload) {
 
 int main(int argc, char** argv) {
   const BenchFlags flags = parse_flags(argc, argv);
-  measure(flags, "set");
-  measure(flags, "counter");
-  measure(flags, "register");
+  for (const char* workload : {"set", "counter", "register", "mv-register"})
+    if (flags.workload.empty() || flags.workload == workload) measure(flags, workload);
   return 0;
 }

@@ -43,6 +43,8 @@ KindOps ops_of(CrdtWorkloadKind kind) {
       return {ClientOp::counter_read, ClientOp::counter_add, "add"};
     case CrdtWorkloadKind::lww_register:
       return {ClientOp::register_read, ClientOp::register_write, "write"};
+    case CrdtWorkloadKind::mv_register:
+      return {ClientOp::mv_read, ClientOp::mv_write, "write"};
     case CrdtWorkloadKind::set:
       break;
   }
@@ -141,7 +143,9 @@ std::optional<std::size_t> draw_tracked(ClientEnv& env, const CrdtWorkloadOption
 DrawnOp draw_op(ClientEnv& env, const CrdtWorkloadOptions& options, std::int64_t fresh_element,
                 std::vector<TrackedElement>& tracked) {
   // Registers: half writes, so reads often follow a write of their key.
-  const std::uint64_t write_in = options.kind == CrdtWorkloadKind::lww_register ? 2 : 4;
+  const bool registers = options.kind == CrdtWorkloadKind::lww_register ||
+                         options.kind == CrdtWorkloadKind::mv_register;
+  const std::uint64_t write_in = registers ? 2 : 4;
   const bool write = env.random().below(write_in) != 0 && env.now_ns() < options.writes_end_ns;
   if (write && options.kind == CrdtWorkloadKind::set) {
     if (const auto index = draw_tracked(env, options, tracked)) {

@@ -3,7 +3,7 @@
 // are in its reads' causal past; after an unknown outcome, or after a
 // session of 16 to 64 ops, the process retires and its successor asks the
 // next replica (so clients also come back to a replica they all left while
-// it was down). Three workloads:
+// it was down). Four workloads:
 //   set      Jepsen's set-full: adds of values unique per run to a few keys
 //            and reads of a key's whole set, judged by --model set-full;
 //            besides, a process removes some of the elements it added and
@@ -15,6 +15,11 @@
 //            each, to a few keys, judged by --model session (read your
 //            writes, monotonic reads and writes: a client's session is its
 //            replica; a retired process starts a new one)
+//   mv-register  multi-value registers: the same writes and reads, each
+//            read returning the list of siblings, judged by --model
+//            session too (a write replaces the siblings its replica
+//            showed, so a sibling its writer wrote or read there before
+//            it must be gone)
 // A replica still recovering answers not-ready: nothing happened, so the op
 // fails. Final reads: once healed and the writes in flight have had their
 // op timeout twice over to finish, each final reader polls its share of the
@@ -33,11 +38,12 @@
 
 namespace simlab {
 
-enum class CrdtWorkloadKind : std::uint8_t { set, counter, lww_register };
+enum class CrdtWorkloadKind : std::uint8_t { set, counter, lww_register, mv_register };
 
 inline constexpr std::string_view kCrdtSetWorkload = "set";
 inline constexpr std::string_view kCrdtCounterWorkload = "counter";
 inline constexpr std::string_view kCrdtRegisterWorkload = "register";
+inline constexpr std::string_view kCrdtMvRegisterWorkload = "mv-register";
 
 struct CrdtWorkloadOptions {
   CrdtWorkloadKind kind = CrdtWorkloadKind::set;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <span>
 #include <unordered_map>
 
 #include "checkers/causal/labelled_cycles.h"
@@ -29,9 +30,17 @@ struct Event {
   std::uint32_t index = 0;  // 1-based, in its process's session
   std::size_t key = 0;      // dense key id
   Value value;
-  std::size_t read_from = kNone;  // a read's write; kNone: the initial value or thin air
-  bool initial = false;           // a read of nil
+  // A read's writes, in Compiled::sources: one, or a multi-value read's
+  // siblings; none for the initial value or thin air. read_from is the first.
+  std::uint32_t sources_begin = 0, sources_end = 0;
+  std::size_t read_from = kNone;
+  bool initial = false;  // a read of nil, or a multi-value read of no siblings
+  bool multi = false;    // a multi-value register's read: its value is the list of siblings
 };
+
+std::uint64_t read_key(std::size_t process, std::size_t write) {
+  return static_cast<std::uint64_t>(process) << 32 | static_cast<std::uint64_t>(write);
+}
 
 struct Writer {  // one process's writes of one key, in session order
   std::size_t process = 0;
@@ -43,9 +52,15 @@ struct Compiled {
   std::vector<std::vector<std::size_t>> sessions;  // per process, its events in order
   std::vector<std::optional<Value>> keys;
   std::vector<std::vector<Writer>> writers;  // per key
+  std::unordered_map<std::uint64_t, std::size_t>
+      writer_slots;                          // (key << 32 | process) -> writers[key] slot
+  std::vector<std::size_t> sources;          // the reads' writes (Event::sources_begin)
   std::vector<std::size_t> thin_air;         // reads of values nobody wrote
   std::vector<std::vector<std::uint32_t>> write_indices;  // per process: its writes' indices
   std::vector<std::vector<std::size_t>> readers;          // per write: the reads of it
+  // (process << 32 | write) -> the session index of the process's first
+  // read that returned the write: whether a writer read a write before its own.
+  std::unordered_map<std::uint64_t, std::uint32_t> first_read;
 };
 
 class Compiler {
@@ -102,30 +117,55 @@ class Compiler {
                                  "written at most once per key");
     }
     auto& writers = out_.writers[event.key];
-    auto writer = std::find_if(writers.begin(), writers.end(),
-                               [&](const Writer& w) { return w.process == event.process; });
-    if (writer == writers.end()) writer = writers.insert(writers.end(), Writer{event.process, {}});
-    writer->writes.push_back(id);
+    const auto [slot, inserted] =
+        out_.writer_slots.try_emplace(read_key(event.key, event.process), writers.size());
+    if (inserted) writers.push_back(Writer{event.process, {}});
+    writers[slot->second].writes.push_back(id);
   }
 
+  // A read returned one value, nil, or (a multi-value register's read) a
+  // list of sibling values, each from its own write.
   void link_reads() {
     out_.readers.resize(out_.events.size());
     for (std::size_t id = 0; id < out_.events.size(); ++id) {
       Event& event = out_.events[id];
       if (event.write) continue;
-      if (event.value.is_nil()) {
-        event.initial = true;
-        continue;
+      event.multi = event.value.is_list();
+      event.sources_begin = event.sources_end = static_cast<std::uint32_t>(out_.sources.size());
+      bool linked = true;
+      if (event.multi) {
+        for (const Value& sibling : event.value.as_list())
+          if (!(linked = link(id, event, sibling))) break;
+      } else if (!event.value.is_nil()) {
+        linked = link(id, event, event.value);
       }
-      const auto& written = written_[event.key];
-      const auto found = written.find(event.value);
-      if (found == written.end()) {
-        out_.thin_air.push_back(id);
-      } else {
-        event.read_from = found->second;
-        out_.readers[found->second].push_back(id);
+      event.initial = linked && event.read_from == kNone;
+      for (std::uint32_t i = event.sources_begin; i < event.sources_end; ++i) {
+        // try_emplace keeps the first: a process's reads come in session order
+        out_.first_read.try_emplace(read_key(event.process, out_.sources[i]), event.index);
       }
     }
+  }
+
+  // The write of `value` becomes a source of the read; a value nobody wrote
+  // makes the read thin air, with no sources.
+  bool link(std::size_t id, Event& event, const Value& value) {
+    const auto& written = written_[event.key];
+    const auto found = written.find(value);
+    if (found == written.end()) {
+      for (std::uint32_t i = event.sources_begin; i < event.sources_end; ++i)
+        out_.readers[out_.sources[i]].pop_back();
+      out_.sources.resize(event.sources_begin);
+      event.sources_end = event.sources_begin;
+      event.read_from = kNone;
+      out_.thin_air.push_back(id);
+      return false;
+    }
+    if (event.read_from == kNone) event.read_from = found->second;
+    out_.sources.push_back(found->second);
+    ++event.sources_end;
+    out_.readers[found->second].push_back(id);
+    return true;
   }
 
   std::size_t process_slot(std::int64_t process) {
@@ -184,20 +224,31 @@ class Judge {
       ready.pop_back();
       advance(process, ready);
     }
-    const bool co_acyclic = report_cycles();
-    if (scope_ == Scope::ccv && co_acyclic) report_conflict_cycles();
+    // Edges beyond co: ccv's cf edges, and multi-value reads' hidden writes.
+    if (report_cycles() && !conflicts_.empty()) report_conflict_cycles();
   }
 
  private:
   bool done(std::size_t write) const { return !clocks_[write].empty(); }
+
+  std::span<const std::size_t> sources(const Event& read) const {
+    return std::span(compiled_.sources)
+        .subspan(read.sources_begin, read.sources_end - read.sources_begin);
+  }
+
+  std::size_t pending_source(const Event& read) const {  // a source not yet walked, or kNone
+    for (const std::size_t source : sources(read))
+      if (!done(source)) return source;
+    return kNone;
+  }
 
   void advance(std::size_t process, std::vector<std::size_t>& ready) {
     const auto& session = compiled_.sessions[process];
     while (next_[process] < session.size()) {
       const std::size_t id = session[next_[process]];
       const Event& event = compiled_.events[id];
-      if (event.read_from != kNone && !done(event.read_from)) {
-        waiting_[event.read_from].push_back(process);
+      if (const std::size_t pending = pending_source(event); pending != kNone) {
+        waiting_[pending].push_back(process);
         return;
       }
       step(id, event);
@@ -211,8 +262,8 @@ class Judge {
 
   void step(std::size_t id, const Event& event) {
     Clock& clock = running_[event.process];
-    if (event.read_from != kNone) {
-      const Clock& theirs = clocks_[event.read_from];
+    for (const std::size_t source : sources(event)) {
+      const Clock& theirs = clocks_[source];
       for (std::size_t q = 0; q < clock.size(); ++q) clock[q] = std::max(clock[q], theirs[q]);
     }
     clock[event.process] = event.index;
@@ -227,24 +278,36 @@ class Judge {
   // What the reader has seen itself, for the session scope: per key, the
   // join of the clocks of the writes its reads of the key returned; per
   // writer, the latest of its writes the reader read.
+  // A multi-value read's key clock takes only the writes it returned: a
+  // write causally before one of them through a third party need not have
+  // reached the replica (see overwritten_source).
   void remember_direct(const Event& read) {
-    if (read.read_from == kNone) return;
-    const Event& write = compiled_.events[read.read_from];
-    Clock& seen = key_seen_[read.process][read.key];
-    const Clock& theirs = clocks_[read.read_from];
-    if (seen.empty()) seen.assign(theirs.size(), 0);
-    for (std::size_t q = 0; q < seen.size(); ++q) seen[q] = std::max(seen[q], theirs[q]);
-    std::uint32_t& latest = writer_seen_[read.process][write.process];
-    latest = std::max(latest, write.index);
+    for (const std::size_t source : sources(read)) {
+      const Event& write = compiled_.events[source];
+      Clock& seen = key_seen_[read.process][read.key];
+      const Clock& theirs = clocks_[source];
+      if (seen.empty()) seen.assign(theirs.size(), 0);
+      if (read.multi) {
+        seen[write.process] = std::max(seen[write.process], write.index);
+      } else {
+        for (std::size_t q = 0; q < seen.size(); ++q) seen[q] = std::max(seen[q], theirs[q]);
+      }
+      std::uint32_t& latest = writer_seen_[read.process][write.process];
+      latest = std::max(latest, write.index);
+    }
   }
 
   // The session guarantee the reader's own reads and writes make the read
   // break, if any: w2 is the reader's own write (read-your-writes), at or
   // before a write an earlier read of the same key returned
   // (monotonic-reads), or before a later write of its writer's that the
-  // reader read (monotonic-writes).
-  std::string direct_session_broken(const Event& read, std::size_t w2) const {
+  // reader read (monotonic-writes). A multi-value read that returned w2
+  // beside the sibling `source` it overwrote: w2's writer wrote `source`
+  // before it (monotonic-writes) or read it at its replica before it
+  // (writes-follow-reads), so w2 replaced it where it was written.
+  std::string direct_session_broken(const Event& read, std::size_t source, std::size_t w2) const {
     const Event& overwrite = compiled_.events[w2];
+    if (returned(read, w2)) return sibling_session_broken(source, w2);
     if (overwrite.process == read.process) return "read-your-writes";
     const auto& keys = key_seen_[read.process];
     if (const auto seen = keys.find(read.key);
@@ -254,6 +317,23 @@ class Judge {
     if (const auto seen = writers.find(overwrite.process);
         seen != writers.end() && seen->second > overwrite.index)
       return "monotonic-writes";
+    return "";
+  }
+
+  std::string sibling_session_broken(std::size_t source, std::size_t w2) const {
+    return direct_overwrite(source, w2);
+  }
+
+  // How w2's writer saw `source` itself before writing w2: it wrote it
+  // (monotonic-writes) or read it (writes-follow-reads); "" if not.
+  const char* direct_overwrite(std::size_t source, std::size_t w2) const {
+    const Event& overwrite = compiled_.events[w2];
+    const Event& earlier = compiled_.events[source];
+    if (earlier.process == overwrite.process && earlier.index < overwrite.index)
+      return "monotonic-writes";
+    const auto first = compiled_.first_read.find(read_key(overwrite.process, source));
+    if (first != compiled_.first_read.end() && first->second < overwrite.index)
+      return "writes-follow-reads";
     return "";
   }
 
@@ -271,23 +351,89 @@ class Judge {
     return after == writer.writes.begin() ? kNone : *std::prev(after);
   }
 
-  // Under ccv, each write of the key in the read's past that it passed
-  // over (the latest of each writer: the earlier ones are before it in
-  // session order) is arbitrated before the write it returned: a cf edge.
+  // A source of the read other than w2 that is causally before w2 (w2
+  // overwrote it in the read's past), or kNone.
+  // Under the session scope a multi-value read's source counts as
+  // overwritten only when w2's writer saw it itself: a multi-value write
+  // replaces what its replica held, and a store that delivers each
+  // writer's deltas in order (not causally across writers) may not yet
+  // hold a write that reached w2's writer through a third party. (An LWW
+  // register needs no such care: its hybrid-clock stamps order every
+  // causal chain.)
+  std::size_t overwritten_source(const Event& read, std::size_t w2) const {
+    const bool direct = scope_ == Scope::session && read.multi;
+    for (const std::size_t source : sources(read)) {
+      if (source == w2) continue;
+      if (direct ? *direct_overwrite(source, w2) != '\0' : before(source, clocks_[w2]))
+        return source;
+    }
+    return kNone;
+  }
+
+  bool returned(const Event& read, std::size_t write) const {
+    const auto all = sources(read);
+    return std::find(all.begin(), all.end(), write) != all.end();
+  }
+
+  // Each write of the key in the read's past that it passed over (the
+  // latest of each writer: the earlier ones are before it in session
+  // order) gives an edge to the write it returned. Under ccv it is
+  // arbitrated before it (a cf edge). A multi-value read returns the
+  // maximal writes of its past, so a write it passed over is causally
+  // before one of its siblings: before the only one, when there is one
+  // (an edge of co the history did not show; with several, which one is
+  // not known, and no edge is drawn).
   void judge_read(std::size_t id, const Event& read, const Clock& clock) {
     if (read.read_from == kNone && !read.initial) return;  // thin air: judged already
+    if (scope_ == Scope::session && read.multi) return judge_direct_multi_read(read, clock);
     const std::size_t edges_before = conflicts_.size();
+    const bool one_sibling = read.multi && read.sources_end - read.sources_begin == 1;
     for (const Writer& writer : compiled_.writers[read.key]) {
       const std::size_t w2 = latest_in_past(writer, clock);
-      if (w2 == kNone || w2 == read.read_from) continue;
-      const char* pattern = read.initial                          ? "write-co-init-read"
-                            : before(read.read_from, clocks_[w2]) ? "write-co-read"
-                                                                  : nullptr;
-      if (pattern != nullptr) {  // reported as such: its cf edges would only say it again
-        conflicts_.resize(edges_before);
-        return overwritten(read, read.initial ? writer.writes.front() : w2, clock, pattern);
+      if (w2 == kNone) continue;
+      // Reported as such: its edges would only say it again. (The session
+      // scope reports only what the reader saw itself, and looks on.)
+      if (read.initial) {
+        if (report_overwritten(read, kNone, writer.writes.front(), clock, "write-co-init-read"))
+          return conflicts_.resize(edges_before);
+        continue;
       }
-      if (scope_ == Scope::ccv) conflicts_.push_back(LabelledEdge{w2, read.read_from, id});
+      if (const std::size_t hidden = overwritten_source(read, w2); hidden != kNone) {
+        if (report_overwritten(read, hidden, w2, clock, "write-co-read"))
+          return conflicts_.resize(edges_before);
+        continue;
+      }
+      if (returned(read, w2)) continue;
+      if ((scope_ == Scope::ccv && !read.multi) || (one_sibling && scope_ != Scope::session))
+        conflicts_.push_back(LabelledEdge{w2, read.read_from, id});
+    }
+  }
+
+  // Under the session scope a multi-value read breaks a guarantee only
+  // through a write its reader wrote, or whose writer's writes it read, or
+  // one it returned (direct_session_broken): only those writers are
+  // visited, not every writer of the key.
+  void judge_direct_multi_read(const Event& read, const Clock& clock) {
+    candidates_.clear();
+    candidates_.push_back(read.process);
+    for (const auto& [writer, latest] : writer_seen_[read.process]) candidates_.push_back(writer);
+    for (const std::size_t source : sources(read))
+      candidates_.push_back(compiled_.events[source].process);
+    std::sort(candidates_.begin(), candidates_.end());
+    candidates_.erase(std::unique(candidates_.begin(), candidates_.end()), candidates_.end());
+    for (const std::size_t process : candidates_) {
+      const auto slot = compiled_.writer_slots.find(read_key(read.key, process));
+      if (slot == compiled_.writer_slots.end()) continue;
+      const Writer& writer = compiled_.writers[read.key][slot->second];
+      const std::size_t w2 = latest_in_past(writer, clock);
+      if (w2 == kNone) continue;
+      if (read.initial) {
+        if (report_overwritten(read, kNone, writer.writes.front(), clock, "write-co-init-read"))
+          return;
+        continue;
+      }
+      if (const std::size_t hidden = overwritten_source(read, w2); hidden != kNone)
+        if (report_overwritten(read, hidden, w2, clock, "write-co-read")) return;
     }
   }
 
@@ -319,30 +465,51 @@ class Judge {
     return "monotonic-reads";
   }
 
-  void overwritten(const Event& read, std::size_t w2, const Clock& clock, const char* pattern) {
-    CausalAnomaly anomaly = anomaly_of(read, pattern);
+  // The read returned `source` (kNone: the initial value), which the
+  // write w2 in its past overwrote.
+  // Whether it was reported (the session scope reports only what the
+  // reader saw itself).
+  bool report_overwritten(const Event& read, std::size_t source, std::size_t w2, const Clock& clock,
+                          const char* pattern) {
+    CausalAnomaly anomaly = anomaly_of(read, pattern, source);
     if (scope_ == Scope::session) {
-      anomaly.session = direct_session_broken(read, w2);
-      if (anomaly.session.empty()) return;
+      anomaly.session = direct_session_broken(read, source, w2);
+      if (anomaly.session.empty()) return false;
       anomaly.name = anomaly.session;
+    } else if (returned(read, w2)) {  // siblings one of which overwrote the other
+      anomaly.session = sibling_session_broken(source, w2);
     } else {
       anomaly.session = session_broken(read, w2, clock);
     }
     const Event& overwrite = compiled_.events[w2];
     anomaly.overwrite = overwrite.invoke;
-    const std::string returned =
-        read.initial ? "the initial value"
-                     : fmt::format("{}, written at op {}", history::format_value(read.value),
-                                   anomaly.read_from);
     anomaly.detail = fmt::format(
         "{} returned {}; the write of {} at op {} {}is causally before the read{}",
-        reader_text(read), returned, history::format_value(overwrite.value), overwrite.invoke,
-        read.initial ? "" : "overwrote it and ",
-        anomaly.session.empty() ? "" : " (" + anomaly.session + ": " + session_text(anomaly) + ")");
+        reader_text(read), returned_text(read, source), history::format_value(overwrite.value),
+        overwrite.invoke, read.initial ? "" : "overwrote it and ",
+        anomaly.session.empty()
+            ? ""
+            : " (" + anomaly.session + ": " + session_text(anomaly, returned(read, w2)) + ")");
     keep(std::move(anomaly));
+    return true;
   }
 
-  static std::string session_text(const CausalAnomaly& anomaly) {
+  // "the initial value", "1, written at op 0", or a multi-value read's
+  // "the siblings [1 2], of them 1, written at op 0"
+  std::string returned_text(const Event& read, std::size_t source) const {
+    if (source == kNone) return "the initial value";
+    const Event& write = compiled_.events[source];
+    std::string written =
+        fmt::format("{}, written at op {}", history::format_value(write.value), write.invoke);
+    if (!read.multi) return written;
+    return fmt::format("the siblings {}, of them {}", history::format_value(read.value), written);
+  }
+
+  // `sibling`: the overwrite is a sibling the read returned too.
+  static std::string session_text(const CausalAnomaly& anomaly, bool sibling) {
+    if (sibling && anomaly.session == "monotonic-writes")
+      return "its writer wrote the other sibling before it";
+    if (sibling) return "its writer read the other sibling before it";
     if (anomaly.session == "read-your-writes") return "the reader wrote it itself";
     if (anomaly.session == "monotonic-writes") return "the reader saw a later write of its writer";
     if (anomaly.session == "writes-follow-reads")
@@ -400,7 +567,9 @@ class Judge {
   void conflict_cycle(const std::vector<LabelledEdge>& cycle) {
     const LabelledEdge& first = cycle.front();
     const Event& read = compiled_.events[first.label];
-    CausalAnomaly anomaly = anomaly_of(read, "cyclic-cf");
+    // A multi-value read's edges are causal order the history did not
+    // show; a single-value read's, under ccv, the arbitration order.
+    CausalAnomaly anomaly = anomaly_of(read, read.multi ? "cyclic-hidden-write" : "cyclic-cf");
     anomaly.overwrite = compiled_.events[first.from].invoke;
     std::string others;
     for (std::size_t i = 1; i < cycle.size(); ++i)
@@ -408,33 +577,37 @@ class Judge {
         others += "; " + passed_over_text(cycle[i]);
         anomaly.cycle_reads.push_back(compiled_.events[cycle[i].label].done);
       }
-    anomaly.detail = fmt::format(
-        "{}{}; and causal order closes the cycle: no one order of the writes agrees with "
-        "every read",
-        passed_over_text(first), others);
+    anomaly.detail =
+        fmt::format("{}{}; and causal order closes the cycle: {}", passed_over_text(first), others,
+                    read.multi ? "no causal order explains every read"
+                               : "no one order of the writes agrees with every read");
     keep(std::move(anomaly));
   }
 
   // "process 3's read of "x" ending at op 9 returned 2 (op 4) with 1 (op 0)
-  // in its causal past, so 1 is ordered before 2"
+  // in its causal past, so 1 is ordered before 2" (a multi-value read's:
+  // "causally before")
   std::string passed_over_text(const LabelledEdge& edge) const {
     const Event& read = compiled_.events[edge.label];
     const Event& passed = compiled_.events[edge.from];
     const Event& returned = compiled_.events[edge.to];
     return fmt::format(
-        "{} returned {} (op {}) with {} (op {}) in its causal past, so {} is "
-        "ordered before {}",
+        "{} returned {} (op {}) with {} (op {}) in its causal past, so {} is {} before {}",
         reader_text(read), history::format_value(returned.value), returned.invoke,
         history::format_value(passed.value), passed.invoke, history::format_value(passed.value),
-        history::format_value(returned.value));
+        read.multi ? "causally" : "ordered", history::format_value(returned.value));
   }
 
   CausalAnomaly anomaly_of(const Event& read, const char* name) const {
+    return anomaly_of(read, name, read.read_from);
+  }
+
+  CausalAnomaly anomaly_of(const Event& read, const char* name, std::size_t source) const {
     CausalAnomaly anomaly;
     anomaly.name = name;
     anomaly.key = compiled_.keys[read.key];
     anomaly.read = read.done;
-    if (read.read_from != kNone) anomaly.read_from = compiled_.events[read.read_from].invoke;
+    if (source != kNone) anomaly.read_from = compiled_.events[source].invoke;
     return anomaly;
   }
 
@@ -461,6 +634,7 @@ class Judge {
   std::vector<LabelledEdge> conflicts_;            // ccv: w1 cf w2, labelled with the read
   std::vector<std::unordered_map<std::size_t, Clock>> key_seen_;  // per process: key -> clock
   std::vector<std::unordered_map<std::size_t, std::uint32_t>> writer_seen_;  // process -> index
+  std::vector<std::size_t> candidates_;  // judge_direct_multi_read's, reused
 };
 
 }  // namespace

@@ -4,7 +4,9 @@
 // every value is written at most once per key (a workload writes unique
 // values; a history that repeats one is refused, naming the op).
 // Ops: f "write" of a value and f "read" returning a value or nil (the
-// initial value), per key when ops carry one. Ok reads and writes, and
+// initial value), per key when ops carry one; or, for a multi-value
+// register, a read returning the list of its siblings' values ([] before
+// any write), each from its own write. Ok reads and writes, and
 // writes of unknown outcome (info: they may have happened), take part;
 // failed ops do not. The causal order co is the transitive closure of each
 // process's session order and reads-from (a write before every read that
@@ -45,6 +47,20 @@
 // order agrees with every read:
 //   cyclic-cf           named at a read whose cf edge is on the cycle, with
 //                       the other reads that close it
+// A multi-value read returns the writes that are maximal in its causal
+// past (Shapiro et al.'s MV-Register; Riak's siblings), so besides the
+// patterns above, a sibling overwritten in the read's past is a
+// write-co-read (one sibling causally before another, too), and a write
+// in its past that it does not return must be causally before one of its
+// siblings: before the only one, when there is one, which is an edge of
+// co the history did not show. When those edges and co have a cycle:
+//   cyclic-hidden-write  named at a read whose edge is on the cycle
+// (With several siblings, which one hides the write is not known, and no
+// edge is drawn: the check stays polynomial and reports only what must be.)
+// Under `session`, a multi-value write overwrote a sibling only when its
+// writer saw that sibling itself (wrote or read it before), and a reader
+// saw a write only when it wrote or read it: a write replaces what its
+// replica held, which a third party's chain need not have reached.
 // (For differentiated histories these five patterns are exactly CCv's
 // violations; CC's WriteHBInitRead and CyclicHB, which need a per-read
 // happens-before, are not checked.)

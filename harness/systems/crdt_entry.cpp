@@ -1,7 +1,8 @@
 // The "crdt" system: the geo-replicated CRDT store (systems/crdt), with
-// Jepsen's set-full workload (the default), Maelstrom's pn-counter workload
-// and an LWW register workload judged by the session guarantees against
-// it, and its default scenario. No membership faults: the
+// Jepsen's set-full workload (the default), Maelstrom's pn-counter workload,
+// and LWW and MV register workloads judged by the session guarantees (the
+// store delivers each writer's deltas in order, not causally across
+// writers), and its default scenario. No membership faults: the
 // replicas are a fixed set.
 #include "harness/systems/system_registry.h"
 #include "systems/crdt/crdt_node.h"
@@ -76,12 +77,13 @@ SystemEntry crdt_entry() {
   static const crdt::CrdtFactory crdt_factory;
   return SystemEntry{
       crdt::kCrdtSystemName,
-      "a multi-master store of CRDTs (PN-counters, add-wins sets) replicated by causal delta "
-      "intervals with full-state anti-entropy",
+      "a multi-master store of CRDTs (PN-counters, add-wins sets, LWW and MV registers) "
+      "replicated by causal delta intervals with full-state anti-entropy",
       &crdt_factory,
       {crdt_workload(kCrdtSetWorkload, "set-full", CrdtWorkloadKind::set),
        crdt_workload(kCrdtCounterWorkload, "pn-counter", CrdtWorkloadKind::counter),
-       crdt_workload(kCrdtRegisterWorkload, "session", CrdtWorkloadKind::lww_register)},
+       crdt_workload(kCrdtRegisterWorkload, "session", CrdtWorkloadKind::lww_register),
+       crdt_workload(kCrdtMvRegisterWorkload, "session", CrdtWorkloadKind::mv_register)},
       {},  // no membership faults
       {},  // targeted faults aim at the replicas clients last talked to
       {},

@@ -13,6 +13,8 @@ std::string describe_state(const ReplicaState& state) {
     parts.push_back(fmt::format("counter {} = {}", key, counter.value()));
   for (const auto& [key, value] : state.registers)
     parts.push_back(fmt::format("register {} = {}", key, value.value()));
+  for (const auto& [key, value] : state.mv_registers)
+    parts.push_back(fmt::format("mv-register {} = {}", key, value.values()));
   for (const auto& [key, set] : state.sets)
     parts.push_back(fmt::format("set {} = {}", key,
                                 set.elements().size() <= 8
@@ -119,6 +121,10 @@ std::string CrdtFactory::describe_request(ByteView payload) const {
       return fmt::format("write {} to register {}", request->value, request->key);
     case ClientOp::register_read:
       return fmt::format("read register {}", request->key);
+    case ClientOp::mv_write:
+      return fmt::format("write {} to mv-register {}", request->value, request->key);
+    case ClientOp::mv_read:
+      return fmt::format("read mv-register {}", request->key);
   }
   return "";
 }

@@ -53,6 +53,12 @@ void CrdtNode::on_client(NodeContext& context, RequestId request, ByteView paylo
       context.reply(request, encode_reply(reply));
       return;
     }
+    case ClientOp::mv_read: {
+      const auto found = state_.mv_registers.find(decoded->key);
+      if (found != state_.mv_registers.end()) reply.elements = found->second.values();
+      context.reply(request, encode_reply(reply));
+      return;
+    }
     default:
       handle_write(context, request, *decoded);
   }
@@ -73,6 +79,14 @@ void CrdtNode::handle_write(NodeContext& context, RequestId request, const Clien
   if (decoded.op == ClientOp::register_write) {
     waiting.delta.registers[key] =
         LwwRegister(Stamp{next_stamp_ns(context), actor_}, decoded.value);
+  } else if (decoded.op == ClientOp::mv_write) {
+    // It replaces the siblings its client could have read here: the
+    // confirmed state's (a write still waiting is concurrent with it).
+    static const MvRegister kUnwritten;
+    const auto found = state_.mv_registers.find(key);
+    const MvRegister& current = found == state_.mv_registers.end() ? kUnwritten : found->second;
+    waiting.delta.mv_registers[key] =
+        current.write_delta(decoded.value, Dot{actor_, ++issued_mv_dots_[key]});
   } else if (decoded.op == ClientOp::counter_add) {
     PnCounter::Entry& issued = issued_counters_[key];
     const PnCounter delta = PnCounter::add_delta(actor_, issued, decoded.value);
@@ -211,6 +225,8 @@ void CrdtNode::apply(NodeContext& context, const std::vector<Waiting>& batch) {
         ship = written_keys.insert("c" + key).second && ship;
       for (const auto& [key, set] : waiting.delta.sets)
         ship = written_keys.insert("s" + key).second && ship;
+      for (const auto& [key, value] : waiting.delta.mv_registers)
+        ship = written_keys.insert("m" + key).second && ship;
     }
     if (ship) shipped.join(waiting.delta);
   }
@@ -273,6 +289,11 @@ std::uint64_t CrdtNode::issued_dot(const std::string& key) const {
   return found == issued_dots_.end() ? 0 : found->second;
 }
 
+std::uint64_t CrdtNode::issued_mv_dot(const std::string& key) const {
+  const auto found = issued_mv_dots_.find(key);
+  return found == issued_mv_dots_.end() ? 0 : found->second;
+}
+
 PnCounter::Entry CrdtNode::issued_counter(const std::string& key) const {
   const auto found = issued_counters_.find(key);
   return found == issued_counters_.end() ? PnCounter::Entry{} : found->second;
@@ -285,6 +306,7 @@ void CrdtNode::join_applied(const ReplicaState& delta, SetJoinRules rules) {
   derived_.join(delta, rules);
   for (const auto& [key, counter] : delta.counters) counters_changed_at_[key] = state_version_ + 1;
   for (const auto& [key, set] : delta.sets) sets_changed_at_[key] = state_version_ + 1;
+  for (const auto& [key, value] : delta.mv_registers) mv_changed_at_[key] = state_version_ + 1;
   if (!offline_ && roles_.offline.empty()) return;  // nobody syncs with it
   const std::set<std::string> keys = typed_keys(delta);
   stale_digests_.insert(keys.begin(), keys.end());
@@ -346,11 +368,30 @@ void CrdtNode::send_to_peer(NodeContext& context, NodeId peer, PeerProgress& pro
   if (!progress.answered && now_ns - progress.sent_ns < kUnansweredResendInterval_ns) return;
   progress.sent_ns = now_ns;
   progress.answered = false;
-  PeerMessage message{PeerKind::delta, incarnation_, last, false, {}, {}};
-  for (const auto& [sequence, delta] : deltas_) {
-    if (sequence > *progress.acked) message.state.join(delta);
-  }
-  context.send(peer, encode_peer(message));
+  context.send(peer, encode_delta(incarnation_, last, false, interval_after(*progress.acked)));
+}
+
+// The join of the buffered deltas after `acked`, kept per ack point and
+// grown as deltas are appended: a peer that stays behind (cut off, slow)
+// is sent the same interval, longer, every time, and joining the whole
+// buffer afresh at each send cost a run more than anything else. Join is
+// associative, so the grown interval equals the one joined afresh.
+const ReplicaState& CrdtNode::interval_after(std::uint64_t acked) {
+  std::erase_if(intervals_, [&](const Interval& interval) {
+    if (interval.after == acked) return false;
+    return std::none_of(peers_.begin(), peers_.end(),
+                        [&](const auto& peer) { return peer.second.acked == interval.after; });
+  });
+  auto interval = std::find_if(intervals_.begin(), intervals_.end(),
+                               [&](const Interval& kept) { return kept.after == acked; });
+  if (interval == intervals_.end())
+    interval = intervals_.insert(intervals_.end(), {acked, acked, {}});
+  auto next = std::upper_bound(
+      deltas_.begin(), deltas_.end(), interval->upto,
+      [](std::uint64_t sequence, const auto& delta) { return sequence < delta.first; });
+  for (; next != deltas_.end(); ++next) interval->state.join(next->second);
+  interval->upto = next_sequence_ - 1;
+  return interval->state;
 }
 
 // Deltas every peer holds are dropped; past kDeltaBufferMax the oldest go

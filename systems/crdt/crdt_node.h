@@ -116,11 +116,13 @@ class CrdtNode final : public Node {
     return counters_changed_at_;
   }
   const std::map<std::string, std::uint64_t>& sets_changed_at() const { return sets_changed_at_; }
+  const std::map<std::string, std::uint64_t>& mv_changed_at() const { return mv_changed_at_; }
   ActorId actor() const { return actor_; }
   bool serving() const { return phase_ == Phase::serving; }
   bool rebuilding() const { return phase_ == Phase::rebuilding; }
   // What this actor has issued on a key (0 and {0, 0}: nothing).
-  std::uint64_t issued_dot(const std::string& key) const;
+  std::uint64_t issued_dot(const std::string& key) const;     // a set's
+  std::uint64_t issued_mv_dot(const std::string& key) const;  // an MV register's
   PnCounter::Entry issued_counter(const std::string& key) const;
 
  private:
@@ -185,6 +187,7 @@ class CrdtNode final : public Node {
   void merge_synced(NodeContext& context, const Waiting& waiting);
   const KeyDigests& digests();  // of the state, brought up to date
   void send_to_peer(NodeContext& context, NodeId peer, PeerProgress& progress, Send send);
+  const ReplicaState& interval_after(std::uint64_t acked);
   void trim_buffer();
 
   NodeConfig config_;
@@ -219,12 +222,13 @@ class CrdtNode final : public Node {
   ReplicaState state_;    // what is durable and applied
   ReplicaState derived_;  // the same joins, applied apart: check_invariants compares
   std::uint64_t state_version_ = 0;
-  std::map<std::string, std::uint64_t> counters_changed_at_, sets_changed_at_;
+  std::map<std::string, std::uint64_t> counters_changed_at_, sets_changed_at_, mv_changed_at_;
   // This actor's own writes as issued, ahead of state_ while they wait.
   std::map<std::string, PnCounter::Entry> issued_counters_;
   // Per set, this actor's last dot: a set's dots from one actor run 1, 2, 3
   // with no gaps, so its causal context stays a version vector.
   std::map<std::string, std::uint64_t> issued_dots_;
+  std::map<std::string, std::uint64_t> issued_mv_dots_;  // the same, per MV register
 
   std::map<DiskOpId, int> recovery_reads_;  // op -> 0 actor, 1 and 2 snapshots, 3 WAL
   Bytes recovery_bytes_[4];
@@ -239,6 +243,12 @@ class CrdtNode final : public Node {
   bool compacting_ = false;
 
   std::deque<std::pair<std::uint64_t, ReplicaState>> deltas_;  // sequence -> delta
+  // The join of the deltas in (after, upto], per ack point some peer is at.
+  struct Interval {
+    std::uint64_t after = 0, upto = 0;
+    ReplicaState state;
+  };
+  std::vector<Interval> intervals_;
   // This replica's writes durable on its disk alone, by the sequence they
   // were shipped under: joined into the state and answered when a peer
   // acknowledges that sequence. After a restart, what recovery read waits

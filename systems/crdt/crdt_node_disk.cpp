@@ -183,6 +183,8 @@ void CrdtNode::start_serving(NodeContext& context) {
   hlc_ns_ = std::max(hlc_ns_, known.latest_stamp_ns());
   for (const auto& [key, counter] : known.counters) issued_counters_[key] = counter.entry(actor_);
   for (const auto& [key, set] : known.sets) issued_dots_[key] = set.context().max_counter(actor_);
+  for (const auto& [key, value] : known.mv_registers)
+    issued_mv_dots_[key] = value.context().max_counter(actor_);
   if (context.log_enabled())
     context.log(fmt::format("{} as actor {:x}", phase_ == Phase::serving ? "serving" : "rebuilding",
                             actor_));

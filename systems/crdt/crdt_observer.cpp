@@ -48,13 +48,26 @@ Violation issued_twice(NodeId node, ActorId actor, const std::string& what) {
                    node};
 }
 
-std::optional<Violation> check_dot(NodeId node, const std::string& key, const Dot& dot,
+// `mv`: the dot is an MV register's, else a set's.
+std::optional<Violation> check_dot(NodeId node, const std::string& key, const Dot& dot, bool mv,
                                    std::span<const Node* const> nodes) {
   const CrdtNode* issuer = issuer_of(dot.actor, nodes);
-  if (issuer == nullptr || dot.counter <= issuer->issued_dot(key)) return std::nullopt;
-  return issued_twice(
-      node, dot.actor,
-      fmt::format("dot {} on set {} (issued: {})", dot.counter, key, issuer->issued_dot(key)));
+  if (issuer == nullptr) return std::nullopt;
+  const std::uint64_t issued = mv ? issuer->issued_mv_dot(key) : issuer->issued_dot(key);
+  if (dot.counter <= issued) return std::nullopt;
+  return issued_twice(node, dot.actor,
+                      fmt::format("dot {} on {} {} (issued: {})", dot.counter,
+                                  mv ? "mv-register" : "set", key, issued));
+}
+
+std::optional<Violation> check_context(NodeId node, const std::string& key,
+                                       const CausalContext& context, bool mv,
+                                       std::span<const Node* const> nodes) {
+  for (const auto& [actor, counter] : context.compact())
+    if (auto violation = check_dot(node, key, Dot{actor, counter}, mv, nodes)) return violation;
+  for (const Dot& dot : context.cloud())
+    if (auto violation = check_dot(node, key, dot, mv, nodes)) return violation;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -65,12 +78,10 @@ std::optional<Violation> check_dot(NodeId node, const std::string& key, const Do
 std::optional<Violation> CrdtObserver::check_issued(NodeId node, const CrdtNode& replica,
                                                     std::span<const Node* const> nodes) {
   const ReplicaState& state = replica.state();
-  for (const auto& [key, set] : state.sets) {
-    for (const auto& [actor, counter] : set.context().compact())
-      if (auto violation = check_dot(node, key, Dot{actor, counter}, nodes)) return violation;
-    for (const Dot& dot : set.context().cloud())
-      if (auto violation = check_dot(node, key, dot, nodes)) return violation;
-  }
+  for (const auto& [key, set] : state.sets)
+    if (auto violation = check_context(node, key, set.context(), false, nodes)) return violation;
+  for (const auto& [key, value] : state.mv_registers)
+    if (auto violation = check_context(node, key, value.context(), true, nodes)) return violation;
   for (const auto& [key, counter] : state.counters) {
     for (const auto& [actor, entry] : counter.entries()) {
       const CrdtNode* issuer = issuer_of(actor, nodes);
@@ -97,9 +108,9 @@ Violation counter_moved_back(NodeId node, const std::string& key, const PnCounte
       node};
 }
 
-Violation context_moved_back(NodeId node, const std::string& key) {
+Violation context_moved_back(NodeId node, const char* type, const std::string& key) {
   return Violation{"crdt.version-vector-moved-back",
-                   fmt::format("set {}'s causal context lost dots the replica had seen", key),
+                   fmt::format("{} {}'s causal context lost dots the replica had seen", type, key),
                    node};
 }
 
@@ -127,16 +138,24 @@ std::optional<Violation> CrdtObserver::check_node(NodeId node, const CrdtNode& r
     if (now != nullptr) seen.counters.insert_or_assign(key, *now);
     return std::nullopt;
   };
-  const auto check_set = [&](const std::string& key) -> std::optional<Violation> {
-    const AddWinsSet* now = find_in(state.sets, key);
-    // A set the replica no longer holds has seen nothing: fine if it had
-    // seen nothing before either.
+  // A set or MV register the replica no longer holds has seen nothing:
+  // fine if it had seen nothing before either.
+  const auto check_context = [&](const auto& values, std::map<std::string, CausalContext>& contexts,
+                                 const char* type,
+                                 const std::string& key) -> std::optional<Violation> {
+    const auto* now = find_in(values, key);
     const CausalContext& context = now == nullptr ? kNothingSeen : now->context();
-    auto before = seen.contexts.find(key);
-    if (before != seen.contexts.end() && !context.covers(before->second))
-      return context_moved_back(node, key);
-    if (now != nullptr) seen.contexts.insert_or_assign(key, context);
+    auto before = contexts.find(key);
+    if (before != contexts.end() && !context.covers(before->second))
+      return context_moved_back(node, type, key);
+    if (now != nullptr) contexts.insert_or_assign(key, context);
     return std::nullopt;
+  };
+  const auto check_set = [&](const std::string& key) {
+    return check_context(state.sets, seen.contexts, "set", key);
+  };
+  const auto check_mv = [&](const std::string& key) {
+    return check_context(state.mv_registers, seen.mv_contexts, "mv-register", key);
   };
   const bool whole = !seen.up;
   for (const auto& [key, at] : replica.counters_changed_at())
@@ -145,6 +164,9 @@ std::optional<Violation> CrdtObserver::check_node(NodeId node, const CrdtNode& r
   for (const auto& [key, at] : replica.sets_changed_at())
     if (whole || at > seen.state_version)
       if (auto violation = check_set(key)) return violation;
+  for (const auto& [key, at] : replica.mv_changed_at())
+    if (whole || at > seen.state_version)
+      if (auto violation = check_mv(key)) return violation;
   if (whole) {  // what it held before and no join of this boot touched
     for (const auto& [key, before] : seen.counters)
       if (!replica.counters_changed_at().contains(key))
@@ -152,6 +174,9 @@ std::optional<Violation> CrdtObserver::check_node(NodeId node, const CrdtNode& r
     for (const auto& [key, before] : seen.contexts)
       if (!replica.sets_changed_at().contains(key))
         if (auto violation = check_set(key)) return violation;
+    for (const auto& [key, before] : seen.mv_contexts)
+      if (!replica.mv_changed_at().contains(key))
+        if (auto violation = check_mv(key)) return violation;
   }
   seen.up = true;
   seen.state_version = replica.state_version();

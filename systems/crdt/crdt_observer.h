@@ -1,7 +1,7 @@
 // The CRDT store's white-box judge, after every step: a replica's version
 // vectors never move back while it writes as the same actor, across
-// restarts too. Each counter's entry per actor and each set's causal
-// context only grow, since a replica applies nothing its disk does not
+// restarts too. Each counter's entry per actor and each set's and MV
+// register's causal context only grow, since a replica applies nothing its disk does not
 // already hold and recovery joins all of it back. A replica that lost its
 // disk is a new actor and starts from nothing (with crdt.actor-reuse it
 // keeps its actor, and its vectors move back). And no replica has seen a
@@ -38,7 +38,8 @@ class CrdtObserver final : public ClusterObserver {
     ActorId actor = 0;
     bool up = false;
     std::map<std::string, PnCounter> counters;
-    std::map<std::string, CausalContext> contexts;
+    std::map<std::string, CausalContext> contexts;     // per set
+    std::map<std::string, CausalContext> mv_contexts;  // per MV register
   };
   std::optional<Violation> check_node(NodeId node, const class CrdtNode& replica, Seen& seen);
   std::optional<Violation> check_issued(NodeId node, const class CrdtNode& replica,

@@ -14,7 +14,7 @@ Bytes sealed(ByteWriter& writer) {
 
 bool valid_op(std::uint8_t op) {
   return op >= static_cast<std::uint8_t>(ClientOp::counter_add) &&
-         op <= static_cast<std::uint8_t>(ClientOp::register_read);
+         op <= static_cast<std::uint8_t>(ClientOp::mv_read);
 }
 
 }  // namespace

@@ -22,6 +22,8 @@ enum class ClientOp : std::uint8_t {
   set_read,
   register_write,
   register_read,
+  mv_write,  // a multi-value register's: replaces the siblings this replica holds
+  mv_read,
 };
 
 struct ClientRequest {
@@ -39,7 +41,7 @@ enum class ClientStatus : std::uint8_t {
 struct ClientReply {
   ClientStatus status = ClientStatus::ok;
   std::int64_t value = 0;              // a counter or register read's value
-  std::vector<std::int64_t> elements;  // a set read's elements, ascending
+  std::vector<std::int64_t> elements;  // a set read's elements, or an MV read's siblings, ascending
   bool written = false;                // a register read: the register was ever written
 };
 

@@ -42,6 +42,8 @@ KeyDigests key_digests(const ReplicaState& state, DigestRule rule) {
     digests["s:" + key] = heads ? digest_of(set.context()) : digest_of(set);
   for (const auto& [key, value] : state.registers)
     digests["r:" + key] = heads ? register_heads(value) : digest_of(value);
+  for (const auto& [key, value] : state.mv_registers)
+    digests["m:" + key] = heads ? digest_of(value.versions().context()) : digest_of(value);
   return digests;
 }
 
@@ -74,6 +76,9 @@ ReplicaState select_keys(const ReplicaState& state, const std::set<std::string>&
     } else if (typed.starts_with("s:")) {
       if (const auto found = state.sets.find(key); found != state.sets.end())
         part.sets.emplace(key, found->second);
+    } else if (typed.starts_with("m:")) {
+      if (const auto found = state.mv_registers.find(key); found != state.mv_registers.end())
+        part.mv_registers.emplace(key, found->second);
     } else if (const auto found = state.registers.find(key); found != state.registers.end()) {
       part.registers.emplace(key, found->second);
     }
@@ -86,6 +91,7 @@ std::set<std::string> typed_keys(const ReplicaState& state) {
   for (const auto& [key, counter] : state.counters) keys.insert("c:" + key);
   for (const auto& [key, set] : state.sets) keys.insert("s:" + key);
   for (const auto& [key, value] : state.registers) keys.insert("r:" + key);
+  for (const auto& [key, value] : state.mv_registers) keys.insert("m:" + key);
   return keys;
 }
 
@@ -98,6 +104,11 @@ std::string describe_key(const ReplicaState& state, const std::string& typed_key
   if (typed_key.starts_with("s:")) {
     const auto found = state.sets.find(key);
     return found == state.sets.end() ? "nothing" : fmt::format("{}", found->second.elements());
+  }
+  if (typed_key.starts_with("m:")) {
+    const auto found = state.mv_registers.find(key);
+    return found == state.mv_registers.end() ? "nothing"
+                                             : fmt::format("{}", found->second.values());
   }
   const auto found = state.registers.find(key);
   if (found == state.registers.end() || !found->second.written()) return "nothing";

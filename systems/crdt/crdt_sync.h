@@ -2,10 +2,12 @@
 // manner of Automerge's (Kleppmann et al., "Automerge sync protocol"): each
 // side sums up what it holds per key, and a key whose summaries differ is
 // sent whole, so two rounds with no new writes leave both sides equal. A
-// key is a typed key: "c:" a counter, "s:" a set, "r:" a register.
+// key is a typed key: "c:" a counter, "s:" a set, "r:" a register, "m:" an
+// MV register.
 //   digest   a 64-bit FNV-1a hash of the key's whole encoded CRDT; with
 //            crdt.sync-false-in-sync, of its heads alone (a set's causal
-//            context, a counter's entries, a register's stamp): a remove
+//            context, a counter's entries, a register's stamp, an MV
+//            register's context): a remove
 //            changes a set but not its context, so a key whose only change
 //            is a remove looks in sync (Automerge issue 870: peers that
 //            decide they are in sync from their heads and stop while their

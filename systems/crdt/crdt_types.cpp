@@ -196,6 +196,15 @@ AddWinsSet AddWinsSet::remove_delta(std::int64_t element) const {
   return delta;
 }
 
+AddWinsSet AddWinsSet::replace_delta(std::int64_t element, const Dot& dot) const {
+  AddWinsSet delta;
+  delta.context_ = context_;
+  delta.entries_[element] = {dot};
+  delta.dot_index_[dot] = element;
+  delta.context_.insert(dot);
+  return delta;
+}
+
 namespace {
 
 // Whether `context` has seen `dot`, by the rules. Strictly descending the
@@ -226,6 +235,15 @@ std::vector<std::pair<Dot, std::int64_t>> AddWinsSet::removed_by(const AddWinsSe
     if (!other.entries_.contains(held.second)) removed.emplace_back(held.first, held.second);
   };
   if (rules.strict_descends && other.context_.size() <= 1) return removed;  // seen: nothing
+  // From the smaller side: an MV register holds a sibling or two against a
+  // context of every actor; a set holds many dots against a delta's few.
+  const std::size_t context_entries =
+      other.context_.compact().size() + other.context_.cloud().size();
+  if (dot_index_.size() <= context_entries) {
+    for (const auto& held : dot_index_)
+      if (other.context_.contains(held.first)) consider(held);
+    return removed;
+  }
   for (const auto& [actor, counter] : other.context_.compact()) {
     const auto end = dot_index_.upper_bound(Dot{actor, counter});
     for (auto held = dot_index_.lower_bound(Dot{actor, 1}); held != end; ++held) consider(*held);
@@ -323,6 +341,8 @@ bool ReplicaState::join(const ReplicaState& other, SetJoinRules rules) {
     changed = counters[key].join(counter) || changed;
   for (const auto& [key, set] : other.sets) changed = sets[key].join(set, rules) || changed;
   for (const auto& [key, value] : other.registers) changed = registers[key].join(value) || changed;
+  for (const auto& [key, value] : other.mv_registers)
+    changed = mv_registers[key].join(value, rules) || changed;
   return changed;
 }
 
@@ -348,6 +368,11 @@ void write_state(ByteWriter& out, const ReplicaState& state) {
     out.str(key);
     value.write(out);
   }
+  out.u32(static_cast<std::uint32_t>(state.mv_registers.size()));
+  for (const auto& [key, value] : state.mv_registers) {
+    out.str(key);
+    value.write(out);
+  }
 }
 
 std::optional<ReplicaState> read_state(ByteReader& in) {
@@ -366,6 +391,11 @@ std::optional<ReplicaState> read_state(ByteReader& in) {
   for (std::uint32_t i = 0; i < registers && in.ok(); ++i) {
     const std::string key = in.str();
     if (!state.registers[key].read(in)) return std::nullopt;
+  }
+  const std::uint32_t mv_registers = in.u32();
+  for (std::uint32_t i = 0; i < mv_registers && in.ok(); ++i) {
+    const std::string key = in.str();
+    if (!state.mv_registers[key].read(in)) return std::nullopt;
   }
   if (!in.ok()) return std::nullopt;
   return state;

@@ -17,6 +17,14 @@
 //                 clock reading (Kulkarni et al., "Logical Physical Clocks",
 //                 2014) and the writer's actor to break ties; join keeps the
 //                 higher stamp
+//   MV-Register   the values of the writes no other write has seen, each
+//                 with its dot, and the causal context of every write seen
+//                 (the paper's MVReg, Riak's siblings): a write replaces
+//                 the values it saw, and concurrent writes are all kept.
+//                 Its state is an add-wins set of values whose write delta
+//                 removes every value the writer has seen, so it joins as
+//                 one; the delta carries the writer's whole context, so it
+//                 needs no causal delivery across writers.
 #pragma once
 
 #include <compare>
@@ -109,6 +117,13 @@ class AddWinsSet {
   AddWinsSet add_delta(std::int64_t element, const Dot& dot) const;
   // The delta of removing `element`: no entry, its dots in the context.
   AddWinsSet remove_delta(std::int64_t element) const;
+  // The delta of making `element`, with the fresh `dot`, the only element:
+  // the dot, and in the context every dot this set has seen, held or
+  // already removed. The removed ones matter where deltas of different
+  // writers arrive out of causal order: a replica that has not yet heard
+  // of the removal still holds the value, and this delta removes it (else
+  // a write would show beside a value its writer saw it replace).
+  AddWinsSet replace_delta(std::int64_t element, const Dot& dot) const;
   bool join(const AddWinsSet& other, SetJoinRules rules = {});
   bool contains(std::int64_t element) const { return entries_.contains(element); }
   const CausalContext& context() const { return context_; }
@@ -159,15 +174,45 @@ class LwwRegister {
   bool written_ = false;
 };
 
-// A replica's whole state, or a delta of it: per key, a counter, a set and
-// a register (a request names which one it means).
+class MvRegister {
+ public:
+  MvRegister() = default;  // never written: no siblings
+  std::vector<std::int64_t> values() const {
+    return versions_.elements();
+  }  // the siblings, ascending
+  // The delta of writing `value` with the fresh `dot`: it replaces every
+  // sibling this register holds.
+  MvRegister write_delta(std::int64_t value, const Dot& dot) const {
+    return MvRegister(versions_.replace_delta(value, dot));
+  }
+  // The set's join, by its rules: a merge bug of the set is one here too.
+  bool join(const MvRegister& other, SetJoinRules rules = {}) {
+    return versions_.join(other.versions_, rules);
+  }
+  const AddWinsSet& versions() const { return versions_; }
+  const CausalContext& context() const { return versions_.context(); }
+  friend bool operator==(const MvRegister&, const MvRegister&) = default;
+
+  void write(ByteWriter& out) const { versions_.write(out); }
+  bool read(ByteReader& in) { return versions_.read(in); }
+
+ private:
+  explicit MvRegister(AddWinsSet versions) : versions_(std::move(versions)) {}
+  AddWinsSet versions_;
+};
+
+// A replica's whole state, or a delta of it: per key, a counter, a set, an
+// LWW register and an MV register (a request names which one it means).
 struct ReplicaState {
   std::map<std::string, PnCounter> counters;
   std::map<std::string, AddWinsSet> sets;
   std::map<std::string, LwwRegister> registers;
+  std::map<std::string, MvRegister> mv_registers;
 
   bool join(const ReplicaState& other, SetJoinRules rules = {});
-  bool empty() const { return counters.empty() && sets.empty() && registers.empty(); }
+  bool empty() const {
+    return counters.empty() && sets.empty() && registers.empty() && mv_registers.empty();
+  }
   std::int64_t latest_stamp_ns() const;  // the highest register stamp's time (0: none)
   friend bool operator==(const ReplicaState&, const ReplicaState&) = default;
 };

@@ -101,6 +101,21 @@ TEST(CausalChecker, AWriteAfterReadingTheOverwriteBreaksWritesFollowReads) {
   EXPECT_TRUE(check(history, Scope::session).anomalies.empty());  // causal's alone
 }
 
+TEST(CausalChecker, TheSessionScopeLooksPastAnOverwriteTheReaderDidNotSeeItself) {
+  // Process 5's last read of x returns 1, which process 0's 10 overwrote
+  // (reaching process 5 only through process 6) and process 4's 40
+  // overwrote too (read by process 5 itself): the second is reported.
+  const std::string history =
+      op(0, "write", "x", "7") + op(9, "write", "x", "1") + op(0, "read", "x", "1") +
+      op(0, "write", "x", "10") + op(0, "write", "y", "20") + op(6, "read", "y", "20") +
+      op(6, "write", "z", "30") + op(4, "read", "x", "1") + op(4, "write", "x", "40") +
+      op(5, "read", "x", "40") + op(5, "read", "z", "30") + op(5, "read", "x", "1");
+  const CausalResult session = check(history, Scope::session);
+  ASSERT_EQ(session.anomalies.size(), 1u) << explain_text(session, Scope::session);
+  EXPECT_EQ(session.anomalies[0].name, "monotonic-reads");
+  EXPECT_EQ(session.anomalies[0].overwrite, 16);  // the write of 40
+}
+
 TEST(CausalChecker, TheInitialValueAfterACausallyEarlierWriteIsWriteCoInitRead) {
   const CausalResult result = check(op(0, "write", "x", "1") + op(0, "write", "y", "2") +
                                     op(1, "read", "y", "2") + op(1, "read", "x", "nil"));
@@ -169,6 +184,120 @@ TEST(CausalChecker, ACycleOfConflictsThroughThreeWritesAndTwoKeysIsFound) {
   EXPECT_EQ(ccv.counts.at("cyclic-cf"), 1u);
   EXPECT_NE(ccv.anomalies[0].detail.find("so 3 is ordered before 1"), std::string::npos)
       << ccv.anomalies[0].detail;
+}
+
+// Multi-value register reads: a list of the siblings' values.
+TEST(CausalChecker, ConcurrentSiblingsAndAWriteThatReplacesThemAreValid) {
+  const std::string history = op(0, "write", "x", "1") + op(1, "write", "x", "2") +
+                              op(2, "read", "x", "[]") + op(2, "read", "x", "[1 2]") +
+                              op(2, "write", "x", "3") + op(3, "read", "x", "[2]") +
+                              op(3, "read", "x", "[1 2]") + op(3, "read", "x", "[3]");
+  const CausalResult result = check(history);
+  EXPECT_EQ(result.verdict, Verdict::valid) << explain_text(result, Scope::causal);
+  EXPECT_EQ(result.reads, 5u);
+  EXPECT_EQ(check(history, Scope::ccv).verdict, Verdict::valid);
+}
+
+TEST(CausalChecker, ASiblingOverwrittenByAnotherIsWriteCoRead) {
+  const std::string history =
+      op(0, "write", "x", "1") + op(0, "write", "x", "2") + op(1, "read", "x", "[1 2]");
+  const CausalResult result = check(history);
+  ASSERT_EQ(result.anomalies.size(), 1u) << explain_text(result, Scope::causal);
+  const CausalAnomaly& anomaly = result.anomalies[0];
+  EXPECT_EQ(anomaly.name, "write-co-read");
+  EXPECT_EQ(anomaly.session, "monotonic-writes");
+  EXPECT_EQ(anomaly.read_from, 0);
+  EXPECT_EQ(anomaly.overwrite, 2);
+  EXPECT_EQ(anomaly.detail,
+            "process 1's read of \"x\" ending at op 5 returned the siblings [1 2], of them 1, "
+            "written at op 0; the write of 2 at op 2 overwrote it and is causally before the "
+            "read (monotonic-writes: its writer wrote the other sibling before it)");
+  // The reader saw neither before, yet the siblings' own session orders
+  // them: the session scope reports it too.
+  const CausalResult session = check(history, Scope::session);
+  ASSERT_EQ(session.anomalies.size(), 1u);
+  EXPECT_EQ(session.anomalies[0].name, "monotonic-writes");
+  // Process 2 read 1 and then wrote 3 at its replica: 3 replaced 1 there.
+  const CausalResult followed = check(op(0, "write", "x", "1") + op(2, "read", "x", "[1]") +
+                                          op(2, "write", "x", "3") + op(1, "read", "x", "[1 3]"),
+                                      Scope::session);
+  ASSERT_EQ(followed.anomalies.size(), 1u) << explain_text(followed, Scope::session);
+  EXPECT_EQ(followed.anomalies[0].name, "writes-follow-reads");
+  // Only through a third party: a store that delivers per writer may show
+  // both, and only the causal scope reports it.
+  const std::string transitive = op(0, "write", "x", "1") + op(0, "write", "y", "5") +
+                                 op(2, "read", "y", "[5]") + op(2, "write", "x", "3") +
+                                 op(1, "read", "x", "[1 3]");
+  EXPECT_TRUE(check(transitive, Scope::session).anomalies.empty());
+  EXPECT_EQ(check(transitive).counts.at("write-co-read"), 1u);
+}
+
+TEST(CausalChecker, AnOwnWriteMissingFromTheSiblingsBreaksReadYourWrites) {
+  // Process 1 read 1, wrote 2 over it, and reads 1 alone: 2 was lost.
+  const CausalResult result = check(op(0, "write", "x", "1") + op(1, "read", "x", "[1]") +
+                                    op(1, "write", "x", "2") + op(1, "read", "x", "[1]"));
+  ASSERT_EQ(result.anomalies.size(), 1u) << explain_text(result, Scope::causal);
+  EXPECT_EQ(result.anomalies[0].name, "write-co-read");
+  EXPECT_EQ(result.anomalies[0].session, "read-your-writes");
+  const CausalResult empty = check(op(0, "write", "x", "1") + op(0, "read", "x", "[]"));
+  ASSERT_EQ(empty.anomalies.size(), 1u);
+  EXPECT_EQ(empty.anomalies[0].name, "write-co-init-read");
+  EXPECT_EQ(
+      check(op(0, "write", "x", "1") + op(1, "read", "x", "[1 9]")).counts.at("thin-air-read"), 1u);
+}
+
+TEST(CausalChecker, TheSessionScopeTakesAMultiValueOverwriteOnlyFromItsWritersOwnView) {
+  // Process 2 read 1 at its replica and wrote 3 there, replacing it;
+  // process 1 saw 3 and later 1 again: monotonic reads broken.
+  const CausalResult direct =
+      check(op(0, "write", "x", "1") + op(2, "read", "x", "[1]") + op(2, "write", "x", "3") +
+                op(1, "read", "x", "[3]") + op(1, "read", "x", "[1]"),
+            Scope::session);
+  ASSERT_EQ(direct.anomalies.size(), 1u) << explain_text(direct, Scope::session);
+  EXPECT_EQ(direct.anomalies[0].name, "monotonic-reads");
+  // Process 2 knew of 1 only through y: its replica may not have held 1,
+  // so 3 need not have replaced it, and 1 and 3 may be siblings.
+  const std::string transitive = op(0, "write", "x", "1") + op(0, "write", "y", "5") +
+                                 op(2, "read", "y", "[5]") + op(2, "write", "x", "3") +
+                                 op(1, "read", "x", "[1 3]") + op(1, "read", "x", "[1 4]") +
+                                 op(4, "read", "x", "[3]") + op(4, "write", "x", "4");
+  const CausalResult session = check(transitive, Scope::session);
+  EXPECT_TRUE(session.anomalies.empty()) << explain_text(session, Scope::session);
+  EXPECT_EQ(check(transitive).verdict, Verdict::invalid);
+}
+
+TEST(CausalChecker, ReadersThatHideEachOthersWriteFormAHiddenWriteCycle) {
+  // Process 2 saw 1 and then 2 alone, so 1 is causally before 2; process
+  // 3 saw 2 and then 1 alone, so 2 is causally before 1. A multi-value
+  // register cannot hide a concurrent write; the single-value causal check
+  // allows the same reads of a plain register.
+  const std::string history = op(0, "write", "x", "1") + op(1, "write", "x", "2") +
+                              op(2, "read", "x", "[1]") + op(2, "read", "x", "[2]") +
+                              op(3, "read", "x", "[2]") + op(3, "read", "x", "[1]");
+  const CausalResult result = check(history);
+  ASSERT_EQ(result.anomalies.size(), 1u) << explain_text(result, Scope::causal);
+  const CausalAnomaly& anomaly = result.anomalies[0];
+  EXPECT_EQ(anomaly.name, "cyclic-hidden-write");
+  EXPECT_EQ(anomaly.read, 7);
+  EXPECT_EQ(anomaly.cycle_reads, std::vector<std::int64_t>{11});
+  EXPECT_EQ(anomaly.detail,
+            "process 2's read of \"x\" ending at op 7 returned 2 (op 2) with 1 (op 0) in its "
+            "causal past, so 1 is causally before 2; process 3's read of \"x\" ending at op 11 "
+            "returned 1 (op 0) with 2 (op 2) in its causal past, so 2 is causally before 1; and "
+            "causal order closes the cycle: no causal order explains every read");
+  EXPECT_TRUE(check(history, Scope::session).anomalies.empty());
+}
+
+TEST(CausalChecker, AWriteHiddenByOneOfSeveralSiblingsDrawsNoEdge) {
+  // Process 2's second read passes over 3, which 1 or 2 must hide;
+  // process 3's reads put 1 before 3, so 2 hides it. An edge to every
+  // sibling would close a false cycle through 1.
+  const std::string history = op(0, "write", "x", "1") + op(1, "write", "x", "2") +
+                              op(4, "write", "x", "3") + op(2, "read", "x", "[3]") +
+                              op(2, "read", "x", "[1 2]") + op(3, "read", "x", "[1]") +
+                              op(3, "read", "x", "[3]");
+  const CausalResult result = check(history);
+  EXPECT_EQ(result.verdict, Verdict::valid) << explain_text(result, Scope::causal);
 }
 
 TEST(CausalChecker, FailedOpsTakeNoPartAndRepeatedValuesAreRefused) {

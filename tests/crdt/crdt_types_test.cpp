@@ -166,6 +166,58 @@ TEST(CrdtLwwRegister, TheHigherStampWinsWithTheActorBreakingTies) {
   EXPECT_FALSE(value.join(value));  // idempotent
 }
 
+TEST(CrdtMvRegister, AWriteReplacesTheSiblingsItSawAndConcurrentWritesAreAllKept) {
+  MvRegister a, b;
+  EXPECT_TRUE(a.values().empty());
+  a.join(a.write_delta(1, Dot{kA, 1}));
+  b.join(a);
+  // Concurrent: each replica replaces only the 1 it saw.
+  const MvRegister from_a = a.write_delta(2, Dot{kA, 2});
+  const MvRegister from_b = b.write_delta(3, Dot{kB, 1});
+  a.join(from_a);
+  b.join(from_b);
+  EXPECT_EQ(a.values(), (std::vector<std::int64_t>{2}));
+  EXPECT_TRUE(a.join(from_b));
+  EXPECT_TRUE(b.join(from_a));
+  EXPECT_EQ(a.values(), (std::vector<std::int64_t>{2, 3}));
+  EXPECT_EQ(a, b);
+  // A write after seeing both siblings replaces both, wherever it lands.
+  const MvRegister resolved = a.write_delta(4, Dot{kA, 3});
+  EXPECT_TRUE(b.join(resolved));
+  EXPECT_EQ(b.values(), (std::vector<std::int64_t>{4}));
+  EXPECT_FALSE(b.join(from_b));  // an old delta again: nothing
+  EXPECT_EQ(b.values(), (std::vector<std::int64_t>{4}));
+}
+
+TEST(CrdtMvRegister, AWriteRemovesWhatItsWriterSawReplacedWhereThatReplacementHasNotArrived) {
+  // y replaced 1 and reached x, whose write of 3 then reaches z before
+  // y's does: z must drop 1 too, as x's writer had seen it go.
+  MvRegister x;
+  x.join(x.write_delta(1, Dot{kA, 1}));
+  MvRegister y = x, z = x;
+  const MvRegister from_y = y.write_delta(2, Dot{kB, 1});
+  x.join(from_y);
+  const MvRegister from_x = x.write_delta(3, Dot{kA, 2});
+  z.join(from_x);
+  EXPECT_EQ(z.values(), (std::vector<std::int64_t>{3}));
+  EXPECT_FALSE(z.join(from_y));  // 2 arrives late: x's write had replaced it
+  EXPECT_EQ(z.values(), (std::vector<std::int64_t>{3}));
+}
+
+TEST(CrdtMvRegister, AWriteUnderADotOthersHaveSeenVanishes) {
+  // crdt.actor-reuse's harm: a replica that lost its disk and writes as
+  // its old actor from counter 1 again makes a write the others take for
+  // one they have seen.
+  MvRegister a;
+  a.join(a.write_delta(1, Dot{kA, 1}));
+  MvRegister b = a;
+  const MvRegister reused = MvRegister().write_delta(5, Dot{kA, 1});
+  EXPECT_FALSE(b.join(reused));
+  EXPECT_EQ(b.values(), (std::vector<std::int64_t>{1}));
+  EXPECT_TRUE(b.join(MvRegister().write_delta(5, Dot{kA, 2})));  // a fresh dot: seen
+  EXPECT_EQ(b.values(), (std::vector<std::int64_t>{1, 5}));
+}
+
 TEST(CrdtReplicaState, StatesAndMessagesSurviveTheirCodecsAndDamageIsRefused) {
   ReplicaState state;
   state.counters["c"] = PnCounter::add_delta(kA, {}, -3);
@@ -173,6 +225,10 @@ TEST(CrdtReplicaState, StatesAndMessagesSurviveTheirCodecsAndDamageIsRefused) {
   set.join(set.add_delta(4, Dot{kB, 1}));
   set.join(set.add_delta(5, Dot{kB, 3}));
   state.registers["r"] = LwwRegister(Stamp{1'000, kA}, 7);
+  MvRegister& siblings = state.mv_registers["m"];
+  siblings.join(MvRegister().write_delta(8, Dot{kA, 1}));
+  siblings.join(MvRegister().write_delta(9, Dot{kB, 1}));
+  ASSERT_EQ(siblings.values(), (std::vector<std::int64_t>{8, 9}));
   const Bytes bytes = encode_peer(PeerMessage{PeerKind::delta, 99, 12, true, state, {}});
   const auto message = decode_peer(bytes);
   ASSERT_TRUE(message.has_value());

@@ -43,10 +43,12 @@ TEST(CrdtSystem, DefaultFileMatchesTheBuiltInDefault) {
   EXPECT_EQ(resolve_scenario(built_in, 1).checker, "set-full");
   EXPECT_EQ(crdt_scenario("crdt-counter.json", 1).checker, "pn-counter");
   EXPECT_EQ(crdt_scenario("crdt-register.json", 1).checker, "session");
+  EXPECT_EQ(crdt_scenario("crdt-mv-register.json", 1).checker, "session");
 }
 
 TEST(CrdtSystem, CleanRunsOfEveryWorkloadAreValidAndEndInFinalReadsOfEveryReplica) {
-  for (const char* file : {"crdt-default.json", "crdt-counter.json", "crdt-register.json"}) {
+  for (const char* file :
+       {"crdt-default.json", "crdt-counter.json", "crdt-register.json", "crdt-mv-register.json"}) {
     for (std::uint64_t seed = 1; seed <= 2; ++seed) {
       const RunOutcome outcome = run_scenario(crdt_scenario(file, seed));
       EXPECT_EQ(outcome.verdict, RunVerdict::valid)
@@ -169,15 +171,18 @@ TEST(CrdtSystem, TheCausalConvergenceModelNamesEveryReadOnTheCycle) {
 // Every planted bug is found by the history alone (--invariants none):
 //   crdt.delta-lost   an acknowledged add that other replicas never receive
 //                     is missing from their final reads (set-full's lost);
-//                     of a counter, the replicas' final reads differ for
-//                     good (diverged, a liveness failure)
+//                     of a counter or an MV register, the replicas' final
+//                     reads differ for good (diverged, a liveness failure)
 //   crdt.orswot-descends, crdt.remove-keeps-common-dots
 //                     a removed element is back in a final read (resurrected)
 //   crdt.lww-wall-clock  behind a skewed clock, a client's write loses to
 //                     the value it had read (read your writes)
 //   crdt.actor-reuse  after a lost disk, a server's new adds reuse dots the
 //                     others have seen, and vanish (lost); of a counter, its
-//                     new increments hide under its old entry (wrong final read)
+//                     new increments hide under its old entry (wrong final read);
+//                     of an MV register, a write is missing from a read
+//                     that had seen a later write of its writer (monotonic
+//                     writes)
 //   crdt.sync-false-in-sync  a remove never reaches an offline replica, whose
 //                     final read still holds the element (resurrected)
 // The same seeds without the bug are valid.
@@ -196,6 +201,8 @@ TEST(CrdtSystem, EveryPlantedBugIsFoundByTheHistoryAloneAtItsKnownSeeds) {
                {"crdt-register.json", 2, "crdt.lww-wall-clock", "read-your-writes"},
                {"crdt-default.json", 2, "crdt.actor-reuse", "lost"},
                {"crdt-counter.json", 2, "crdt.actor-reuse", "wrong-final-read"},
+               {"crdt-mv-register.json", 7, "crdt.actor-reuse", "monotonic-writes"},
+               {"crdt-mv-register.json", 18, "crdt.delta-lost", "diverged"},
                {"crdt-default.json", 1, "crdt.sync-false-in-sync", "resurrected"}};
   std::set<std::pair<std::string, std::uint64_t>> clean_runs;
   for (const auto& known : cases) {
