@@ -18,6 +18,8 @@ json op_to_json(const ScriptedOp& op) {
   json out{{"at_ns", op.at_ns}, {"f", op.f}};
   if (op.key) out["key"] = history::value_to_json(*op.key);
   if (!op.value.is_nil()) out["value"] = history::value_to_json(op.value);
+  if (!op.node.empty()) out["node"] = op.node;
+  if (op.final_read) out["final"] = true;
   return out;
 }
 
@@ -31,13 +33,15 @@ history::Value read_value(const json& object, const std::string& path, const cha
 ScriptedOp op_from_json(const json& object, const std::string& path) {
   if (!object.is_object())
     throw FieldError(path, "expected an op like {\"f\": \"read\", \"key\": 1}");
-  json_fields::reject_unknown(object, path, {"at_ns", "f", "key", "value"});
+  json_fields::reject_unknown(object, path, {"at_ns", "f", "key", "value", "node", "final"});
   ScriptedOp op;
   json_fields::read_integer<std::int64_t>(object, path, "at_ns", op.at_ns, 0, kAtNsMax);
   json_fields::read_string(object, path, "f", op.f);
   if (op.f.empty()) throw FieldError(json_fields::join(path, "f"), "expected the op's function");
   if (object.contains("key")) op.key = read_value(object, path, "key");
   if (object.contains("value")) op.value = read_value(object, path, "value");
+  if (object.contains("node")) json_fields::read_string(object, path, "node", op.node);
+  if (object.contains("final")) json_fields::read_bool(object, path, "final", op.final_read);
   return op;
 }
 

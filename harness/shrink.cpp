@@ -110,7 +110,7 @@ class Shrinker {
     for (const history::Op& op : outcome.history) {
       if (op.process < kFinalReaderProcessBase || op.type != history::OpType::invoke) continue;
       const std::int64_t slot = (op.process - kFinalReaderProcessBase) % current.clients;
-      readers[slot].push_back(ScriptedOp{op.time, op.f, op.key, op.value});
+      readers[slot].push_back(ScriptedOp{op.time, op.f, op.key, op.value, op.node, op.final_read});
     }
     for (auto& [slot, reads] : readers) candidate.script.push_back(std::move(reads));
     candidate.clients = static_cast<std::uint32_t>(candidate.script.size());

@@ -26,6 +26,13 @@ struct ScriptedOp {
   std::string f;
   std::optional<history::Value> key;
   history::Value value;  // the invocation's value
+  // A final read's replica and mark, as the history recorded them (a
+  // scripted final reader reads where the one it was taken from did, so a
+  // replica that had not converged is read again). "" and false for a
+  // client's own ops, whose workload picks the node; a workload that
+  // always picks its node itself (a leader-based one) leaves node unused.
+  std::string node = {};
+  bool final_read = false;
   bool operator==(const ScriptedOp&) const = default;
 };
 

@@ -126,6 +126,8 @@ struct DrawnOp {
   std::int64_t value = 0;              // an add's or remove's element, or a counter's delta
   std::int64_t key_index = -1;         // drawn, not scripted: the key's number
   std::optional<std::size_t> tracked;  // the tracked element it acts on
+  NodeId node = kNoNode;               // scripted: the replica it names (else its process's)
+  bool final_read = false;             // scripted: a final reader's read
 };
 
 // A third of a set client's writes act on one of its tracked elements of
@@ -186,13 +188,27 @@ void track_outcome(std::vector<TrackedElement>& tracked, const DrawnOp& op, OpTy
     tracked.push_back(TrackedElement{op.key_index, op.value, true, 1});
 }
 
-DrawnOp scripted_op(const ScriptedOp& op) {
+NodeId named_node(const ClientEnv& env, const std::string& name) {
+  for (const NodeId node : env.nodes())
+    if (node_name(node) == name) return node;
+  throw std::invalid_argument("a scripted crdt op names node " + name + ", which the run lacks");
+}
+
+DrawnOp scripted_op(const ClientEnv& env, const ScriptedOp& op) {
   const bool key_ok = op.key && op.key->is_string();
-  if (key_ok && op.f == "read") return {op.f, op.key->as_string(), 0, -1, std::nullopt};
-  if (key_ok && (op.f == "add" || op.f == "remove" || op.f == "write") && op.value.is_integer())
-    return {op.f, op.key->as_string(), op.value.as_integer(), -1, std::nullopt};
-  throw std::invalid_argument(
-      "a scripted crdt op is add N, remove N, write N or read of a string key; got " + op.f);
+  DrawnOp drawn;
+  if (key_ok && op.f == "read") {
+    drawn = {op.f, op.key->as_string(), 0, -1, std::nullopt};
+  } else if (key_ok && (op.f == "add" || op.f == "remove" || op.f == "write") &&
+             op.value.is_integer()) {
+    drawn = {op.f, op.key->as_string(), op.value.as_integer(), -1, std::nullopt};
+  } else {
+    throw std::invalid_argument(
+        "a scripted crdt op is add N, remove N, write N or read of a string key; got " + op.f);
+  }
+  if (!op.node.empty()) drawn.node = named_node(env, op.node);
+  drawn.final_read = op.final_read && op.f == "read";
+  return drawn;
 }
 
 ClientRequest request_of(CrdtWorkloadKind kind, const DrawnOp& op) {
@@ -221,14 +237,15 @@ void run_crdt_client(ClientEnv& client_env, HistoryRecorder& recorder, std::int6
       const ScriptedOp& scripted = (*script)[next_scripted++];
       wait_for_scripted_op(env, scripted, think_due);
       if (env.stopping()) break;
-      op = scripted_op(scripted);
+      op = scripted_op(env, scripted);
       // After the heal clients only read, scripted or not: a shrunk run's
       // shorter safety phase must not leave writes racing its final reads.
       if (op.f != "read" && env.now_ns() >= options.writes_end_ns) continue;
     }
     const Value invoke_value = op.f == "read" ? Value() : Value::integer(op.value);
-    const NodeId replica = replica_of(env, process, options.process_stride);
-    recorder.invoke(env.now_ns(), process, op.f, Value::string(op.key), invoke_value, false,
+    const NodeId replica =
+        op.node != kNoNode ? op.node : replica_of(env, process, options.process_stride);
+    recorder.invoke(env.now_ns(), process, op.f, Value::string(op.key), invoke_value, op.final_read,
                     node_name(replica));
     const Call call = perform(env, replica, request_of(options.kind, op), options.op_timeout_ns);
     const Value completion =

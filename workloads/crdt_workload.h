@@ -71,7 +71,9 @@ struct CrdtWorkloadOptions {
 
 // Runs until env.stopping() (or, with a script, until its ops are done). A
 // scripted op that is not an add, remove or read of this workload throws
-// std::invalid_argument; a scripted write due at or after writes_end_ns is
+// std::invalid_argument, as does one naming a node the run lacks; a
+// scripted op that names a node goes to it (a final reader's read, with
+// its final mark), and a scripted write due at or after writes_end_ns is
 // skipped, as a drawn one would be.
 void run_crdt_client(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
                      const CrdtWorkloadOptions& options, const ClientScript* script = nullptr);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace simlab {
 
 ClientSettings client_settings(const Scenario& scenario) {
@@ -40,9 +42,14 @@ void Workforce::start_clients() {
     ClientEnv* env = envs_.back().get();
     ++clients_running_;
     const ClientScript* script = scenario_.script.empty() ? nullptr : &scenario_.script[client];
-    spawn_(fmt::format("client-{}", client), [this, env, client, settings, script] {
+    const bool reads_finally =
+        script != nullptr && std::any_of(script->begin(), script->end(),
+                                         [](const ScriptedOp& op) { return op.final_read; });
+    scripted_readers_running_ += reads_finally ? 1 : 0;
+    spawn_(fmt::format("client-{}", client), [this, env, client, settings, script, reads_finally] {
       workload_.run(*env, recorder_, client, settings, script);
       --clients_running_;
+      scripted_readers_running_ -= reads_finally ? 1 : 0;
       // A client whose script is done has nothing left to be served.
       if (script != nullptr) scripts_done_.insert(client);
     });

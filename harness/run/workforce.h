@@ -36,7 +36,11 @@ class Workforce {
   void start_clients();
   void start_final_readers();
   bool idle() const { return clients_running_ == 0 && readers_running_ == 0; }
-  bool final_readers_done() const { return readers_running_ == 0; }
+  // The final readers, and the scripted clients that replay a final
+  // reader's reads (shrinking scripts them), have all finished.
+  bool final_readers_done() const {
+    return readers_running_ == 0 && scripted_readers_running_ == 0;
+  }
   // Clients that ran out of scripted ops.
   const std::set<std::int64_t>& scripts_done() const { return scripts_done_; }
 
@@ -49,6 +53,7 @@ class Workforce {
   std::vector<std::shared_ptr<ClientEnv>> envs_;
   std::size_t clients_running_ = 0;
   std::size_t readers_running_ = 0;
+  std::size_t scripted_readers_running_ = 0;  // scripted clients with final reads, running
   std::set<std::int64_t> scripts_done_;
 };
 

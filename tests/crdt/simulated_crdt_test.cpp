@@ -292,6 +292,43 @@ TEST(SimulatedCrdt, AScriptedWriteAfterTheHealIsSkipped) {
   simulator.request_stop();
 }
 
+// A scripted final reader's read goes to the replica it names, marked
+// final, whatever replica its process would pick; a node the run lacks is
+// refused before anything is sent.
+TEST(SimulatedCrdt, AScriptedReadNamingAReplicaGoesThereMarkedFinal) {
+  const CrdtFactory factory;
+  sim::Simulator simulator(CrdtCluster::config_for(1, factory));
+  simulator.start();
+  HistoryRecorder recorder;
+  const CrdtWorkloadOptions options;
+  ScriptedOp final_read{100'000'000, "read", history::Value::string("k0"), history::Value()};
+  final_read.node = "n3";
+  final_read.final_read = true;
+  const ClientScript script = {final_read};
+  const auto env = simulator.client_env("client-0");
+  simulator.spawn("client", [&] { run_crdt_client(*env, recorder, 0, options, &script); });
+  simulator.run_until(1 * kSecond);
+  const history::History history = recorder.take();
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].node, "n3") << "process 0 alone would ask n1";
+  EXPECT_TRUE(history[0].final_read);
+  ClientScript elsewhere = script;
+  elsewhere[0].node = "n9";
+  const auto other = simulator.client_env("client-1");
+  std::string refused;
+  simulator.spawn("client-1", [&] {
+    try {
+      run_crdt_client(*other, recorder, 1, options, &elsewhere);
+    } catch (const std::invalid_argument& error) {
+      refused = error.what();
+    }
+  });
+  simulator.run_until(2 * kSecond);
+  EXPECT_EQ(refused, "a scripted crdt op names node n9, which the run lacks");
+  EXPECT_TRUE(recorder.take().empty());
+  simulator.request_stop();
+}
+
 // Direct calls to the replicas while n2 restarts on an empty disk and n3 is
 // cut off from it: n2 takes set adds (a second disk, n1's, confirms them)
 // but answers reads and removes not-ready until n3's whole state is

@@ -123,10 +123,16 @@ TEST(ClientScripts, ReadFromAScenarioFileWithTheirFieldsChecked) {
   const auto parse = [](const char* text) { return parse_scenario(nlohmann::json::parse(text)); };
   const Scenario scenario = parse(R"({"system": "raft", "script": [
       [{"at_ns": 5, "f": "write", "key": 2, "value": 7}, {"at_ns": 9, "f": "read", "key": 2}],
-      []], "final_reads": false, "minimum_latency": true, "script_op_streams": true})");
+      [{"at_ns": 12, "f": "read", "key": 2, "node": "n3", "final": true}]],
+      "final_reads": false, "minimum_latency": true, "script_op_streams": true})");
   EXPECT_EQ(scenario.clients, 2u) << "the script says how many clients";
   ASSERT_EQ(scenario.script[0].size(), 2u);
   EXPECT_EQ(scenario.script[0][1].at_ns, 9);
+  EXPECT_EQ(scenario.script[0][1].node, "");
+  EXPECT_FALSE(scenario.script[0][1].final_read);
+  ASSERT_EQ(scenario.script[1].size(), 1u);
+  EXPECT_EQ(scenario.script[1][0].node, "n3") << "a final reader's replica";
+  EXPECT_TRUE(scenario.script[1][0].final_read);
   EXPECT_FALSE(scenario.final_reads);
   EXPECT_TRUE(scenario.minimum_latency);
   EXPECT_TRUE(scenario.script_op_streams);
@@ -246,6 +252,27 @@ TEST(Shrink, AStaleReadShrinksToAHandfulOfOpsTheHistoryStillCatches) {
   EXPECT_EQ(alone.verdict, RunVerdict::safety_violation) << "the history alone still catches it";
   const RunOutcome again = run_scenario(result.minimal);
   EXPECT_EQ(again.trace_hash, result.outcome.trace_hash) << "the minimal run replays exactly";
+}
+
+// A CRDT failure shows in a final read of one replica: the final readers
+// become scripted clients that read where and when the originals did (and
+// the run waits for them), so delta debugging keeps only the read that
+// shows the resurrected element.
+TEST(Shrink, AResurrectedElementShrinksToItsAddRemoveAndOneFinalRead) {
+  const Scenario failing = bug_seed("crdt", "crdt.orswot-descends", 1);
+  const RunOutcome original = run_scenario(failing);
+  ASSERT_EQ(failure_signature(original).describe(), "safety-violation: history found resurrected");
+  const ShrinkResult result = shrink(failing, original, ShrinkBudget{}, RunOptions{}, [](auto&) {});
+  EXPECT_LE(result.after.ops, 4u);
+  EXPECT_EQ(result.after.faults, 0u);
+  std::size_t final_reads = 0;
+  for (const ClientScript& script : result.minimal.script)
+    for (const ScriptedOp& op : script) final_reads += op.final_read && !op.node.empty();
+  EXPECT_GE(final_reads, 1u) << "the read that shows it is a scripted final read of one replica";
+  RunOptions black_box;
+  black_box.invariants = InvariantJudges::none;
+  EXPECT_EQ(run_scenario(result.minimal, black_box).anomaly, "resurrected");
+  EXPECT_EQ(run_scenario(result.minimal).trace_hash, result.outcome.trace_hash);
 }
 
 TEST(Shrink, TheSameFailureMeansTheSameJudgeAndAnomaly) {
