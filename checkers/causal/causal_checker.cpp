@@ -6,6 +6,7 @@
 #include <span>
 #include <unordered_map>
 
+#include "checkers/causal/causal_events.h"
 #include "checkers/causal/labelled_cycles.h"
 #include "checkers/history/anomaly_list.h"
 #include "checkers/history/value_format.h"
@@ -19,182 +20,6 @@ using history::OpType;
 using history::Value;
 
 using Clock = std::vector<std::uint32_t>;  // per process: how many of its ops are in the past
-
-inline constexpr std::size_t kNone = static_cast<std::size_t>(-1);
-
-// A read or write that takes part in the causal order.
-struct Event {
-  std::int64_t invoke = -1, done = -1;  // history positions; done -1: no completion
-  bool write = false;
-  std::size_t process = 0;  // dense slot
-  std::uint32_t index = 0;  // 1-based, in its process's session
-  std::size_t key = 0;      // dense key id
-  Value value;
-  // A read's writes, in Compiled::sources: one, or a multi-value read's
-  // siblings; none for the initial value or thin air. read_from is the first.
-  std::uint32_t sources_begin = 0, sources_end = 0;
-  std::size_t read_from = kNone;
-  bool initial = false;  // a read of nil, or a multi-value read of no siblings
-  bool multi = false;    // a multi-value register's read: its value is the list of siblings
-};
-
-std::uint64_t read_key(std::size_t process, std::size_t write) {
-  return static_cast<std::uint64_t>(process) << 32 | static_cast<std::uint64_t>(write);
-}
-
-struct Writer {  // one process's writes of one key, in session order
-  std::size_t process = 0;
-  std::vector<std::size_t> writes;  // event ids
-};
-
-struct Compiled {
-  std::vector<Event> events;
-  std::vector<std::vector<std::size_t>> sessions;  // per process, its events in order
-  std::vector<std::optional<Value>> keys;
-  std::vector<std::vector<Writer>> writers;  // per key
-  std::unordered_map<std::uint64_t, std::size_t>
-      writer_slots;                          // (key << 32 | process) -> writers[key] slot
-  std::vector<std::size_t> sources;          // the reads' writes (Event::sources_begin)
-  std::vector<std::size_t> thin_air;         // reads of values nobody wrote
-  std::vector<std::vector<std::uint32_t>> write_indices;  // per process: its writes' indices
-  std::vector<std::vector<std::size_t>> readers;          // per write: the reads of it
-  // (process << 32 | write) -> the session index of the process's first
-  // read that returned the write: whether a writer read a write before its own.
-  std::unordered_map<std::uint64_t, std::uint32_t> first_read;
-};
-
-class Compiler {
- public:
-  explicit Compiler(const History& history)
-      : history_(history), completion_(history::completion_positions(history)) {}
-
-  Compiled compile() {
-    for (std::size_t i = 0; i < history_.size(); ++i)
-      if (history_[i].type == OpType::invoke) add(static_cast<std::int64_t>(i));
-    link_reads();
-    return std::move(out_);
-  }
-
- private:
-  void add(std::int64_t position) {
-    const Op& op = history_[static_cast<std::size_t>(position)];
-    const std::int64_t done = completion_[static_cast<std::size_t>(position)];
-    const Op* completion = done < 0 ? nullptr : &history_[static_cast<std::size_t>(done)];
-    if (op.f != "read" && op.f != "write") {
-      throw history::OpError(
-          position, op.line,
-          "expected f read or write for --model causal|session, found f \"" + op.f + "\"");
-    }
-    if (completion && completion->type == OpType::fail) return;
-    const bool write = op.f == "write";
-    if (!write && (!completion || completion->type != OpType::ok)) return;
-    Event event;
-    event.invoke = position;
-    event.done = done;
-    event.write = write;
-    event.process = process_slot(op.process);
-    event.index = static_cast<std::uint32_t>(out_.sessions[event.process].size() + 1);
-    event.key = key_id(op.key);
-    event.value = write ? op.value : completion->value;
-    const std::size_t id = out_.events.size();
-    if (write) {
-      note_write(id, event, op);
-      out_.write_indices[event.process].push_back(event.index);
-    }
-    out_.sessions[event.process].push_back(id);
-    out_.events.push_back(std::move(event));
-  }
-
-  void note_write(std::size_t id, const Event& event, const Op& op) {
-    if (event.value.is_nil()) {
-      throw history::OpError(event.invoke, op.line,
-                             "a write of nil cannot be told from the initial value");
-    }
-    if (!written_[event.key].try_emplace(event.value, id).second) {
-      throw history::OpError(event.invoke, op.line,
-                             "the value " + history::format_value(event.value) +
-                                 " is written twice to its key: --model causal needs each value "
-                                 "written at most once per key");
-    }
-    auto& writers = out_.writers[event.key];
-    const auto [slot, inserted] =
-        out_.writer_slots.try_emplace(read_key(event.key, event.process), writers.size());
-    if (inserted) writers.push_back(Writer{event.process, {}});
-    writers[slot->second].writes.push_back(id);
-  }
-
-  // A read returned one value, nil, or (a multi-value register's read) a
-  // list of sibling values, each from its own write.
-  void link_reads() {
-    out_.readers.resize(out_.events.size());
-    for (std::size_t id = 0; id < out_.events.size(); ++id) {
-      Event& event = out_.events[id];
-      if (event.write) continue;
-      event.multi = event.value.is_list();
-      event.sources_begin = event.sources_end = static_cast<std::uint32_t>(out_.sources.size());
-      bool linked = true;
-      if (event.multi) {
-        for (const Value& sibling : event.value.as_list())
-          if (!(linked = link(id, event, sibling))) break;
-      } else if (!event.value.is_nil()) {
-        linked = link(id, event, event.value);
-      }
-      event.initial = linked && event.read_from == kNone;
-      for (std::uint32_t i = event.sources_begin; i < event.sources_end; ++i) {
-        // try_emplace keeps the first: a process's reads come in session order
-        out_.first_read.try_emplace(read_key(event.process, out_.sources[i]), event.index);
-      }
-    }
-  }
-
-  // The write of `value` becomes a source of the read; a value nobody wrote
-  // makes the read thin air, with no sources.
-  bool link(std::size_t id, Event& event, const Value& value) {
-    const auto& written = written_[event.key];
-    const auto found = written.find(value);
-    if (found == written.end()) {
-      for (std::uint32_t i = event.sources_begin; i < event.sources_end; ++i)
-        out_.readers[out_.sources[i]].pop_back();
-      out_.sources.resize(event.sources_begin);
-      event.sources_end = event.sources_begin;
-      event.read_from = kNone;
-      out_.thin_air.push_back(id);
-      return false;
-    }
-    if (event.read_from == kNone) event.read_from = found->second;
-    out_.sources.push_back(found->second);
-    ++event.sources_end;
-    out_.readers[found->second].push_back(id);
-    return true;
-  }
-
-  std::size_t process_slot(std::int64_t process) {
-    const auto [found, inserted] = processes_.try_emplace(process, out_.sessions.size());
-    if (inserted) {
-      out_.sessions.emplace_back();
-      out_.write_indices.emplace_back();
-    }
-    return found->second;
-  }
-
-  std::size_t key_id(const std::optional<Value>& key) {
-    const Value name = key ? *key : Value();
-    const auto [found, inserted] = keys_.try_emplace(name, out_.keys.size());
-    if (inserted) {
-      out_.keys.push_back(key);
-      out_.writers.emplace_back();
-      written_.emplace_back();
-    }
-    return found->second;
-  }
-
-  const History& history_;
-  std::vector<std::int64_t> completion_;
-  std::unordered_map<std::int64_t, std::size_t> processes_;
-  std::unordered_map<Value, std::size_t, history::ValueHash> keys_;
-  std::vector<std::unordered_map<Value, std::size_t, history::ValueHash>> written_;  // per key
-  Compiled out_;
-};
 
 // Walks the events in a topological order of co (Kahn's algorithm over
 // session order and reads-from), giving each a vector clock, and judges
@@ -307,7 +132,7 @@ class Judge {
   // (writes-follow-reads), so w2 replaced it where it was written.
   std::string direct_session_broken(const Event& read, std::size_t source, std::size_t w2) const {
     const Event& overwrite = compiled_.events[w2];
-    if (returned(read, w2)) return sibling_session_broken(source, w2);
+    if (returned(read, w2)) return direct_overwrite(source, w2);
     if (overwrite.process == read.process) return "read-your-writes";
     const auto& keys = key_seen_[read.process];
     if (const auto seen = keys.find(read.key);
@@ -318,10 +143,6 @@ class Judge {
         seen != writers.end() && seen->second > overwrite.index)
       return "monotonic-writes";
     return "";
-  }
-
-  std::string sibling_session_broken(std::size_t source, std::size_t w2) const {
-    return direct_overwrite(source, w2);
   }
 
   // How w2's writer saw `source` itself before writing w2: it wrote it
@@ -352,8 +173,8 @@ class Judge {
   }
 
   // A source of the read other than w2 that is causally before w2 (w2
-  // overwrote it in the read's past), or kNone.
-  // Under the session scope a multi-value read's source counts as
+  // overwrote it in the read's past), or kNone. Under the session scope a
+  // multi-value read's source counts as
   // overwritten only when w2's writer saw it itself: a multi-value write
   // replaces what its replica held, and a store that delivers each
   // writer's deltas in order (not causally across writers) may not yet
@@ -466,9 +287,8 @@ class Judge {
   }
 
   // The read returned `source` (kNone: the initial value), which the
-  // write w2 in its past overwrote.
-  // Whether it was reported (the session scope reports only what the
-  // reader saw itself).
+  // write w2 in its past overwrote; whether that was reported (the session
+  // scope reports only what the reader saw itself).
   bool report_overwritten(const Event& read, std::size_t source, std::size_t w2, const Clock& clock,
                           const char* pattern) {
     CausalAnomaly anomaly = anomaly_of(read, pattern, source);
@@ -477,7 +297,7 @@ class Judge {
       if (anomaly.session.empty()) return false;
       anomaly.name = anomaly.session;
     } else if (returned(read, w2)) {  // siblings one of which overwrote the other
-      anomaly.session = sibling_session_broken(source, w2);
+      anomaly.session = direct_overwrite(source, w2);
     } else {
       anomaly.session = session_broken(read, w2, clock);
     }
@@ -659,7 +479,7 @@ const char* causal_model_name(Scope scope) {
 }
 
 CausalResult check_causal(const History& history, Scope scope) {
-  const Compiled compiled = Compiler(history).compile();
+  const Compiled compiled = compile_history(history);
   CausalResult result;
   result.processes = compiled.sessions.size();
   for (const Event& event : compiled.events) ++(event.write ? result.writes : result.reads);
