@@ -20,6 +20,7 @@ json op_to_json(const ScriptedOp& op) {
   if (!op.value.is_nil()) out["value"] = history::value_to_json(op.value);
   if (!op.node.empty()) out["node"] = op.node;
   if (op.final_read) out["final"] = true;
+  if (op.crash) out["crash"] = true;
   return out;
 }
 
@@ -33,7 +34,8 @@ history::Value read_value(const json& object, const std::string& path, const cha
 ScriptedOp op_from_json(const json& object, const std::string& path) {
   if (!object.is_object())
     throw FieldError(path, "expected an op like {\"f\": \"read\", \"key\": 1}");
-  json_fields::reject_unknown(object, path, {"at_ns", "f", "key", "value", "node", "final"});
+  json_fields::reject_unknown(object, path,
+                              {"at_ns", "f", "key", "value", "node", "final", "crash"});
   ScriptedOp op;
   json_fields::read_integer<std::int64_t>(object, path, "at_ns", op.at_ns, 0, kAtNsMax);
   json_fields::read_string(object, path, "f", op.f);
@@ -42,6 +44,7 @@ ScriptedOp op_from_json(const json& object, const std::string& path) {
   if (object.contains("value")) op.value = read_value(object, path, "value");
   if (object.contains("node")) json_fields::read_string(object, path, "node", op.node);
   if (object.contains("final")) json_fields::read_bool(object, path, "final", op.final_read);
+  if (object.contains("crash")) json_fields::read_bool(object, path, "crash", op.crash);
   return op;
 }
 

@@ -5,11 +5,15 @@ namespace simlab {
 std::vector<ClientScript> client_scripts(const history::History& history, std::uint32_t clients,
                                          std::int64_t process_limit) {
   std::vector<ClientScript> scripts(clients);
-  for (const history::Op& op : history) {
+  const std::vector<std::int64_t> completions = history::completion_positions(history);
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const history::Op& op = history[i];
     if (op.process < 0 || op.process >= process_limit || op.type != history::OpType::invoke)
       continue;
-    scripts[static_cast<std::size_t>(op.process % clients)].push_back(
-        ScriptedOp{op.time, op.f, op.key, op.value});
+    ScriptedOp scripted{op.time, op.f, op.key, op.value};
+    scripted.crash =
+        completions[i] >= 0 && history[static_cast<std::size_t>(completions[i])].error == kCrashed;
+    scripts[static_cast<std::size_t>(op.process % clients)].push_back(std::move(scripted));
   }
   return scripts;
 }

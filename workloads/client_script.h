@@ -33,10 +33,17 @@ struct ScriptedOp {
   // always picks its node itself (a leader-based one) leaves node unused.
   std::string node = {};
   bool final_read = false;
+  // The op ended in its client's crash (its completion's error "crashed"):
+  // a workload that crashes clients at random crashes this op again and no
+  // other, so the crash is part of the script, not of a random draw that
+  // removing or moving an op would change.
+  bool crash = false;
   bool operator==(const ScriptedOp&) const = default;
 };
 
 using ClientScript = std::vector<ScriptedOp>;
+
+inline constexpr const char* kCrashed = "crashed";  // Op::error of a client's crash
 
 // Each client's ops in the order it invoked them. A client is a process id
 // modulo `clients` (a process that retires after an unknown outcome comes

@@ -37,7 +37,7 @@ const history::Op& HistoryRecorder::invoke(std::int64_t time_ns, std::int64_t pr
 }
 
 void HistoryRecorder::complete(std::int64_t time_ns, std::int64_t process, history::OpType type,
-                               history::Value value) {
+                               history::Value value, std::string error) {
   // Find the process's pending invocation, newest first: clients keep at most
   // one op in flight, so it is near the end.
   for (auto it = history_.rbegin(); it != history_.rend(); ++it) {
@@ -51,6 +51,7 @@ void HistoryRecorder::complete(std::int64_t time_ns, std::int64_t process, histo
     op.value = std::move(value);
     op.final_read = invocation.final_read;
     op.node = std::move(invocation.node);
+    op.error = std::move(error);
     return;
   }
   throw std::logic_error("HistoryRecorder::complete: process " + std::to_string(process) +

@@ -20,8 +20,9 @@ class HistoryRecorder {
                             std::optional<history::Value> key, history::Value value,
                             bool final_read = false, std::string node = {});
   // Completes `process`'s pending op. REQUIRES: it has one; type != invoke.
+  // `error` says why a fail or info ended so (Op::error).
   void complete(std::int64_t time_ns, std::int64_t process, history::OpType type,
-                history::Value value);
+                history::Value value, std::string error = {});
   // Completes every op still pending as `info`: the run ended before its
   // outcome was known. Returns how many were closed.
   std::size_t close_pending(std::int64_t time_ns);

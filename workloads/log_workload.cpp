@@ -46,6 +46,7 @@ struct PlannedOp {
   std::vector<PartitionId> assignment;  // assign
   std::vector<std::pair<PartitionId, std::int64_t>> txn_sends;  // txn, in order
   bool txn_poll = false;                                        // txn: it polls before it sends
+  std::optional<bool> crash;  // scripted: whether the client crashes in it (ScriptedOp::crash)
 };
 
 // A transaction's choices are functions of its first value (unique in the
@@ -208,6 +209,7 @@ std::vector<std::pair<PartitionId, std::int64_t>> scripted_sends(
 PlannedOp scripted_plan(const ScriptedOp& scripted, const LogWorkloadOptions& options) {
   PlannedOp op;
   op.f = scripted.f;
+  op.crash = scripted.crash;
   const Value& value = scripted.value;
   if (op.f == "send") {
     const std::string shape = "a scripted send's value is [[\"send\", k, v] ...]: 1 to " +
@@ -279,9 +281,11 @@ bool send_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t pro
 
 // A client crash (Jepsen's crashed clients): between a poll's fetch and the
 // handling of its values, what it read is lost with it; mid-transaction,
-// the transaction is left open.
-bool crashes(ClientEnv& env, const LogWorkloadOptions& options) {
-  return env.random().below(100) < options.crash_percent;
+// the transaction is left open. Drawn always, so a script replays the
+// client's stream as it was; a scripted op crashes as its original did.
+bool crashes(ClientEnv& env, const LogWorkloadOptions& options, std::optional<bool> scripted) {
+  const bool drawn = env.random().below(100) < options.crash_percent;
+  return scripted.value_or(drawn);
 }
 
 // What a transaction's poll read, and the position past it; a group
@@ -336,7 +340,7 @@ TxnWrites write_transaction(ClientEnv& env, LogClient& client, const PlannedOp& 
     writes.results.push_back(client.send(partition, {value}, true)[0]);
     if (writes.results.back().outcome != SendOutcome::ok) return writes;
     // The client may crash mid-transaction: the coordinator times it out.
-    if (crashes(env, options)) {
+    if (crashes(env, options, op.crash)) {
       writes.crashed = true;
       return writes;
     }
@@ -421,7 +425,7 @@ bool txn_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t proc
   const TxnWrites writes =
       offsets == TxnStep::ok ? write_transaction(env, client, op, options) : TxnWrites{};
   if (writes.crashed) {
-    recorder.complete(env.now_ns(), process, history::OpType::fail, invoked);
+    recorder.complete(env.now_ns(), process, history::OpType::fail, invoked, kCrashed);
     return false;
   }
   const bool wanted = writes.complete && !meant_to_abort(op.txn_sends.front().second, options);
@@ -481,7 +485,8 @@ struct GroupCommit {
 // before the handling). False when the client crashed.
 bool fetch_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
                       LogClient& client, PartitionId partition, Offset& position,
-                      const LogWorkloadOptions& options, const GroupCommit* group) {
+                      const LogWorkloadOptions& options, const GroupCommit* group,
+                      std::optional<bool> scripted_crash) {
   const FetchResult result =
       client.fetch(partition, position, options.poll_records_max, options.client.op_timeout_ns);
   if (!result.ok()) {
@@ -495,8 +500,8 @@ bool fetch_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t pr
                            options.group_call_timeout_ns);
   };
   if (options.commit_before_process) commit();
-  if (crashes(env, options)) {
-    recorder.complete(env.now_ns(), process, history::OpType::info, poll_invocation());
+  if (crashes(env, options, scripted_crash)) {
+    recorder.complete(env.now_ns(), process, history::OpType::info, poll_invocation(), kCrashed);
     return false;
   }
   recorder.complete(env.now_ns(), process, history::OpType::ok,
@@ -514,7 +519,7 @@ bool poll_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t pro
     throw std::invalid_argument("a scripted poll of an assigned consumer needs its partition");
   recorder.invoke(env.now_ns(), process, "poll", key_value(op.partition), poll_invocation());
   return fetch_and_record(env, recorder, process, client, op.partition,
-                          consumer.positions[op.partition], options, nullptr);
+                          consumer.positions[op.partition], options, nullptr, op.crash);
 }
 
 // Takes the coordinator's view: a partition the member keeps keeps its
@@ -569,7 +574,7 @@ bool refresh_membership(ClientEnv& env, LogClient& client, std::uint64_t member,
 
 // A group member's poll. False when the client crashed.
 bool group_poll_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t process,
-                           LogClient& client, Consumer& consumer,
+                           LogClient& client, Consumer& consumer, const PlannedOp& op,
                            const LogWorkloadOptions& options) {
   recorder.invoke(env.now_ns(), process, "poll", std::nullopt, poll_invocation());
   const auto member = static_cast<std::uint64_t>(process) + 1;
@@ -586,7 +591,7 @@ bool group_poll_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64
   const PartitionId partition = mine[env.random().below(mine.size())];
   const GroupCommit group{member, consumer.generation};
   return fetch_and_record(env, recorder, process, client, partition, consumer.positions[partition],
-                          options, &group);
+                          options, &group, op.crash);
 }
 
 // One past the highest offset the history so far acknowledged a send to
@@ -660,7 +665,7 @@ bool perform_and_record(ClientEnv& env, HistoryRecorder& recorder, std::int64_t 
   if (op.f == "send") return send_and_record(env, recorder, process, client, op);
   if (op.f == "txn") return txn_and_record(env, recorder, process, client, consumer, op, options);
   if (op.f == "poll" && consumer.subscribed)
-    return group_poll_and_record(env, recorder, process, client, consumer, options);
+    return group_poll_and_record(env, recorder, process, client, consumer, op, options);
   if (op.f == "poll") return poll_and_record(env, recorder, process, client, consumer, op, options);
   if (op.f == "assign") {
     assign_and_record(env, recorder, process, consumer, op);

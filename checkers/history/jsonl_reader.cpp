@@ -112,6 +112,8 @@ class OpSax final : public nlohmann::json_sax<Json> {
     } else if (key_ == "node") {
       if (!value.is_string()) return fail("\"node\" to be a string");
       op.node = value.as_string();
+    } else if (key_ == "error" && value.is_string()) {  // other shapes of error are ignored
+      op.error = value.as_string();
     }  // "index" is renumbered densely; other fields are ignored
     return true;
   }

@@ -17,6 +17,7 @@ std::string op_to_jsonl(const Op& op) {
   line += ",\"value\":" + dump_json(value_to_json(op.value));
   if (op.final_read) line += ",\"final\":true";
   if (!op.node.empty()) line += ",\"node\":" + dump_json(op.node);
+  if (!op.error.empty()) line += ",\"error\":" + dump_json(op.error);
   line += "}";
   return line;
 }

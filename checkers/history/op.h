@@ -34,6 +34,10 @@ struct Op {
   // The replica that served it, when the history says (JSONL's "node",
   // EDN's :node): "" otherwise. Convergence names diverged replicas by it.
   std::string node = {};
+  // Why a fail or info completion ended so, when the client says (JSONL's
+  // "error" as a string; "crashed": the client crashed mid-op, Jepsen's
+  // crashed clients): "" otherwise.
+  std::string error = {};
   // 1-based line of the file the op was read from (where its text starts),
   // so errors found after reading can still name it; 0 when not from a file.
   std::int64_t line = 0;

@@ -57,11 +57,13 @@ TEST(JsonlWriter, RoundTripsThroughTheReader) {
   Op ok{1, 20, 1, OpType::ok, "write", Value::string("k"), Value::integer(3)};
   Op pending{2, 30, 2, OpType::invoke, "read", std::nullopt, Value()};
   pending.node = "n2";  // the replica that serves it
-  history = {invoke, ok, pending};
+  Op crashed{3, 40, 2, OpType::info, "read", std::nullopt, Value()};
+  crashed.error = "crashed";  // why it ended so
+  history = {invoke, ok, pending, crashed};
   std::ostringstream out;
   write_jsonl(history, out);
   const History back = read_jsonl(out.str(), "round.jsonl");
-  ASSERT_EQ(back.size(), 3u);
+  ASSERT_EQ(back.size(), 4u);
   for (std::size_t i = 0; i < back.size(); ++i) {
     EXPECT_EQ(back[i].index, history[i].index);
     EXPECT_EQ(back[i].time, history[i].time);
@@ -71,7 +73,14 @@ TEST(JsonlWriter, RoundTripsThroughTheReader) {
     EXPECT_EQ(back[i].key, history[i].key);
     EXPECT_EQ(back[i].value, history[i].value);
     EXPECT_EQ(back[i].node, history[i].node);
+    EXPECT_EQ(back[i].error, history[i].error);
   }
+  // An error of another shape (Jepsen's are often maps or vectors) is not ours to read.
+  const History other = read_jsonl(
+      "{\"process\":0,\"type\":\"invoke\",\"f\":\"read\"}\n"
+      "{\"process\":0,\"type\":\"info\",\"f\":\"read\",\"error\":[\"timeout\"]}\n",
+      "other.jsonl");
+  EXPECT_EQ(other[1].error, "");
 }
 
 // Maelstrom marks the reads after healing :final? true; JSONL says "final".

@@ -87,6 +87,48 @@ TEST(ClientScripts, AWholeScriptReplaysItsRunEventForEvent) {
   }
 }
 
+// A client that crashes at random (the log's consumers, Jepsen's crashed
+// clients) crashes in a script where its original crashed and nowhere
+// else, even once each op draws from its own stream: the crash is part of
+// the op, as removing or moving ops must leave it. (An op crashes only if
+// it gets that far: a fetch that fails first does not.)
+TEST(ClientScripts, AClientsCrashIsPartOfItsScript) {
+  const Scenario scenario = bug_seed("log", "", 1);
+  const RunOutcome generated = run_scenario(scenario);
+  // Per client, whether each op it invoked ended in its crash, in order.
+  const auto crashes_of = [&](const history::History& history) {
+    std::vector<std::vector<bool>> crashed(scenario.clients);
+    const std::vector<std::int64_t> completions = history::completion_positions(history);
+    for (std::size_t i = 0; i < history.size(); ++i) {
+      const history::Op& op = history[i];
+      if (op.type != history::OpType::invoke || op.process >= kFinalReaderProcessBase) continue;
+      crashed[static_cast<std::size_t>(op.process % scenario.clients)].push_back(
+          completions[i] >= 0 &&
+          history[static_cast<std::size_t>(completions[i])].error == kCrashed);
+    }
+    return crashed;
+  };
+  Scenario scripted = scripted_scenario(scenario, generated.faults);
+  scripted.script = client_scripts(generated.history, scenario.clients, kFinalReaderProcessBase);
+  std::size_t scripted_crashes = 0;
+  for (const ClientScript& script : scripted.script)
+    for (const ScriptedOp& op : script) scripted_crashes += op.crash;
+  ASSERT_GE(scripted_crashes, 10u) << "the log's default scenario crashes clients";
+  scripted.script_op_streams = true;
+  const auto replayed = crashes_of(run_scenario(scripted).history);
+  std::size_t crashed_again = 0;
+  for (std::size_t client = 0; client < replayed.size(); ++client) {
+    for (std::size_t i = 0; i < replayed[client].size(); ++i) {
+      if (!replayed[client][i]) continue;
+      ASSERT_LT(i, scripted.script[client].size());
+      EXPECT_TRUE(scripted.script[client][i].crash) << "client " << client << " op " << i;
+      ++crashed_again;
+    }
+  }
+  EXPECT_GE(crashed_again * 10, scripted_crashes * 9)
+      << crashed_again << " of " << scripted_crashes;
+}
+
 // A client env that only draws: what OpStreamEnv changes is randomness.
 class DrawingEnv final : public ClientEnv {
  public:
@@ -272,6 +314,20 @@ TEST(Shrink, AResurrectedElementShrinksToItsAddRemoveAndOneFinalRead) {
   RunOptions black_box;
   black_box.invariants = InvariantJudges::none;
   EXPECT_EQ(run_scenario(result.minimal, black_box).anomaly, "resurrected");
+  EXPECT_EQ(run_scenario(result.minimal).trace_hash, result.outcome.trace_hash);
+}
+
+// The log's consumer that commits before it processes loses what it read
+// when it crashes: the core is a subscribe, a send, the poll that crashes,
+// the successor's subscribe and its poll past the lost offset.
+TEST(Shrink, ACommitBeforeProcessShrinksToTheCrashThatLosesTheRead) {
+  const Scenario failing = bug_seed("log", "log.commit-before-process", 1);
+  const RunOutcome original = run_scenario(failing);
+  ASSERT_EQ(failure_signature(original).describe(), "safety-violation: history found lost-write");
+  const ShrinkResult result = shrink(failing, original, ShrinkBudget{}, RunOptions{}, [](auto&) {});
+  EXPECT_LE(result.after.ops, 8u);
+  EXPECT_EQ(result.after.faults, 0u);
+  EXPECT_FALSE(result.trials_ran_out);
   EXPECT_EQ(run_scenario(result.minimal).trace_hash, result.outcome.trace_hash);
 }
 
