@@ -13,6 +13,13 @@
 namespace simlab {
 namespace {
 
+std::string cluster_error_of(const Scenario& scenario) {
+  const SystemEntry* system = find_system(scenario.system);
+  return system == nullptr
+             ? ""
+             : system->factory->cluster_error(scenario.system_options.dump(), scenario.nodes);
+}
+
 using Clock = std::chrono::steady_clock;
 using Indices = std::vector<std::size_t>;
 
@@ -277,6 +284,9 @@ class Shrinker {
     while (current.nodes > 1 && !spent()) {
       Scenario candidate = current;
       candidate.nodes = current.nodes > 3 ? current.nodes - 2 : current.nodes - 1;
+      // A cluster the system refuses (the log's replication factor needs
+      // that many brokers) would fail to replay: smaller ones are refused too.
+      if (!cluster_error_of(candidate).empty()) break;
       candidate.regions = regions_within(current.regions, candidate.nodes);
       std::erase_if(candidate.timeline, [&](const faults::ScriptedFault& fault) {
         const auto nodes = fault.nodes();

@@ -32,6 +32,10 @@ struct KeyLog {
   std::int64_t drained_by = -1;  // the first ok final-poll that read the key
   std::vector<std::pair<std::int64_t, std::int64_t>> group_reads;  // (offset, op) by the group
   bool logged = false;  // an acknowledged send with an offset or a poll named the key
+  // (offset, op) of every poll's records by offset, and per position the
+  // earliest op among it and those after: the first poll past an offset.
+  std::vector<std::pair<std::int64_t, std::int64_t>> poll_reads;
+  std::vector<std::int64_t> first_poll_from;
 
   bool was_polled(Atom value) const {
     return std::binary_search(polled.begin(), polled.end(), value);
@@ -103,7 +107,7 @@ class Judge {
 
   std::uint32_t key_id(Atom key) {
     const auto [it, fresh] = key_ids_.try_emplace(key, static_cast<std::uint32_t>(logs_.size()));
-    if (fresh) logs_.push_back(KeyLog{key, {}, {}, {}, -1, {}, -1, {}, false});
+    if (fresh) logs_.push_back(KeyLog{key, {}, {}, {}, -1, {}, -1, {}, false, {}, {}});
     return it->second;
   }
 
@@ -160,6 +164,7 @@ class Judge {
           log.entries.push_back({record.offset, record.value, op.invoke_index});
           log.polled.push_back(record.value);
           log.polled_max = std::max(log.polled_max, record.offset);
+          log.poll_reads.emplace_back(record.offset, op.invoke_index);
           if (group_read) log.group_reads.emplace_back(record.offset, op.invoke_index);
         }
       }
@@ -181,6 +186,13 @@ class Judge {
     }
     std::sort(log.polled.begin(), log.polled.end());
     log.polled.erase(std::unique(log.polled.begin(), log.polled.end()), log.polled.end());
+    std::sort(log.poll_reads.begin(), log.poll_reads.end());
+    log.first_poll_from.resize(log.poll_reads.size());
+    for (std::size_t i = log.poll_reads.size(); i-- > 0;) {
+      const std::int64_t op = log.poll_reads[i].second;
+      log.first_poll_from[i] =
+          i + 1 < log.poll_reads.size() ? std::min(op, log.first_poll_from[i + 1]) : op;
+    }
     // The group's first read of each offset (ops are in invocation order).
     std::sort(log.group_reads.begin(), log.group_reads.end());
     log.group_reads.erase(
@@ -285,14 +297,15 @@ class Judge {
     if (send.offset && *send.offset < log.polled_max) {
       const std::string key = text(log.key);
       const std::string value = text(send.value);
+      const std::int64_t past = first_poll_past(log, *send.offset);
       report({"lost-write",
               key,
               {*send.offset},
               {value},
-              {op.invoke_index},
+              {op.invoke_index, past},
               fmt::format("key {}: the acknowledged send of {} at offset {} was never polled, "
-                          "though polls read up to offset {}",
-                          key, value, *send.offset, log.polled_max)});
+                          "though polls read up to offset {} (the first past it: op {})",
+                          key, value, *send.offset, log.polled_max, past)});
       return;
     }
     if (log.drained_by < 0 || op.complete_index >= drain_begins_) {
@@ -310,6 +323,17 @@ class Judge {
             fmt::format("key {}: the send of {}{} was acknowledged before the final drain began, "
                         "but no poll saw it and the final drain of the key (op {}) never saw it",
                         key, value, at, log.drained_by)});
+  }
+
+  // The first poll (by invocation) that read an offset above `offset`.
+  // REQUIRES: some poll did (offset < log.polled_max).
+  static std::int64_t first_poll_past(const KeyLog& log, std::int64_t offset) {
+    const auto after =
+        std::upper_bound(log.poll_reads.begin(), log.poll_reads.end(), offset,
+                         [](std::int64_t o, const std::pair<std::int64_t, std::int64_t>& read) {
+                           return o < read.first;
+                         });
+    return log.first_poll_from[static_cast<std::size_t>(after - log.poll_reads.begin())];
   }
 
   void find_aborted_reads(const QueueOp& op, const Poll& poll) {

@@ -62,6 +62,8 @@ TEST(QueueChecker, AnAcknowledgedSendNoPollSawBelowPolledOffsetsIsLost) {
   EXPECT_EQ(result.anomalies[0].values, std::vector<std::string>{"11"});
   EXPECT_EQ(result.anomalies[0].offsets, std::vector<std::int64_t>{1});
   EXPECT_EQ(result.anomalies[0].key, "\"k\"");
+  // The send, and the first poll that read past it (where the loss shows).
+  EXPECT_EQ(result.anomalies[0].ops, (std::vector<std::int64_t>{0, 4}));
   EXPECT_EQ(result.counts.size(), 1u) << "no other anomaly: " << explain_text(result);
 }
 
